@@ -1,0 +1,44 @@
+import { runMain, UsageError } from "@neuropose/cli-kit";
+import type { Argv, CommandModule } from "yargs";
+import yargs from "yargs";
+
+// Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
+// biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
+const commands: CommandModule<any, any>[] = [];
+
+/** Builds the `neuropose` yargs parser (exported for tests). */
+export function buildCli(argv: string[]): Argv {
+  let cli = yargs(argv)
+    .scriptName("neuropose")
+    .usage("$0 <command> [options]")
+    .option("log-format", { choices: ["human", "json"] as const, describe: "log lines on stderr" })
+    .option("log-level", { choices: ["debug", "info", "warn", "error", "silent"] as const })
+    .strict()
+    .strictCommands()
+    .demandCommand(1, "name a command (see --help)")
+    .recommendCommands()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message ?? "invalid usage", { hint: "neuropose --help" });
+    });
+  for (const command of commands) cli = cli.command(command);
+  return cli;
+}
+
+/**
+ * Entry point of the `neuropose` binary: one `error:` line and exit code 2 for user errors, 1 for bugs.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@neuropose/neuropose";
+ * await main(["--help"]);
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  return runMain(async () => {
+    await buildCli(argv).parseAsync();
+  });
+}
