@@ -1,1 +1,9 @@
-export {};
+export * from "./angles.js";
+export * from "./errors.js";
+export * from "./joints.js";
+export * from "./normalize.js";
+export * from "./predictions.js";
+export * from "./procrustes.js";
+export * from "./sequence.js";
+export * from "./signal.js";
+export * from "./stats.js";

@@ -1,0 +1,52 @@
+import { npMax, npMin, pairwiseSum } from "./_num.js";
+import { KinematicsError } from "./errors.js";
+
+/** Summary statistics of a 1-D series (`std` is the population standard deviation, ddof = 0). */
+export interface FeatureStatistics {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  range: number;
+}
+
+/**
+ * Mean, population standard deviation, min, max and range of a 1-D series, computed like numpy
+ * (pairwise summation; NaN propagates; `std` = sqrt(mean((x − mean)²))). Throws `E_EMPTY` for an empty input
+ * and `E_NOT_1D` when given nested arrays.
+ *
+ * @example
+ * ```ts
+ * import { extractFeatureStatistics } from "@neuropose/kinematics";
+ * extractFeatureStatistics([1, 2, 3, 4]); // { mean: 2.5, std: 1.118..., min: 1, max: 4, range: 3 }
+ * ```
+ */
+export function extractFeatureStatistics(values: ArrayLike<number>): FeatureStatistics {
+  assert1d(values);
+  const n = values.length;
+  if (n === 0) throw new KinematicsError("E_EMPTY", "cannot compute statistics of an empty array");
+  const mean = pairwiseSum(values) / n;
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i] - mean;
+    sq[i] = x * x;
+  }
+  const std = Math.sqrt(pairwiseSum(sq) / n);
+  const min = npMin(values);
+  const max = npMax(values);
+  return { mean, std, min, max, range: max - min };
+}
+
+/** Throw `E_NOT_1D` unless `values` is a flat list of numbers (typed arrays always are). */
+export function assert1d(values: unknown): asserts values is ArrayLike<number> {
+  if (ArrayBuffer.isView(values)) return;
+  if (!Array.isArray(values)) {
+    throw new KinematicsError("E_NOT_1D", "expected a 1D array of numbers");
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (typeof values[i] !== "number") {
+      const inner = Array.isArray(values[i]) ? `(${values.length}, ${(values[i] as unknown[]).length})` : "?";
+      throw new KinematicsError("E_NOT_1D", `expected 1D array; got shape ${inner}`);
+    }
+  }
+}
