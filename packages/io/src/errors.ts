@@ -48,3 +48,116 @@ export function isNeuroPoseError(e: unknown): e is NeuroPoseError {
     (typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string" && "kind" in e)
   );
 }
+
+/** One problem found while validating a document against its schema. */
+export interface ValidationIssue {
+  /** Path from the document root to the offending value (object keys and array indices). */
+  path: (string | number)[];
+  /** The same path written as a JSON path, e.g. `frames.frame_000003.poses3d[0][2][1]` (`(root)` for the root). */
+  jsonPath: string;
+  /** Short description, e.g. `expected number`. */
+  message: string;
+  /**
+   * The kind of problem, named like pydantic's error types so results can be compared with the original:
+   * `missing`, `extra_forbidden`, `float_parsing`, `int_type`, `string_type`, `greater_than_equal`, ...
+   */
+  type: string;
+}
+
+/**
+ * A document does not match its schema. The message names the file (when known) and the JSON path of the first
+ * invalid value, e.g. `preds.json: frames.frame_000003.poses3d[0][2][1]: expected number`; `issues` holds all.
+ *
+ * @example
+ * ```ts
+ * import { ValidationError, VideoPredictionsSchema, validateDocument } from "@neuropose/io";
+ * try {
+ *   validateDocument("video_predictions", { frames: {} }, { source: "preds.json" });
+ * } catch (e) {
+ *   if (e instanceof ValidationError) console.log(e.message, e.issues.length);
+ * }
+ * ```
+ */
+export class ValidationError extends NeuroPoseError {
+  readonly issues: ValidationIssue[];
+  readonly source: string | undefined;
+
+  constructor(issues: ValidationIssue[], options: { source?: string | undefined; document?: string } = {}) {
+    const first = issues[0];
+    const where = first ? `${first.jsonPath}: ${first.message}` : "invalid document";
+    const more =
+      issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+    const prefix = options.source ? `${options.source}: ` : options.document ? `${options.document}: ` : "";
+    super("E_SCHEMA", `${prefix}${where}${more}`, {
+      path: options.source,
+      hint: "fix the value at that path (see .issues for every problem)",
+      kind: "user",
+    });
+    this.issues = issues;
+    this.source = options.source;
+  }
+}
+
+/**
+ * A document's `schema_version` is invalid (not an integer >= 1), or a migration step failed.
+ *
+ * @example
+ * ```ts
+ * import { MigrationError, migrate } from "@neuropose/io";
+ * try { migrate("video_predictions", { schema_version: 0 }); } catch (e) { console.log(e instanceof MigrationError); }
+ * ```
+ */
+export class MigrationError extends NeuroPoseError {
+  constructor(message: string, options: NeuroPoseErrorOptions & { code?: string } = {}) {
+    super(options.code ?? "E_MIGRATION", message, { kind: "user", ...options });
+  }
+}
+
+/**
+ * A document was written by a newer NeuroPose: its `schema_version` is above this build's current version.
+ *
+ * @example
+ * ```ts
+ * import { FutureSchemaError, migrate } from "@neuropose/io";
+ * try { migrate("video_predictions", { schema_version: 99 }); } catch (e) { console.log(e instanceof FutureSchemaError); }
+ * ```
+ */
+export class FutureSchemaError extends MigrationError {
+  constructor(message: string, options: NeuroPoseErrorOptions = {}) {
+    super(message, { hint: "upgrade NeuroPose to read this file", ...options, code: "E_SCHEMA_FUTURE" });
+  }
+}
+
+/**
+ * No migration step is registered from a document's version to the next one (a bug or a corrupted install).
+ *
+ * @example
+ * ```ts
+ * import { MigrationNotFoundError, migrate } from "@neuropose/io";
+ * try { migrate("analysis_report", { results: { kind: "none" } }); } catch (e) { console.log(e instanceof MigrationNotFoundError); }
+ * ```
+ */
+export class MigrationNotFoundError extends MigrationError {
+  constructor(message: string, options: NeuroPoseErrorOptions = {}) {
+    super(message, { ...options, code: "E_MIGRATION_MISSING" });
+  }
+}
+
+/**
+ * A file is not valid JSON (even allowing bare NaN / Infinity / -Infinity tokens).
+ *
+ * @example
+ * ```ts
+ * import { JsonParseError, parseJson } from "@neuropose/io";
+ * try { parseJson("{", { source: "x.json" }); } catch (e) { console.log(e instanceof JsonParseError); }
+ * ```
+ */
+export class JsonParseError extends NeuroPoseError {
+  constructor(message: string, options: NeuroPoseErrorOptions = {}) {
+    super("E_JSON", message, {
+      kind: "user",
+      hint: "the file is not valid JSON; is it truncated?",
+      ...options,
+    });
+  }
+}

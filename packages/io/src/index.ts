@@ -1,1 +1,16 @@
+// Public API of @neuropose/io. Modules here import each other directly (never "./index.js"), so that
+// analysis.ts (owned by the analysis work) can import schemas from "./predictions.js" etc. without a cycle.
+
+export * from "./analysis.js";
+export * from "./atomic.js";
+export * from "./benchmark.js";
+export * from "./documents.js";
 export * from "./errors.js";
+export * from "./json.js";
+export * from "./migrations.js";
+export * from "./predictions.js";
+export * from "./segmentation.js";
+export * from "./skeletons.js";
+export * from "./status.js";
+export * from "./validate.js";
+export * from "./versions.js";

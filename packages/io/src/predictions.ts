@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { count, float, nonNegative, unitInterval } from "./_numbers.js";
+import { SegmentationSchema } from "./segmentation.js";
+import { CURRENT_VERSIONS } from "./versions.js";
+
+/** Pose output for one video frame. Each outer list has one entry per detected person. */
+export const FramePredictionSchema = z
+  .strictObject({
+    boxes: z
+      .array(z.array(float()))
+      .describe("Per person: bounding box [x, y, width, height, confidence], pixels (confidence 0..1)."),
+    poses3d: z
+      .array(z.array(z.array(float())))
+      .describe("Per person, per joint: [x, y, z] in metadata.poses3d_unit and metadata.poses3d_frame."),
+    poses2d: z.array(z.array(z.array(float()))).describe("Per person, per joint: [x, y] in image pixels."),
+    visibility: z
+      .array(z.array(unitInterval()))
+      .optional()
+      .describe(
+        "Optional, per person, per joint: probability (0..1) that the joint is visible (not occluded).",
+      ),
+    presence: z
+      .array(z.array(unitInterval()))
+      .optional()
+      .describe("Optional, per person, per joint: probability (0..1) that the joint is inside the image."),
+    person_ids: z
+      .array(count())
+      .optional()
+      .describe("Optional, per person: a track id stable across frames (the same person keeps the same id)."),
+  })
+  .superRefine((f, ctx) => {
+    const persons = f.poses3d.length;
+    for (const key of ["visibility", "presence", "person_ids"] as const) {
+      const v = f[key];
+      if (v !== undefined && v.length !== persons) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `has ${v.length} person(s) but poses3d has ${persons}`,
+        });
+      }
+    }
+  })
+  .describe("Pose output for one frame; outer lists have one entry per detected person.");
+
+export type FramePrediction = z.infer<typeof FramePredictionSchema>;
+
+/** Units of `poses3d`. */
+export const Poses3dUnitSchema = z.enum(["mm", "m"]).describe("Unit of poses3d: millimetres or metres.");
+/** Coordinate frames of `poses3d`. */
+export const Poses3dFrameSchema = z
+  .enum(["camera", "hip_centered"])
+  .describe(
+    "Coordinate frame of poses3d. 'camera': origin at the camera, x right, y down, z forward (away from the " +
+      "camera) -- the MeTRAbs frame of the original. 'hip_centered': origin at the midpoint of the hips, axes " +
+      "parallel to the camera's (x right, y down, z away) -- BlazePose world landmarks.",
+  );
+
+/** Facts about the source video (deliberately no file path: it may identify a subject). */
+export const VideoMetadataSchema = z
+  .strictObject({
+    frame_count: count().describe("Number of frames actually processed."),
+    fps: nonNegative().describe(
+      "Source video frame rate (frames per second); nominal for variable-rate video.",
+    ),
+    width: count().describe("Frame width in pixels."),
+    height: count().describe("Frame height in pixels."),
+    skeleton: z
+      .string()
+      .min(1)
+      .describe(
+        "Skeleton of poses3d/poses2d (joint order): berkeley_mhad_43, blazepose_33, coco_17, openpose_body_25, " +
+          "or another name.",
+      ),
+    poses3d_unit: Poses3dUnitSchema,
+    poses3d_frame: Poses3dFrameSchema,
+    timestamps: z
+      .array(float())
+      .optional()
+      .describe(
+        "Optional presentation time of each processed frame, seconds from the start of the video (length = " +
+          "frame_count). Present for variable-frame-rate video; otherwise frame i is at i / fps.",
+      ),
+  })
+  .superRefine((m, ctx) => {
+    if (m.timestamps !== undefined && m.timestamps.length !== m.frame_count) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["timestamps"],
+        message: `has ${m.timestamps.length} entries but frame_count is ${m.frame_count}`,
+      });
+    }
+  })
+  .describe("Facts about the source video.");
+
+export type VideoMetadata = z.infer<typeof VideoMetadataSchema>;
+
+const optionalString = (d: string) => z.string().nullable().optional().describe(d);
+
+/** Reproducibility record of the environment that produced a document. */
+export const ProvenanceSchema = z
+  .strictObject({
+    model_sha256: z.string().describe("SHA-256 (lowercase hex) of the model file(s) used."),
+    model_filename: z.string().describe("Name of the model file, companion to model_sha256."),
+    runtime: z
+      .string()
+      .describe(
+        "Inference runtime that ran the model, e.g. 'onnxruntime-node' ('tensorflow' for the original).",
+      ),
+    runtime_version: z.string().describe("Version of that runtime."),
+    execution_provider: z
+      .string()
+      .nullable()
+      .describe(
+        "Execution provider / device that actually ran the model (e.g. 'cpu', 'cuda', 'coreml', 'webgpu'); " +
+          "null when not recorded (files written by the original).",
+      ),
+    neuropose_version: z.string().describe("NeuroPose version that wrote the document."),
+    node_version: optionalString("Node.js version (MAJOR.MINOR.PATCH) of the run."),
+    python_version: optionalString("Python version of the run (files from the original)."),
+    tensorflow_version: optionalString("TensorFlow version (files from the original)."),
+    tensorflow_metal_version: optionalString(
+      "tensorflow-metal version, if installed (files from the original).",
+    ),
+    numpy_version: optionalString("NumPy version (files from the original)."),
+    seed: z.int().nullable().default(null).describe("Random seed of the run, if one was set."),
+    deterministic: z.boolean().default(false).describe("True if the run used deterministic mode."),
+    analysis_config: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .default(null)
+      .describe("The analysis config (YAML as an object) when produced by an analysis run."),
+  })
+  .describe("Reproducibility record of the run that produced the document.");
+
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+export type ProvenanceInput = z.input<typeof ProvenanceSchema>;
+
+/** Per-frame predictions of one video with its metadata, segmentations and provenance (schema_version 3). */
+export const VideoPredictionsSchema = z
+  .strictObject({
+    schema_version: z
+      .literal(CURRENT_VERSIONS.video_predictions)
+      .default(CURRENT_VERSIONS.video_predictions)
+      .describe("Format version; older files are migrated on read."),
+    metadata: VideoMetadataSchema,
+    frames: z
+      .record(z.string(), FramePredictionSchema)
+      .describe("Frames in order, keyed 'frame_000000', 'frame_000001', ..."),
+    segmentations: z
+      .record(z.string(), SegmentationSchema)
+      .default({})
+      .describe("Named segmentations (e.g. 'rhee_cycles')."),
+    provenance: ProvenanceSchema.nullable().default(null),
+  })
+  .describe("Per-frame pose predictions of one video (NeuroPose format v3).");
+
+export type VideoPredictions = z.infer<typeof VideoPredictionsSchema>;
+export type VideoPredictionsInput = z.input<typeof VideoPredictionsSchema>;
+
+/** A job's results.json: {video file name: VideoPredictions}. */
+export const JobResultsSchema = z
+  .record(z.string(), VideoPredictionsSchema)
+  .describe("A job's results: video file name -> VideoPredictions.");
+
+export type JobResults = z.infer<typeof JobResultsSchema>;
