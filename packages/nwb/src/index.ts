@@ -1,1 +1,5 @@
-export {};
+export { checkNwbSpec } from "./_check.js";
+export * from "./errors.js";
+export * from "./export.js";
+export * from "./types.js";
+export * from "./writer.js";

@@ -1,0 +1,70 @@
+// Thin helpers over h5wasm (HDF5 compiled to WebAssembly; the node build reads and writes real files).
+import h5wasm, { type Dataset, type Group } from "h5wasm/node";
+
+let readyPromise: Promise<unknown> | undefined;
+
+/** Wait until the WASM module is loaded (once per process). */
+export async function h5ready(): Promise<typeof h5wasm> {
+  readyPromise ??= h5wasm.ready;
+  await readyPromise;
+  return h5wasm;
+}
+
+export type H5File = InstanceType<typeof h5wasm.File>;
+export type { Dataset, Group };
+
+export function newObjectId(): string {
+  return crypto.randomUUID();
+}
+
+/** Mark a group or dataset as a typed NWB object. */
+export function setType(obj: Group | Dataset, type: string, namespace: string): void {
+  obj.create_attribute("namespace", namespace);
+  obj.create_attribute("neurodata_type", type);
+  obj.create_attribute("object_id", newObjectId());
+}
+
+export function attrText(obj: Group | Dataset, name: string, value: string): void {
+  obj.create_attribute(name, value);
+}
+
+export function attrTextArray(obj: Group | Dataset, name: string, values: string[]): void {
+  obj.create_attribute(name, values, [values.length]);
+}
+
+export function attrF64(obj: Group | Dataset, name: string, value: number): void {
+  obj.create_attribute(name, value, null, "<d");
+}
+
+export function attrF32(obj: Group | Dataset, name: string, value: number): void {
+  obj.create_attribute(name, value, null, "<f");
+}
+
+export function attrI32(obj: Group | Dataset, name: string, value: number): void {
+  obj.create_attribute(name, value, null, "<i");
+}
+
+export function dsText(g: Group, name: string, value: string): Dataset {
+  return g.create_dataset({ name, data: value });
+}
+
+export function dsTextArray(g: Group, name: string, values: string[]): Dataset {
+  return g.create_dataset({ name, data: values, shape: [values.length] });
+}
+
+export function dsF64Scalar(g: Group, name: string, value: number): Dataset {
+  return g.create_dataset({ name, data: value, dtype: "<d" });
+}
+
+export function group(parent: Group, name: string): Group {
+  const existing = parent.get(name);
+  if (existing && (existing as Group).type === "Group") return existing as Group;
+  const g = parent.create_group(name);
+  if (!g) throw new Error(`could not create group ${parent.path}/${name}`);
+  return g;
+}
+
+/** Full path of a child. */
+export function childPath(parent: string, name: string): string {
+  return parent === "/" ? `/${name}` : `${parent}/${name}`;
+}

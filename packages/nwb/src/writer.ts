@@ -1,0 +1,459 @@
+// Writes an NwbFileSpec to an NWB 2.6 file (with ndx-pose 0.2 types) on h5wasm.
+// Order: check everything → write to a temp file in the target's folder → close, fsync → rename over the target.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./_check.js";
+import {
+  attrF64,
+  attrI32,
+  attrText,
+  attrTextArray,
+  childPath,
+  type Dataset,
+  dsF64Scalar,
+  dsText,
+  dsTextArray,
+  type Group,
+  type H5File,
+  h5ready,
+  setType,
+} from "./_h5.js";
+import { NwbInputError, NwbWriteError } from "./errors.js";
+import type {
+  ChunkSource,
+  NumericData,
+  NwbBehavioralEvents,
+  NwbFileSpec,
+  NwbImageSeries,
+  NwbPoseEstimation,
+  NwbProgress,
+  NwbSkeletons,
+  NwbTimeIntervals,
+  NwbTimeSeries,
+  NwbTiming,
+  WriteNwbOptions,
+} from "./types.js";
+
+/** The NWB schema version written. */
+export const NWB_VERSION = "2.6.0";
+/** The ndx-pose layout written (0.2.x: Skeletons + PoseEstimation links; readable by 0.2 and 0.3). */
+export const NDX_POSE_LAYOUT = "0.2";
+
+interface Ctx {
+  f: H5File;
+  level: number;
+  chunkRows: number;
+  total: number;
+  done: number;
+  onProgress: ((p: NwbProgress) => void) | undefined;
+}
+
+type Float = "float32" | "float64";
+
+/** Write rows (first dimension = time) chunked and gzip-compressed, appending chunk by chunk. */
+function writeRows(
+  ctx: Ctx,
+  g: Group,
+  name: string,
+  data: NumericData,
+  width: number,
+  dtype: Float,
+  twoD: boolean,
+): Dataset {
+  const n = rowCount(data, width);
+  const rowShape = twoD ? [width] : [];
+  const chunkRows = Math.max(1, Math.min(ctx.chunkRows, n || 1));
+  const ds = g.create_dataset({
+    name,
+    data: dtype === "float32" ? new Float32Array(0) : new Float64Array(0),
+    shape: [0, ...rowShape],
+    maxshape: [null, ...rowShape],
+    chunks: [chunkRows, ...rowShape],
+    dtype: dtype === "float32" ? "<f" : "<d",
+    ...(ctx.level > 0 ? { compression: "gzip" as const, compression_opts: ctx.level } : {}),
+  });
+  const object = childPath(g.path, name);
+  for (let s = 0; s < n; s += chunkRows) {
+    const e = Math.min(n, s + chunkRows);
+    let block: ArrayLike<number>;
+    if (isChunkSource(data)) block = data.read(s, e);
+    else
+      block = (data as ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> }).slice(
+        s * width,
+        e * width,
+      );
+    if (block.length !== (e - s) * width) {
+      throw new NwbInputError([
+        `${object}: chunk ${s}..${e} has ${block.length} values, expected ${(e - s) * width}`,
+      ]);
+    }
+    const typed =
+      dtype === "float32"
+        ? block instanceof Float32Array
+          ? block
+          : Float32Array.from(block)
+        : block instanceof Float64Array
+          ? block
+          : Float64Array.from(block);
+    ds.resize([e, ...rowShape]);
+    ds.write_slice(twoD ? [[s, e], []] : [[s, e]], typed);
+    ctx.done += e - s;
+    ctx.onProgress?.({ done: ctx.done, total: ctx.total, object });
+  }
+  return ds;
+}
+
+function writeTiming(ctx: Ctx, g: Group, timing: NwbTiming, linkTo?: string): string | undefined {
+  if ("timestamps" in timing) {
+    if (linkTo) {
+      g.create_soft_link(linkTo, "timestamps");
+      return linkTo;
+    }
+    const ds = writeRows(ctx, g, "timestamps", timing.timestamps, 1, "float64", false);
+    attrI32(ds, "interval", 1);
+    attrText(ds, "unit", "seconds");
+    return childPath(g.path, "timestamps");
+  }
+  const ds = dsF64Scalar(g, "starting_time", timing.startingTime ?? 0);
+  attrF64(ds, "rate", timing.rate);
+  attrText(ds, "unit", "seconds");
+  return undefined;
+}
+
+function dataAttrs(ds: Dataset, unit: string, conversion = 1, offset = 0, resolution = -1): void {
+  attrText(ds, "unit", unit);
+  attrF64(ds, "conversion", conversion);
+  attrF64(ds, "offset", offset);
+  attrF64(ds, "resolution", resolution);
+}
+
+function seriesGroup(
+  parent: Group,
+  name: string,
+  type: string,
+  ns: string,
+  description: string,
+  comments?: string,
+) {
+  const g = parent.create_group(name);
+  setType(g, type, ns);
+  attrText(g, "description", description);
+  attrText(g, "comments", comments ?? "no comments");
+  return g;
+}
+
+function writeTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): void {
+  const g = seriesGroup(parent, ts.name, "TimeSeries", "core", ts.description, ts.comments);
+  const width = ts.width ?? 1;
+  const ds = writeRows(ctx, g, "data", ts.data, width, ts.dtype ?? "float64", width > 1);
+  dataAttrs(ds, ts.unit, ts.conversion, ts.offset, ts.resolution);
+  writeTiming(ctx, g, ts.timing);
+}
+
+function writeImageSeries(ctx: Ctx, parent: Group, s: NwbImageSeries): void {
+  const g = seriesGroup(parent, s.name, "ImageSeries", "core", s.description, s.comments);
+  const data = g.create_dataset({ name: "data", data: new Uint8Array(0), shape: [0, 0, 0], dtype: "<B" });
+  dataAttrs(data, "unknown");
+  const ef = dsTextArray(g, "external_file", s.externalFile);
+  const sf = s.startingFrame ?? s.externalFile.map(() => 0);
+  ef.create_attribute("starting_frame", Int32Array.from(sf), [sf.length], "<i");
+  dsText(g, "format", "external");
+  if (s.device) g.create_soft_link(`/general/devices/${s.device}`, "device");
+  writeTiming(ctx, g, s.timing);
+}
+
+function writeBehavioralEvents(ctx: Ctx, parent: Group, be: NwbBehavioralEvents): void {
+  const g = parent.create_group(be.name);
+  setType(g, "BehavioralEvents", "core");
+  for (const ts of be.timeSeries) writeTimeSeries(ctx, g, ts);
+}
+
+function writeSkeletons(parent: Group, s: NwbSkeletons): void {
+  const g = parent.create_group(s.name ?? "Skeletons");
+  setType(g, "Skeletons", "ndx-pose");
+  for (const sk of s.skeletons) {
+    const k = g.create_group(sk.name);
+    setType(k, "Skeleton", "ndx-pose");
+    dsTextArray(k, "nodes", sk.nodes);
+    const flat = Uint8Array.from(sk.edges.flat());
+    k.create_dataset({ name: "edges", data: flat, shape: [sk.edges.length, 2], dtype: "<B" });
+    if (sk.linkSubject) k.create_soft_link("/general/subject", "subject");
+  }
+}
+
+function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath: string | undefined): void {
+  const g = parent.create_group(p.name);
+  setType(g, "PoseEstimation", "ndx-pose");
+  dsText(g, "description", p.description);
+  if (p.scorer !== undefined) dsText(g, "scorer", p.scorer);
+  if (p.sourceSoftware !== undefined) {
+    const ds = dsText(g, "source_software", p.sourceSoftware);
+    if (p.sourceSoftwareVersion !== undefined) attrText(ds, "version", p.sourceSoftwareVersion);
+  }
+  if (p.originalVideos?.length) dsTextArray(g, "original_videos", p.originalVideos);
+  if (p.labeledVideos?.length) dsTextArray(g, "labeled_videos", p.labeledVideos);
+  if (p.skeleton !== undefined && skeletonsPath)
+    g.create_soft_link(`${skeletonsPath}/${p.skeleton}`, p.skeleton);
+  for (const d of p.devices ?? []) g.create_soft_link(`/general/devices/${d}`, d);
+  let sharedTimestamps: string | undefined;
+  for (const s of p.series) {
+    const sg = seriesGroup(
+      g,
+      s.name,
+      "PoseEstimationSeries",
+      "ndx-pose",
+      s.description ?? `Estimated position of keypoint ${s.name}.`,
+      s.comments,
+    );
+    const ds = writeRows(ctx, sg, "data", s.data, s.dims, "float32", true);
+    dataAttrs(ds, s.unit);
+    // ndx-pose 0.2 requires `confidence`: without one, write NaN and say so (0.3 readers accept either).
+    const conf = s.confidence ?? nanSource(rowCount(s.data, s.dims));
+    const c = writeRows(ctx, sg, "confidence", conf, 1, "float32", false);
+    attrText(
+      c,
+      "definition",
+      s.confidence === undefined ? NO_CONFIDENCE : (s.confidenceDefinition ?? "unspecified"),
+    );
+    dsText(sg, "reference_frame", s.referenceFrame);
+    const own = writeTiming(ctx, sg, p.timing, sharedTimestamps);
+    sharedTimestamps ??= own;
+  }
+}
+
+/** The `definition` written when a series has no confidence (the values are NaN). */
+export const NO_CONFIDENCE = "No confidence was estimated for this keypoint; all values are NaN.";
+
+function nanSource(length: number): ChunkSource {
+  return { length, width: 1, read: (a, b) => new Float32Array(b - a).fill(Number.NaN) };
+}
+
+function writeIntervals(parent: Group, name: string, t: NwbTimeIntervals): void {
+  const g = parent.create_group(name);
+  setType(g, "TimeIntervals", "core");
+  attrText(g, "description", t.description);
+  const cols = t.columns ?? [];
+  attrTextArray(g, "colnames", ["start_time", "stop_time", ...cols.map((c) => c.name)]);
+  const n = t.startTime.length;
+  const vd = (colName: string, description: string, data: ArrayLike<number> | readonly string[]): void => {
+    let ds: Dataset;
+    if (typeof (data as ArrayLike<unknown>)[0] === "string") {
+      ds = dsTextArray(g, colName, [...(data as readonly string[])]);
+    } else if (data instanceof Int32Array) {
+      ds = g.create_dataset({ name: colName, data, shape: [n], dtype: "<i" });
+    } else if (data instanceof Float32Array) {
+      ds = g.create_dataset({ name: colName, data, shape: [n], dtype: "<f" });
+    } else {
+      ds = g.create_dataset({
+        name: colName,
+        data: Float64Array.from(data as ArrayLike<number>),
+        shape: [n],
+        dtype: "<d",
+      });
+    }
+    setType(ds, "VectorData", "hdmf-common");
+    attrText(ds, "description", description);
+  };
+  vd("start_time", "Start time of the interval, in seconds.", t.startTime);
+  vd("stop_time", "Stop time of the interval, in seconds.", t.stopTime);
+  for (const c of cols) vd(c.name, c.description, c.data);
+  const ids = g.create_dataset({
+    name: "id",
+    data: Int32Array.from(t.ids ?? Array.from({ length: n }, (_, i) => i)),
+    shape: [n],
+    dtype: "<i",
+  });
+  setType(ids, "ElementIdentifiers", "hdmf-common");
+}
+
+function countRows(spec: NwbFileSpec): number {
+  let total = 0;
+  const ts = (t: NwbTimeSeries) => {
+    total += rowCount(t.data, t.width ?? 1);
+    if ("timestamps" in t.timing) total += rowCount(t.timing.timestamps, 1);
+  };
+  for (const a of spec.acquisition ?? []) {
+    if (a.kind === "TimeSeries") ts(a);
+    else if ("timestamps" in a.timing) total += rowCount(a.timing.timestamps, 1);
+  }
+  for (const m of spec.processing ?? []) {
+    for (const di of m.dataInterfaces) {
+      if (di.kind === "TimeSeries") ts(di);
+      else if (di.kind === "BehavioralEvents") di.timeSeries.forEach(ts);
+      else if (di.kind === "PoseEstimation") {
+        for (const s of di.series) {
+          total += 2 * rowCount(s.data, s.dims);
+        }
+        if ("timestamps" in di.timing) total += rowCount(di.timing.timestamps, 1);
+      }
+    }
+  }
+  return total;
+}
+
+function writeAll(ctx: Ctx, spec: NwbFileSpec): void {
+  const f = ctx.f;
+  attrText(f, "namespace", "core");
+  attrText(f, "neurodata_type", "NWBFile");
+  attrText(f, "nwb_version", NWB_VERSION);
+  attrText(f, "object_id", crypto.randomUUID());
+  dsText(f, "identifier", spec.identifier ?? crypto.randomUUID());
+  dsText(f, "session_description", spec.sessionDescription);
+  dsText(f, "session_start_time", isoDateTime(spec.sessionStartTime));
+  dsText(f, "timestamps_reference_time", isoDateTime(spec.timestampsReferenceTime ?? spec.sessionStartTime));
+  dsTextArray(f, "file_create_date", (spec.fileCreateDate ?? [new Date()]).map(isoDateTime));
+  for (const name of ["acquisition", "analysis", "processing", "general", "stimulus", "intervals"])
+    f.create_group(name);
+  f.create_group("stimulus/presentation");
+  f.create_group("stimulus/templates");
+  const general = f.get("general") as Group;
+  if (spec.experimenter?.length) dsTextArray(general, "experimenter", spec.experimenter);
+  if (spec.keywords?.length) dsTextArray(general, "keywords", spec.keywords);
+  const texts: [keyof NwbFileSpec, string][] = [
+    ["experimentDescription", "experiment_description"],
+    ["sessionId", "session_id"],
+    ["lab", "lab"],
+    ["institution", "institution"],
+    ["notes", "notes"],
+  ];
+  for (const [k, n] of texts) if (typeof spec[k] === "string") dsText(general, n, spec[k] as string);
+  if (spec.provenance !== undefined) {
+    const ds = dsText(general, "source_script", JSON.stringify(spec.provenance));
+    attrText(ds, "file_name", "neuropose-provenance.json");
+  }
+  if (spec.subject) {
+    const s = spec.subject;
+    const g = general.create_group("subject");
+    setType(g, "Subject", "core");
+    dsText(g, "subject_id", s.subjectId);
+    dsText(g, "species", s.species);
+    if (s.age !== undefined) attrText(dsText(g, "age", s.age), "reference", "birth");
+    if (s.sex !== undefined) dsText(g, "sex", s.sex);
+    if (s.description !== undefined) dsText(g, "description", s.description);
+    if (s.genotype !== undefined) dsText(g, "genotype", s.genotype);
+    if (s.strain !== undefined) dsText(g, "strain", s.strain);
+    if (s.weight !== undefined) dsText(g, "weight", s.weight);
+    if (s.dateOfBirth !== undefined) dsText(g, "date_of_birth", isoDateTime(s.dateOfBirth));
+  }
+  if (spec.devices?.length) {
+    const dg = general.create_group("devices");
+    for (const d of spec.devices) {
+      const g = dg.create_group(d.name);
+      setType(g, "Device", "core");
+      if (d.description !== undefined) attrText(g, "description", d.description);
+      if (d.manufacturer !== undefined) attrText(g, "manufacturer", d.manufacturer);
+    }
+  }
+  const acq = f.get("acquisition") as Group;
+  for (const a of spec.acquisition ?? []) {
+    if (a.kind === "ImageSeries") writeImageSeries(ctx, acq, a);
+    else writeTimeSeries(ctx, acq, a);
+  }
+  const proc = f.get("processing") as Group;
+  for (const m of spec.processing ?? []) {
+    const g = proc.create_group(m.name);
+    setType(g, "ProcessingModule", "core");
+    attrText(g, "description", m.description);
+    let skeletonsPath: string | undefined;
+    for (const di of m.dataInterfaces) {
+      if (di.kind === "Skeletons") {
+        writeSkeletons(g, di);
+        skeletonsPath = childPath(g.path, di.name ?? "Skeletons");
+      }
+    }
+    for (const di of m.dataInterfaces) {
+      if (di.kind === "TimeSeries") writeTimeSeries(ctx, g, di);
+      else if (di.kind === "BehavioralEvents") writeBehavioralEvents(ctx, g, di);
+      else if (di.kind === "PoseEstimation") writePose(ctx, g, di, skeletonsPath);
+      else if (di.kind === "TimeIntervals") writeIntervals(g, di.name, di);
+    }
+  }
+  const intervals = f.get("intervals") as Group;
+  if (spec.trials) writeIntervals(intervals, "trials", spec.trials);
+  for (const t of spec.intervals ?? []) writeIntervals(intervals, t.name, t);
+}
+
+function tempPathFor(target: string): string {
+  const rand = Math.random().toString(36).slice(2, 10);
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
+}
+
+/**
+ * Write an NWB 2.6 file (ndx-pose 0.2 layout for pose) described by `spec`.
+ *
+ * The spec is checked completely first: anything NWB cannot represent throws `NwbInputError` (naming the object
+ * and field) before any byte is written. The file is written under a temporary name in the target's folder,
+ * flushed, and renamed over the target, so a failed write never leaves a partial file at `path`. Series data are
+ * written chunk by chunk (gzip level 4 by default); pass `ChunkSource`s to stream data that is not in memory.
+ *
+ * @example
+ * ```ts
+ * import { writeNwb } from "@neuropose/nwb";
+ * await writeNwb("session.nwb", {
+ *   sessionDescription: "treadmill walk",
+ *   sessionStartTime: "2024-05-01T10:00:00+02:00",
+ *   subject: { subjectId: "S01", species: "Homo sapiens" },
+ *   acquisition: [{ kind: "TimeSeries", name: "speed", description: "belt speed", unit: "m/s",
+ *     data: [1, 1.1, 1.2], timing: { rate: 100 } }],
+ * });
+ * ```
+ */
+export async function writeNwb(
+  path: string,
+  spec: NwbFileSpec,
+  options: WriteNwbOptions = {},
+): Promise<void> {
+  const issues = checkNwbSpec(spec);
+  if (issues.length > 0) throw new NwbInputError(issues, { path });
+  const level = options.compressionLevel ?? 4;
+  if (!Number.isInteger(level) || level < 0 || level > 9)
+    throw new NwbInputError([`options: compressionLevel: ${level} must be an integer 0..9`], { path });
+  const h5 = await h5ready();
+  const tmp = tempPathFor(path);
+  let f: H5File | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    f = new h5.File(tmp, "w");
+    const ctx: Ctx = {
+      f,
+      level,
+      chunkRows: Math.max(1, options.chunkRows ?? 16384),
+      total: countRows(spec),
+      done: 0,
+      onProgress: options.onProgress,
+    };
+    writeAll(ctx, spec);
+    f.close();
+    f = undefined;
+    const fd = openSync(tmp, "r+");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      f?.close();
+    } catch {
+      // already failing; the temp file is removed below
+    }
+    rmSync(tmp, { force: true });
+    if (e instanceof NwbInputError) throw e;
+    throw new NwbWriteError(`writing ${path} failed: ${(e as Error).message}`, {
+      path,
+      cause: e,
+      hint: "check free space and permissions; the target was not modified",
+    });
+  }
+  try {
+    const dfd = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // directory fsync is best effort (not supported everywhere)
+  }
+}
