@@ -1,2 +1,285 @@
-// AnalysisConfig and AnalysisReport schemas (owned by the analysis work; see issue 4). Placeholder until then.
-export {};
+// AnalysisConfig (the YAML of `neuropose-analyze`) and AnalysisReport (what a run writes).
+// Owned by the analysis work (issue 4); @neuropose/io re-exports it and registers "analysis_report" migrations.
+//
+// The config accepts every document the original's pydantic `AnalysisConfig` accepts and dumps to the same
+// object (defaults filled in, key order kept). Extensions beyond the original are optional keys that are left
+// out of a parsed config when absent, so original configs round-trip unchanged:
+//   inputs.references (list of paths/globs), inputs.cohort (list of paths/globs),
+//   analysis.algorithm (exact | fastdtw), analysis.radius, analysis.time_normalize, output.html.
+import { z } from "zod";
+import { float } from "./_numbers.js";
+import { ExtractorSpecSchema, SegmentationSchema } from "./segmentation.js";
+
+const Float = float();
+
+const JointIndex = z.int().gte(0);
+
+/** Message shared by config rules; `params.pydantic` names the pydantic error type the issue maps to. */
+function rule(ctx: z.RefinementCtx, message: string, path: (string | number)[] = [], type = "value_error"): void {
+  ctx.addIssue({ code: "custom", message, path, params: { pydantic: type } });
+}
+
+/** A 1-D signal extracted from a pose sequence (io's ExtractorSpec: the original's tags, joints by index or name). */
+const Extractor = ExtractorSpecSchema;
+
+const Axis = z.enum(["x", "y", "z"]);
+const PositiveSeconds = z.number().gt(0);
+
+const GaitCyclesSegmentation = z.strictObject({
+  kind: z.literal("gait_cycles"),
+  joint: z.string().min(1).default("rhee"),
+  axis: Axis.default("y"),
+  invert: z.boolean().default(false),
+  min_cycle_seconds: PositiveSeconds.default(0.4),
+  min_prominence: z.number().nullable().default(null),
+});
+const GaitCyclesBilateralSegmentation = z.strictObject({
+  kind: z.literal("gait_cycles_bilateral"),
+  axis: Axis.default("y"),
+  invert: z.boolean().default(false),
+  min_cycle_seconds: PositiveSeconds.default(0.4),
+  min_prominence: z.number().nullable().default(null),
+});
+const ExtractorSegmentation = z.strictObject({
+  kind: z.literal("extractor"),
+  extractor: Extractor,
+  label: z.string().min(1).default("segments"),
+  person_index: z.int().gte(0).nullable().default(null),
+  min_distance_seconds: z.number().gte(0).nullable().default(null),
+  min_prominence: z.number().nullable().default(null),
+  min_height: z.number().nullable().default(null),
+  pad_seconds: z.number().gte(0).default(0.0),
+});
+const Segmentation = z.discriminatedUnion("kind", [
+  GaitCyclesSegmentation,
+  GaitCyclesBilateralSegmentation,
+  ExtractorSegmentation,
+]);
+
+const DtwAnalysis = z
+  .strictObject({
+    kind: z.literal("dtw"),
+    method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]).default("dtw_all"),
+    align: z.enum(["none", "procrustes_per_frame", "procrustes_per_sequence"]).default("none"),
+    representation: z.enum(["coords", "angles"]).default("coords"),
+    angle_triplets: z.array(z.tuple([JointIndex, JointIndex, JointIndex])).nullable().default(null),
+    joint_i: JointIndex.nullable().default(null),
+    joint_j: JointIndex.nullable().default(null),
+    nan_policy: z.enum(["propagate", "interpolate", "drop"]).default("propagate"),
+    // Extensions (absent from a parsed config unless written):
+    /** DTW algorithm: "exact" (the default of this port) or "fastdtw" (the original's, approximate). */
+    algorithm: z.enum(["exact", "fastdtw"]).optional(),
+    /** fastdtw radius (default 1, the original's). */
+    radius: z.int().gte(0).optional(),
+    /**
+     * How paired segments of different lengths are handled before alignment: "auto" (default: resample both
+     * to the longer length when a Procrustes alignment needs equal frame counts), "never" (fail, as the
+     * original did) or a frame count N (resample every segment to N frames, e.g. 101 = 0..100 % of a cycle).
+     */
+    time_normalize: z.union([z.enum(["auto", "never"]), z.int().gte(2)]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === "dtw_relation") {
+      if (v.joint_i === null || v.joint_j === null) {
+        rule(ctx, "method='dtw_relation' requires joint_i and joint_j");
+        return;
+      }
+      if (v.representation !== "coords") {
+        rule(
+          ctx,
+          "method='dtw_relation' only supports representation='coords' (a two-joint displacement is not a joint-angle signal)",
+        );
+        return;
+      }
+    }
+    if (v.representation === "angles" && (v.angle_triplets === null || v.angle_triplets.length === 0)) {
+      rule(ctx, "representation='angles' requires a non-empty angle_triplets list");
+      return;
+    }
+    if (v.radius !== undefined && v.algorithm !== "fastdtw") {
+      rule(ctx, "radius only applies to algorithm='fastdtw'");
+    }
+  });
+const StatsAnalysis = z.strictObject({ kind: z.literal("stats"), extractor: Extractor });
+const NoneAnalysis = z.strictObject({ kind: z.literal("none") });
+const Analysis = z.discriminatedUnion("kind", [DtwAnalysis, StatsAnalysis, NoneAnalysis]);
+
+const Inputs = z
+  .strictObject({
+    primary: z.string().min(1).optional(),
+    reference: z.string().min(1).nullable().default(null),
+    // Extensions:
+    /** Several reference trials (paths or globs, relative to the YAML file): one distance set per reference. */
+    references: z.array(z.string().min(1)).optional(),
+    /** Cohort mode (paths or globs): the full pairwise distance matrix of these trials. Replaces primary. */
+    cohort: z.array(z.string().min(1)).min(2).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.cohort !== undefined) {
+      if (v.primary !== undefined || v.reference !== null || v.references !== undefined) {
+        rule(ctx, "inputs.cohort replaces inputs.primary / reference / references; set one or the other");
+      }
+    } else if (v.primary === undefined) {
+      rule(ctx, "Field required", ["primary"], "missing");
+    }
+  });
+
+/**
+ * The analysis YAML (`config_version: 1`), as the original's pydantic model plus optional extensions.
+ *
+ * @example
+ * ```ts
+ * import { AnalysisConfigSchema } from "@neuropose/io";
+ * const cfg = AnalysisConfigSchema.parse({
+ *   inputs: { primary: "a.json", reference: "b.json" },
+ *   analysis: { kind: "dtw" },
+ *   output: { report: "out/report.json" },
+ * });
+ * cfg.analysis.kind; // "dtw"
+ * ```
+ */
+export const AnalysisConfigSchema = z
+  .strictObject({
+    config_version: z.literal(1).default(1),
+    inputs: Inputs,
+    preprocessing: z.strictObject({ person_index: z.int().gte(0).default(0) }).default({ person_index: 0 }),
+    segmentation: Segmentation.nullable().default(null),
+    analysis: Analysis,
+    output: z.strictObject({
+      report: z.string().min(1),
+      /** Extension: also write a self-contained HTML page here. */
+      html: z.string().min(1).optional(),
+    }),
+  })
+  .superRefine((v, ctx) => {
+    const hasRef = v.inputs.reference !== null || (v.inputs.references?.length ?? 0) > 0;
+    const cohort = v.inputs.cohort !== undefined;
+    if (v.analysis.kind === "dtw" && !hasRef && !cohort) {
+      rule(ctx, "analysis.kind='dtw' requires inputs.reference to be set");
+    } else if (v.analysis.kind === "stats" && (hasRef || cohort)) {
+      rule(
+        ctx,
+        "analysis.kind='stats' operates on inputs.primary only; remove inputs.reference or switch analysis.kind to 'dtw'",
+      );
+    } else if (v.analysis.kind !== "dtw" && cohort) {
+      rule(ctx, "inputs.cohort needs analysis.kind='dtw'");
+    }
+  });
+
+/** A parsed analysis config (defaults filled in). */
+export type AnalysisConfig = z.infer<typeof AnalysisConfigSchema>;
+/** An analysis config as written (before defaults). */
+export type AnalysisConfigInput = z.input<typeof AnalysisConfigSchema>;
+
+/** The discriminated-union points of the config, for error locations that name the variant (as pydantic does). */
+export const ANALYSIS_CONFIG_UNIONS: readonly (readonly string[])[] = [
+  ["segmentation"],
+  ["segmentation", "extractor"],
+  ["analysis"],
+  ["analysis", "extractor"],
+];
+
+const SegmentationResultSchema = SegmentationSchema;
+
+const Provenance = z.record(z.string(), z.unknown());
+const InputSummary = z.strictObject({
+  path: z.string(),
+  frame_count: z.int().gte(0),
+  fps: z.number(),
+  provenance: Provenance.nullable(),
+});
+const Summary = z.union([
+  z.strictObject({ mean: Float, p50: Float, p95: Float, p99: Float }),
+  z.strictObject({}),
+]);
+const Path = z.array(z.tuple([z.int(), z.int()]));
+const TimeNormalization = z.strictObject({
+  label: z.string(),
+  primary_frames: z.int(),
+  reference_frames: z.int(),
+  frames: z.int(),
+});
+const Comparison = z.strictObject({
+  reference: z.string(),
+  distances: z.array(Float),
+  paths: z.array(Path),
+  per_joint_distances: z.array(z.array(Float)).nullable(),
+  segment_labels: z.array(z.string()),
+  summary: Summary,
+  time_normalized: z.array(TimeNormalization),
+  segmentations: z.record(z.string(), SegmentationResultSchema).optional(),
+});
+const DtwResults = z.strictObject({
+  kind: z.literal("dtw"),
+  method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]),
+  distances: z.array(Float),
+  paths: z.array(Path),
+  per_joint_distances: z.array(z.array(Float)).nullable(),
+  segment_labels: z.array(z.string()),
+  summary: Summary,
+  // Extensions:
+  algorithm: z.enum(["exact", "fastdtw"]).optional(),
+  radius: z.int().nullable().optional(),
+  time_normalized: z.array(TimeNormalization).optional(),
+  comparisons: z.array(Comparison).optional(),
+  reference_summary: z
+    .strictObject({
+      per_reference_mean: z.array(z.strictObject({ reference: z.string(), mean: Float })),
+      summary: Summary,
+    })
+    .optional(),
+  notes: z.array(z.string()).optional(),
+});
+const CohortResults = z.strictObject({
+  kind: z.literal("cohort"),
+  method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]),
+  algorithm: z.enum(["exact", "fastdtw"]),
+  radius: z.int().nullable(),
+  labels: z.array(z.string()),
+  matrix: z.array(z.array(Float)),
+  summary: Summary,
+  notes: z.array(z.string()),
+});
+const StatsResults = z.strictObject({
+  kind: z.literal("stats"),
+  statistics: z.array(z.strictObject({ mean: Float, std: Float, min: Float, max: Float, range: Float })),
+  segment_labels: z.array(z.string()),
+});
+const NoneResults = z.strictObject({ kind: z.literal("none") });
+
+/**
+ * The report of one analysis run (`schema_version` 2, as the original's). Extensions: `references`,
+ * `cohort`, `analysis_provenance` (resolved config, input hashes, versions) and optional result fields.
+ *
+ * @example
+ * ```ts
+ * import { AnalysisReportSchema } from "@neuropose/io";
+ * const ok = AnalysisReportSchema.safeParse({ schema_version: 2 }).success; // false: fields missing
+ * ```
+ */
+export const AnalysisReportSchema = z.strictObject({
+  schema_version: z.literal(2),
+  config: z.record(z.string(), z.unknown()),
+  provenance: Provenance.nullable(),
+  primary: InputSummary.nullable(),
+  reference: InputSummary.nullable(),
+  segmentations: z.record(z.string(), SegmentationResultSchema),
+  results: z.discriminatedUnion("kind", [DtwResults, CohortResults, StatsResults, NoneResults]),
+  // Extensions:
+  references: z.array(InputSummary).optional(),
+  cohort: z.array(InputSummary).optional(),
+  analysis_provenance: z
+    .strictObject({
+      tool: z.string(),
+      version: z.string(),
+      node_version: z.string(),
+      config_path: z.string().nullable(),
+      config_sha256: z.string().nullable(),
+      resolved_config: z.record(z.string(), z.unknown()),
+      inputs: z.array(z.strictObject({ role: z.string(), path: z.string(), sha256: z.string(), bytes: z.int() })),
+    })
+    .optional(),
+});
+
+/** A report of one analysis run. */
+export type AnalysisReport = z.infer<typeof AnalysisReportSchema>;

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { parseAnalysisConfigText, validateAnalysisConfig } from "./config.js";
+import { AnalysisConfigError, AnalysisYamlError } from "./errors.js";
+
+const BASE = `config_version: 1
+inputs:
+  primary: a.json
+  reference: b.json
+analysis:
+  kind: dtw
+  method: dtw_all
+output:
+  report: out/r.json
+`;
+
+function fail(text: string, set?: string[]): AnalysisConfigError {
+  try {
+    parseAnalysisConfigText(text, { file: "exp.yaml", ...(set ? { set } : {}) });
+  } catch (e) {
+    if (e instanceof AnalysisConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected AnalysisConfigError");
+}
+
+describe("YAML errors point at the line and field", () => {
+  it("a bad enum value names file:line, the field and the choices", () => {
+    const e = fail(BASE.replace("method: dtw_all", "method: dtw_everything"));
+    expect(e.oneLine()).toMatch(
+      /^exp\.yaml:7 analysis\.method: expected one of 'dtw_all', 'dtw_per_joint', 'dtw_relation' \(got 'dtw_everything'\)/,
+    );
+    expect(e.issues[0]).toMatchObject({ line: 7, loc: ["analysis", "dtw", "method"], type: "literal_error" });
+    expect(e.kind).toBe("user");
+  });
+
+  it("an unknown key is rejected at its own line", () => {
+    const e = fail(`${BASE}notes: hello\n`);
+    expect(e.issues).toHaveLength(1);
+    expect(e.issues[0]).toMatchObject({ type: "extra_forbidden", field: ["notes"], line: 10 });
+    const nested = fail(BASE.replace("  method: dtw_all", "  method: dtw_all\n  metod: x"));
+    expect(nested.issues[0]).toMatchObject({ field: ["analysis", "metod"], loc: ["analysis", "dtw", "metod"], line: 8 });
+  });
+
+  it("a missing field points at its parent", () => {
+    const e = fail("inputs:\n  reference: b.json\nanalysis: {kind: none}\noutput: {report: r.json}\n");
+    expect(e.issues[0]).toMatchObject({ type: "missing", field: ["inputs", "primary"], line: 1 });
+  });
+
+  it("cross-field rules are reported (dtw needs a reference)", () => {
+    const e = fail(BASE.replace("  reference: b.json\n", ""));
+    expect(e.message).toMatch(/requires inputs.reference/);
+  });
+
+  it("YAML syntax errors carry line and column", () => {
+    try {
+      parseAnalysisConfigText("inputs:\n\tprimary: a.json\n", { file: "exp.yaml" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AnalysisYamlError);
+      expect((e as AnalysisYamlError).oneLine()).toMatch(/^exp\.yaml:2:1: /);
+    }
+  });
+
+  it("reads YAML as PyYAML does: `axis: y` is the letter y, yes/no are booleans", () => {
+    const cfg = parseAnalysisConfigText(
+      "inputs: {primary: a.json}\nsegmentation: {kind: gait_cycles, axis: y, invert: yes}\nanalysis: {kind: none}\noutput: {report: r.json}\n",
+    );
+    expect(cfg.segmentation).toMatchObject({ axis: "y", invert: true });
+  });
+});
+
+describe("--set overrides", () => {
+  it("sets nested values parsed as YAML scalars", () => {
+    const cfg = parseAnalysisConfigText(BASE, {
+      set: ["analysis.algorithm=fastdtw", "analysis.radius=2", "preprocessing.person_index=1", "inputs.references=[c.json, d.json]"],
+    });
+    expect(cfg.analysis).toMatchObject({ kind: "dtw", algorithm: "fastdtw", radius: 2 });
+    expect(cfg.preprocessing.person_index).toBe(1);
+    expect(cfg.inputs.references).toEqual(["c.json", "d.json"]);
+  });
+
+  it("a bad override is blamed on the --set flag", () => {
+    const e = fail(BASE, ["analysis.align=sideways"]);
+    expect(e.oneLine()).toMatch(/^--set analysis\.align=sideways analysis\.align: expected one of/);
+  });
+
+  it("radius without fastdtw is an error", () => {
+    expect(fail(BASE, ["analysis.radius=3"]).message).toMatch(/radius only applies/);
+  });
+});
+
+describe("extensions stay out of the dump unless written", () => {
+  it("original configs parse to the original's keys only", () => {
+    const r = validateAnalysisConfig({ inputs: { primary: "a", reference: "b" }, analysis: { kind: "dtw" }, output: { report: "r" } });
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(Object.keys(r.config.analysis)).not.toContain("algorithm");
+      expect(Object.keys(r.config.inputs)).toEqual(["primary", "reference"]);
+    }
+  });
+
+  it("cohort replaces primary and needs dtw", () => {
+    expect(validateAnalysisConfig({ inputs: { cohort: ["a", "b"] }, analysis: { kind: "dtw" }, output: { report: "r" } }).ok).toBe(true);
+    const bad = validateAnalysisConfig({ inputs: { cohort: ["a", "b"], primary: "c" }, analysis: { kind: "dtw" }, output: { report: "r" } });
+    expect(bad.ok).toBe(false);
+    const stats = validateAnalysisConfig({
+      inputs: { cohort: ["a", "b"] },
+      analysis: { kind: "stats", extractor: { kind: "joint_speed", joint: 1 } },
+      output: { report: "r" },
+    });
+    expect(stats.ok).toBe(false);
+  });
+});

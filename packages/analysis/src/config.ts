@@ -1,0 +1,410 @@
+import { readFile } from "node:fs/promises";
+import { ANALYSIS_CONFIG_UNIONS, type AnalysisConfig, AnalysisConfigSchema } from "@neuropose/io";
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parse,
+  parseDocument,
+  type ScalarTag,
+  type Tags,
+} from "yaml";
+import type { z } from "zod";
+import { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
+
+type Key = string | number;
+
+// PyYAML (which read the original's configs) is YAML 1.1 without the one-letter booleans y/n: `axis: y` is the
+// string "y". The yaml package's 1.1 schema would read it as true, so its bool tag is replaced by PyYAML's.
+const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const pyBoolTag: ScalarTag = {
+  identify: (v: unknown) => typeof v === "boolean",
+  default: true,
+  tag: "tag:yaml.org,2002:bool",
+  test: PY_BOOL,
+  resolve: (s: string) => /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(s),
+};
+const YAML_OPTIONS = {
+  version: "1.1" as const,
+  customTags: (tags: Tags) => [pyBoolTag, ...tags.filter((t) => (t as { tag?: string }).tag !== "tag:yaml.org,2002:bool")],
+};
+
+const SCANNER_CODES = new Set([
+  "TAB_AS_INDENT",
+  "BAD_SCALAR_START",
+  "MISSING_CHAR",
+  "BLOCK_AS_IMPLICIT_KEY",
+  "BAD_DQ_ESCAPE",
+  "MULTILINE_IMPLICIT_KEY",
+  "UNEXPECTED_TOKEN",
+]);
+
+function isUnion(path: Key[]): boolean {
+  return ANALYSIS_CONFIG_UNIONS.some((u) => u.length === path.length && u.every((k, i) => k === path[i]));
+}
+
+function get(root: unknown, path: Key[]): unknown {
+  let node = root;
+  for (const k of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<Key, unknown>)[k];
+  }
+  return node;
+}
+
+function repr(v: unknown): string {
+  if (typeof v === "string") return `'${v}'`;
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Translate the zod path to the pydantic loc: insert the variant tag after each discriminated-union field. */
+function pydanticLoc(path: Key[], input: unknown, issueAtUnionIsVariant: boolean): Key[] {
+  const out: Key[] = [];
+  const prefix: Key[] = [];
+  for (let i = 0; i < path.length; i++) {
+    prefix.push(path[i]);
+    out.push(path[i]);
+    if (isUnion(prefix)) {
+      const tag = (get(input, prefix) as { kind?: unknown } | undefined)?.kind;
+      const deeper = i < path.length - 1;
+      if (typeof tag === "string" && ((deeper && path[i + 1] !== "kind") || (!deeper && issueAtUnionIsVariant))) {
+        out.push(tag);
+      }
+    }
+  }
+  return out;
+}
+
+function quoteList(values: readonly unknown[]): string {
+  return values.map((v) => repr(v)).join(", ");
+}
+
+/**
+ * Turn zod issues on an analysis config into pydantic-shaped issues (type + loc) with human messages.
+ * Model-level rules are dropped when a field already failed (pydantic runs them only on valid fields).
+ */
+function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const path = issue.path as Key[];
+    const value = get(input, path);
+    const add = (type: string, field: Key[], message: string, variant = false) => {
+      out.push({ type, loc: pydanticLoc(field, input, variant), field, message });
+    };
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) {
+          const field = [...path, key];
+          const allowed = isUnion(path) ? "" : "";
+          add("extra_forbidden", field, `unknown key${allowed}`, true);
+        }
+        break;
+      case "invalid_union": {
+        const disc = (issue as { discriminator?: string }).discriminator;
+        if (disc !== undefined && path[path.length - 1] === disc) {
+          const field = path.slice(0, -1);
+          const options = ((issue as { options?: unknown[] }).options ?? []) as unknown[];
+          const tag = value;
+          out.push({
+            type: tag === undefined ? "union_tag_not_found" : "union_tag_invalid",
+            loc: field,
+            field: [...field, disc],
+            message:
+              tag === undefined
+                ? `missing '${disc}'; expected one of ${quoteList(options)}`
+                : `expected one of ${quoteList(options)} (got ${repr(tag)})`,
+          });
+        } else {
+          add("union_type", path, `invalid value ${repr(value)}`);
+        }
+        break;
+      }
+      case "invalid_value":
+        add(
+          "literal_error",
+          path,
+          issue.values.length === 1
+            ? `expected ${repr(issue.values[0])} (got ${repr(value)})`
+            : `expected one of ${quoteList(issue.values)} (got ${repr(value)})`,
+        );
+        break;
+      case "too_small":
+        if (issue.origin === "array" && path.length > 0) {
+          // A tuple that is too short: pydantic reports the first missing item.
+          const len = Array.isArray(value) ? value.length : 0;
+          if (len < Number(issue.minimum) && isTuple(path)) {
+            add("missing", [...path, len], `expected ${issue.minimum} items (got ${len})`);
+            break;
+          }
+          add("too_short", path, `expected at least ${issue.minimum} items (got ${len})`);
+          break;
+        }
+        if (issue.origin === "string") {
+          add("string_too_short", path, "must not be empty");
+          break;
+        }
+        add(
+          issue.inclusive ? "greater_than_equal" : "greater_than",
+          path,
+          `must be ${issue.inclusive ? ">=" : ">"} ${issue.minimum} (got ${repr(value)})`,
+        );
+        break;
+      case "too_big":
+        if (issue.origin === "array") {
+          add("too_long", path, `expected at most ${issue.maximum} items`);
+          break;
+        }
+        add(
+          issue.inclusive ? "less_than_equal" : "less_than",
+          path,
+          `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum} (got ${repr(value)})`,
+        );
+        break;
+      case "invalid_type": {
+        if (value === undefined && path.length > 0) {
+          add("missing", path, "required field is missing");
+          break;
+        }
+        const expected = issue.expected;
+        const type =
+          path.length === 0 || expected === "object"
+            ? path.length === 0
+              ? "model_type"
+              : "model_attributes_type"
+            : expected === "int"
+              ? "int_type"
+              : expected === "number"
+                ? "float_type"
+                : expected === "string"
+                  ? "string_type"
+                  : expected === "boolean"
+                    ? "bool_type"
+                    : expected === "array" || expected === "tuple"
+                      ? "list_type"
+                      : `${expected}_type`;
+        const what = expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
+        add(type, path, `expected ${what} (got ${repr(value)})`);
+        break;
+      }
+      case "custom": {
+        const type = (issue.params as { pydantic?: string } | undefined)?.pydantic ?? "value_error";
+        add(type, path, type === "missing" ? "required field is missing" : issue.message, true);
+        break;
+      }
+      default:
+        add(issue.code, path, issue.message);
+    }
+  }
+  const fieldFailed = out.some((i) => i.loc.length > 0 && i.type !== "value_error");
+  return out.filter((i) => !(fieldFailed && i.loc.length === 0 && i.type === "value_error"));
+}
+
+const TUPLE_FIELDS: Key[][] = [["angle_triplets", -1], ["triplet"], ["joints"]];
+function isTuple(path: Key[]): boolean {
+  const last = path[path.length - 1];
+  const prev = path[path.length - 2];
+  return TUPLE_FIELDS.some((t) =>
+    t.length === 2 ? prev === t[0] && typeof last === "number" : last === t[0] || prev === t[0],
+  );
+}
+
+/** Result of {@link validateAnalysisConfig}. */
+export type ConfigValidation = { ok: true; config: AnalysisConfig } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Validate an already-parsed config object (e.g. from YAML or JSON) without throwing. Issues carry pydantic's
+ * `type` and `loc` (so they can be compared with the original's) and a readable message.
+ *
+ * @example
+ * ```ts
+ * import { validateAnalysisConfig } from "@neuropose/analysis";
+ * const r = validateAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * r.ok; // true
+ * ```
+ */
+export function validateAnalysisConfig(value: unknown): ConfigValidation {
+  const r = AnalysisConfigSchema.safeParse(value);
+  if (r.success) return { ok: true, config: r.data };
+  return { ok: false, issues: translate(r.error.issues, value) };
+}
+
+/**
+ * Validate a config object, throwing {@link AnalysisConfigError} on any problem.
+ *
+ * @example
+ * ```ts
+ * import { parseAnalysisConfig } from "@neuropose/analysis";
+ * const cfg = parseAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * cfg.preprocessing.person_index; // 0
+ * ```
+ */
+export function parseAnalysisConfig(value: unknown, opts: { file?: string } = {}): AnalysisConfig {
+  const r = validateAnalysisConfig(value);
+  if (r.ok) return r.config;
+  throw new AnalysisConfigError(r.issues, opts.file);
+}
+
+function findNode(doc: Document, field: Key[]): { node: Node | null; keyNode: Node | null; depth: number } {
+  let node: unknown = doc.contents;
+  let keyNode: Node | null = null;
+  let depth = 0;
+  for (const k of field) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === "number") {
+      const item = node.items[k];
+      if (item === undefined) break;
+      keyNode = null;
+      node = item;
+    } else break;
+    depth++;
+  }
+  return { node: (node as Node | null) ?? null, keyNode, depth };
+}
+
+function locate(doc: Document, lc: LineCounter, issue: ConfigIssue): void {
+  const { node, keyNode, depth } = findNode(doc, issue.field);
+  // Unknown keys and missing fields point at the key line; other problems at the value.
+  const complete = depth === issue.field.length;
+  let target: Node | null = null;
+  if (complete) target = issue.type === "extra_forbidden" && keyNode ? keyNode : (node ?? keyNode);
+  else target = keyNode ?? node;
+  const offset = target?.range?.[0];
+  if (offset === undefined) {
+    if (depth === 0 && doc.contents?.range) {
+      const p = lc.linePos(doc.contents.range[0]);
+      issue.line = p.line;
+      issue.column = p.col;
+    }
+    return;
+  }
+  const p = lc.linePos(offset);
+  issue.line = p.line;
+  issue.column = p.col;
+}
+
+/** Parse `key.path=value` (value read as a YAML scalar/flow value) into a path and a value. */
+export function parseOverride(spec: string): { path: Key[]; value: unknown } {
+  const eq = spec.indexOf("=");
+  if (eq <= 0) {
+    throw new AnalysisConfigError(
+      [{ type: "value_error", loc: [], field: [], message: `--set expects key=value (got '${spec}')`, source: "--set" }],
+      undefined,
+    );
+  }
+  const path = spec
+    .slice(0, eq)
+    .trim()
+    .split(".")
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  const raw = spec.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = raw === "" ? "" : parse(raw, YAML_OPTIONS);
+  } catch {
+    value = raw;
+  }
+  return { path, value };
+}
+
+/** Options of {@link parseAnalysisConfigText}. */
+export interface ParseConfigTextOptions {
+  /** File name for error messages (`exp.yaml:12 analysis.method: ...`). */
+  file?: string;
+  /** `key.path=value` overrides applied after reading (like `--set`). */
+  set?: string[];
+}
+
+/**
+ * Parse and validate analysis YAML text. YAML syntax errors throw {@link AnalysisYamlError} with line and column;
+ * validation problems throw {@link AnalysisConfigError} whose issues carry the line of the offending field.
+ * YAML 1.1 is used (as PyYAML reads the original's configs), duplicate keys are rejected.
+ *
+ * @example
+ * ```ts
+ * import { parseAnalysisConfigText } from "@neuropose/analysis";
+ * const cfg = parseAnalysisConfigText(
+ *   "inputs: {primary: a.json, reference: b.json}\nanalysis: {kind: dtw}\noutput: {report: r.json}\n",
+ *   { file: "exp.yaml", set: ["analysis.algorithm=fastdtw"] },
+ * );
+ * cfg.analysis.kind; // "dtw"
+ * ```
+ */
+export function parseAnalysisConfigText(text: string, opts: ParseConfigTextOptions = {}): AnalysisConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = lc.linePos(e.pos[0]);
+    throw new AnalysisYamlError(e.message.split("\n")[0], {
+      file: opts.file,
+      line: pos.line,
+      column: pos.col,
+      syntax: SCANNER_CODES.has(e.code) ? "scanner" : "parser",
+    });
+  }
+  let value: unknown = doc.toJS() ?? {};
+  const overridden = new Map<string, string>();
+  for (const spec of opts.set ?? []) {
+    const { path, value: v } = parseOverride(spec);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) value = {};
+    let node = value as Record<Key, unknown>;
+    for (const k of path.slice(0, -1)) {
+      const next = node[k];
+      if (next === null || typeof next !== "object") node[k] = {};
+      node = node[k] as Record<Key, unknown>;
+    }
+    node[path[path.length - 1]] = v;
+    overridden.set(path.join("."), `--set ${spec}`);
+  }
+  const r = validateAnalysisConfig(value);
+  if (r.ok) return r.config;
+  for (const issue of r.issues) {
+    const key = issue.field.join(".");
+    const src = [...overridden.keys()].find((k) => key === k || key.startsWith(`${k}.`));
+    if (src !== undefined) issue.source = overridden.get(src);
+    else locate(doc, lc, issue);
+  }
+  throw new AnalysisConfigError(r.issues, opts.file);
+}
+
+/**
+ * Read and validate an analysis YAML file (see {@link parseAnalysisConfigText}); returns the config and the
+ * file's text (for hashing into the report's provenance).
+ *
+ * @example
+ * ```ts
+ * import { readAnalysisConfig } from "@neuropose/analysis";
+ * const { config } = await readAnalysisConfig("examples/analysis/minimal.yaml");
+ * ```
+ */
+export async function readAnalysisConfig(
+  file: string,
+  opts: { set?: string[]; displayName?: string } = {},
+): Promise<{ config: AnalysisConfig; text: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new AnalysisRunError("E_CONFIG_READ", `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      path: opts.displayName ?? file,
+      hint: "check the path of the YAML file",
+    });
+  }
+  const parseOpts: ParseConfigTextOptions = { file: opts.displayName ?? file };
+  if (opts.set) parseOpts.set = opts.set;
+  return { config: parseAnalysisConfigText(text, parseOpts), text };
+}

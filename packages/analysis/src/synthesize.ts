@@ -1,0 +1,288 @@
+import { SKELETONS } from "@neuropose/io";
+
+type Vec3 = [number, number, number];
+
+/** Options of {@link synthesizeGaitPredictions}. */
+export interface SynthesizeGaitOptions {
+  /** PRNG seed: the same options always give the same document. Default 1. */
+  seed?: number;
+  /** Number of frames. Default 120. */
+  frames?: number;
+  /** Frame rate. Default 30. */
+  fps?: number;
+  /** Steps per minute (two steps make one gait cycle). Default 110. */
+  cadence?: number;
+  /** "berkeley_mhad_43" (mm, camera frame, y down; the original's) or "blazepose_33" (m, hip-centred). */
+  skeleton?: "berkeley_mhad_43" | "blazepose_33";
+  /** Phase of the gait cycle at frame 0, in cycles (0..1). Default 0. */
+  phase?: number;
+  /** Gaussian noise standard deviation in mm. Default 2. */
+  noiseMm?: number;
+  /** Scales every joint amplitude (1 = typical adult gait). Default 1. */
+  amplitude?: number;
+  /** Number of people per frame (person 1+ is a shifted copy walking beside). Default 1. */
+  people?: number;
+  /** Body size factor (limb lengths). Default 1. */
+  scale?: number;
+}
+
+/** A VideoPredictions document (schema_version 2) as plain JSON. */
+export interface SyntheticPredictions {
+  schema_version: 2;
+  metadata: { frame_count: number; fps: number; width: number; height: number };
+  frames: Record<string, { boxes: number[][]; poses3d: number[][][]; poses2d: number[][][] }>;
+  segmentations: Record<string, never>;
+  provenance: null;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): () => number {
+  return () => {
+    const u = Math.max(rand(), 1e-12);
+    const v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
+
+const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const deg = Math.PI / 180;
+
+/** Anatomical points (mm, camera frame: x forward along the walk, y down, z depth) of one person at one phase. */
+function body(phase: number, t: number, opts: Required<SynthesizeGaitOptions>, person: number): Map<string, Vec3> {
+  const s = opts.scale;
+  const amp = opts.amplitude;
+  const speed = 1100 * s; // mm/s
+  const phi = 2 * Math.PI * phase;
+  const pelvis: Vec3 = [-600 + speed * t, 20 * amp * Math.cos(2 * phi), 4000 + 900 * person];
+  const twist = 6 * deg * amp * Math.sin(phi);
+  const pts = new Map<string, Vec3>();
+  const side = (name: "l" | "r", sphi: number, zSign: number) => {
+    const hipFlex = (20 * Math.sin(sphi) + 5) * deg * amp;
+    const kneeFlex = (8 + 28 * (1 - Math.cos(sphi + 0.9)) * 0.5 + 10 * Math.max(0, Math.sin(sphi + 0.9))) * deg * amp;
+    const ankleFlex = 10 * Math.sin(sphi - 0.5) * deg * amp;
+    const hip = add(pelvis, [90 * zSign * Math.sin(twist), 40, 100 * zSign * s]);
+    const thigh = 450 * s;
+    const shank = 430 * s;
+    const knee = add(hip, [thigh * Math.sin(hipFlex), thigh * Math.cos(hipFlex), 0]);
+    const sh = hipFlex - kneeFlex;
+    const ankle = add(knee, [shank * Math.sin(sh), shank * Math.cos(sh), 0]);
+    const footA = sh + ankleFlex + Math.PI / 2;
+    const heel = add(ankle, [-50 * s * Math.sin(footA), 60 * s, 0]);
+    const toe = add(ankle, [150 * s * Math.sin(footA), 60 * s - 150 * s * Math.cos(footA), 0]);
+    // Arms swing against the leg of the same side.
+    const shoulder = add(pelvis, [-60 * zSign * Math.sin(twist), -520 * s, 180 * zSign * s]);
+    const armA = -18 * Math.sin(sphi) * deg * amp;
+    const elbow = add(shoulder, [280 * s * Math.sin(armA), 280 * s * Math.cos(armA), 0]);
+    const foreA = armA + (15 + 10 * Math.sin(sphi)) * deg * amp * -1 + 20 * deg;
+    const wrist = add(elbow, [250 * s * Math.sin(foreA), 250 * s * Math.cos(foreA), 0]);
+    const hand = add(wrist, [60 * s * Math.sin(foreA), 60 * s * Math.cos(foreA), 0]);
+    pts.set(`${name}hip`, hip);
+    pts.set(`${name}knee`, knee);
+    pts.set(`${name}ankle`, ankle);
+    pts.set(`${name}heel`, heel);
+    pts.set(`${name}toe`, toe);
+    pts.set(`${name}shoulder`, shoulder);
+    pts.set(`${name}elbow`, elbow);
+    pts.set(`${name}wrist`, wrist);
+    pts.set(`${name}hand`, hand);
+  };
+  side("l", phi, -1);
+  side("r", phi + Math.PI, 1);
+  pts.set("pelvis", pelvis);
+  pts.set("head", add(pelvis, [30, -780 * s, 0]));
+  pts.set("neck", add(pelvis, [10, -560 * s, 0]));
+  pts.set("chest", add(pelvis, [60, -400 * s, 0]));
+  pts.set("back", add(pelvis, [-90, -400 * s, 0]));
+  pts.set("belly", add(pelvis, [70, -180 * s, 0]));
+  return pts;
+}
+
+const mid = (a: Vec3, b: Vec3, w = 0.5): Vec3 => [
+  a[0] + (b[0] - a[0]) * w,
+  a[1] + (b[1] - a[1]) * w,
+  a[2] + (b[2] - a[2]) * w,
+];
+
+function berkeleyJoint(name: string, p: Map<string, Vec3>): Vec3 {
+  const g = (k: string) => p.get(k) as Vec3;
+  const lr = name.startsWith("l") ? "l" : "r";
+  switch (name) {
+    case "head":
+      return g("head");
+    case "lhead":
+      return add(g("head"), [0, 10, -70]);
+    case "rhead":
+      return add(g("head"), [0, 10, 70]);
+    case "rback":
+      return add(g("back"), [0, -60, 90]);
+    case "backl":
+      return add(g("back"), [0, 120, 0]);
+    case "backt":
+      return add(g("back"), [0, -120, 0]);
+    case "lback":
+      return add(g("back"), [0, -60, -90]);
+    case "lside":
+      return add(g("belly"), [-60, -80, -150]);
+    case "bell":
+      return g("belly");
+    case "chest":
+      return g("chest");
+    case "rside":
+      return add(g("belly"), [-60, -80, 150]);
+  }
+  const part = name.slice(1);
+  switch (part) {
+    case "sho1":
+      return g(`${lr}shoulder`);
+    case "sho2":
+      return add(g(`${lr}shoulder`), [0, -40, 0]);
+    case "arm":
+      return mid(g(`${lr}shoulder`), g(`${lr}elbow`));
+    case "elb":
+      return g(`${lr}elbow`);
+    case "wri":
+      return g(`${lr}wrist`);
+    case "han1":
+      return g(`${lr}hand`);
+    case "han2":
+      return add(g(`${lr}hand`), [20, 10, 0]);
+    case "han3":
+      return add(g(`${lr}hand`), [-20, 10, 0]);
+    case "hipb":
+      return add(g(`${lr}hip`), [-60, 0, 0]);
+    case "hipf":
+      return add(g(`${lr}hip`), [60, 0, 0]);
+    case "hipl":
+      return add(g(`${lr}hip`), [0, 0, lr === "l" ? -60 : 60]);
+    case "leg":
+      return mid(g(`${lr}hip`), g(`${lr}knee`));
+    case "kne":
+      return g(`${lr}knee`);
+    case "ank":
+      return g(`${lr}ankle`);
+    case "hee":
+      return g(`${lr}heel`);
+    case "foo":
+      return g(`${lr}toe`);
+  }
+  throw new Error(`no synthetic point for joint ${name}`);
+}
+
+function blazeJoint(name: string, p: Map<string, Vec3>): Vec3 {
+  const g = (k: string) => p.get(k) as Vec3;
+  const side = name.startsWith("left") ? "l" : "r";
+  const zs = side === "l" ? -1 : 1;
+  const face = (dx: number, dy: number, dz: number) => add(g("head"), [dx, dy, dz]);
+  switch (name) {
+    case "nose":
+      return face(90, 20, 0);
+    case "mouth_left":
+    case "mouth_right":
+      return face(85, 60, 25 * zs);
+    case "left_ear":
+    case "right_ear":
+      return face(0, 0, 75 * zs);
+  }
+  if (name.includes("eye")) return face(80, -20, (name.endsWith("inner") ? 15 : name.endsWith("outer") ? 45 : 30) * zs);
+  const part = name.replace(/^(left|right)_/, "");
+  const map: Record<string, string> = {
+    shoulder: "shoulder",
+    elbow: "elbow",
+    wrist: "wrist",
+    hip: "hip",
+    knee: "knee",
+    ankle: "ankle",
+    heel: "heel",
+    foot_index: "toe",
+  };
+  if (map[part]) return g(`${side}${map[part]}`);
+  if (part === "pinky") return add(g(`${side}hand`), [0, 10, 20 * zs]);
+  if (part === "index") return add(g(`${side}hand`), [20, 10, 0]);
+  if (part === "thumb") return add(g(`${side}hand`), [10, -10, -15 * zs]);
+  throw new Error(`no synthetic point for joint ${name}`);
+}
+
+/**
+ * A deterministic, gait-like VideoPredictions document: a person walking across a side-view camera with
+ * hip/knee/ankle flexion, opposite arm swing, pelvic bob and trunk twist, plus seeded Gaussian noise. Used by
+ * the tests, the examples and the `neuropose demo`; never a substitute for real recordings.
+ *
+ * @example
+ * ```ts
+ * import { synthesizeGaitPredictions } from "@neuropose/analysis";
+ * const preds = synthesizeGaitPredictions({ seed: 1, frames: 90, fps: 30, cadence: 110 });
+ * Object.keys(preds.frames).length; // 90
+ * preds.frames.frame_000000.poses3d[0].length; // 43 joints (berkeley_mhad_43)
+ * ```
+ */
+export function synthesizeGaitPredictions(options: SynthesizeGaitOptions = {}): SyntheticPredictions {
+  const opts: Required<SynthesizeGaitOptions> = {
+    seed: 1,
+    frames: 120,
+    fps: 30,
+    cadence: 110,
+    skeleton: "berkeley_mhad_43",
+    phase: 0,
+    noiseMm: 2,
+    amplitude: 1,
+    people: 1,
+    scale: 1,
+    ...options,
+  };
+  if (!Number.isInteger(opts.frames) || opts.frames < 0) throw new RangeError("frames must be an integer >= 0");
+  if (!(opts.fps > 0)) throw new RangeError("fps must be > 0");
+  const skeleton = SKELETONS[opts.skeleton];
+  const noise = gaussian(mulberry32(opts.seed * 2654435761 + 12345));
+  const strideHz = opts.cadence / 120;
+  const width = 1920;
+  const height = 1080;
+  const focal = 1400;
+  const frames: SyntheticPredictions["frames"] = {};
+  for (let f = 0; f < opts.frames; f++) {
+    const t = f / opts.fps;
+    const boxes: number[][] = [];
+    const poses3d: number[][][] = [];
+    const poses2d: number[][][] = [];
+    for (let person = 0; person < opts.people; person++) {
+      const pts = body(opts.phase + strideHz * t + person * 0.37, t, opts, person);
+      const mm = skeleton.joints.map((name) => {
+        const v = opts.skeleton === "berkeley_mhad_43" ? berkeleyJoint(name, pts) : blazeJoint(name, pts);
+        return [v[0] + opts.noiseMm * noise(), v[1] + opts.noiseMm * noise(), v[2] + opts.noiseMm * noise()];
+      });
+      const uv = mm.map(([x, y, z]) => [
+        Math.round(width / 2 + (focal * x) / z),
+        Math.round(height / 2 + (focal * y) / z),
+      ]);
+      const us = uv.map((p) => p[0]);
+      const vs = uv.map((p) => p[1]);
+      const x0 = Math.min(...us);
+      const y0 = Math.min(...vs);
+      boxes.push([x0, y0, Math.max(...us) - x0, Math.max(...vs) - y0, 0.9]);
+      poses2d.push(uv);
+      if (opts.skeleton === "berkeley_mhad_43") {
+        poses3d.push(mm.map((v) => v.map((c) => Number(c.toFixed(1)))));
+      } else {
+        const pelvis = mid(pts.get("lhip") as Vec3, pts.get("rhip") as Vec3);
+        poses3d.push(mm.map((v) => v.map((c, i) => Number(((c - pelvis[i]) / 1000).toFixed(4)))));
+      }
+    }
+    frames[`frame_${String(f).padStart(6, "0")}`] = { boxes, poses3d, poses2d };
+  }
+  return {
+    schema_version: 2,
+    metadata: { frame_count: opts.frames, fps: opts.fps, width, height },
+    frames,
+    segmentations: {},
+    provenance: null,
+  };
+}
