@@ -4,8 +4,8 @@ import { KinematicsError } from "./errors.js";
 /** A joint given by index (into the sequence's joint axis) or by name in a registered skeleton. */
 export type JointRef = number | string;
 
-/** The spatial axis of a coordinate: 0/1/2 or "x"/"y"/"z". */
-export type AxisRef = 0 | 1 | 2 | "x" | "y" | "z";
+/** The spatial axis of a coordinate: 0/1/2 or "x"/"y"/"z" (other values throw `E_BAD_AXIS`). */
+export type AxisRef = number | "x" | "y" | "z";
 
 /**
  * Pick the skeleton used to resolve joint names: the explicit one, else the unique registered skeleton

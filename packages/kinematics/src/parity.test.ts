@@ -88,9 +88,8 @@ function runOp(c: ParityCase): unknown {
   const a = decode<Record<string, unknown>>(c.args);
   switch (c.op) {
     case "predictions_to_numpy": {
-      const preds = io.VideoPredictionsSchema
-        ? io.VideoPredictionsSchema.parse(a.predictions)
-        : a.predictions;
+      // as loaded by a user: migrated (v2 -> current) and validated by @neuropose/io
+      const preds = io.migrateAndValidate("video_predictions", a.predictions);
       return toNested(
         predictionsToSequence(preds as PredictionsLike, { personIndex: (a.person_index as number) ?? 0 }),
       );
@@ -122,18 +121,12 @@ function runOp(c: ParityCase): unknown {
     case "extract_feature_statistics":
       return extractFeatureStatistics(a.values as number[]);
     case "extract_signal": {
-      const spec = io.ExtractorSpecSchema ? parseSpec(a.spec) : (a.spec as SignalSpec);
+      const spec = io.validateWith(io.ExtractorSpecSchema, a.spec) as SignalSpec;
       return Array.from(extractSignal(fromNested(a.sequence as number[][][]), spec));
     }
     default:
       throw new Error(`no runner for ${c.op}`);
   }
-}
-
-function parseSpec(spec: unknown): SignalSpec {
-  const r = io.ExtractorSpecSchema.safeParse(spec);
-  if (!r.success) throw new io.ValidationError([], { document: "extractor" });
-  return r.data as SignalSpec;
 }
 
 function tolerance(c: ParityCase): (path: string) => Tolerance {

@@ -1,1 +1,5 @@
-export {};
+export * from "./confidence.js";
+export * from "./errors.js";
+export * from "./gait.js";
+export * from "./peaks.js";
+export * from "./segment.js";

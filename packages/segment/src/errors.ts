@@ -1,0 +1,39 @@
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+
+/** Stable error codes raised by `@neuropose/segment` (the original raised `ValueError` for all of them). */
+export type SegmentErrorCode =
+  | "E_NOT_1D"
+  | "E_PEAK_DISTANCE"
+  | "E_PEAK_ARGUMENT"
+  | "E_PAD_NEGATIVE"
+  | "E_FPS_ZERO"
+  | "E_SEGMENT_RANGE";
+
+/**
+ * Error raised by the segmentation functions (bad signal shape or parameters, seconds without a frame rate,
+ * segments outside the recording).
+ *
+ * @example
+ * ```ts
+ * import { SegmentError, findPeaks } from "@neuropose/segment";
+ * try {
+ *   findPeaks([0, 1, 0], { distance: 0.5 });
+ * } catch (e) {
+ *   if (e instanceof SegmentError) console.log(e.code); // "E_PEAK_DISTANCE"
+ * }
+ * ```
+ */
+export class SegmentError extends NeuroPoseError {
+  declare readonly code: SegmentErrorCode;
+
+  constructor(code: SegmentErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** Python's repr of a float (`0.0`, `29.97`, `nan`, `inf`), for messages that mirror the original's. */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
+}

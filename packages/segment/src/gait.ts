@@ -1,0 +1,301 @@
+import {
+  type ExtractorSpec,
+  type ExtractorSpecInput,
+  ExtractorSpecSchema,
+  type Segment,
+  type Segmentation,
+  SegmentationConfigSchema,
+  SegmentSchema,
+  SKELETON_NAMES,
+  type Skeleton,
+  validateWith,
+} from "@neuropose/io";
+import {
+  extractSignal,
+  inferSkeleton,
+  type PredictionsLike,
+  predictionsToSequence,
+  resolveAxis,
+  resolveJoint,
+} from "@neuropose/kinematics";
+import { type CycleConfidence, cycleConfidence } from "./confidence.js";
+import { pyFloat, SegmentError } from "./errors.js";
+import { roundHalfEven, segmentByPeaks } from "./segment.js";
+
+export interface SegmentPredictionsOptions {
+  /** Which detected person to segment (default 0). */
+  personIndex?: number;
+  /** Minimal time between peaks in seconds; null or <= 0 means none. Converted with max(1, round(s·fps)). */
+  minDistanceSeconds?: number | null;
+  minProminence?: number | null;
+  minHeight?: number | null;
+  /** Time added on both sides of each segment, seconds (default 0); converted with round(s·fps). */
+  padSeconds?: number;
+  /** Skeleton to resolve joint names in the extractor (default: metadata.skeleton, else by joint count). */
+  skeleton?: Skeleton | string;
+}
+
+/** Predictions as accepted by the segmentation functions (any io `VideoPredictions` fits). */
+export type SegmentablePredictions = PredictionsLike & {
+  readonly metadata: { readonly fps: number; readonly skeleton?: string | null | undefined };
+};
+
+/** The explicit skeleton, else the predictions' own when it is a registered one. */
+function skeletonOf(
+  preds: SegmentablePredictions,
+  explicit?: Skeleton | string,
+): Skeleton | string | undefined {
+  if (explicit !== undefined) return explicit;
+  const own = preds.metadata.skeleton;
+  return typeof own === "string" && (SKELETON_NAMES as readonly string[]).includes(own) ? own : undefined;
+}
+
+/**
+ * Segment predictions into repetitions (the original's `segment_predictions`): extract a 1-D signal of one
+ * person with `extractor`, convert seconds to frames with `metadata.fps` (Python `round`, ties to even;
+ * `min_distance = max(1, round(s·fps))`), segment valley to valley, and return a `Segmentation` whose config
+ * records the (time-based) parameters. Throws `E_FPS_ZERO` if fps <= 0 while a time parameter is set, and
+ * io's `ValidationError` for an invalid extractor or negative seconds.
+ *
+ * @example
+ * ```ts
+ * import { segmentPredictions } from "@neuropose/segment";
+ * const y = [0, 1, 2, 1, 0, 1, 3, 1, 0];
+ * const preds = {
+ *   metadata: { fps: 30 },
+ *   frames: Object.fromEntries(y.map((v, i) => [`frame_${i}`, { poses3d: [[[0, v, 0]]] }])),
+ * };
+ * const seg = segmentPredictions(preds, { kind: "joint_axis", joint: 0, axis: 1 });
+ * seg.segments; // [{ start: 0, end: 5, peak: 2 }, { start: 4, end: 9, peak: 6 }]
+ * ```
+ */
+export function segmentPredictions(
+  preds: SegmentablePredictions,
+  extractor: ExtractorSpecInput | ExtractorSpec,
+  options: SegmentPredictionsOptions = {},
+): Segmentation {
+  const spec = validateWith(ExtractorSpecSchema, extractor, { source: "extractor" });
+  const personIndex = options.personIndex ?? 0;
+  const sequence = predictionsToSequence(preds, { personIndex });
+  const signal = extractSignal(sequence, spec, { skeleton: skeletonOf(preds, options.skeleton) });
+  const fps = preds.metadata.fps;
+  const mds = options.minDistanceSeconds ?? null;
+  const padSeconds = options.padSeconds ?? 0;
+  const needsFps = (mds !== null && mds > 0) || padSeconds > 0;
+  if (needsFps && !(fps > 0)) {
+    throw new SegmentError(
+      "E_FPS_ZERO",
+      `cannot convert seconds to frames: metadata.fps is ${pyFloat(fps)}. Pass min_distance_seconds=None and pad_seconds=0.0, or call segment_by_peaks directly with sample-count units.`,
+      { hint: "set metadata.fps, or give distances and padding in frames via segmentByPeaks" },
+    );
+  }
+  const minDistance = mds === null || !(mds > 0) ? null : Math.max(1, roundHalfEven(mds * fps));
+  const pad = padSeconds > 0 ? roundHalfEven(padSeconds * fps) : 0;
+  const segments = segmentByPeaks(signal, {
+    minDistance,
+    minProminence: options.minProminence ?? null,
+    minHeight: options.minHeight ?? null,
+    pad,
+  });
+  const config = validateWith(
+    SegmentationConfigSchema,
+    {
+      extractor: spec,
+      person_index: personIndex,
+      min_distance_seconds: mds,
+      min_prominence: options.minProminence ?? null,
+      min_height: options.minHeight ?? null,
+      pad_seconds: padSeconds,
+    },
+    { source: "segmentation config" },
+  );
+  return { config, segments };
+}
+
+/** The heel (or, for skeletons without heels, ankle) joints of each registered skeleton. */
+export const HEEL_JOINTS: Readonly<Record<string, { left: string; right: string }>> = Object.freeze({
+  berkeley_mhad_43: { left: "lhee", right: "rhee" },
+  blazepose_33: { left: "left_heel", right: "right_heel" },
+  openpose_body_25: { left: "LHeel", right: "RHeel" },
+  coco_17: { left: "left_ankle", right: "right_ankle" },
+});
+
+export interface GaitCycleOptions {
+  /** Joint name or index; default the right heel of the skeleton (`rhee` for berkeley_mhad_43). */
+  joint?: string | number;
+  /** "x" | "y" | "z" (default "y", vertical in y-down camera coordinates). */
+  axis?: "x" | "y" | "z" | string;
+  /** Negate the signal (when a heel strike is a minimum of the chosen coordinate). */
+  invert?: boolean;
+  /** Minimal cycle duration in seconds (default 0.4). */
+  minCycleSeconds?: number;
+  minProminence?: number | null;
+  /** Which detected person (default 0; the original ignored this for gait). */
+  personIndex?: number;
+  /** Skeleton of the predictions (default: metadata.skeleton, else inferred from the joint count). */
+  skeleton?: Skeleton | string;
+}
+
+function gaitSkeleton(preds: SegmentablePredictions, options: GaitCycleOptions): Skeleton {
+  const explicit = skeletonOf(preds, options.skeleton);
+  if (explicit !== undefined) return inferSkeleton(explicit);
+  const first = Object.values(preds.frames)[0];
+  const joints = first?.poses3d[options.personIndex ?? 0]?.length;
+  return inferSkeleton(undefined, joints);
+}
+
+/**
+ * Segment gait cycles from one heel's trace (the original's `segment_gait_cycles`): peaks of the chosen
+ * coordinate (heel strikes at the lowest heel point in y-down coordinates), valley to valley, with a
+ * minimal cycle duration. The joint is a name of the predictions' skeleton (or an index). A gait without
+ * detectable heel strikes gives an empty segment list, not an error.
+ *
+ * @example
+ * ```ts
+ * import { segmentGaitCycles } from "@neuropose/segment";
+ * const heelY = Array.from({ length: 90 }, (_, i) => Math.sin((2 * Math.PI * i) / 30));
+ * const preds = {
+ *   metadata: { fps: 30, skeleton: "blazepose_33" },
+ *   frames: Object.fromEntries(
+ *     heelY.map((y, i) => [`frame_${i}`, { poses3d: [Array.from({ length: 33 }, () => [0, y, 0])] }]),
+ *   ),
+ * };
+ * segmentGaitCycles(preds).segments.length; // 3
+ * ```
+ */
+export function segmentGaitCycles(
+  preds: SegmentablePredictions,
+  options: GaitCycleOptions = {},
+): Segmentation {
+  const axis = resolveAxis(options.axis ?? "y");
+  const skeleton = gaitSkeleton(preds, options);
+  const jointRef = options.joint ?? HEEL_JOINTS[skeleton.name]?.right ?? "rhee";
+  const joint = resolveJoint(jointRef, skeleton);
+  return segmentPredictions(
+    preds,
+    { kind: "joint_axis", joint, axis, invert: options.invert ?? false },
+    {
+      personIndex: options.personIndex ?? 0,
+      minDistanceSeconds: options.minCycleSeconds ?? 0.4,
+      minProminence: options.minProminence ?? null,
+      skeleton,
+    },
+  );
+}
+
+/** Both heels' gait segmentations, under the original's keys. */
+export interface BilateralGaitCycles {
+  left_heel_strikes: Segmentation;
+  right_heel_strikes: Segmentation;
+}
+
+/**
+ * Gait cycles of both heels (the original's `segment_gait_cycles_bilateral`): `segmentGaitCycles` with the
+ * skeleton's left heel, then its right heel. Either side may be empty.
+ *
+ * @example
+ * ```ts
+ * import { segmentGaitCyclesBilateral } from "@neuropose/segment";
+ * const frames = Object.fromEntries(
+ *   Array.from({ length: 60 }, (_, i) => [
+ *     `frame_${i}`,
+ *     { poses3d: [Array.from({ length: 33 }, (_, j) => [0, j === 29 ? Math.sin(i / 3) : Math.cos(i / 3), 0])] },
+ *   ]),
+ * );
+ * const both = segmentGaitCyclesBilateral({ metadata: { fps: 30, skeleton: "blazepose_33" }, frames });
+ * both.left_heel_strikes.config.extractor; // { kind: "joint_axis", joint: 29, axis: 1, invert: false }
+ * ```
+ */
+export function segmentGaitCyclesBilateral(
+  preds: SegmentablePredictions,
+  options: Omit<GaitCycleOptions, "joint"> = {},
+): BilateralGaitCycles {
+  const skeleton = gaitSkeleton(preds, options);
+  const heels = HEEL_JOINTS[skeleton.name] ?? HEEL_JOINTS.berkeley_mhad_43;
+  return {
+    left_heel_strikes: segmentGaitCycles(preds, { ...options, skeleton, joint: heels.left }),
+    right_heel_strikes: segmentGaitCycles(preds, { ...options, skeleton, joint: heels.right }),
+  };
+}
+
+/** Predictions as sliced by `slicePredictions` (any io `VideoPredictions` fits). */
+export interface SliceablePredictions {
+  readonly metadata: { readonly frame_count?: number; readonly timestamps?: readonly number[] | undefined };
+  readonly frames: Readonly<Record<string, unknown>>;
+}
+
+type Sliced<P extends SliceablePredictions> = Omit<P, "frames" | "segmentations" | "provenance"> & {
+  frames: Record<string, P["frames"][string]>;
+  segmentations: Record<string, never>;
+  provenance: null;
+};
+
+/**
+ * Split predictions into one document per segment (the original's `slice_predictions`): frames
+ * `[start, end)` in insertion order, re-keyed `frame_000000`..., `metadata.frame_count` (and `timestamps`,
+ * when present) adjusted, other metadata kept, `segmentations` emptied and `provenance` null. Segments are
+ * validated (io's `ValidationError`); an `end` past the last frame throws `E_SEGMENT_RANGE`.
+ *
+ * @example
+ * ```ts
+ * import { slicePredictions } from "@neuropose/segment";
+ * const preds = { metadata: { frame_count: 3, fps: 30 }, frames: { a: { poses3d: [] }, b: { poses3d: [] }, c: { poses3d: [] } } };
+ * const [s] = slicePredictions(preds, [{ start: 1, end: 3, peak: 2 }]);
+ * Object.keys(s.frames); // ["frame_000000", "frame_000001"]
+ * ```
+ */
+export function slicePredictions<P extends SliceablePredictions>(
+  preds: P,
+  segments: readonly Segment[],
+): Sliced<P>[] {
+  const names = Object.keys(preds.frames);
+  const checked = segments.map((s, i) => validateWith(SegmentSchema, s, { source: `segments[${i}]` }));
+  return checked.map((seg, idx) => {
+    if (seg.end > names.length) {
+      throw new SegmentError(
+        "E_SEGMENT_RANGE",
+        `segment ${idx} end=${seg.end} exceeds frame count ${names.length}`,
+      );
+    }
+    const frames: Record<string, P["frames"][string]> = {};
+    names.slice(seg.start, seg.end).forEach((name, i) => {
+      frames[`frame_${String(i).padStart(6, "0")}`] = preds.frames[name] as P["frames"][string];
+    });
+    const metadata: Record<string, unknown> = { ...preds.metadata, frame_count: seg.end - seg.start };
+    if (Array.isArray(preds.metadata.timestamps)) {
+      metadata.timestamps = preds.metadata.timestamps.slice(seg.start, seg.end);
+    }
+    return { ...preds, metadata, frames, segmentations: {}, provenance: null } as unknown as Sliced<P>;
+  });
+}
+
+/**
+ * Per-segment confidence of a segmentation of these predictions (see `cycleConfidence` for the definition):
+ * the signal is re-extracted with the segmentation's own extractor and person, so this works for
+ * segmentations loaded from files as well. Returns one entry per segment, in order.
+ *
+ * @example
+ * ```ts
+ * import { segmentationConfidence, segmentGaitCycles } from "@neuropose/segment";
+ * const heelY = Array.from({ length: 90 }, (_, i) => Math.sin((2 * Math.PI * i) / 30));
+ * const preds = {
+ *   metadata: { fps: 30, skeleton: "blazepose_33" },
+ *   frames: Object.fromEntries(
+ *     heelY.map((y, i) => [`frame_${i}`, { poses3d: [Array.from({ length: 33 }, () => [0, y, 0])] }]),
+ *   ),
+ * };
+ * const seg = segmentGaitCycles(preds);
+ * segmentationConfidence(preds, seg).map((c) => c.confidence); // one value in [0, 1] per cycle
+ * ```
+ */
+export function segmentationConfidence(
+  preds: SegmentablePredictions,
+  segmentation: Segmentation,
+  options: { skeleton?: Skeleton | string } = {},
+): CycleConfidence[] {
+  const sequence = predictionsToSequence(preds, { personIndex: segmentation.config.person_index });
+  const signal = extractSignal(sequence, segmentation.config.extractor, {
+    skeleton: skeletonOf(preds, options.skeleton),
+  });
+  return cycleConfidence(signal, segmentation.segments);
+}
