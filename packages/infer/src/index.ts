@@ -1,1 +1,9 @@
-export {};
+export * from "./adapter.js";
+export * from "./blazepose.js";
+export * from "./errors.js";
+export * from "./ffmpeg.js";
+export * from "./models.js";
+export * from "./overlay.js";
+export * from "./pipeline.js";
+export * from "./runtime.js";
+export * from "./video.js";

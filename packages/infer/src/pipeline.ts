@@ -1,0 +1,154 @@
+import type { FramePrediction, VideoPredictions } from "@neuropose/io";
+import type { PersonPose, PoseModelAdapter, StageTimes } from "./adapter.js";
+import { InferError } from "./errors.js";
+import { type FfmpegTools, toolVersion } from "./ffmpeg.js";
+import { decodeVideo, probeVideo, type VideoInfo } from "./video.js";
+
+/** Progress of one video. */
+export interface InferProgress {
+  done: number;
+  total: number;
+  /** Frames in which at least one person was found so far. */
+  withPerson: number;
+}
+
+/** Options of {@link inferVideo}. */
+export interface InferVideoOptions {
+  adapter: PoseModelAdapter;
+  tools: FfmpegTools;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: InferProgress) => void) | undefined;
+  /** Process at most this many frames (from `startFrame`). */
+  maxFrames?: number | undefined;
+  startFrame?: number | undefined;
+  /** Already-probed video info (skips a second ffprobe). */
+  info?: VideoInfo | undefined;
+  /** Version string recorded in provenance (the CLI passes its package version). */
+  neuroposeVersion?: string | undefined;
+}
+
+type FramePredictionOut = FramePrediction;
+
+/** Speed of one run. */
+export interface InferStats {
+  frames: number;
+  framesWithPerson: number;
+  wallMs: number;
+  fps: number;
+  /** Milliseconds per stage, summed over the video (decode = time waiting for the next frame). */
+  stageMs: StageTimes & { decode: number };
+}
+
+/** Result of {@link inferVideo}: the VideoPredictions document (schema v3) and run statistics. */
+export interface InferResult {
+  predictions: VideoPredictions;
+  info: VideoInfo;
+  stats: InferStats;
+}
+
+const round = (v: number, d: number) => {
+  const m = 10 ** d;
+  return Math.round(v * m) / m;
+};
+
+function framePrediction(people: PersonPose[]): FramePredictionOut {
+  return {
+    boxes: people.map((p) => p.box.map((v) => round(v, 3))),
+    poses3d: people.map((p) => p.keypoints3d.map((k) => k.map((v) => round(v, 3)))),
+    poses2d: people.map((p) => p.keypoints2d.map((k) => k.map((v) => round(v, 3)))),
+    visibility: people.map((p) => (p.visibility ?? []).map((v) => round(v, 5))),
+    presence: people.map((p) => (p.presence ?? []).map((v) => round(v, 5))),
+    person_ids: people.map((p) => p.id),
+  };
+}
+
+/**
+ * Runs a pose model adapter over every frame of a video and returns a VideoPredictions document (schema v3:
+ * poses2d in pixels of the upright frame, poses3d in mm, per-keypoint visibility/presence, person ids,
+ * per-frame timestamps, provenance naming the models, runtimes and the execution provider that ran).
+ * Decoding runs in an ffmpeg process ahead of inference; memory stays flat. Abort with `signal`.
+ *
+ * @example
+ * ```ts
+ * import { createBlazePose, inferVideo, resolveFfmpeg } from "@neuropose/infer";
+ * const adapter = await createBlazePose({ variant: "lite", cacheDir: "/tmp/neuropose-models" });
+ * const { predictions, stats } = await inferVideo("clip.mp4", { adapter, tools: resolveFfmpeg() });
+ * console.log(Object.keys(predictions.frames).length, stats.fps);
+ * await adapter.dispose();
+ * ```
+ */
+export async function inferVideo(path: string, options: InferVideoOptions): Promise<InferResult> {
+  const { adapter, tools } = options;
+  const info = options.info ?? (await probeVideo(path, tools, options.signal));
+  if (info.frameCount === 0) {
+    throw new InferError("E_VIDEO_EMPTY", "the video has zero frames", { path });
+  }
+  adapter.reset();
+  const start = options.startFrame ?? 0;
+  const total = Math.min(options.maxFrames ?? Number.POSITIVE_INFINITY, Math.max(0, info.frameCount - start));
+  const frames: Record<string, FramePredictionOut> = {};
+  const timestamps: number[] = [];
+  let decodeMs = 0;
+  let withPerson = 0;
+  let n = 0;
+  const t0 = performance.now();
+  const it = decodeVideo(info, tools, {
+    signal: options.signal,
+    maxFrames: options.maxFrames,
+    startFrame: start,
+  });
+  for (;;) {
+    const td = performance.now();
+    const next = await it.next();
+    decodeMs += performance.now() - td;
+    if (next.done) break;
+    const frame = next.value;
+    if (options.signal?.aborted) {
+      await it.return(undefined);
+      throw new InferError("E_ABORTED", "inference aborted", { path });
+    }
+    const people = await adapter.processFrame(frame);
+    frames[`frame_${String(n).padStart(6, "0")}`] = framePrediction(people);
+    timestamps.push(round(frame.time, 6));
+    if (people.length > 0) withPerson++;
+    n++;
+    options.onProgress?.({ done: n, total: Number.isFinite(total) ? total : info.frameCount, withPerson });
+  }
+  if (options.signal?.aborted) throw new InferError("E_ABORTED", "inference aborted", { path });
+  const wallMs = performance.now() - t0;
+  const ffmpegVersion = await toolVersion(tools.ffmpeg).catch(() => "unknown");
+  void ffmpegVersion;
+  const predictions: VideoPredictions = {
+    schema_version: 3,
+    metadata: {
+      frame_count: n,
+      fps: info.fps,
+      width: info.width,
+      height: info.height,
+      skeleton: adapter.skeleton,
+      poses3d_unit: "mm",
+      poses3d_frame: adapter.coordinateFrame,
+      timestamps,
+    },
+    frames,
+    segmentations: {},
+    provenance: {
+      model_sha256: adapter.models.map((m) => m.sha256).join(","),
+      model_filename: adapter.models.map((m) => `${m.name}.onnx`).join(","),
+      runtime: adapter.runtime.name ?? "unknown",
+      runtime_version: adapter.runtime.version ?? "unknown",
+      execution_provider: adapter.provider,
+      neuropose_version: options.neuroposeVersion ?? "unknown",
+      node_version: process.versions.node,
+      seed: null,
+      deterministic: false,
+      analysis_config: null,
+    },
+  };
+  const stageMs = { ...adapter.times, decode: decodeMs };
+  return {
+    predictions,
+    info,
+    stats: { frames: n, framesWithPerson: withPerson, wallMs, fps: n / (wallMs / 1000), stageMs },
+  };
+}
