@@ -82,7 +82,7 @@ function checkUnique(issues: string[], where: string, names: string[]): void {
   }
 }
 
-function* chunksOf(data: NumericData, width: number, rows = 65536): Generator<ArrayLike<number>> {
+function* chunksOf(data: NumericData, rows = 65536): Generator<ArrayLike<number>> {
   if (isChunkSource(data)) {
     for (let s = 0; s < data.length; s += rows) yield data.read(s, Math.min(data.length, s + rows));
   } else yield data;
@@ -133,7 +133,7 @@ function checkTiming(issues: string[], where: string, timing: NwbTiming | undefi
     if (n < 0) return;
     let prev = Number.NEGATIVE_INFINITY;
     let i = 0;
-    for (const chunk of chunksOf(timing.timestamps, 1)) {
+    for (const chunk of chunksOf(timing.timestamps)) {
       for (let k = 0; k < chunk.length; k++, i++) {
         const t = chunk[k] as number;
         if (!Number.isFinite(t)) {
