@@ -18,10 +18,16 @@ const EPS = 2.220446049250313e-16;
  * LAPACK call raises `LinAlgError: SVD did not converge` there).
  */
 export function svd3(a: ArrayLike<number>): Svd3 | undefined {
-  for (let i = 0; i < 9; i++) if (!Number.isFinite(a[i])) return undefined;
-  // Work on columns: w[c*3 + r] = A[r][c].
+  let amax = 0;
+  for (let i = 0; i < 9; i++) {
+    if (!Number.isFinite(a[i])) return undefined;
+    amax = Math.max(amax, Math.abs(a[i]));
+  }
+  // Scale to O(1) so squares neither underflow nor overflow; singular values are scaled back at the end.
+  const scale = amax > 0 ? amax : 1;
+  // Work on columns: w[c*3 + r] = A[r][c] / scale.
   const w = new Float64Array(9);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) w[c * 3 + r] = a[r * 3 + c];
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) w[c * 3 + r] = a[r * 3 + c] / scale;
   // Same layout for V (column-major): v[c*3 + r].
   const v = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   for (let sweep = 0; sweep < 64; sweep++) {
@@ -71,10 +77,9 @@ export function svd3(a: ArrayLike<number>): Svd3 | undefined {
     for (let r = 0; r < 3; r++) vc[k * 3 + r] = v[c * 3 + r];
   }
   // Left singular vectors: normalised columns; complete a rank-deficient basis with cross products.
-  const tiny = Number.MIN_VALUE * 1e10;
   let rank = 0;
   for (let k = 0; k < 3; k++) {
-    if (s[k] > tiny && s[k] > s[0] * EPS * 1e-3) {
+    if (s[k] > 1e-300 && s[k] > s[0] * EPS * 1e-3) {
       const c = order[k];
       for (let r = 0; r < 3; r++) uc[k * 3 + r] = w[c * 3 + r] / s[k];
       rank++;
@@ -107,6 +112,7 @@ export function svd3(a: ArrayLike<number>): Svd3 | undefined {
       vv[r * 3 + c] = vc[c * 3 + r];
     }
   }
+  for (let k = 0; k < 3; k++) s[k] *= scale;
   return { u, s, v: vv };
 }
 
