@@ -58,7 +58,9 @@ export function documentJsonSchema(doc: JsonSchemaDocument): Record<string, unkn
     target: "draft-2020-12",
     unrepresentable: "any",
     override: (ctx) => {
-      const meta = z.globalRegistry.get(ctx.zodSchema as unknown as z.ZodType) as Record<string, unknown> | undefined;
+      const meta = z.globalRegistry.get(ctx.zodSchema as unknown as z.ZodType) as
+        | Record<string, unknown>
+        | undefined;
       const js = ctx.jsonSchema as Record<string, unknown>;
       if (meta?.neuroposeFloat) {
         for (const k of Object.keys(js)) if (k !== "description") delete js[k];

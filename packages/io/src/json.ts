@@ -30,13 +30,126 @@ function positionToLineCol(text: string, pos: number): string {
   return `line ${line}, column ${pos - lastNl}`;
 }
 
+/** Find the first syntax error (JSON plus bare NaN / Infinity / -Infinity) for the error message. */
+function locateSyntaxError(text: string): { pos: number; what: string } | undefined {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  const fail = (what: string): never => {
+    throw { pos: i, what };
+  };
+  const unexpected = (): never =>
+    i >= n
+      ? fail("unexpected end of input (truncated file?)")
+      : fail(`unexpected ${JSON.stringify(text[i])}`);
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else unexpected();
+  };
+  const number = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) unexpected();
+    i += (m as RegExpExecArray)[0].length;
+  };
+  const string = () => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 32) fail("control character in string");
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail("bad \\u escape");
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else fail("bad escape in string");
+      } else i++;
+    }
+    fail("unterminated string");
+  };
+  const value = (depth: number): void => {
+    if (depth > 10000) fail("nesting too deep");
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"')
+          fail(i >= n ? "unexpected end of input (truncated file?)" : "expected a property name");
+        string();
+        ws();
+        if (text[i] !== ":") unexpected();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return;
+        } else unexpected();
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return;
+        } else unexpected();
+      }
+    }
+    if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "N") literal("NaN");
+    else if (c === "I") literal("Infinity");
+    else if (c === "-" && text[i + 1] === "I") literal("-Infinity");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
+    else unexpected();
+  };
+  try {
+    value(0);
+    ws();
+    if (i < n) fail(`unexpected ${JSON.stringify(text[i])} after the end of the JSON value`);
+    return undefined;
+  } catch (e) {
+    if (e && typeof e === "object" && "pos" in e) return e as { pos: number; what: string };
+    return undefined;
+  }
+}
+
 function parseError(err: unknown, text: string, source: string | undefined): JsonParseError {
-  const msg = err instanceof Error ? err.message : String(err);
-  const m = /position (\d+)/.exec(msg);
-  const where = m ? ` at ${positionToLineCol(text, Number(m[1]))}` : "";
   const prefix = source ? `${source}: ` : "";
-  const reason = msg.replace(/\s*\(line \d+ column \d+\)\s*$/, "").replace(/ in JSON at position \d+.*$/, "");
-  return new JsonParseError(`${prefix}invalid JSON${where}: ${reason}`, { path: source, cause: err });
+  const found = locateSyntaxError(text);
+  const msg = found
+    ? `invalid JSON at ${positionToLineCol(text, found.pos)}: ${found.what}`
+    : `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
+  return new JsonParseError(`${prefix}${msg}`, { path: source, cause: err });
 }
 
 /**

@@ -112,6 +112,9 @@ export const SegmentSchema = z
     peak: count().describe("Frame index of the repetition's apex."),
   })
   .superRefine((v, ctx) => {
+    // Like pydantic's model validator, only check the ordering when every field is valid on its own.
+    const ok = (x: unknown, min: number) => Number.isInteger(x) && (x as number) >= min;
+    if (!(ok(v.start, 0) && ok(v.end, 1) && ok(v.peak, 0))) return;
     if (v.end <= v.start) {
       ctx.addIssue({ code: "custom", message: `end (${v.end}) must be > start (${v.start})` });
     } else if (!(v.start <= v.peak && v.peak < v.end)) {

@@ -33,6 +33,7 @@ export function formatJsonPath(path: readonly PathKey[]): string {
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   if (typeof v === "number" && Number.isInteger(v)) return "integer";
   return typeof v;
 }
@@ -90,7 +91,7 @@ function convert(issue: Issue, prefix: PathKey[], out: ValidationIssue[]): void 
         push(
           out,
           path,
-          `expected ${issue.expected}, got ${typeName(value)}`,
+          `expected ${issue.expected === "int" ? "integer" : issue.expected}, got ${typeName(value)}`,
           typeForInvalidType(issue.expected, value),
         );
       }
@@ -151,8 +152,9 @@ function convert(issue: Issue, prefix: PathKey[], out: ValidationIssue[]): void 
         for (const inner of informative[0]) convert(inner, path, out);
         return;
       }
+      // Our float() is the union that has a NaN branch.
       const expectsNumber = u.errors.some((b) =>
-        b.some((i) => i.code === "invalid_type" && (i.expected === "number" || i.expected === "int")),
+        b.some((i) => i.code === "invalid_type" && i.expected === "nan"),
       );
       const type = expectsNumber
         ? value === undefined
