@@ -331,7 +331,7 @@ describe("angles and signals", () => {
     expect(() => extractSignal(poseSequence(1, 1), { kind: "joint_speed", joint: 0 })).toThrowError(
       "joint_speed requires at least two frames",
     );
-    expect(() => extractSignal(seq, { kind: "joint_axis", joint: 0, axis: "w" })).toThrowError(
+    expect(() => extractSignal(seq, { kind: "joint_axis", joint: 0, axis: "w" as "x" })).toThrowError(
       expect.objectContaining({ code: "E_BAD_AXIS" }),
     );
   });
