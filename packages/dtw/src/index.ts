@@ -6,4 +6,14 @@ export {
   type LocalCost,
   type SeriesInput,
 } from "./dtw.js";
+export {
+  type AlignMode,
+  dtwAll,
+  dtwPerJoint,
+  dtwRelation,
+  type NanPolicy,
+  type PoseDtwOptions,
+  type PoseInput,
+  type Representation,
+} from "./entry.js";
 export { type DtwPathResult, type FastDtwOptions, type FrameDistance, fastdtw } from "./fastdtw.js";
