@@ -283,8 +283,19 @@ function checkPose(
  * // ["/session_start_time: \"2024-05-01T10:00:00\" is not an ISO-8601 date-time with a timezone offset ..."]
  * ```
  */
+function scanNul(issues: string[], where: string, v: unknown, depth = 0): void {
+  if (depth > 12 || v === null || typeof v !== "object" || ArrayBuffer.isView(v) || isChunkSource(v)) return;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === "provenance") continue; // stored as JSON, which escapes NUL
+    if (typeof x === "string" && x.includes("\u0000"))
+      issues.push(`${where}${k}: contains a NUL character (HDF5 strings cannot hold one)`);
+    else scanNul(issues, `${where}${k}.`, x, depth + 1);
+  }
+}
+
 export function checkNwbSpec(spec: NwbFileSpec): string[] {
   const issues: string[] = [];
+  scanNul(issues, "spec.", spec);
   if (spec.identifier !== undefined) checkText(issues, "/", "identifier", spec.identifier, true);
   checkText(issues, "/", "session_description", spec.sessionDescription, true);
   if (spec.sessionStartTime === undefined) issues.push("/: session_start_time: required");
