@@ -1,6 +1,7 @@
 // Public API of @neuropose/io. Modules here import each other directly (never "./index.js"), so that
 // analysis.ts (owned by the analysis work) can import schemas from "./predictions.js" etc. without a cycle.
 
+export { FloatSchema } from "./_numbers.js";
 export * from "./analysis.js";
 export * from "./atomic.js";
 export * from "./benchmark.js";

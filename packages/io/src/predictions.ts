@@ -151,7 +151,9 @@ export const VideoPredictionsSchema = z
       .record(z.string(), SegmentationSchema)
       .default({})
       .describe("Named segmentations (e.g. 'rhee_cycles')."),
-    provenance: ProvenanceSchema.nullable().default(null),
+    provenance: ProvenanceSchema.nullable()
+      .default(null)
+      .describe("Reproducibility record of the run; null when unknown (e.g. files from before v2)."),
   })
   .describe("Per-frame pose predictions of one video (NeuroPose format v3).");
 

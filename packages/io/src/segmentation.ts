@@ -132,7 +132,7 @@ export type Segment = z.infer<typeof SegmentSchema>;
 export const SegmentationSchema = z
   .strictObject({
     config: SegmentationConfigSchema,
-    segments: z.array(SegmentSchema),
+    segments: z.array(SegmentSchema).describe("The segments, in order."),
   })
   .describe("Segments and the config that produced them.");
 

@@ -13,9 +13,9 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 /** One job's entry in the status file. */
 export const JobStatusEntrySchema = z
   .strictObject({
-    status: JobStatusSchema,
+    status: JobStatusSchema.describe("processing, completed or failed."),
     started_at: dateTime(),
-    completed_at: dateTime().nullable().default(null),
+    completed_at: dateTime().nullable().default(null).describe("When the job completed or failed."),
     results_path: z.string().nullable().default(null).describe("Where the job's results.json was written."),
     error: z
       .string()
@@ -25,8 +25,8 @@ export const JobStatusEntrySchema = z
     current_video: z.string().nullable().default(null).describe("Basename of the video being processed."),
     frames_processed: count().nullable().default(null).describe("Frames processed in the current video."),
     frames_total: count().nullable().default(null).describe("Frame-count estimate of the current video."),
-    videos_completed: count().nullable().default(null),
-    videos_total: count().nullable().default(null),
+    videos_completed: count().nullable().default(null).describe("Videos of the job finished so far."),
+    videos_total: count().nullable().default(null).describe("Videos in the job."),
     percent_complete: z
       .number()
       .gte(0, { error: "must be >= 0" })
