@@ -1,3 +1,1 @@
-export function main(argv: string[]): void {
-  void argv;
-}
+export * from "./cli.js";

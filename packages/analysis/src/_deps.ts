@@ -1,6 +1,6 @@
 // The only module that calls @neuropose/dtw and @neuropose/segment, so their call shapes live in one place.
-import { dtwAll, dtwMatrix, dtwPerJoint, dtwRelation } from "@neuropose/dtw";
-import type { Segmentation } from "@neuropose/io";
+import * as dtwLib from "@neuropose/dtw";
+import type { AnalysisConfig, Segmentation } from "@neuropose/io";
 import type { PoseSequence } from "@neuropose/kinematics";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
 
@@ -22,38 +22,58 @@ export interface PairResult {
   perJoint: number[] | null;
 }
 
-function opts(c: DtwChoice) {
-  return {
+interface DtwOut {
+  distance: number;
+  path?: ReadonlyArray<readonly [number, number]> | undefined;
+}
+type PoseFn = (a: PoseSequence, b: PoseSequence, o: Record<string, unknown>) => DtwOut;
+const lib = dtwLib as unknown as {
+  dtwAll: PoseFn;
+  dtwPerJoint: (a: PoseSequence, b: PoseSequence, o: Record<string, unknown>) => DtwOut[];
+  dtwRelation: (a: PoseSequence, b: PoseSequence, i: number, j: number, o: Record<string, unknown>) => DtwOut;
+};
+
+function opts(c: DtwChoice, path = true): Record<string, unknown> {
+  const o: Record<string, unknown> = {
     align: c.align,
-    representation: c.representation,
-    angleTriplets: c.angleTriplets ?? undefined,
     nanPolicy: c.nanPolicy,
     method: c.algorithm,
-    radius: c.radius,
+    path,
   };
+  if (c.algorithm === "fastdtw") o.radius = c.radius;
+  if (c.method !== "dtw_relation") {
+    o.representation = c.representation;
+    if (c.angleTriplets) o.angleTriplets = c.angleTriplets;
+  }
+  return o;
 }
+
+const pathOf = (r: DtwOut) => (r.path ?? []).map(([i, j]) => [i, j] as [number, number]);
 
 /** One DTW comparison of two pose sequences with the configured method. */
 export function comparePair(a: PoseSequence, b: PoseSequence, c: DtwChoice): PairResult {
   if (c.method === "dtw_all") {
-    const r = dtwAll(a, b, opts(c));
-    return { distance: r.distance, path: r.path as [number, number][], perJoint: null };
+    const r = lib.dtwAll(a, b, opts(c));
+    return { distance: r.distance, path: pathOf(r), perJoint: null };
   }
   if (c.method === "dtw_relation") {
-    const r = dtwRelation(a, b, c.jointI as number, c.jointJ as number, opts(c));
-    return { distance: r.distance, path: r.path as [number, number][], perJoint: null };
+    const r = lib.dtwRelation(a, b, c.jointI as number, c.jointJ as number, opts(c));
+    return { distance: r.distance, path: pathOf(r), perJoint: null };
   }
-  const units = dtwPerJoint(a, b, opts(c));
+  const units = lib.dtwPerJoint(a, b, opts(c));
   let distance = 0;
   for (const u of units) distance += u.distance;
   return {
     distance,
-    path: (units[0]?.path ?? []) as [number, number][],
+    path: units[0] ? pathOf(units[0]) : [],
     perJoint: units.map((u) => u.distance),
   };
 }
 
-/** The full pairwise distance matrix (row-major n x n) of several sequences. */
+/**
+ * The full pairwise distance matrix (n x n, symmetric, zero diagonal) of several sequences, one comparison per
+ * pair (i < j, i aligned onto j).
+ */
 export async function pairwiseMatrix(
   seqs: PoseSequence[],
   c: DtwChoice,
@@ -63,11 +83,19 @@ export async function pairwiseMatrix(
     signal?: AbortSignal | undefined;
   },
 ): Promise<number[][]> {
-  const r = await dtwMatrix(seqs, { ...opts(c), perJoint: c.method === "dtw_per_joint" }, run);
   const n = seqs.length;
-  const out: number[][] = [];
-  const data = (r as { data?: ArrayLike<number> }).data ?? (r as unknown as ArrayLike<number>);
-  for (let i = 0; i < n; i++) out.push(Array.from({ length: n }, (_, j) => data[i * n + j] as number));
+  const out: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const total = (n * (n - 1)) / 2;
+  let done = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (run.signal?.aborted) throw new Error("aborted");
+      const d = comparePair(seqs[i] as PoseSequence, seqs[j] as PoseSequence, { ...c }).distance;
+      out[i]![j] = d;
+      out[j]![i] = d;
+      run.onProgress?.(++done, total);
+    }
+  }
   return out;
 }
 
@@ -79,32 +107,7 @@ export interface PredictionsInput {
 /** Segment predictions as the config says; returns named segmentations in report order. */
 export function segmentTrial(
   preds: PredictionsInput,
-  seg:
-    | {
-        kind: "gait_cycles";
-        joint: string;
-        axis: "x" | "y" | "z";
-        invert: boolean;
-        min_cycle_seconds: number;
-        min_prominence: number | null;
-      }
-    | {
-        kind: "gait_cycles_bilateral";
-        axis: "x" | "y" | "z";
-        invert: boolean;
-        min_cycle_seconds: number;
-        min_prominence: number | null;
-      }
-    | {
-        kind: "extractor";
-        extractor: unknown;
-        label: string;
-        person_index: number | null;
-        min_distance_seconds: number | null;
-        min_prominence: number | null;
-        min_height: number | null;
-        pad_seconds: number;
-      },
+  seg: NonNullable<AnalysisConfig["segmentation"]>,
   personIndex: number,
 ): Record<string, Segmentation> {
   if (seg.kind === "gait_cycles") {

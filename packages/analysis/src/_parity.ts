@@ -56,20 +56,24 @@ export function diff(
   const en = asNumber(expected);
   if (en !== undefined && typeof expected !== "string") {
     const an = asNumber(actual);
-    if (an === undefined || !close(en, an, rel, abs)) out.push(`${path}: expected ${expected}, got ${String(actual)}`);
+    if (an === undefined || !close(en, an, rel, abs))
+      out.push(`${path}: expected ${expected}, got ${String(actual)}`);
     return out;
   }
   if (typeof expected === "string" && en !== undefined) {
     const an = asNumber(actual);
-    if (an === undefined || !close(en, an, 0, 0)) out.push(`${path}: expected ${expected}, got ${String(actual)}`);
+    if (an === undefined || !close(en, an, 0, 0))
+      out.push(`${path}: expected ${expected}, got ${String(actual)}`);
     return out;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual) || actual.length !== expected.length) {
-      out.push(`${path}: expected array of ${expected.length}, got ${Array.isArray(actual) ? actual.length : typeof actual}`);
+      out.push(
+        `${path}: expected array of ${expected.length}, got ${Array.isArray(actual) ? actual.length : typeof actual}`,
+      );
       return out;
     }
-    expected.forEach((e, i) => diff(e, actual[i], opts, `${path}[${i}]`, out));
+    for (const [i, e] of expected.entries()) diff(e, actual[i], opts, `${path}[${i}]`, out);
     return out;
   }
   if (expected !== null && typeof expected === "object") {
@@ -83,10 +87,12 @@ export function diff(
       else diff(v, a[k], opts, `${path}.${k}`, out);
     }
     if (!opts.subset) {
-      for (const k of Object.keys(a)) if (!(k in (expected as object))) out.push(`${path}.${k}: unexpected key`);
+      for (const k of Object.keys(a))
+        if (!(k in (expected as object))) out.push(`${path}.${k}: unexpected key`);
     }
     return out;
   }
-  if (expected !== actual) out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (expected !== actual)
+    out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   return out;
 }

@@ -38,7 +38,11 @@ describe("YAML errors point at the line and field", () => {
     expect(e.issues).toHaveLength(1);
     expect(e.issues[0]).toMatchObject({ type: "extra_forbidden", field: ["notes"], line: 10 });
     const nested = fail(BASE.replace("  method: dtw_all", "  method: dtw_all\n  metod: x"));
-    expect(nested.issues[0]).toMatchObject({ field: ["analysis", "metod"], loc: ["analysis", "dtw", "metod"], line: 8 });
+    expect(nested.issues[0]).toMatchObject({
+      field: ["analysis", "metod"],
+      loc: ["analysis", "dtw", "metod"],
+      line: 8,
+    });
   });
 
   it("a missing field points at its parent", () => {
@@ -72,7 +76,12 @@ describe("YAML errors point at the line and field", () => {
 describe("--set overrides", () => {
   it("sets nested values parsed as YAML scalars", () => {
     const cfg = parseAnalysisConfigText(BASE, {
-      set: ["analysis.algorithm=fastdtw", "analysis.radius=2", "preprocessing.person_index=1", "inputs.references=[c.json, d.json]"],
+      set: [
+        "analysis.algorithm=fastdtw",
+        "analysis.radius=2",
+        "preprocessing.person_index=1",
+        "inputs.references=[c.json, d.json]",
+      ],
     });
     expect(cfg.analysis).toMatchObject({ kind: "dtw", algorithm: "fastdtw", radius: 2 });
     expect(cfg.preprocessing.person_index).toBe(1);
@@ -91,7 +100,11 @@ describe("--set overrides", () => {
 
 describe("extensions stay out of the dump unless written", () => {
   it("original configs parse to the original's keys only", () => {
-    const r = validateAnalysisConfig({ inputs: { primary: "a", reference: "b" }, analysis: { kind: "dtw" }, output: { report: "r" } });
+    const r = validateAnalysisConfig({
+      inputs: { primary: "a", reference: "b" },
+      analysis: { kind: "dtw" },
+      output: { report: "r" },
+    });
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(Object.keys(r.config.analysis)).not.toContain("algorithm");
@@ -100,8 +113,18 @@ describe("extensions stay out of the dump unless written", () => {
   });
 
   it("cohort replaces primary and needs dtw", () => {
-    expect(validateAnalysisConfig({ inputs: { cohort: ["a", "b"] }, analysis: { kind: "dtw" }, output: { report: "r" } }).ok).toBe(true);
-    const bad = validateAnalysisConfig({ inputs: { cohort: ["a", "b"], primary: "c" }, analysis: { kind: "dtw" }, output: { report: "r" } });
+    expect(
+      validateAnalysisConfig({
+        inputs: { cohort: ["a", "b"] },
+        analysis: { kind: "dtw" },
+        output: { report: "r" },
+      }).ok,
+    ).toBe(true);
+    const bad = validateAnalysisConfig({
+      inputs: { cohort: ["a", "b"], primary: "c" },
+      analysis: { kind: "dtw" },
+      output: { report: "r" },
+    });
     expect(bad.ok).toBe(false);
     const stats = validateAnalysisConfig({
       inputs: { cohort: ["a", "b"] },

@@ -30,7 +30,10 @@ const pyBoolTag: ScalarTag = {
 };
 const YAML_OPTIONS = {
   version: "1.1" as const,
-  customTags: (tags: Tags) => [pyBoolTag, ...tags.filter((t) => (t as { tag?: string }).tag !== "tag:yaml.org,2002:bool")],
+  customTags: (tags: Tags) => [
+    pyBoolTag,
+    ...tags.filter((t) => (t as { tag?: string }).tag !== "tag:yaml.org,2002:bool"),
+  ],
 };
 
 const SCANNER_CODES = new Set([
@@ -77,7 +80,10 @@ function pydanticLoc(path: Key[], input: unknown, issueAtUnionIsVariant: boolean
     if (isUnion(prefix)) {
       const tag = (get(input, prefix) as { kind?: unknown } | undefined)?.kind;
       const deeper = i < path.length - 1;
-      if (typeof tag === "string" && ((deeper && path[i + 1] !== "kind") || (!deeper && issueAtUnionIsVariant))) {
+      if (
+        typeof tag === "string" &&
+        ((deeper && path[i + 1] !== "kind") || (!deeper && issueAtUnionIsVariant))
+      ) {
         out.push(tag);
       }
     }
@@ -192,7 +198,8 @@ function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
                     : expected === "array" || expected === "tuple"
                       ? "list_type"
                       : `${expected}_type`;
-        const what = expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
+        const what =
+          expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
         add(type, path, `expected ${what} (got ${repr(value)})`);
         break;
       }
@@ -301,7 +308,15 @@ export function parseOverride(spec: string): { path: Key[]; value: unknown } {
   const eq = spec.indexOf("=");
   if (eq <= 0) {
     throw new AnalysisConfigError(
-      [{ type: "value_error", loc: [], field: [], message: `--set expects key=value (got '${spec}')`, source: "--set" }],
+      [
+        {
+          type: "value_error",
+          loc: [],
+          field: [],
+          message: `--set expects key=value (got '${spec}')`,
+          source: "--set",
+        },
+      ],
       undefined,
     );
   }
@@ -345,7 +360,12 @@ export interface ParseConfigTextOptions {
  */
 export function parseAnalysisConfigText(text: string, opts: ParseConfigTextOptions = {}): AnalysisConfig {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    ...YAML_OPTIONS,
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = lc.linePos(e.pos[0]);
@@ -399,10 +419,14 @@ export async function readAnalysisConfig(
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    throw new AnalysisRunError("E_CONFIG_READ", `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      path: opts.displayName ?? file,
-      hint: "check the path of the YAML file",
-    });
+    throw new AnalysisRunError(
+      "E_CONFIG_READ",
+      `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        path: opts.displayName ?? file,
+        hint: "check the path of the YAML file",
+      },
+    );
   }
   const parseOpts: ParseConfigTextOptions = { file: opts.displayName ?? file };
   if (opts.set) parseOpts.set = opts.set;

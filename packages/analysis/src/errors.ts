@@ -35,7 +35,8 @@ export class AnalysisConfigError extends NeuroPoseError {
     const first = issues[0];
     const where = first?.source ?? (file ? (first?.line ? `${file}:${first.line}` : file) : undefined);
     const field = first && first.field.length > 0 ? first.field.join(".") : "(config)";
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+    const more =
+      issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
     super("E_ANALYSIS_CONFIG", `${first?.message ?? "invalid config"}${more}`, {
       path: where ? `${where} ${field}` : field,
       hint: "see examples/analysis/*.yaml and the @neuropose/analysis README for every key",

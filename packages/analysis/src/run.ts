@@ -117,6 +117,70 @@ function wrap(e: unknown, context: string, path?: string): unknown {
   return e;
 }
 
+/** One input file of a run, as written in the config and resolved on disk. */
+export interface PlannedInput {
+  role: "primary" | "reference" | "cohort";
+  path: string;
+  absolute: string;
+}
+
+/**
+ * Resolve a config without running it (what `--dry-run` shows): defaults made explicit, globs in
+ * `inputs.references` / `inputs.cohort` expanded (sorted) and every input resolved against `baseDir` (the YAML
+ * file's folder). Throws `E_INPUT_GLOB` when a pattern matches nothing.
+ *
+ * @example
+ * ```ts
+ * import { parseAnalysisConfig, planAnalysis } from "@neuropose/analysis";
+ * const cfg = parseAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * const plan = await planAnalysis(cfg, { baseDir: "/data/exp1" });
+ * plan.inputs[0].absolute; // "/data/exp1/a.json"
+ * ```
+ */
+export async function planAnalysis(
+  config: AnalysisConfig,
+  options: Pick<RunAnalysisOptions, "baseDir" | "configPath" | "expandGlob"> = {},
+): Promise<{ config: AnalysisConfig; baseDir: string; inputs: PlannedInput[] }> {
+  const baseDir = resolve(
+    options.baseDir ?? (options.configPath ? dirname(options.configPath) : process.cwd()),
+  );
+  const expandGlob = options.expandGlob ?? defaultGlob;
+  const resolved = resolveConfig(config);
+  const expand = async (patterns: string[], what: string) => {
+    const out: string[] = [];
+    for (const p of patterns) {
+      if (!isDynamicPattern(p)) {
+        out.push(p);
+        continue;
+      }
+      const found = await expandGlob(p, baseDir);
+      if (found.length === 0) {
+        throw new AnalysisRunError("E_INPUT_GLOB", `no file matches ${what} pattern '${p}'`, {
+          path: baseDir,
+          hint: "globs resolve against the YAML file's folder",
+        });
+      }
+      out.push(...found);
+    }
+    return [...new Set(out)];
+  };
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const inputs: PlannedInput[] = [];
+  const i = resolved.inputs;
+  if (i.cohort) {
+    i.cohort = await expand(i.cohort, "inputs.cohort");
+    for (const p of i.cohort) inputs.push({ role: "cohort", path: p, absolute: abs(p) });
+  } else {
+    if (i.primary) inputs.push({ role: "primary", path: i.primary, absolute: abs(i.primary) });
+    if (i.reference) inputs.push({ role: "reference", path: i.reference, absolute: abs(i.reference) });
+    if (i.references) {
+      i.references = (await expand(i.references, "inputs.references")).filter((p) => p !== i.reference);
+      for (const p of i.references) inputs.push({ role: "reference", path: p, absolute: abs(p) });
+    }
+  }
+  return { config: resolved, baseDir, inputs };
+}
+
 /** The config with every default made explicit (what `--dry-run` prints and the report records). */
 export function resolveConfig(config: AnalysisConfig): AnalysisConfig {
   const c = structuredClone(config);
@@ -131,7 +195,10 @@ export function resolveConfig(config: AnalysisConfig): AnalysisConfig {
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new AnalysisRunError("E_ABORTED", "analysis aborted", { kind: "user", hint: "run it again to finish" });
+    throw new AnalysisRunError("E_ABORTED", "analysis aborted", {
+      kind: "user",
+      hint: "run it again to finish",
+    });
   }
 }
 
@@ -142,7 +209,11 @@ function displaySignal(
   const seg = config.segmentation;
   try {
     if (seg?.kind === "extractor") {
-      return { name: `${seg.extractor.kind}`, values: extractSignal(seq, seg.extractor as never), spec: seg.extractor };
+      return {
+        name: `${seg.extractor.kind}`,
+        values: extractSignal(seq, seg.extractor as never),
+        spec: seg.extractor,
+      };
     }
     if (seg?.kind === "gait_cycles" || seg?.kind === "gait_cycles_bilateral") {
       const joint = seg.kind === "gait_cycles" ? seg.joint : "rhee";
@@ -150,15 +221,26 @@ function displaySignal(
       return { name: `${joint} ${seg.axis}`, values: extractSignal(seq, spec as never), spec };
     }
     if (config.analysis.kind === "stats") {
-      return { name: config.analysis.extractor.kind, values: extractSignal(seq, config.analysis.extractor as never), spec: config.analysis.extractor };
+      return {
+        name: config.analysis.extractor.kind,
+        values: extractSignal(seq, config.analysis.extractor as never),
+        spec: config.analysis.extractor,
+      };
     }
-    if (config.analysis.kind === "dtw" && config.analysis.representation === "angles" && config.analysis.angle_triplets) {
+    if (
+      config.analysis.kind === "dtw" &&
+      config.analysis.representation === "angles" &&
+      config.analysis.angle_triplets
+    ) {
       const t = config.analysis.angle_triplets[0];
       const spec = { kind: "joint_angle", triplet: t } as const;
       return { name: `angle ${t.join("-")} (rad)`, values: extractSignal(seq, spec as never), spec };
     }
     if (config.analysis.kind === "dtw" && config.analysis.method === "dtw_relation") {
-      const spec = { kind: "joint_pair_distance", joints: [config.analysis.joint_i, config.analysis.joint_j] } as const;
+      const spec = {
+        kind: "joint_pair_distance",
+        joints: [config.analysis.joint_i, config.analysis.joint_j],
+      } as const;
       return { name: `distance ${spec.joints.join("-")}`, values: extractSignal(seq, spec as never), spec };
     }
     // Coordinates: the vertical coordinate of the joint that moves most vertically.
@@ -211,8 +293,13 @@ function displaySignal(
  * console.log(report.results.kind); // "dtw"
  * ```
  */
-export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOptions = {}): Promise<AnalysisRun> {
-  const baseDir = resolve(options.baseDir ?? (options.configPath ? dirname(options.configPath) : process.cwd()));
+export async function runAnalysis(
+  config: AnalysisConfig,
+  options: RunAnalysisOptions = {},
+): Promise<AnalysisRun> {
+  const baseDir = resolve(
+    options.baseDir ?? (options.configPath ? dirname(options.configPath) : process.cwd()),
+  );
   const resolved = resolveConfig(config);
   const readInput = options.readInput ?? ((abs: string) => readFile(abs));
   const expandGlob = options.expandGlob ?? defaultGlob;
@@ -287,14 +374,17 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
   function segmentOf(l: Loaded): Record<string, Segmentation> {
     if (!resolved.segmentation) return {};
     try {
-      return segmentTrial(l.predictions, resolved.segmentation as never, personIndex);
+      return segmentTrial(l.predictions, resolved.segmentation, personIndex);
     } catch (e) {
       throw wrap(e, `segmenting ${l.written}`, l.absolute);
     }
   }
 
   /** Named pieces of a trial: each segment (label `name[i]`), or the whole trial ("full_trial"). */
-  function pieces(seq: PoseSequence, segs: Record<string, Segmentation>): { label: string; seq: PoseSequence }[] {
+  function pieces(
+    seq: PoseSequence,
+    segs: Record<string, Segmentation>,
+  ): { label: string; seq: PoseSequence }[] {
     if (!resolved.segmentation) return [{ label: "full_trial", seq }];
     const out: { label: string; seq: PoseSequence }[] = [];
     for (const [name, s] of Object.entries(segs)) {
@@ -306,7 +396,12 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
   }
 
   const figures: AnalysisRun["figures"] = { trials: [], pairs: [] };
-  function trialFigure(role: TrialFigure["role"], l: Loaded, seq: PoseSequence, segs: Record<string, Segmentation>) {
+  function trialFigure(
+    role: TrialFigure["role"],
+    l: Loaded,
+    seq: PoseSequence,
+    segs: Record<string, Segmentation>,
+  ) {
     const d = displaySignal(seq, resolved);
     if (!d) return;
     figures.trials.push({
@@ -328,7 +423,8 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
 
   // ---------------------------------------------------------------- cohort mode
   if (inputs.cohort) {
-    if (analysis.kind !== "dtw") throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
+    if (analysis.kind !== "dtw")
+      throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
     const paths = await expand(inputs.cohort, "inputs.cohort");
     if (paths.length < 2) {
       throw new AnalysisRunError("E_INPUT_GLOB", `cohort needs at least 2 trials; got ${paths.length}`);
@@ -355,7 +451,9 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
     const lengths = new Set(seqs.map((s) => s.frames));
     if (typeof tn === "number") {
       seqs = seqs.map((s) => resampleSequence(s, tn));
-      notes.push(`every sequence was time-normalised to ${tn} frames (linear interpolation) before comparison`);
+      notes.push(
+        `every sequence was time-normalised to ${tn} frames (linear interpolation) before comparison`,
+      );
     } else if (tn === "auto" && analysis.align !== "none" && lengths.size > 1) {
       const n = Math.max(...seqs.map((s) => s.frames));
       seqs = seqs.map((s) => resampleSequence(s, n));
@@ -374,7 +472,8 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
       throw wrap(e, "cohort matrix");
     }
     const upper: number[] = [];
-    for (let i = 0; i < matrix.length; i++) for (let j = i + 1; j < matrix.length; j++) upper.push(matrix[i][j]);
+    for (let i = 0; i < matrix.length; i++)
+      for (let j = i + 1; j < matrix.length; j++) upper.push(matrix[i][j]);
     const report: AnalysisReport = {
       schema_version: 2,
       config: resolved as unknown as Record<string, unknown>,
@@ -480,7 +579,8 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
     const paths: [number, number][][] = [];
     const perJoint: number[][] = [];
     const labels: string[] = [];
-    const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] = [];
+    const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
+      [];
     const unpaired = pPieces.filter((p) => !byLabel.has(p.label)).length;
     if (unpaired > 0 || rPieces.length > pPieces.length) {
       notes.push(
@@ -496,7 +596,12 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
       if (typeof tn === "number") to = tn;
       else if (tn === "auto" && needsEqual && a.frames !== b.frames) to = Math.max(a.frames, b.frames);
       if (to !== null) {
-        normalized.push({ label: piece.label, primary_frames: a.frames, reference_frames: b.frames, frames: to });
+        normalized.push({
+          label: piece.label,
+          primary_frames: a.frames,
+          reference_frames: b.frames,
+          frames: to,
+        });
         a = resampleSequence(a, to);
         b = resampleSequence(b, to);
       }
@@ -536,7 +641,12 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
       time_normalized: normalized,
       segmentations: rSegs,
     });
-    log?.info("compared", { reference: ref.written, pairs: distances.length, r: r + 1, of: uniqueRefs.length });
+    log?.info("compared", {
+      reference: ref.written,
+      pairs: distances.length,
+      r: r + 1,
+      of: uniqueRefs.length,
+    });
   }
   const first = comparisons[0];
   if (first && first.time_normalized.length > 0) {
@@ -544,7 +654,10 @@ export async function runAnalysis(config: AnalysisConfig, options: RunAnalysisOp
       `${first.time_normalized.length} paired segment(s) differ in length; ${analysis.align} needs equal frame counts, so both were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
     );
   }
-  const perRefMean = comparisons.map((c) => ({ reference: c.reference, mean: "mean" in c.summary ? c.summary.mean : Number.NaN }));
+  const perRefMean = comparisons.map((c) => ({
+    reference: c.reference,
+    mean: "mean" in c.summary ? c.summary.mean : Number.NaN,
+  }));
   const results = {
     kind: "dtw" as const,
     method: analysis.method,
@@ -601,8 +714,11 @@ function analysisProvenance(
     tool: "@neuropose/analysis",
     version: VERSION,
     node_version: process.versions.node,
-    config_path: options.configPath ? toPosix(relative(process.cwd(), options.configPath) || options.configPath) : null,
-    config_sha256: options.configText === undefined ? null : createHash("sha256").update(options.configText).digest("hex"),
+    config_path: options.configPath
+      ? toPosix(relative(process.cwd(), options.configPath) || options.configPath)
+      : null,
+    config_sha256:
+      options.configText === undefined ? null : createHash("sha256").update(options.configText).digest("hex"),
     resolved_config: resolved as unknown as Record<string, unknown>,
     inputs,
   };

@@ -9,7 +9,16 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
     return s;
   }
   if (n <= 128) {
-    const r = [a[start], a[start + 1], a[start + 2], a[start + 3], a[start + 4], a[start + 5], a[start + 6], a[start + 7]];
+    const r = [
+      a[start],
+      a[start + 1],
+      a[start + 2],
+      a[start + 3],
+      a[start + 4],
+      a[start + 5],
+      a[start + 6],
+      a[start + 7],
+    ];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
       for (let k = 0; k < 8; k++) r[k] += a[start + i + k];
@@ -52,7 +61,8 @@ export function summarizeDistances(distances: ArrayLike<number>): DistanceSummar
   if (n === 0) return {};
   const mean = pairwiseSum(distances, 0, n) / n;
   const values = Array.from(distances);
-  if (values.some((v) => Number.isNaN(v))) return { mean: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN };
+  if (values.some((v) => Number.isNaN(v)))
+    return { mean: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN };
   values.sort((x, y) => x - y);
   return { mean, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) };
 }

@@ -16,7 +16,7 @@ export interface SynthesizeGaitOptions {
   skeleton?: "berkeley_mhad_43" | "blazepose_33";
   /** Phase of the gait cycle at frame 0, in cycles (0..1). Default 0. */
   phase?: number;
-  /** Gaussian noise standard deviation in mm. Default 2. */
+  /** Gaussian noise standard deviation in mm. Default 1. */
   noiseMm?: number;
   /** Scales every joint amplitude (1 = typical adult gait). Default 1. */
   amplitude?: number;
@@ -26,10 +26,18 @@ export interface SynthesizeGaitOptions {
   scale?: number;
 }
 
-/** A VideoPredictions document (schema_version 2) as plain JSON. */
+/** A VideoPredictions document (schema_version 3) as plain JSON. */
 export interface SyntheticPredictions {
-  schema_version: 2;
-  metadata: { frame_count: number; fps: number; width: number; height: number };
+  schema_version: 3;
+  metadata: {
+    frame_count: number;
+    fps: number;
+    width: number;
+    height: number;
+    skeleton: "berkeley_mhad_43" | "blazepose_33";
+    poses3d_unit: "mm" | "m";
+    poses3d_frame: "camera" | "hip_centered";
+  };
   frames: Record<string, { boxes: number[][]; poses3d: number[][][]; poses2d: number[][][] }>;
   segmentations: Record<string, never>;
   provenance: null;
@@ -58,27 +66,49 @@ const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const deg = Math.PI / 180;
 
 /** Anatomical points (mm, camera frame: x forward along the walk, y down, z depth) of one person at one phase. */
-function body(phase: number, t: number, opts: Required<SynthesizeGaitOptions>, person: number): Map<string, Vec3> {
+function body(
+  phase: number,
+  t: number,
+  opts: Required<SynthesizeGaitOptions>,
+  person: number,
+): Map<string, Vec3> {
   const s = opts.scale;
   const amp = opts.amplitude;
-  const speed = 1100 * s; // mm/s
   const phi = 2 * Math.PI * phase;
-  const pelvis: Vec3 = [-600 + speed * t, 20 * amp * Math.cos(2 * phi), 4000 + 900 * person];
+  const pelvis: Vec3 = [
+    -600 + ((1200 * s * Math.sqrt(amp) * opts.cadence) / 120) * t,
+    20 * amp * Math.cos(2 * phi),
+    4000 + 900 * person,
+  ];
   const twist = 6 * deg * amp * Math.sin(phi);
   const pts = new Map<string, Vec3>();
-  const side = (name: "l" | "r", sphi: number, zSign: number) => {
-    const hipFlex = (20 * Math.sin(sphi) + 5) * deg * amp;
-    const kneeFlex = (8 + 28 * (1 - Math.cos(sphi + 0.9)) * 0.5 + 10 * Math.max(0, Math.sin(sphi + 0.9))) * deg * amp;
-    const ankleFlex = 10 * Math.sin(sphi - 0.5) * deg * amp;
+  const stride = 1200 * s * Math.sqrt(amp); // mm per gait cycle
+  const thigh = 450 * s;
+  const shank = 430 * s;
+  const groundY = 40 + 0.97 * (thigh + shank) + 70 * s;
+  const side = (name: "l" | "r", sideCycles: number, zSign: number) => {
+    const c = sideCycles - Math.floor(sideCycles); // 0 = heel strike, stance until 0.6, then swing
+    const sphi = 2 * Math.PI * c;
     const hip = add(pelvis, [90 * zSign * Math.sin(twist), 40, 100 * zSign * s]);
-    const thigh = 450 * s;
-    const shank = 430 * s;
-    const knee = add(hip, [thigh * Math.sin(hipFlex), thigh * Math.cos(hipFlex), 0]);
-    const sh = hipFlex - kneeFlex;
-    const ankle = add(knee, [shank * Math.sin(sh), shank * Math.cos(sh), 0]);
-    const footA = sh + ankleFlex + Math.PI / 2;
-    const heel = add(ankle, [-50 * s * Math.sin(footA), 60 * s, 0]);
-    const toe = add(ankle, [150 * s * Math.sin(footA), 60 * s - 150 * s * Math.cos(footA), 0]);
+    // Foot relative to the hip: planted during stance (moves back as the body passes), swung forward after.
+    const footX =
+      c < 0.6
+        ? stride * (0.3 - c)
+        : -0.3 * stride + 0.6 * stride * (1 - Math.cos((Math.PI * (c - 0.6)) / 0.4)) * 0.5;
+    // Heel height: lowest at heel strike, rising steadily to mid-swing and back (a tent, so that one peak per
+    // cycle stands out of the noise as it does in clean recordings; y is down).
+    const lift = 120 * s * amp * (1 - Math.abs(1 - 2 * c));
+    const heel: Vec3 = [hip[0] + footX - 40 * s, groundY - lift, hip[2]];
+    const ankle = add(heel, [40 * s, -70 * s, 0]);
+    const pitch = 20 * deg * amp * Math.sin(sphi - 0.6);
+    const toe = add(heel, [200 * s * Math.cos(pitch), -200 * s * Math.sin(pitch), 0]);
+    // Knee by two-link inverse kinematics in the sagittal plane, bending forward.
+    const vx = ankle[0] - hip[0];
+    const vy = ankle[1] - hip[1];
+    const d = Math.min(Math.max(Math.hypot(vx, vy), Math.abs(thigh - shank) + 1), thigh + shank - 1);
+    const bend = Math.acos((thigh * thigh + d * d - shank * shank) / (2 * thigh * d));
+    const theta = Math.atan2(vy, vx) - bend;
+    const knee = add(hip, [thigh * Math.cos(theta), thigh * Math.sin(theta), 0]);
     // Arms swing against the leg of the same side.
     const shoulder = add(pelvis, [-60 * zSign * Math.sin(twist), -520 * s, 180 * zSign * s]);
     const armA = -18 * Math.sin(sphi) * deg * amp;
@@ -96,8 +126,8 @@ function body(phase: number, t: number, opts: Required<SynthesizeGaitOptions>, p
     pts.set(`${name}wrist`, wrist);
     pts.set(`${name}hand`, hand);
   };
-  side("l", phi, -1);
-  side("r", phi + Math.PI, 1);
+  side("l", phase, -1);
+  side("r", phase + 0.5, 1);
   pts.set("pelvis", pelvis);
   pts.set("head", add(pelvis, [30, -780 * s, 0]));
   pts.set("neck", add(pelvis, [10, -560 * s, 0]));
@@ -193,7 +223,8 @@ function blazeJoint(name: string, p: Map<string, Vec3>): Vec3 {
     case "right_ear":
       return face(0, 0, 75 * zs);
   }
-  if (name.includes("eye")) return face(80, -20, (name.endsWith("inner") ? 15 : name.endsWith("outer") ? 45 : 30) * zs);
+  if (name.includes("eye"))
+    return face(80, -20, (name.endsWith("inner") ? 15 : name.endsWith("outer") ? 45 : 30) * zs);
   const part = name.replace(/^(left|right)_/, "");
   const map: Record<string, string> = {
     shoulder: "shoulder",
@@ -233,13 +264,14 @@ export function synthesizeGaitPredictions(options: SynthesizeGaitOptions = {}): 
     cadence: 110,
     skeleton: "berkeley_mhad_43",
     phase: 0,
-    noiseMm: 2,
+    noiseMm: 1,
     amplitude: 1,
     people: 1,
     scale: 1,
     ...options,
   };
-  if (!Number.isInteger(opts.frames) || opts.frames < 0) throw new RangeError("frames must be an integer >= 0");
+  if (!Number.isInteger(opts.frames) || opts.frames < 0)
+    throw new RangeError("frames must be an integer >= 0");
   if (!(opts.fps > 0)) throw new RangeError("fps must be > 0");
   const skeleton = SKELETONS[opts.skeleton];
   const noise = gaussian(mulberry32(opts.seed * 2654435761 + 12345));
@@ -279,8 +311,16 @@ export function synthesizeGaitPredictions(options: SynthesizeGaitOptions = {}): 
     frames[`frame_${String(f).padStart(6, "0")}`] = { boxes, poses3d, poses2d };
   }
   return {
-    schema_version: 2,
-    metadata: { frame_count: opts.frames, fps: opts.fps, width, height },
+    schema_version: 3,
+    metadata: {
+      frame_count: opts.frames,
+      fps: opts.fps,
+      width,
+      height,
+      skeleton: opts.skeleton,
+      poses3d_unit: opts.skeleton === "berkeley_mhad_43" ? "mm" : "m",
+      poses3d_frame: opts.skeleton === "berkeley_mhad_43" ? "camera" : "hip_centered",
+    },
     frames,
     segmentations: {},
     provenance: null,

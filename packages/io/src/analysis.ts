@@ -15,7 +15,12 @@ const Float = float();
 const JointIndex = z.int().gte(0);
 
 /** Message shared by config rules; `params.pydantic` names the pydantic error type the issue maps to. */
-function rule(ctx: z.RefinementCtx, message: string, path: (string | number)[] = [], type = "value_error"): void {
+function rule(
+  ctx: z.RefinementCtx,
+  message: string,
+  path: (string | number)[] = [],
+  type = "value_error",
+): void {
   ctx.addIssue({ code: "custom", message, path, params: { pydantic: type } });
 }
 
@@ -62,7 +67,10 @@ const DtwAnalysis = z
     method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]).default("dtw_all"),
     align: z.enum(["none", "procrustes_per_frame", "procrustes_per_sequence"]).default("none"),
     representation: z.enum(["coords", "angles"]).default("coords"),
-    angle_triplets: z.array(z.tuple([JointIndex, JointIndex, JointIndex])).nullable().default(null),
+    angle_triplets: z
+      .array(z.tuple([JointIndex, JointIndex, JointIndex]))
+      .nullable()
+      .default(null),
     joint_i: JointIndex.nullable().default(null),
     joint_j: JointIndex.nullable().default(null),
     nan_policy: z.enum(["propagate", "interpolate", "drop"]).default("propagate"),
@@ -276,7 +284,9 @@ export const AnalysisReportSchema = z.strictObject({
       config_path: z.string().nullable(),
       config_sha256: z.string().nullable(),
       resolved_config: z.record(z.string(), z.unknown()),
-      inputs: z.array(z.strictObject({ role: z.string(), path: z.string(), sha256: z.string(), bytes: z.int() })),
+      inputs: z.array(
+        z.strictObject({ role: z.string(), path: z.string(), sha256: z.string(), bytes: z.int() }),
+      ),
     })
     .optional(),
 });

@@ -1,0 +1,193 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { synthesizeGaitPredictions } from "@neuropose/analysis";
+import { AnalysisReportSchema, parseJson, stringifyJson } from "@neuropose/io";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "./cli.js";
+
+const repo = resolve(import.meta.dirname, "../../..");
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    streams: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: Object.assign(
+        { write: (s: string) => err.push(s) },
+        { isTTY: false },
+      ) as unknown as NodeJS.WritableStream,
+    },
+  };
+}
+
+let dir: string;
+const YAML = `config_version: 1
+inputs:
+  primary: data/a.json
+  reference: data/b.json
+segmentation:
+  kind: gait_cycles
+analysis:
+  kind: dtw
+  method: dtw_all
+  align: procrustes_per_sequence
+output:
+  report: out/report.json
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "neuropose-analyze-"));
+  mkdirSync(join(dir, "exp", "data"), { recursive: true });
+  writeFileSync(
+    join(dir, "exp", "data", "a.json"),
+    stringifyJson(synthesizeGaitPredictions({ seed: 1, frames: 90 })),
+  );
+  writeFileSync(
+    join(dir, "exp", "data", "b.json"),
+    stringifyJson(synthesizeGaitPredictions({ seed: 2, frames: 90, cadence: 98 })),
+  );
+  writeFileSync(join(dir, "exp", "exp.yaml"), YAML);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]) {
+  const c = capture();
+  const code = await main(args, c.streams as never);
+  return { code, stdout: c.out.join(""), stderr: c.err.join("") };
+}
+
+describe("neuropose-analyze", () => {
+  it("runs from another working directory: inputs and report resolve against the YAML file", async () => {
+    const r = await run([join(dir, "exp", "exp.yaml"), "--json", "--html", join(dir, "page.html")]);
+    expect(r.stderr).not.toMatch(/^(error|warn)/m);
+    expect(r.stderr).toMatch(/^info: report written/m);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ ok: true, kind: "dtw", algorithm: "exact" });
+    expect(summary.report).toBe(join(dir, "exp", "out", "report.json"));
+    const report = parseJson(readFileSync(summary.report, "utf8"));
+    expect(AnalysisReportSchema.safeParse(report).success).toBe(true);
+    // Valid JSON: JSON.parse reads it as is.
+    expect(() => JSON.parse(readFileSync(summary.report, "utf8"))).not.toThrow();
+    expect(readFileSync(join(dir, "page.html"), "utf8")).toMatch(/^<!doctype html>/);
+    // No temp files left beside the outputs.
+    expect(readdirSync(join(dir, "exp", "out"))).toEqual(["report.json"]);
+  });
+
+  it("--set overrides and --dry-run prints the resolved config without running", async () => {
+    const r = await run([
+      join(dir, "exp", "exp.yaml"),
+      "--dry-run",
+      "--json",
+      "--set",
+      "analysis.algorithm=fastdtw",
+      "-o",
+      join(dir, "dry.json"),
+    ]);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.config.analysis).toMatchObject({ algorithm: "fastdtw", radius: 1, time_normalize: "auto" });
+    expect(plan.inputs.map((i: { absolute: string }) => i.absolute)).toEqual([
+      join(dir, "exp", "data", "a.json"),
+      join(dir, "exp", "data", "b.json"),
+    ]);
+    expect(existsSync(join(dir, "dry.json"))).toBe(false);
+    const human = await run([join(dir, "exp", "exp.yaml"), "--dry-run"]);
+    expect(human.stdout).toMatch(/algorithm: exact/);
+  });
+
+  it("a config error is one `error:` line with file:line and field, exit 2", async () => {
+    writeFileSync(join(dir, "exp", "bad.yaml"), YAML.replace("method: dtw_all", "method: dtw_some"));
+    const r = await run([join(dir, "exp", "bad.yaml")]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^error: .*bad\.yaml:9 analysis\.method: expected one of 'dtw_all', 'dtw_per_joint', 'dtw_relation'/,
+    );
+  });
+
+  it("an unknown key, a missing input and a bad flag are user errors (exit 2)", async () => {
+    writeFileSync(join(dir, "exp", "extra.yaml"), `${YAML}colour: blue\n`);
+    const extra = await run([join(dir, "exp", "extra.yaml")]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/extra\.yaml:13 colour: unknown key/);
+    writeFileSync(join(dir, "exp", "missing.yaml"), YAML.replace("data/b.json", "data/nope.json"));
+    const missing = await run([join(dir, "exp", "missing.yaml"), "--json"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: .*nope\.json/);
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "E_INPUT_MISSING", kind: "user" },
+    });
+    const flag = await run([join(dir, "exp", "exp.yaml"), "--frobnicate"]);
+    expect(flag.code).toBe(2);
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: name the analysis YAML file/);
+  });
+
+  it("a missing YAML file is a user error", async () => {
+    const r = await run([join(dir, "nope.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: .*nope\.yaml/);
+  });
+});
+
+describe("the shipped examples run unchanged (on the generated example trials)", () => {
+  const examples = join(repo, "examples", "analysis");
+  const names = readdirSync(examples)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
+  let work: string;
+  beforeAll(() => {
+    // A copy of examples/analysis with its data generated from trials.json (what make-data.mjs writes).
+    work = join(dir, "examples");
+    mkdirSync(work, { recursive: true });
+    for (const n of names) writeFileSync(join(work, n), readFileSync(join(examples, n)));
+    const trials = JSON.parse(readFileSync(join(examples, "trials.json"), "utf8")) as Record<string, object>;
+    for (const [path, opts] of Object.entries(trials)) {
+      mkdirSync(dirname(join(work, path)), { recursive: true });
+      writeFileSync(
+        join(work, path),
+        stringifyJson(synthesizeGaitPredictions({ frames: 90, fps: 30, ...opts })),
+      );
+    }
+  });
+
+  it("ships the three upstream configs and the extension examples", () => {
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "minimal.yaml",
+        "per_joint_debug.yaml",
+        "paper_c_headline.yaml",
+        "multi_reference.yaml",
+        "cohort.yaml",
+      ]),
+    );
+  });
+
+  it.each(names)("%s", async (name) => {
+    const r = await run([join(work, name), "--json", "--quiet"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.report.startsWith(join(work, "out"))).toBe(true);
+    const report = parseJson(readFileSync(summary.report, "utf8"));
+    expect(AnalysisReportSchema.safeParse(report).success).toBe(true);
+    if (summary.kind === "dtw")
+      expect(summary.distances.every((d: number) => Number.isFinite(d) && d >= 0)).toBe(true);
+  });
+});

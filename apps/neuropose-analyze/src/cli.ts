@@ -1,0 +1,257 @@
+import { dirname, resolve } from "node:path";
+import {
+  type AnalysisProgress,
+  planAnalysis,
+  readAnalysisConfig,
+  runAnalysis,
+  writeAnalysisOutputs,
+} from "@neuropose/analysis";
+import {
+  abortOnSignals,
+  createLogger,
+  createProgress,
+  type Progress,
+  runMain,
+  UsageError,
+} from "@neuropose/cli-kit";
+import { isNeuroPoseError, stringifyJson } from "@neuropose/io";
+import { stringify as toYaml } from "yaml";
+import yargs from "yargs";
+
+/** Where the CLI writes (injectable for tests). */
+export interface CliStreams {
+  stdout: { write(chunk: string): unknown };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+interface Args {
+  config: string;
+  set: string[];
+  output?: string | undefined;
+  html?: string | undefined;
+  dryRun: boolean;
+  json: boolean;
+  threads?: number | undefined;
+  quiet: boolean;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  logFormat: "human" | "json";
+}
+
+function parseArgs(argv: string[]): Args {
+  const parsed = yargs(argv)
+    .scriptName("neuropose-analyze")
+    .usage(
+      "$0 <config.yaml> [options]\n\nRun one analysis (load → align → segment → DTW or statistics → report) from a YAML file.",
+    )
+    .command("$0 [config]", false, (y) =>
+      y.positional("config", { type: "string", describe: "analysis YAML (inputs resolve relative to it)" }),
+    )
+    .option("set", {
+      type: "string",
+      array: true,
+      default: [],
+      describe: "override a config key: --set analysis.algorithm=fastdtw",
+    })
+    .option("output", {
+      alias: "o",
+      type: "string",
+      describe: "report path (default: output.report of the YAML, relative to it)",
+    })
+    .option("html", { type: "string", describe: "also write a self-contained HTML page here" })
+    .option("dry-run", {
+      type: "boolean",
+      default: false,
+      describe: "print the resolved config and inputs, run nothing",
+    })
+    .option("json", { type: "boolean", default: false, describe: "print a JSON summary on stdout" })
+    .option("threads", { type: "number", describe: "worker threads for cohort matrices" })
+    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
+    .option("log-level", {
+      choices: ["debug", "info", "warn", "error", "silent"] as const,
+      default: "info" as const,
+    })
+    .option("log-format", { choices: ["human", "json"] as const, default: "human" as const })
+    .example("$0 exp.yaml", "run and write the report named in exp.yaml")
+    .example(
+      "$0 exp.yaml --set analysis.algorithm=fastdtw --json",
+      "the original's fastdtw numbers, JSON summary",
+    )
+    .example("$0 exp.yaml --dry-run", "show the resolved config")
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message ?? "invalid usage", { hint: "neuropose-analyze --help" });
+    })
+    .parseSync();
+  const positional = [
+    ...(parsed.config === undefined ? [] : [String(parsed.config)]),
+    ...parsed._.map(String),
+  ];
+  // --help: yargs printed the usage (exitProcess is off); nothing else to do.
+  if (argv.includes("--help") || argv.includes("-h"))
+    return {
+      config: "",
+      set: [],
+      dryRun: false,
+      json: false,
+      quiet: true,
+      logLevel: "silent",
+      logFormat: "human",
+    };
+  if (positional.length !== 1) {
+    throw new UsageError(
+      positional.length === 0
+        ? "name the analysis YAML file"
+        : `expected one YAML file, got ${positional.length}`,
+      { hint: "neuropose-analyze exp.yaml" },
+    );
+  }
+  if (parsed.threads !== undefined && !(Number.isInteger(parsed.threads) && parsed.threads >= 1)) {
+    throw new UsageError(`--threads must be a positive integer (got ${parsed.threads})`);
+  }
+  return {
+    config: positional[0] as string,
+    set: (parsed.set ?? []).map(String),
+    output: parsed.output,
+    html: parsed.html,
+    dryRun: parsed["dry-run"],
+    json: parsed.json,
+    threads: parsed.threads,
+    quiet: parsed.quiet,
+    logLevel: parsed["log-level"],
+    logFormat: parsed["log-format"],
+  };
+}
+
+/**
+ * The `neuropose-analyze` program without process plumbing: parses `argv`, runs, writes, prints. Returns the
+ * exit code; throws for errors (use {@link main} for exit codes and the `error:` line).
+ */
+export async function analyzeCli(argv: string[], streams: CliStreams, signal?: AbortSignal): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.config === "") return 0;
+  const started = Date.now();
+  const level = args.quiet ? "warn" : args.logLevel;
+  const logger = createLogger({ format: args.logFormat, level, stream: streams.stderr });
+  const configPath = resolve(args.config);
+  const { config, text } = await readAnalysisConfig(configPath, { set: args.set, displayName: args.config });
+  const baseDir = dirname(configPath);
+  const plan = await planAnalysis(config, { baseDir });
+  const reportPath =
+    args.output !== undefined ? resolve(args.output) : resolve(baseDir, config.output.report);
+  const htmlOut = args.html ?? undefined;
+  const htmlPath =
+    htmlOut !== undefined
+      ? resolve(htmlOut)
+      : config.output.html
+        ? resolve(baseDir, config.output.html)
+        : undefined;
+
+  if (args.dryRun) {
+    const out = {
+      config: plan.config,
+      base_dir: plan.baseDir,
+      inputs: plan.inputs,
+      outputs: { report: reportPath, html: htmlPath ?? null },
+    };
+    streams.stdout.write(args.json ? `${stringifyJson(out, { indent: 2 })}\n` : toYaml(out));
+    return 0;
+  }
+
+  let bar: Progress | undefined;
+  let stage = "";
+  const showProgress = !args.quiet && !args.json && Boolean(streams.stderr.isTTY);
+  const onProgress = (p: AnalysisProgress) => {
+    if (!showProgress) return;
+    if (p.stage !== stage) {
+      bar?.stop();
+      stage = p.stage;
+      bar = createProgress({
+        label: p.stage,
+        total: p.total,
+        unit: p.stage === "load" ? "files" : "pairs",
+        stream: streams.stderr,
+      });
+    }
+    bar?.update(p.done, p.label ? { detail: p.label } : undefined);
+  };
+  let run: Awaited<ReturnType<typeof runAnalysis>>;
+  try {
+    run = await runAnalysis(config, {
+      baseDir,
+      configPath,
+      configText: text,
+      onProgress,
+      logger,
+      ...(signal ? { signal } : {}),
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    });
+  } finally {
+    bar?.stop();
+  }
+  await writeAnalysisOutputs(run, { report: reportPath, html: htmlPath });
+  const results = run.report.results as Record<string, unknown>;
+  logger.info("report written", { report: reportPath, ...(htmlPath ? { html: htmlPath } : {}) });
+  if (args.json) {
+    const summary = {
+      ok: true,
+      report: reportPath,
+      html: htmlPath ?? null,
+      kind: results.kind,
+      method: results.method ?? null,
+      algorithm: results.algorithm ?? null,
+      segment_labels: results.segment_labels ?? results.labels ?? [],
+      distances: results.distances ?? null,
+      summary: results.summary ?? null,
+      references: (results.comparisons as { reference: string; summary: unknown }[] | undefined)?.map(
+        (c) => ({
+          reference: c.reference,
+          summary: c.summary,
+        }),
+      ),
+      notes: results.notes ?? [],
+      inputs: run.report.analysis_provenance?.inputs ?? [],
+      seconds: (Date.now() - started) / 1000,
+    };
+    streams.stdout.write(`${stringifyJson(summary, { indent: 2 })}\n`);
+  }
+  return 0;
+}
+
+/**
+ * Entry point of the `neuropose-analyze` binary: exit 0 on success, 2 with one `error:` line for user errors
+ * (bad YAML, missing input, ...), 1 for unexpected failures. With `--json`, failures also print
+ * `{"ok": false, "error": {...}}` on stdout.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@neuropose/neuropose-analyze";
+ * const code = await main(["examples/analysis/minimal.yaml", "--json"]);
+ * ```
+ */
+export async function main(
+  argv: string[],
+  streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const signal = abortOnSignals();
+  return runMain(
+    async () => {
+      try {
+        return await analyzeCli(argv, streams, signal);
+      } catch (e) {
+        if (argv.includes("--json")) {
+          const err = isNeuroPoseError(e)
+            ? { code: e.code, kind: e.kind, message: e.oneLine() }
+            : { code: "E_UNEXPECTED", kind: "bug", message: String((e as Error)?.message ?? e) };
+          streams.stdout.write(`${JSON.stringify({ ok: false, error: err })}\n`);
+        }
+        throw e;
+      }
+    },
+    { stderr: streams.stderr },
+  );
+}

@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { stringifyJson } from "@neuropose/io";
+import { describe, expect, it } from "vitest";
+import { parseAnalysisConfig } from "./config.js";
+import { renderReportHtml } from "./html.js";
+import { runAnalysis } from "./run.js";
+import { synthesizeGaitPredictions } from "./synthesize.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const FILES: Record<string, unknown> = {
+  "subject.json": synthesizeGaitPredictions({ seed: 3, frames: 90, cadence: 96, amplitude: 0.8 }),
+  "ref1.json": synthesizeGaitPredictions({ seed: 4, frames: 90, cadence: 110 }),
+  "ref2.json": synthesizeGaitPredictions({ seed: 5, frames: 90, cadence: 116 }),
+};
+const readInput = async (_abs: string, written: string) => stringifyJson(FILES[written]);
+
+async function sampleRun() {
+  const config = parseAnalysisConfig({
+    inputs: { primary: "subject.json", references: ["ref1.json", "ref2.json"] },
+    segmentation: { kind: "gait_cycles_bilateral" },
+    analysis: {
+      kind: "dtw",
+      align: "procrustes_per_sequence",
+      representation: "angles",
+      angle_triplets: [
+        [27, 31, 32],
+        [35, 39, 40],
+      ],
+      nan_policy: "interpolate",
+    },
+    output: { report: "r.json" },
+  });
+  return runAnalysis(config, { readInput, baseDir: "/virtual" });
+}
+
+describe("renderReportHtml (static)", () => {
+  it("is one self-contained page: no scripts, no external URLs, one figure per analysed pair", async () => {
+    const run = await sampleRun();
+    const html = renderReportHtml(run);
+    expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
+    expect(html).not.toMatch(/https?:\/\//);
+    const pairs = (run.report.results as { comparisons: { distances: number[] }[] }).comparisons.reduce(
+      (n, c) => n + c.distances.length,
+      0,
+    );
+    expect(pairs).toBeGreaterThan(2);
+    expect(html.match(/<figure class="pair"/g)).toHaveLength(pairs);
+    expect(html).toContain("Distances");
+  });
+
+  it("escapes file names", async () => {
+    const run = await sampleRun();
+    run.figures.pairs[0]!.reference = '<img src=x onerror="alert(1)">';
+    expect(renderReportHtml(run)).not.toContain("<img");
+  });
+});
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium)
+  console.warn(
+    `skipped "HTML report in headless Chromium": ${CHROMIUM} is absent (apt-get install chromium)`,
+  );
+
+describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
+  it("renders with no console errors, no network, and one figure per analysed pair", async () => {
+    const { chromium } = await import("playwright-core");
+    const run = await sampleRun();
+    const html = renderReportHtml(run);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(String(e)));
+      await page.route("**/*", (route) => {
+        requests.push(route.request().url());
+        return route.abort();
+      });
+      await page.setContent(html, { waitUntil: "load" });
+      const pairs = (run.report.results as { comparisons: { distances: number[] }[] }).comparisons.reduce(
+        (n, c) => n + c.distances.length,
+        0,
+      );
+      expect(await page.locator("figure.pair").count()).toBe(pairs);
+      expect(await page.locator("figure.pair svg path.sig").count()).toBe(2 * pairs);
+      expect(await page.locator("figure.trial").count()).toBe(3);
+      // The figures have a real size on the page.
+      const box = await page.locator("figure.pair svg").first().boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(300);
+      expect(box?.height ?? 0).toBeGreaterThan(50);
+      expect(await page.title()).toMatch(/NeuroPose analysis/);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
