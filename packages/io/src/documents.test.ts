@@ -307,6 +307,36 @@ describe("validator messages", () => {
   });
 });
 
+describe("benchmark validator messages", () => {
+  const pass = { total_seconds: 1, per_frame_latencies_ms: [1, 2], peak_rss_mb: 10, active_device: "cpu", runtime: "onnxruntime-node", runtime_version: "1.22.0", execution_provider: "cpu" };
+  const agg = { repeats_measured: 1, warmup_frames_per_pass: 0, mean_frame_latency_ms: 1, p50_frame_latency_ms: 1, p95_frame_latency_ms: 1, p99_frame_latency_ms: 1, stddev_frame_latency_ms: 0, mean_throughput_fps: 10, peak_rss_mb_max: 10, active_device: "cpu" };
+  const base = (): Doc => ({ video_name: "a.mp4", repeats: 2, warmup_frames: 0, warmup_pass: { ...pass }, measured_passes: [{ ...pass }], aggregate: { ...agg } });
+  it.each([
+    ["repeats 0", (d: Doc) => { d.repeats = 0; }, "repeats: must be >= 1", "greater_than_equal"],
+    ["negative rss", (d: Doc) => { d.warmup_pass.peak_rss_mb = -1; }, "warmup_pass.peak_rss_mb: must be >= 0", "greater_than_equal"],
+    ["missing aggregate", (d: Doc) => { delete d.aggregate; }, "aggregate: required field is missing", "missing"],
+    ["unknown aggregate field", (d: Doc) => { d.aggregate.p90_frame_latency_ms = 1; }, 'aggregate.p90_frame_latency_ms: unknown field "p90_frame_latency_ms"', "extra_forbidden"],
+    ["bad latency", (d: Doc) => { d.measured_passes[0].per_frame_latencies_ms = [1, "slow"]; }, "measured_passes[0].per_frame_latencies_ms[1]: expected number", "float_parsing"],
+    ["negative divergence", (d: Doc) => { d.cpu_comparison = { primary_aggregate: agg, cpu_aggregate: agg, speedup: 1, max_poses3d_divergence_mm: -1, frame_count_compared: 1 }; }, "cpu_comparison.max_poses3d_divergence_mm: must be >= 0", "greater_than_equal"],
+  ] as const)("%s", (_name, mutate, message, type) => {
+    const ok = validateDocument("benchmark_result", base());
+    expect(ok.schema_version).toBe(3);
+    expect(ok.warmup_pass.execution_provider).toBe("cpu");
+    const d = base();
+    mutate(d);
+    const err = (() => {
+      try {
+        validateDocument("benchmark_result", d, { source: "bench.json" });
+      } catch (e) {
+        return e as ValidationError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err?.message).toBe(`bench.json: ${message}`);
+    expect(err?.issues[0]?.type).toBe(type);
+  });
+}); // biome-ignore format: table
+
 describe("loading errors", () => {
   it("names the file for missing files, bad JSON, bad versions", async () => {
     const dir = tmp();
