@@ -66,51 +66,58 @@ export function svd3(a: ArrayLike<number>): Svd3 | undefined {
     }
     if (!rotated) break;
   }
-  const norms = [0, 1, 2].map((c) => Math.hypot(w[c * 3], w[c * 3 + 1], w[c * 3 + 2]));
-  const order = [0, 1, 2].sort((i, j) => norms[j] - norms[i] || i - j);
+  const n0 = Math.hypot(w[0], w[1], w[2]);
+  const n1 = Math.hypot(w[3], w[4], w[5]);
+  const n2 = Math.hypot(w[6], w[7], w[8]);
+  // Order of the columns by decreasing norm (stable).
+  let o0 = 0;
+  let o1 = 1;
+  let o2 = 2;
+  const norms = [n0, n1, n2];
+  if (norms[o1] > norms[o0]) [o0, o1] = [o1, o0];
+  if (norms[o2] > norms[o1]) {
+    [o1, o2] = [o2, o1];
+    if (norms[o1] > norms[o0]) [o0, o1] = [o1, o0];
+  }
+  const order = [o0, o1, o2];
   const s = new Float64Array(3);
-  const uc = new Float64Array(9); // column-major U
-  const vc = new Float64Array(9); // column-major V (sorted)
+  const u = new Float64Array(9); // row-major U
+  const vv = new Float64Array(9); // row-major V (sorted)
   for (let k = 0; k < 3; k++) {
     const c = order[k];
     s[k] = norms[c];
-    for (let r = 0; r < 3; r++) vc[k * 3 + r] = v[c * 3 + r];
+    for (let r = 0; r < 3; r++) vv[r * 3 + k] = v[c * 3 + r];
   }
   // Left singular vectors: normalised columns; complete a rank-deficient basis with cross products.
   let rank = 0;
   for (let k = 0; k < 3; k++) {
     if (s[k] > 1e-300 && s[k] > s[0] * EPS * 1e-3) {
       const c = order[k];
-      for (let r = 0; r < 3; r++) uc[k * 3 + r] = w[c * 3 + r] / s[k];
+      for (let r = 0; r < 3; r++) u[r * 3 + k] = w[c * 3 + r] / s[k];
       rank++;
     } else break;
   }
   if (rank === 0) {
-    uc.set([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    u[0] = 1;
+    u[4] = 1;
+    u[8] = 1;
   } else if (rank === 1) {
     // Any unit vector orthogonal to u0: cross with the axis least aligned with it.
-    const [x, y, z] = [uc[0], uc[1], uc[2]];
+    const x = u[0];
+    const y = u[3];
+    const z = u[6];
     const ax =
       Math.abs(x) <= Math.abs(y) && Math.abs(x) <= Math.abs(z) ? 0 : Math.abs(y) <= Math.abs(z) ? 1 : 2;
     const e = [0, 0, 0];
     e[ax] = 1;
     const c1 = cross([x, y, z], e);
-    const n1 = Math.hypot(c1[0], c1[1], c1[2]);
-    uc.set([c1[0] / n1, c1[1] / n1, c1[2] / n1], 3);
+    const m1 = Math.hypot(c1[0], c1[1], c1[2]);
+    for (let r = 0; r < 3; r++) u[r * 3 + 1] = c1[r] / m1;
   }
   if (rank < 3) {
-    const c2 = cross([uc[0], uc[1], uc[2]], [uc[3], uc[4], uc[5]]);
-    const n2 = Math.hypot(c2[0], c2[1], c2[2]);
-    uc.set([c2[0] / n2, c2[1] / n2, c2[2] / n2], 6);
-  }
-  // Back to row-major.
-  const u = new Float64Array(9);
-  const vv = new Float64Array(9);
-  for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) {
-      u[r * 3 + c] = uc[c * 3 + r];
-      vv[r * 3 + c] = vc[c * 3 + r];
-    }
+    const c2 = cross([u[0], u[3], u[6]], [u[1], u[4], u[7]]);
+    const m2 = Math.hypot(c2[0], c2[1], c2[2]);
+    for (let r = 0; r < 3; r++) u[r * 3 + 2] = c2[r] / m2;
   }
   for (let k = 0; k < 3; k++) s[k] *= scale;
   return { u, s, v: vv };

@@ -8,7 +8,16 @@ export interface JointAngleOptions {
   skeleton?: Skeleton | string;
 }
 
-/** Angle at b between a−b and c−b, radians; NaN when either vector has zero length (or a value is NaN). */
+/**
+ * Angle at b between a−b and c−b in radians, from xyz triples at offsets `ia`, `ib`, `ic` of `d`; NaN when
+ * either vector has zero length (or a value is NaN). The kernel of `extractJointAngles`.
+ *
+ * @example
+ * ```ts
+ * import { angleAt } from "@neuropose/kinematics";
+ * angleAt(new Float64Array([1, 0, 0, 0, 0, 0, 0, 1, 0]), 0, 3, 6); // π/2
+ * ```
+ */
 export function angleAt(d: Float64Array, ia: number, ib: number, ic: number): number {
   const bx = d[ib];
   const by = d[ib + 1];

@@ -63,7 +63,16 @@ export function resolveAxis(axis: AxisRef | string | number): 0 | 1 | 2 {
   throw new KinematicsError("E_BAD_AXIS", `axis must be one of 'x', 'y', 'z'; got '${String(axis)}'`);
 }
 
-/** Throw the original's `joint index i out of range [0, J)` unless 0 <= i < J. */
+/**
+ * Throw `E_JOINT_RANGE` with the original's message (`joint index i out of range [0, J)`) unless 0 <= i < J.
+ *
+ * @example
+ * ```ts
+ * import { checkJoint } from "@neuropose/kinematics";
+ * checkJoint(2, 3); // ok
+ * checkJoint(3, 3); // throws KinematicsError E_JOINT_RANGE
+ * ```
+ */
 export function checkJoint(idx: number, joints: number): void {
   if (!Number.isInteger(idx) || idx < 0 || idx >= joints) {
     throw new KinematicsError("E_JOINT_RANGE", `joint index ${idx} out of range [0, ${joints})`);

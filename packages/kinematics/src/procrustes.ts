@@ -43,9 +43,18 @@ export interface RigidTransform {
 const RAD2DEG = 180 / Math.PI;
 
 /**
- * Kabsch fit of `n` source points (xyz triples at `src[so..]`) onto target points; writes the moved source
- * into `out[oo..]`. Mirrors the original `_kabsch_single`: H = Pcᵀ·Qc, reflection guard d = sign(det(V·Uᵀ)),
- * scale = Σ(S·[1,1,d]) / Σ|Pc|², t = c_Q − s·R·c_P, aligned = s·P·Rᵀ + t.
+ * Kabsch fit of `n` source points (xyz triples from offset `so` of `src`) onto `n` target points (from `to` of
+ * `tgt`), as the original `_kabsch_single`: H = Pcᵀ·Qc, reflection guard d = sign(det(V·Uᵀ)),
+ * scale = Σ(S·[1,1,d]) / Σ|Pc|² (1 unless `withScale`), t = c_Q − s·R·c_P; when `out` is given the moved source
+ * s·P·Rᵀ + t is written there from offset `oo`. Throws `E_SVD_NONFINITE` for NaN/Infinity.
+ *
+ * @example
+ * ```ts
+ * import { kabschFit } from "@neuropose/kinematics";
+ * const p = new Float64Array([0, 0, 0, 1, 0, 0, 0, 1, 0]);
+ * const q = new Float64Array([1, 1, 1, 2, 1, 1, 1, 2, 1]);
+ * kabschFit(p, 0, q, 0, 3, false).translation; // Float64Array [1, 1, 1]
+ * ```
  */
 export function kabschFit(
   src: Float64Array,

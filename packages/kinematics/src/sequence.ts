@@ -174,7 +174,17 @@ export function matrixToNested(m: FeatureMatrix): number[][] {
   return out;
 }
 
-/** Validate the invariants of a PoseSequence (internal; exported for sibling modules). */
+/**
+ * Validate the invariants of a PoseSequence (integer sizes, a Float64Array of frames*joints*3 values); throws
+ * `E_POSE_SHAPE` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkSequence, poseSequence } from "@neuropose/kinematics";
+ * checkSequence(poseSequence(2, 3)); // ok
+ * checkSequence({ frames: 2, joints: 3, data: new Float64Array(5) }); // throws E_POSE_SHAPE
+ * ```
+ */
 export function checkSequence(seq: PoseSequence, what = "sequence"): void {
   if (
     seq === null ||

@@ -37,7 +37,16 @@ export function extractFeatureStatistics(values: ArrayLike<number>): FeatureStat
   return { mean, std, min, max, range: max - min };
 }
 
-/** Throw `E_NOT_1D` unless `values` is a flat list of numbers (typed arrays always are). */
+/**
+ * Throw `E_NOT_1D` unless `values` is a flat list of numbers (typed arrays always are).
+ *
+ * @example
+ * ```ts
+ * import { assert1d } from "@neuropose/kinematics";
+ * assert1d([1, 2, 3]); // ok
+ * assert1d([[1, 2]]); // throws E_NOT_1D "expected 1D array; got shape (1, 2)"
+ * ```
+ */
 export function assert1d(values: unknown): asserts values is ArrayLike<number> {
   if (ArrayBuffer.isView(values)) return;
   if (!Array.isArray(values)) {

@@ -112,7 +112,15 @@ export function segmentPredictions(
   return { config, segments };
 }
 
-/** The heel (or, for skeletons without heels, ankle) joints of each registered skeleton. */
+/**
+ * The heel joints (ankles for skeletons without heels) of each registered skeleton, used as gait defaults.
+ *
+ * @example
+ * ```ts
+ * import { HEEL_JOINTS } from "@neuropose/segment";
+ * HEEL_JOINTS.blazepose_33.right; // "right_heel"
+ * ```
+ */
 export const HEEL_JOINTS: Readonly<Record<string, { left: string; right: string }>> = Object.freeze({
   berkeley_mhad_43: { left: "lhee", right: "rhee" },
   blazepose_33: { left: "left_heel", right: "right_heel" },

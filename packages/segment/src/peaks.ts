@@ -30,6 +30,13 @@ export interface FindPeaksResult {
 /**
  * Throw `E_NOT_1D` unless `x` is a flat list of numbers or a typed array. `withShape` appends numpy's shape
  * of the offending input (`expected 1D array; got shape (1, 3)`).
+ *
+ * @example
+ * ```ts
+ * import { assertSignal } from "@neuropose/segment";
+ * assertSignal([0, 1, 0]); // ok
+ * assertSignal([[0, 1, 0]], "expected 1D array", true); // throws E_NOT_1D
+ * ```
  */
 export function assertSignal(
   x: unknown,
@@ -49,6 +56,12 @@ export function assertSignal(
  * Local maxima as scipy's `_local_maxima_1d`: a sample strictly above its left neighbour and followed by
  * equal samples then a strictly lower one; a plateau reports its middle (rounded down). The first and last
  * samples are never peaks; NaN never compares, so it never qualifies.
+ *
+ * @example
+ * ```ts
+ * import { localMaxima } from "@neuropose/segment";
+ * localMaxima([0, 1, 1, 1, 1, 0, 2, 2]); // [2]  (the plateau 1..4 reports 2; an edge plateau is no peak)
+ * ```
  */
 export function localMaxima(x: ArrayLike<number>): number[] {
   const peaks: number[] = [];
@@ -69,9 +82,15 @@ export function localMaxima(x: ArrayLike<number>): number[] {
 }
 
 /**
- * Prominence of each peak with its bases, as scipy's `_peak_prominences` without a window: walk left and
+ * Prominence of each peak with its bases, as scipy's `peak_prominences` without a window: walk left and
  * right while the signal stays <= the peak, keep the lowest point of each side (first occurrence); the
  * prominence is the peak minus the higher of the two minima.
+ *
+ * @example
+ * ```ts
+ * import { peakProminences } from "@neuropose/segment";
+ * peakProminences([0, 3, 1, 2, 0], [1, 3]); // { prominences: [3, 1], left_bases: [0, 2], right_bases: [4, 4] }
+ * ```
  */
 export function peakProminences(
   x: ArrayLike<number>,
