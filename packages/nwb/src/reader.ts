@@ -150,14 +150,26 @@ export function isHdf5File(path: string): boolean {
 export class H5View {
   constructor(readonly f: H5File) {}
 
+  private readonly keyCache = new Map<string, Set<string> | null>();
+
+  /** Names in a group (cached: the file is read-only while viewed); null when `path` is not a group. */
+  private keysOf(path: string): Set<string> | null {
+    let k = this.keyCache.get(path);
+    if (k === undefined) {
+      const g = this.f.get(path) as Group | null;
+      k = g?.type === "Group" ? new Set(g.keys()) : null;
+      this.keyCache.set(path, k);
+    }
+    return k;
+  }
+
   exists(path: string): boolean {
     if (path === "/") return true;
-    // walk from the root so a missing parent never reaches HDF5
+    // walk from the root so a missing parent never reaches HDF5 (which would print a diagnostic)
     const parts = path.split("/").filter(Boolean);
     let cur = "/";
     for (const p of parts) {
-      const g = this.f.get(cur) as Group | null;
-      if (g?.type !== "Group" || !g.keys().includes(p)) return false;
+      if (!this.keysOf(cur)?.has(p)) return false;
       cur = childPath(cur, p);
     }
     return true;

@@ -434,11 +434,10 @@ describe("writeNwb → readNwb round trip", () => {
       /DATASET "data" \{\s*DATATYPE\s+H5T_IEEE_F32LE\s*DATASPACE\s+SIMPLE \{ \( 3, 2 \) \/ \( H5S_UNLIMITED, 2 \) \}/,
     );
   });
-  it.skipIf(h5dumpPath())(
-    "h5dump -H structure [skipped: h5dump not installed; apt-get install hdf5-tools]",
-    () => {},
-  );
 });
+
+if (!h5dumpPath())
+  console.warn("skipped h5dump -H structure test: h5dump is not installed (apt-get install hdf5-tools)");
 
 describe("honest limits", () => {
   const poseSpec = (over: Partial<NwbPoseEstimation> = {}): NwbFileSpec =>

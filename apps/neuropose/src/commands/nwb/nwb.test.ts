@@ -1,0 +1,152 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { saveVideoPredictions } from "@neuropose/io";
+import { readNwb } from "@neuropose/nwb";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli.js";
+
+let dir: string;
+let out: string[];
+let err: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "neuropose-cli-nwb-"));
+  const J = 33;
+  const frames: Record<string, unknown> = {};
+  for (let i = 0; i < 12; i++) {
+    frames[`frame_${String(i).padStart(6, "0")}`] = {
+      boxes: [[1, 2, 3, 4, 0.8]],
+      poses3d: [Array.from({ length: J }, (_, j) => [j, i, 1000 + j])],
+      poses2d: [Array.from({ length: J }, (_, j) => [j * 2, i * 3])],
+    };
+  }
+  await saveVideoPredictions(join(dir, "clip.json"), {
+    metadata: {
+      frame_count: 12,
+      fps: 30,
+      width: 640,
+      height: 480,
+      skeleton: "blazepose_33",
+      poses3d_unit: "m",
+      poses3d_frame: "hip_centered",
+    },
+    frames: frames as never,
+  });
+  writeFileSync(join(dir, "clip.mp4"), "video bytes");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture(): void {
+  out = [];
+  err = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+    err.push(String(s));
+    return true;
+  });
+}
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+describe("neuropose nwb", () => {
+  it("export writes a valid NWB file with subject, video link and provenance; validate passes", async () => {
+    capture();
+    const nwb = join(dir, "out", "clip.nwb");
+    const code = await main([
+      "nwb",
+      "export",
+      join(dir, "clip.json"),
+      "-o",
+      nwb,
+      "--video",
+      join(dir, "clip.mp4"),
+      "--subject-id",
+      "S01",
+      "--age",
+      "P30Y",
+      "--sex",
+      "F",
+      "--session-start",
+      "2024-05-01T10:00:00+02:00",
+      "--experimenter",
+      "Doe, Jane",
+      "--json",
+      "--log-level",
+      "silent",
+    ]);
+    expect(err.join("")).toBe("");
+    expect(code).toBe(0);
+    const summary = JSON.parse(out.join(""));
+    expect(summary.frames).toBe(12);
+    expect(summary.poseEstimations).toHaveLength(2);
+    const r = await readNwb(nwb);
+    expect(r.subject).toMatchObject({ subjectId: "S01", species: "Homo sapiens", age: "P30Y", sex: "F" });
+    expect(r.experimenter).toEqual(["Doe, Jane"]);
+    expect(r.acquisition[0]).toMatchObject({ kind: "ImageSeries", externalFile: ["../clip.mp4"] });
+    expect(Object.keys((r.provenance?.input_hashes as object) ?? {}).sort()).toEqual([
+      "clip.json",
+      "clip.mp4",
+    ]);
+    const unit = r.poseEstimations.find((p) => p.name === "pose3d_person0")?.series[0]?.unit;
+    expect(unit).toBe("meters");
+
+    capture();
+    expect(await main(["nwb", "validate", nwb])).toBe(0);
+    expect(out.join("")).toMatch(/clip\.nwb: ok \(NWB 2\.6\.0/);
+  });
+
+  it("refuses to replace an existing output without --force (exit 2)", async () => {
+    capture();
+    const nwb = join(dir, "exists.nwb");
+    writeFileSync(nwb, "keep me");
+    const code = await main([
+      "nwb",
+      "export",
+      join(dir, "clip.json"),
+      "-o",
+      nwb,
+      "--session-start",
+      "2024-05-01T10:00:00Z",
+    ]);
+    expect(code).toBe(2);
+    expect(err.join("")).toMatch(/^error: .*the output file exists \(hint: pass --force/);
+  });
+
+  it("a session start without timezone is a user error and writes nothing (exit 2)", async () => {
+    capture();
+    const nwb = join(dir, "tz.nwb");
+    const code = await main([
+      "nwb",
+      "export",
+      join(dir, "clip.json"),
+      "-o",
+      nwb,
+      "--session-start",
+      "2024-05-01T10:00:00",
+      "--log-level",
+      "silent",
+    ]);
+    expect(code).toBe(2);
+    expect(err.join("")).toMatch(
+      /error: .*session_start_time: "2024-05-01T10:00:00" is not an ISO-8601 date-time with a timezone/,
+    );
+    expect(existsSync(nwb)).toBe(false);
+  });
+
+  it("validate fails (exit 2) on a file that is not NWB, listing the findings", async () => {
+    capture();
+    const bad = join(dir, "bad.nwb");
+    writeFileSync(bad, "not hdf5");
+    const code = await main(["nwb", "validate", bad]);
+    expect(code).toBe(2);
+    expect(out.join("")).toMatch(/bad\.nwb: FAIL/);
+    expect(out.join("")).toMatch(/error: \/: not an HDF5 file/);
+    expect(err.join("")).toMatch(/error: 1 of 1 file\(s\) failed validation/);
+  });
+});

@@ -1,0 +1,259 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { getSkeleton } from "@neuropose/io";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../../../config/vitest.js";
+import { synthPredictions } from "../test/_synth.js";
+import { listDir, tempDir } from "../test/_util.js";
+import {
+  NwbInputError,
+  type NwbReadImageSeries,
+  readNwb,
+  validateNwb,
+  videoPredictionsToNwb,
+} from "./index.js";
+
+const base = {
+  sessionDescription: "gait lab walk",
+  sessionStartTime: "2024-05-01T10:00:00+02:00",
+};
+
+describe("videoPredictionsToNwb", () => {
+  it("writes one 2D and one 3D PoseEstimation per tracked person, values intact", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "clip.mp4"), "not really a video");
+    const preds = synthPredictions({
+      frames: 40,
+      persons: 2,
+      withIds: true,
+      withVisibility: true,
+      dropSecond: (i) => i % 4 === 0,
+    });
+    const out = join(dir, "out.nwb");
+    const summary = await videoPredictionsToNwb(preds, out, {
+      ...base,
+      subject: { subjectId: "S01", species: "Homo sapiens", age: "P30Y", sex: "F" },
+      videoPath: join(dir, "clip.mp4"),
+      inputHashes: { "clip.mp4": "sha256:00" },
+    });
+    expect(summary.persons).toEqual([7, 8]);
+    expect(summary.timing).toBe("rate");
+    expect(summary.poseEstimations).toEqual([
+      "/processing/behavior/pose2d_person7",
+      "/processing/behavior/pose3d_person7",
+      "/processing/behavior/pose2d_person8",
+      "/processing/behavior/pose3d_person8",
+    ]);
+    const r = await readNwb(out);
+    const joints = getSkeleton("blazepose_33").joints;
+    const p3 = r.poseEstimations.find((p) => p.name === "pose3d_person8");
+    expect(p3?.skeleton).toBe("blazepose_33");
+    expect(p3?.resolvedSkeleton?.nodes).toEqual([...joints]);
+    expect(p3?.resolvedSkeleton?.linkSubject).toBe(true);
+    expect(p3?.devices).toEqual(["camera"]);
+    expect(p3?.originalVideos).toEqual(["clip.mp4"]);
+    expect(p3?.timing).toEqual({ rate: 30, startingTime: 0 });
+    const keys = Object.keys(preds.frames);
+    for (const [j, name] of joints.entries()) {
+      const s3 = p3?.series.find((s) => s.name === name);
+      expect(s3?.unit).toBe("millimeters");
+      expect(s3?.referenceFrame).toMatch(/camera frame/);
+      for (const i of [0, 1, 39]) {
+        const fr = preds.frames[keys[i] as string];
+        const idx = fr?.person_ids?.indexOf(8) ?? -1;
+        const want = idx >= 0 ? fr?.poses3d[idx]?.[j] : [Number.NaN, Number.NaN, Number.NaN];
+        expect(Array.from(s3?.data.slice(i * 3, i * 3 + 3) ?? [])).toEqual(
+          Array.from(Float32Array.from(want ?? [])),
+        );
+        const got = s3?.confidence?.[i] as number;
+        if (idx >= 0) expect(got).toBeCloseTo(fr?.visibility?.[idx]?.[j] as number, 6);
+        else expect(got).toBeNaN();
+      }
+    }
+    const p2 = r.poseEstimations.find((p) => p.name === "pose2d_person7");
+    const nose = p2?.series.find((s) => s.name === "nose");
+    expect(nose?.unit).toBe("pixels");
+    expect(nose?.dims).toBe(2);
+    expect(Array.from(nose?.data.slice(2, 4) ?? [])).toEqual(
+      Array.from(Float32Array.from(preds.frames[keys[1] as string]?.poses2d[0]?.[0] ?? [])),
+    );
+    expect(nose?.confidenceDefinition).toMatch(/visibility/);
+    const video = r.acquisition[0] as NwbReadImageSeries;
+    expect(video.externalFile).toEqual(["clip.mp4"]);
+    expect(video.device).toBe("camera");
+    expect(r.subject?.subjectId).toBe("S01");
+    expect(r.provenance?.input_hashes).toEqual({ "clip.mp4": "sha256:00" });
+    expect((r.provenance?.provenance as { model_sha256: string }).model_sha256).toBe("ab".repeat(32));
+    const v = await validateNwb(out);
+    expect(v.errors).toEqual([]);
+    expect(v.warnings).toEqual([]);
+  });
+
+  it("irregular per-frame timestamps are written once per PoseEstimation and soft-linked", async () => {
+    const dir = tempDir();
+    const ts = Array.from({ length: 20 }, (_, i) => i / 30 + (i % 3) * 0.002);
+    const out = join(dir, "vfr.nwb");
+    const s = await videoPredictionsToNwb(synthPredictions({ frames: 20, timestamps: ts }), out, {
+      ...base,
+      videoStartTime: 5,
+    });
+    expect(s.timing).toBe("timestamps");
+    const r = await readNwb(out);
+    const pe = r.poseEstimations[0];
+    expect(pe?.series[1]?.timestampsLink).toBe(`${pe?.path}/nose/timestamps`);
+    const t = pe?.timing as { timestamps: Float64Array };
+    expect(Array.from(t.timestamps)).toEqual(ts.map((x) => x + 5));
+    // no per-keypoint confidence in the input: the person's box score is used and said so
+    expect(pe?.series[0]?.confidence?.[0]).toBeCloseTo(0.9, 6);
+    expect(pe?.series[0]?.confidenceDefinition).toMatch(/detection score/);
+  });
+
+  it("regular per-frame timestamps become starting_time + rate (nwbinspector's rule)", async () => {
+    const dir = tempDir();
+    const ts = Array.from({ length: 10 }, (_, i) => 2 + i * 0.04);
+    const out = join(dir, "cfr.nwb");
+    const s = await videoPredictionsToNwb(synthPredictions({ frames: 10, timestamps: ts }), out, base);
+    expect(s.timing).toBe("rate");
+    const r = await readNwb(out);
+    const t = r.poseEstimations[0]?.timing as { rate: number; startingTime: number };
+    expect(t.startingTime).toBe(2);
+    expect(t.rate).toBeCloseTo(25, 9);
+  });
+
+  it("segmentations become TimeIntervals tables", async () => {
+    const dir = tempDir();
+    const preds = synthPredictions({ frames: 30 });
+    preds.segmentations = {
+      rhee_cycles: {
+        config: {} as never,
+        segments: [
+          { start: 0, end: 10, peak: 5 },
+          { start: 10, end: 30, peak: 20 },
+        ],
+      },
+    } as never;
+    const out = join(dir, "seg.nwb");
+    await videoPredictionsToNwb(preds, out, base);
+    const r = await readNwb(out);
+    const t = r.intervals.find((x) => x.name === "segmentation_rhee_cycles");
+    expect(Array.from(t?.startTime ?? [])).toEqual([0, 10 / 30]);
+    expect(Array.from(t?.stopTime ?? [])).toEqual([10 / 30, 1]);
+    expect(t?.columns.map((c) => c.name)).toEqual(["peak_time", "start_frame", "end_frame"]);
+  });
+
+  const bad: [string, () => Parameters<typeof videoPredictionsToNwb>, RegExp][] = [
+    [
+      "no fps and no timestamps",
+      () => [synthPredictions({ fps: 0 }), "", base],
+      /metadata.fps: 0 and no metadata.timestamps: the frames cannot be placed in time/,
+    ],
+    [
+      "an unknown skeleton",
+      () => [synthPredictions({ skeleton: "my_rig" }), "", base],
+      /metadata.skeleton: "my_rig" is not a known skeleton/,
+    ],
+    [
+      "a joint count that does not match the skeleton",
+      () => [synthPredictions({ joints: 17 }), "", base],
+      /"blazepose_33" has 33 joints but the frames have 17/,
+    ],
+    [
+      "a session start without timezone",
+      () => [synthPredictions(), "", { ...base, sessionStartTime: "2024-05-01 10:00" }],
+      /session_start_time: "2024-05-01 10:00" is not an ISO-8601 date-time with a timezone/,
+    ],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what}, naming the field, before writing`, async () => {
+      const dir = tempDir();
+      const [preds, , options] = args();
+      const err = await videoPredictionsToNwb(preds, join(dir, "x.nwb"), options).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NwbInputError);
+      expect((err as NwbInputError).issues.join("\n")).toMatch(message);
+      expect(listDir(dir)).toEqual([]);
+    });
+  }
+
+  it("accepts a skeleton given in the options for an unregistered name", async () => {
+    const dir = tempDir();
+    const out = join(dir, "custom.nwb");
+    await videoPredictionsToNwb(synthPredictions({ skeleton: "rig3", joints: 3 }), out, {
+      ...base,
+      skeleton: {
+        name: "rig3",
+        joints: ["a", "b", "c"],
+        edges: [
+          [0, 1],
+          [1, 2],
+        ],
+      },
+    });
+    const r = await readNwb(out);
+    expect(r.poseEstimations[0]?.resolvedSkeleton).toEqual({
+      name: "rig3",
+      nodes: ["a", "b", "c"],
+      edges: [
+        [0, 1],
+        [1, 2],
+      ],
+    });
+  });
+});
+
+// The pynwb + nwbinspector stack is a developer-machine tool (see ../shared/tools/nwb-validator); CI does not have it.
+const VALIDATOR = join(repoRoot, "..", "shared", "tools", "nwb-validator", "validate.sh");
+const haveValidator =
+  existsSync("/tmp/nwb-validator/pynwb-2.3.1") && existsSync("/usr/bin/python3") && existsSync(VALIDATOR);
+describe.runIf(haveValidator)("pynwb / nwbinspector (developer machines)", () => {
+  it("the export passes validate.sh with no CRITICAL or BEST_PRACTICE_VIOLATION finding", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "clip.mp4"), "x");
+    for (const [name, preds] of [
+      [
+        "cfr.nwb",
+        synthPredictions({
+          frames: 30,
+          persons: 2,
+          withIds: true,
+          withVisibility: true,
+          dropSecond: (i) => i % 3 === 0,
+        }),
+      ],
+      [
+        "vfr.nwb",
+        synthPredictions({
+          frames: 30,
+          timestamps: Array.from({ length: 30 }, (_, i) => i / 30 + (i % 2) * 0.003),
+        }),
+      ],
+    ] as const) {
+      const out = join(dir, name);
+      await videoPredictionsToNwb(preds, out, {
+        ...base,
+        subject: {
+          subjectId: "S01",
+          species: "Homo sapiens",
+          age: "P30Y",
+          sex: "F",
+          description: "healthy adult",
+        },
+        videoPath: "clip.mp4",
+        experimenter: ["Doe, Jane"],
+        lab: "Gait lab",
+        institution: "University",
+        keywords: ["gait"],
+        experimentDescription: "overground walking",
+      });
+      const r = spawnSync(VALIDATOR, [out, "--strict"], { encoding: "utf8", timeout: 120_000 });
+      expect(r.stdout, r.stdout + r.stderr).toMatch(/RESULT: PASS \(exit 0\)/);
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toMatch(/^\s+(CRITICAL|BEST_PRACTICE_VIOLATION)\s|SCHEMA ERROR|READ ERROR/m);
+      expect(r.stdout).toMatch(/0 CRITICAL\/ERROR/);
+    }
+  }, 240_000);
+});
+if (!haveValidator)
+  console.warn(
+    "skipped pynwb/nwbinspector check: /tmp/nwb-validator is not set up (see ../shared/tools/nwb-validator/README.md)",
+  );
