@@ -1,0 +1,138 @@
+// NWB write speed: one hour of 33-keypoint 3D pose at 30 fps (108,000 frames) written by @neuropose/nwb (built)
+// as one PoseEstimation with 33 PoseEstimationSeries (float32 (N,3) data + float32 confidence, chunked, gzip),
+// streamed from ChunkSources; beside baselines run in the same process: the same file uncompressed, and a plain
+// Float32 binary dump of the same numbers (fs.writeFileSync). Target: gzip write < 10 s.
+// `node benchmarks/nwb/index.mjs [--quick]` (--quick: 10 minutes of pose instead of one hour).
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readNwb, validateNwb, writeNwb } from "@neuropose/nwb";
+
+const quick = process.argv.includes("--quick");
+const FPS = 30;
+const N = quick ? 10 * 60 * FPS : 60 * 60 * FPS;
+const K = 33;
+
+// Deterministic, smooth, realistic-ish trajectories (random walks in mm) and confidences in 0..1.
+let seed = 12345;
+function rnd() {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648 - 0.5;
+}
+const data = Array.from({ length: K }, (_, k) => {
+  const a = new Float32Array(N * 3);
+  let x = k * 10;
+  let y = 1000 - k * 20;
+  let z = 3000;
+  for (let i = 0; i < N; i++) {
+    x += rnd() * 4;
+    y += rnd() * 4;
+    z += rnd() * 2;
+    a[i * 3] = x;
+    a[i * 3 + 1] = y;
+    a[i * 3 + 2] = z;
+  }
+  return a;
+});
+const conf = Array.from({ length: K }, () => Float32Array.from({ length: N }, () => 0.5 + rnd()));
+
+const chunk = (arr, width) => ({ length: N, width, read: (a, b) => arr.subarray(a * width, b * width) });
+function spec() {
+  return {
+    identifier: "bench",
+    sessionDescription: "benchmark: one hour of 33-keypoint 3D pose",
+    sessionStartTime: "2024-05-01T10:00:00+00:00",
+    subject: { subjectId: "B01", species: "Homo sapiens" },
+    processing: [
+      {
+        name: "behavior",
+        description: "pose",
+        dataInterfaces: [
+          {
+            kind: "PoseEstimation",
+            name: "pose3d",
+            description: "benchmark pose",
+            timing: { rate: FPS, startingTime: 0 },
+            series: data.map((d, k) => ({
+              name: `kp${k}`,
+              data: chunk(d, 3),
+              dims: 3,
+              unit: "millimeters",
+              referenceFrame: "camera frame",
+              confidence: chunk(conf[k], 1),
+              confidenceDefinition: "synthetic",
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "neuropose-bench-nwb-"));
+const rawBytes = K * N * 4 * 4;
+const mb = (b) => (b / 1e6).toFixed(1);
+try {
+  console.log(`${N} frames x ${K} keypoints (3D + confidence): ${mb(rawBytes)} MB of float32`);
+  // warm-up: load the WASM module and JIT (not timed)
+  await writeNwb(join(dir, "warm.nwb"), { ...spec(), processing: [] });
+
+  let t = performance.now();
+  const bin = join(dir, "plain.bin");
+  const buf = Buffer.alloc(rawBytes);
+  let off = 0;
+  for (let k = 0; k < K; k++) {
+    buf.set(new Uint8Array(data[k].buffer), off);
+    off += data[k].byteLength;
+    buf.set(new Uint8Array(conf[k].buffer), off);
+    off += conf[k].byteLength;
+  }
+  writeFileSync(bin, buf);
+  const tBin = (performance.now() - t) / 1000;
+  console.log(
+    `baseline  plain Float32 binary (writeFileSync): ${tBin.toFixed(2)} s, ${mb(statSync(bin).size)} MB`,
+  );
+
+  t = performance.now();
+  const raw = join(dir, "raw.nwb");
+  await writeNwb(raw, spec(), { compressionLevel: 0 });
+  const tRaw = (performance.now() - t) / 1000;
+  console.log(
+    `baseline  NWB uncompressed (chunked):           ${tRaw.toFixed(2)} s, ${mb(statSync(raw).size)} MB`,
+  );
+
+  const rss0 = process.memoryUsage().rss;
+  t = performance.now();
+  const gz = join(dir, "gzip.nwb");
+  await writeNwb(gz, spec(), { compressionLevel: 4 });
+  const tGz = (performance.now() - t) / 1000;
+  const rss1 = process.memoryUsage().rss;
+  const size = statSync(gz).size;
+  console.log(
+    `nwb       NWB gzip 4 (chunked, streamed):        ${tGz.toFixed(2)} s, ${mb(size)} MB ` +
+      `(x${(tGz / tBin).toFixed(1)} the binary dump, x${(tGz / tRaw).toFixed(2)} uncompressed; ` +
+      `${(N / tGz).toFixed(0)} frames/s; size ${((size / statSync(raw).size) * 100).toFixed(0)}% of uncompressed; ` +
+      `RSS +${mb(Math.max(0, rss1 - rss0))} MB)`,
+  );
+
+  t = performance.now();
+  const r = await readNwb(gz);
+  const tRead = (performance.now() - t) / 1000;
+  const kp7 = r.poseEstimations[0]?.series.find((x) => x.name === "kp7");
+  const ok = kp7?.data.length === data[7].length && kp7.data.every((val, i) => val === data[7][i]);
+  console.log(`read back (readNwb, all series): ${tRead.toFixed(2)} s; values identical: ${ok}`);
+  t = performance.now();
+  const v = await validateNwb(gz);
+  console.log(`validateNwb: ${((performance.now() - t) / 1000).toFixed(2)} s, ok=${v.ok}`);
+  const load = (await import("node:os")).loadavg()[0];
+  console.log(
+    `machine load average (1 min): ${load.toFixed(1)} on ${(await import("node:os")).availableParallelism()} cores`,
+  );
+  const target = quick ? 10 / 6 : 10;
+  console.log(
+    `${tGz < target ? "PASS" : "SLOW"}: gzip write ${tGz.toFixed(2)} s (target < ${target.toFixed(1)} s)`,
+  );
+  if (!ok || !v.ok) process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
