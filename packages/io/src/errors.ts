@@ -33,9 +33,9 @@ export class NeuroPoseError extends Error {
     this.kind = options.kind ?? "user";
   }
 
-  /** One line for a CLI: `<path>: <message> (hint: <hint>)`. */
+  /** One line for a CLI: `<path>: <message> (hint: <hint>)` (the path only if the message does not name it). */
   oneLine(): string {
-    const where = this.path ? `${this.path}: ` : "";
+    const where = this.path && !this.message.includes(this.path) ? `${this.path}: ` : "";
     const hint = this.hint ? ` (hint: ${this.hint})` : "";
     return `${where}${this.message}${hint}`.replace(/\s*\n\s*/g, " ");
   }
@@ -90,7 +90,6 @@ export class ValidationError extends NeuroPoseError {
     const prefix = options.source ? `${options.source}: ` : options.document ? `${options.document}: ` : "";
     super("E_SCHEMA", `${prefix}${where}${more}`, {
       path: options.source,
-      hint: "fix the value at that path (see .issues for every problem)",
       kind: "user",
     });
     this.issues = issues;
@@ -124,7 +123,7 @@ export class MigrationError extends NeuroPoseError {
  */
 export class FutureSchemaError extends MigrationError {
   constructor(message: string, options: NeuroPoseErrorOptions = {}) {
-    super(message, { hint: "upgrade NeuroPose to read this file", ...options, code: "E_SCHEMA_FUTURE" });
+    super(message, { ...options, code: "E_SCHEMA_FUTURE" });
   }
 }
 
@@ -156,7 +155,6 @@ export class JsonParseError extends NeuroPoseError {
   constructor(message: string, options: NeuroPoseErrorOptions = {}) {
     super("E_JSON", message, {
       kind: "user",
-      hint: "the file is not valid JSON; is it truncated?",
       ...options,
     });
   }
