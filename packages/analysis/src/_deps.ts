@@ -1,7 +1,7 @@
 // The only module that calls @neuropose/dtw and @neuropose/segment, so their call shapes live in one place.
 import * as dtwLib from "@neuropose/dtw";
 import type { AnalysisConfig, Segmentation } from "@neuropose/io";
-import type { PoseSequence } from "@neuropose/kinematics";
+import { extractJointAngles, type PoseSequence } from "@neuropose/kinematics";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
 
 export interface DtwChoice {
@@ -71,8 +71,10 @@ export function comparePair(a: PoseSequence, b: PoseSequence, c: DtwChoice): Pai
 }
 
 /**
- * The full pairwise distance matrix (n x n, symmetric, zero diagonal) of several sequences, one comparison per
- * pair (i < j, i aligned onto j).
+ * The full pairwise distance matrix (n x n, symmetric, zero diagonal) of several sequences. Exact `dtw_all`
+ * without alignment on finite features runs on dtw's `dtwMatrix` (worker threads); everything else (Procrustes
+ * alignment is per pair, fastdtw, per-joint, relation, NaN policies) runs one comparison per pair (i < j, i
+ * aligned onto j).
  */
 export async function pairwiseMatrix(
   seqs: PoseSequence[],
@@ -85,6 +87,27 @@ export async function pairwiseMatrix(
 ): Promise<number[][]> {
   const n = seqs.length;
   const out: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  if (c.method === "dtw_all" && c.align === "none" && c.algorithm === "exact") {
+    const feats = seqs.map((q) =>
+      c.representation === "angles"
+        ? extractJointAngles(q, c.angleTriplets ?? [])
+        : { rows: q.frames, cols: q.joints * 3, data: q.data },
+    );
+    if (feats.every((f) => f.data.every((v) => Number.isFinite(v)))) {
+      const m = await dtwLib.dtwMatrix(
+        feats,
+        {},
+        {
+          ...(run.threads !== undefined ? { threads: run.threads } : {}),
+          ...(run.signal ? { signal: run.signal } : {}),
+          onProgress: (p) => run.onProgress?.(p.done, p.total),
+        },
+      );
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) (out[i] as number[])[j] = m[i * n + j] as number;
+      return out;
+    }
+  }
   const total = (n * (n - 1)) / 2;
   let done = 0;
   for (let i = 0; i < n; i++) {

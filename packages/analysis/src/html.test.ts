@@ -96,7 +96,8 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
       );
       expect(await page.locator("figure.pair").count()).toBe(pairs);
       expect(await page.locator("figure.pair svg path.sig").count()).toBe(2 * pairs);
-      expect(await page.locator("figure.trial").count()).toBe(3);
+      // Three trials, each with its left and right heel signal.
+      expect(await page.locator("figure.trial").count()).toBe(6);
       // The figures have a real size on the page.
       const box = await page.locator("figure.pair svg").first().boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(300);

@@ -1,4 +1,4 @@
-import type { AnalysisRun, PairFigure, TrialFigure } from "./run.js";
+import type { AnalysisRun, PairFigure, SignalPanel } from "./run.js";
 
 const W = 760;
 const H = 170;
@@ -67,23 +67,20 @@ function axes(
   return s;
 }
 
-function trialSvg(t: TrialFigure): string {
+function panelSvg(t: SignalPanel): string {
   const n = Math.max(t.signal.length, 2);
   const [lo, hi] = extent([t.signal]);
   const xOf = (i: number) => PAD.l + ((W - PAD.l - PAD.r) * i) / (n - 1);
   const yOf = (v: number) => PAD.t + ((H - PAD.t - PAD.b) * (hi - v)) / (hi - lo);
   let bands = "";
-  let k = 0;
-  for (const [name, seg] of Object.entries(t.segmentations)) {
-    const cls = k++ % 2 === 0 ? "seg-a" : "seg-b";
-    seg.segments.forEach((s, i) => {
-      const x0 = xOf(s.start);
-      const x1 = xOf(Math.max(s.start, s.end - 1));
-      bands += `<rect x="${x0.toFixed(1)}" y="${PAD.t}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${H - PAD.t - PAD.b}" class="${cls}"><title>${esc(`${name}[${i}]: frames ${s.start}–${s.end - 1}, peak ${s.peak}`)}</title></rect>`;
-      bands += `<circle cx="${xOf(s.peak).toFixed(1)}" cy="${yOf(t.signal[s.peak] ?? lo).toFixed(1)}" r="3" class="peak ${cls}"/>`;
-    });
-  }
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`${t.signalName} of ${t.path}`)}">${bands}${axes(lo, hi, n, yOf, xOf)}<path d="${line(t.signal, xOf, yOf)}" class="sig"/></svg>`;
+  t.segments.forEach((s, i) => {
+    const cls = i % 2 === 0 ? "seg-a" : "seg-b";
+    const x0 = xOf(s.start);
+    const x1 = xOf(Math.max(s.start, s.end - 1));
+    bands += `<rect x="${x0.toFixed(1)}" y="${PAD.t}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${H - PAD.t - PAD.b}" class="${cls}"><title>${esc(`${t.segmentation}[${i}]: frames ${s.start}–${s.end - 1}, peak ${s.peak}`)}</title></rect>`;
+    bands += `<circle cx="${xOf(s.peak).toFixed(1)}" cy="${yOf(t.signal[s.peak] ?? lo).toFixed(1)}" r="3" class="peak ${cls}"/>`;
+  });
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(t.name)}">${bands}${axes(lo, hi, n, yOf, xOf)}<path d="${line(t.signal, xOf, yOf)}" class="sig"/></svg>`;
 }
 
 function pairSvg(p: PairFigure): string {
@@ -248,12 +245,13 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
   if (figures.trials.length > 0) {
     parts.push("<h2>Signals and detected cycles</h2>");
     for (const t of figures.trials) {
-      const counts = Object.entries(t.segmentations)
-        .map(([k, s]) => `${s.segments.length} ${k}`)
-        .join(", ");
-      parts.push(
-        `<figure class="trial">${trialSvg(t)}<figcaption><b>${esc(t.role)}</b> ${esc(t.path)} — ${esc(t.signalName)} per frame (${fmt(t.fps)} fps)${counts ? `; ${esc(counts)} (shaded)` : ""}</figcaption></figure>`,
-      );
+      parts.push(`<h3>${esc(t.role)}: ${esc(t.path)}</h3>`);
+      for (const p of t.panels) {
+        const counts = p.segmentation ? `; ${p.segments.length} segment(s) shaded, dots at the peaks` : "";
+        parts.push(
+          `<figure class="trial">${panelSvg(p)}<figcaption>${esc(p.name)} per frame (${fmt(t.fps)} fps)${esc(counts)}</figcaption></figure>`,
+        );
+      }
     }
   }
   if (figures.pairs.length > 0) {

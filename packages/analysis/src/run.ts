@@ -56,15 +56,22 @@ export interface RunAnalysisOptions {
   logger?: AnalysisLogger;
 }
 
-/** One trial's signal (for figures): the segmentation signal and the segments found on it. */
+/** One plotted signal of a trial: the signal a segmentation ran on (with its segments), or a display signal. */
+export interface SignalPanel {
+  /** e.g. "joint 41 axis 1" or "rhee_cycles". */
+  name: string;
+  signal: number[];
+  /** Name of the segmentation drawn on it (null: none). */
+  segmentation: string | null;
+  segments: { start: number; end: number; peak: number }[];
+}
+
+/** One trial's signals (for figures). */
 export interface TrialFigure {
   role: "primary" | "reference" | "cohort";
   path: string;
   fps: number;
-  /** Name of the plotted signal, e.g. "joint 41 (rhee) y". */
-  signalName: string;
-  signal: number[];
-  segmentations: Record<string, Segmentation>;
+  panels: SignalPanel[];
 }
 
 /** One compared pair (for figures): a 1-D view of both sides and the warping path. */
@@ -208,6 +215,19 @@ function displaySignal(
 ): { name: string; values: Float64Array; spec: unknown } | null {
   const seg = config.segmentation;
   try {
+    const an = config.analysis;
+    if (
+      an.kind === "dtw" &&
+      an.representation === "angles" &&
+      an.angle_triplets &&
+      an.angle_triplets.length > 0
+    ) {
+      // Pairs compared on joint angles are drawn on the first angle, in degrees.
+      const t = an.angle_triplets[0] as [number, number, number];
+      const spec = { kind: "joint_angle", triplet: t } as const;
+      const values = extractSignal(seq, spec as never).map((v) => (v * 180) / Math.PI);
+      return { name: `angle at joint ${t[1]} (${t.join("-")}), degrees`, values, spec };
+    }
     if (seg?.kind === "extractor") {
       return {
         name: `${seg.extractor.kind}`,
@@ -226,15 +246,6 @@ function displaySignal(
         values: extractSignal(seq, config.analysis.extractor as never),
         spec: config.analysis.extractor,
       };
-    }
-    if (
-      config.analysis.kind === "dtw" &&
-      config.analysis.representation === "angles" &&
-      config.analysis.angle_triplets
-    ) {
-      const t = config.analysis.angle_triplets[0];
-      const spec = { kind: "joint_angle", triplet: t } as const;
-      return { name: `angle ${t.join("-")} (rad)`, values: extractSignal(seq, spec as never), spec };
     }
     if (config.analysis.kind === "dtw" && config.analysis.method === "dtw_relation") {
       const spec = {
@@ -402,16 +413,31 @@ export async function runAnalysis(
     seq: PoseSequence,
     segs: Record<string, Segmentation>,
   ) {
-    const d = displaySignal(seq, resolved);
-    if (!d) return;
-    figures.trials.push({
-      role,
-      path: l.written,
-      fps: l.predictions.metadata.fps,
-      signalName: d.name,
-      signal: Array.from(d.values),
-      segmentations: segs,
-    });
+    const panels: SignalPanel[] = [];
+    for (const [name, sg] of Object.entries(segs)) {
+      try {
+        const e = sg.config.extractor;
+        const values = extractSignal(seq, e as never);
+        const what =
+          e.kind === "joint_axis"
+            ? `joint ${e.joint} ${"xyz"[e.axis]}${e.invert ? " (inverted)" : ""}`
+            : e.kind;
+        panels.push({
+          name: `${name}: ${what}`,
+          signal: Array.from(values),
+          segmentation: name,
+          segments: sg.segments,
+        });
+      } catch {
+        // A signal that cannot be drawn does not stop the analysis.
+      }
+    }
+    if (panels.length === 0) {
+      const d = displaySignal(seq, resolved);
+      if (d) panels.push({ name: d.name, signal: Array.from(d.values), segmentation: null, segments: [] });
+    }
+    if (panels.length > 0)
+      figures.trials.push({ role, path: l.written, fps: l.predictions.metadata.fps, panels });
   }
 
   const inputs = resolved.inputs;
