@@ -113,4 +113,21 @@ for (const [name, [file, side, lo, hi]] of Object.entries(MODELS)) {
     `  per frame (median of ${ITER}): tflite-wasm${SIMD ? "-simd" : ""} ${b.toFixed(1)} ms (baseline), onnxruntime-node ${o.toFixed(1)} ms ` +
       `-> ${(b / o).toFixed(2)}x; max |diff| ${errs.join(", ")}`,
   );
+  if (name !== "detector") {
+    // What the pose pipeline needs: landmarks, pose flag, world landmarks (segmentation and heatmap pruned).
+    const pruned = convertTflite(bytes, { keepOutputs: ["Identity", "Identity_1", "Identity_4"] });
+    const ps = await ort.InferenceSession.create(pruned.onnx, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    await ps.run(feeds);
+    const tP = [];
+    for (let i = 0; i < ITER; i++) {
+      t0 = performance.now();
+      await ps.run(feeds);
+      tP.push(performance.now() - t0);
+    }
+    const p = median(tP);
+    console.log(
+      `  keepOutputs [Identity, Identity_1, Identity_4]: onnxruntime-node ${p.toFixed(1)} ms -> ${(b / p).toFixed(2)}x baseline, ` +
+        `${(o / p).toFixed(2)}x all outputs (${pruned.report.prunedOperators} TFLite operators pruned)`,
+    );
+  }
 }

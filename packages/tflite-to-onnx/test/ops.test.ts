@@ -80,12 +80,14 @@ function convModel(opts: {
   depthwise?: boolean;
   act?: number;
   fp16?: boolean;
+  dilation?: number;
 }): ModelSpec {
-  const { hw, cin, cout, k, stride, padding, depthwise, act = 0, fp16 } = opts;
+  const { hw, cin, cout, k, stride, padding, depthwise, act = 0, fp16, dilation = 1 } = opts;
   const wShape = depthwise ? [1, k, k, cin] : [cout, k, k, cin];
   const w = weights(numel(wShape), 7);
   const oc = depthwise ? cin : cout;
-  const out = (n: number) => (padding === SAME ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1);
+  const eff = (k - 1) * dilation + 1;
+  const out = (n: number) => (padding === SAME ? Math.ceil(n / stride) : Math.floor((n - eff) / stride) + 1);
   const tensors: TensorSpec[] = [
     { name: "input_1", shape: [1, hw[0], hw[1], cin] },
     fp16
@@ -108,12 +110,16 @@ function convModel(opts: {
         { slot: 2, int: stride },
         { slot: 3, int: 1 },
         { slot: 4, byte: act },
+        { slot: 5, int: dilation },
+        { slot: 6, int: dilation },
       ]
     : [
         { slot: 0, byte: padding },
         { slot: 1, int: stride },
         { slot: 2, int: stride },
         { slot: 3, byte: act },
+        { slot: 4, int: dilation },
+        { slot: 5, int: dilation },
       ];
   operators.push({
     code: depthwise ? OP.DEPTHWISE_CONV_2D : OP.CONV_2D,
@@ -354,5 +360,33 @@ describe("each BlazePose operator matches the TFLite runtime", () => {
     };
     expect(await compare(spec)).toBeLessThan(1e-6);
     expect(convertTflite(buildTflite(spec)).report.folded).toEqual({ dequantize: 1, densify: 1 });
+  });
+});
+
+describe("convolution padding and strides, randomised against the TFLite runtime", () => {
+  // A fixed seed: the same 24 configurations every run (kernels 1-5, strides 1-3, dilation 1-2,
+  // SAME/VALID, odd and even sizes, plain and depthwise).
+  const rand = noise(24 * 8, 0, 1, 2024);
+  const pick = (i: number, lo: number, hi: number) => lo + Math.floor(rand[i] * (hi - lo + 1));
+  const configs = Array.from({ length: 24 }, (_, c) => {
+    const b = c * 8;
+    const k = pick(b, 1, 5);
+    const dilation = k > 1 && rand[b + 1] < 0.25 ? 2 : 1;
+    const stride = dilation > 1 ? 1 : pick(b + 2, 1, 3);
+    const eff = (k - 1) * dilation + 1;
+    return {
+      k,
+      dilation,
+      stride,
+      padding: rand[b + 3] < 0.5 ? SAME : VALID,
+      hw: [pick(b + 4, eff, eff + 12), pick(b + 5, eff, eff + 12)] as [number, number],
+      cin: pick(b + 6, 1, 6),
+      cout: pick(b + 7, 1, 6),
+      depthwise: c % 3 === 2,
+      act: c % 2 ? RELU6 : 0,
+    };
+  });
+  it.each(configs)("k=$k s=$stride d=$dilation pad=$padding hw=$hw cin=$cin dw=$depthwise", async (cfg) => {
+    expect(await compare(convModel(cfg), 3)).toBeLessThan(1e-5);
   });
 });
