@@ -274,7 +274,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
       }
       const person = this.toPerson(track, lm, frame.time);
       // Two tracks converged on one person: keep the older one.
-      if (people.some((p) => boxIou(p.box, person.box) > 0.5)) continue;
+      if (people.some((p) => boxIou(p.box, person.box) > 0.6)) continue;
       track.roi = roiFromLandmarks(lm);
       track.lastFrame = f;
       kept.push(track);
@@ -292,17 +292,18 @@ class BlazePoseAdapter implements PoseModelAdapter {
           w: d.w * frame.width,
           h: d.h * frame.height,
         };
-        if (
-          people.some((p) => iou(dbox, { xmin: p.box[0], ymin: p.box[1], w: p.box[2], h: p.box[3] }) > 0.3)
-        ) {
-          continue;
-        }
+        const seen = people.some(
+          (p) => overlap(dbox, { xmin: p.box[0], ymin: p.box[1], w: p.box[2], h: p.box[3] }) > 0.5,
+        );
+        if (seen) continue;
         const roi = roiFromDetection(d, frame.width, frame.height);
         const lm = await this.landmarks(frame, roi);
         if (lm.flag < this.minTrack) continue;
-        const track: Track = { id: this.reuseId(roi, f), roi, lastFrame: f };
+        const track: Track = { id: -1, roi, lastFrame: f };
         const person = this.toPerson(track, lm, frame.time);
-        if (people.some((p) => boxIou(p.box, person.box) > 0.5)) continue;
+        if (people.some((p) => boxIou(p.box, person.box) > 0.6)) continue;
+        track.id = this.reuseId(roi, f);
+        person.id = track.id;
         track.roi = roiFromLandmarks(lm);
         this.tracks.push(track);
         people.push(person);
@@ -320,7 +321,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
     for (const t of this.lost) {
       if (this.tracks.some((k) => k.id === t.id)) continue;
       const d = Math.hypot(t.roi.cx - roi.cx, t.roi.cy - roi.cy);
-      if (d < 0.5 * Math.max(t.roi.size, roi.size) && d < bestD && f - t.lastFrame < 60) {
+      if (d < Math.max(t.roi.size, roi.size) && d < bestD && f - t.lastFrame < 60) {
         best = t;
         bestD = d;
       }
@@ -333,6 +334,20 @@ class BlazePoseAdapter implements PoseModelAdapter {
   }
 }
 
+type Box = { xmin: number; ymin: number; w: number; h: number };
+
+/** Intersection over the smaller box's area (1 when one box lies inside the other), or IoU if larger. */
+function overlap(a: Box, b: Box): number {
+  const x0 = Math.max(a.xmin, b.xmin);
+  const y0 = Math.max(a.ymin, b.ymin);
+  const x1 = Math.min(a.xmin + a.w, b.xmin + b.w);
+  const y1 = Math.min(a.ymin + a.h, b.ymin + b.h);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const small = Math.min(a.w * a.h, b.w * b.h);
+  return Math.max(small > 0 ? inter / small : 0, iou(a, b));
+}
+
+/** Two poses are the same person when their keypoint boxes overlap mostly (one inside the other). */
 function boxIou(a: PersonPose["box"], b: PersonPose["box"]): number {
-  return iou({ xmin: a[0], ymin: a[1], w: a[2], h: a[3] }, { xmin: b[0], ymin: b[1], w: b[2], h: b[3] });
+  return overlap({ xmin: a[0], ymin: a[1], w: a[2], h: a[3] }, { xmin: b[0], ymin: b[1], w: b[2], h: b[3] });
 }

@@ -18,7 +18,7 @@ export interface VideoInfo {
   rotation: number;
   /** Average frame rate (frames/s). */
   fps: number;
-  /** Number of video frames (from the packet count; ffprobe's nb_frames if packets are unavailable). */
+  /** Number of video frames: the packet count, or the container's frame count if that is larger. */
   frameCount: number;
   durationS: number;
   /** Presentation timestamps in seconds from the stream's start, one per frame, in presentation order. */
@@ -110,7 +110,9 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
   let fps = parseRate(s.avg_frame_rate as string | undefined);
   if (!(fps > 0)) fps = parseRate(s.r_frame_rate as string | undefined);
   const nb = Number(s.nb_frames);
-  const frameCount = pts.length > 0 ? pts.length : Number.isFinite(nb) ? nb : 0;
+  // The container index (nb_frames) can promise more frames than the file holds (a truncated recording):
+  // take the larger, so decoding can tell a short file from a complete one.
+  const frameCount = Math.max(pts.length, Number.isFinite(nb) ? nb : 0);
   const durationS = Number(s.duration ?? json.format?.duration ?? 0) || (fps > 0 ? frameCount / fps : 0);
   if (!(fps > 0) && pts.length > 1) fps = (pts.length - 1) / (pts[pts.length - 1]! - pts[0]!);
   let variableFrameRate = false;
