@@ -20,6 +20,7 @@ import {
   saveDocument,
   saveJobResults,
   saveStatusFile,
+  saveStatusFileSync,
   saveVideoPredictions,
   ValidationError,
   validateDocument,
@@ -426,6 +427,11 @@ describe("status file", () => {
     await expect(saveStatusFile(p, { j: { status: "completed", started_at: "x" } })).rejects.toThrow(
       ValidationError,
     );
+    expect(() => saveStatusFileSync(p, { j: { status: "completed", started_at: "x" } })).toThrow(
+      ValidationError,
+    );
+    saveStatusFileSync(p, { j: { status: "completed", started_at: "2026-01-02T03:04:05Z" } });
+    expect((await loadStatusFile(p)).j?.completed_at).toBeNull();
     await expect(
       saveStatusFile(p, {
         j: { status: "completed", started_at: "2026-01-01T00:00:00Z", percent_complete: 101 },

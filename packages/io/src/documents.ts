@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import * as analysisModule from "./analysis.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic.js";
 import { BenchmarkResultSchema } from "./benchmark.js";
 import { NeuroPoseError } from "./errors.js";
 import { parseJson, stringifyJson } from "./json.js";
@@ -213,6 +213,26 @@ export async function saveDocument<K extends DocumentKind>(
 }
 
 /**
+ * Synchronous twin of {@link saveDocument} (same validation and atomicity), for writes that must complete before
+ * the process exits, such as a status checkpoint in a shutdown handler.
+ *
+ * @example
+ * ```ts
+ * import { saveDocumentSync } from "@neuropose/io";
+ * saveDocumentSync("status_file", "/tmp/neuropose-example/status.json", {});
+ * ```
+ */
+export function saveDocumentSync<K extends DocumentKind>(
+  kind: K,
+  path: string,
+  value: z.input<DocumentSchemas[K]> | DocumentOf<K>,
+  options: { indent?: number } = {},
+): void {
+  const valid = validateDocument(kind, value, { source: path });
+  writeFileAtomicSync(path, stringifyJson(valid, { indent: options.indent ?? 2 }));
+}
+
+/**
  * Load a VideoPredictions file (any version; migrated to v3).
  *
  * @example
@@ -368,4 +388,17 @@ export async function loadStatusFile(
  */
 export function saveStatusFile(path: string, value: z.input<typeof StatusFileSchema>) {
   return saveDocument("status_file", path, value);
+}
+
+/**
+ * Synchronous {@link saveStatusFile}.
+ *
+ * @example
+ * ```ts
+ * import { saveStatusFileSync } from "@neuropose/io";
+ * saveStatusFileSync("/tmp/neuropose-example/status.json", {});
+ * ```
+ */
+export function saveStatusFileSync(path: string, value: z.input<typeof StatusFileSchema>): void {
+  saveDocumentSync("status_file", path, value);
 }
