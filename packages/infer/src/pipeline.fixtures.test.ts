@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadVideoPredictions, saveVideoPredictions } from "@neuropose/io";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import type { PoseModelAdapter } from "./adapter.js";
 import { createBlazePose } from "./blazepose.js";
@@ -70,7 +70,10 @@ fixtureSuite(
       // heel height above the hips in world landmarks (mm, y down): forward-fill the rare empty frames
       const heel = (j: number) => {
         let last = 0;
-        return frames.map((f) => (f.poses3d[0] ? (last = -f.poses3d[0][j]![1]!) : last));
+        return frames.map((f) => {
+          if (f.poses3d[0]) last = -f.poses3d[0][j]![1]!;
+          return last;
+        });
       };
       const left = dominantPeriod(heel(29), fps, 0.6, 2.0);
       const right = dominantPeriod(heel(30), fps, 0.6, 2.0);
@@ -117,7 +120,8 @@ fixtureSuite(
         for (const [name, [b, o]] of Object.entries(joints)) {
           const q = P(o);
           if (!q[2]) continue;
-          (dist[name] ??= []).push(Math.hypot(ours[b]![0]! - q[0], ours[b]![1]! - q[1]) / torso);
+          dist[name] ??= [];
+          dist[name].push(Math.hypot(ours[b]![0]! - q[0], ours[b]![1]! - q[1]) / torso);
         }
       });
       const report = Object.entries(dist).map(([k, v]) => `${k} ${median(v).toFixed(3)} (n=${v.length})`);
