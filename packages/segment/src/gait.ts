@@ -33,6 +33,8 @@ export interface SegmentPredictionsOptions {
   padSeconds?: number;
   /** Skeleton to resolve joint names in the extractor (default: metadata.skeleton, else by joint count). */
   skeleton?: Skeleton | string;
+  /** Tie order of the distance filter among equal-height peaks (see `findPeaks`); default "stable". */
+  tieOrder?: "stable" | "numpy_avx512";
 }
 
 /** Predictions as accepted by the segmentation functions (any io `VideoPredictions` fits). */
@@ -96,6 +98,7 @@ export function segmentPredictions(
     minProminence: options.minProminence ?? null,
     minHeight: options.minHeight ?? null,
     pad,
+    tieOrder: options.tieOrder ?? "stable",
   });
   const config = validateWith(
     SegmentationConfigSchema,
@@ -142,6 +145,8 @@ export interface GaitCycleOptions {
   personIndex?: number;
   /** Skeleton of the predictions (default: metadata.skeleton, else inferred from the joint count). */
   skeleton?: Skeleton | string;
+  /** Tie order of the distance filter among equal-height peaks (see `findPeaks`); default "stable". */
+  tieOrder?: "stable" | "numpy_avx512";
 }
 
 function gaitSkeleton(preds: SegmentablePredictions, options: GaitCycleOptions): Skeleton {
@@ -187,6 +192,7 @@ export function segmentGaitCycles(
       minDistanceSeconds: options.minCycleSeconds ?? 0.4,
       minProminence: options.minProminence ?? null,
       skeleton,
+      tieOrder: options.tieOrder ?? "stable",
     },
   );
 }

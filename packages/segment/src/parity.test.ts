@@ -33,10 +33,10 @@ const OPS = [
 ] as const;
 
 /**
- * Cases whose expected value cannot be reproduced by any port: scipy's distance filter visits equal-height
- * peaks in `np.argsort` order, which is not stable in numpy 2.x (SIMD sort) and is CPU-specific; the README
- * flags exactly these as "does NOT match a stable argsort". We implement the documented stable order (among
- * equal heights the right-most peak first) and assert below that this list equals the flagged set.
+ * Cases the README flags as "does NOT match a stable argsort": scipy's distance filter visits equal-height
+ * peaks in `np.argsort` order, which numpy 2.x computes with an unstable SIMD sort (x86-simd-sort on AVX-512
+ * here). Our default is the documented stable order (among equal heights the right-most peak first); these
+ * cases run with `tieOrder: "numpy_avx512"`, our emulation of numpy's order, and must match exactly too.
  */
 const PLATFORM_DEPENDENT = new Set([
   "find_peaks/ties/distance3",
@@ -86,7 +86,12 @@ function locOf(err: { loc: (string | number)[]; input?: unknown }, kinds: readon
 
 const KINDS = ["joint_axis", "joint_pair_distance", "joint_speed", "joint_angle"];
 
-function runOp(c: ParityCase): unknown {
+type TieOrder = "stable" | "numpy_avx512";
+
+function runOp(
+  c: ParityCase,
+  tieOrder: TieOrder = PLATFORM_DEPENDENT.has(c.id) ? "numpy_avx512" : "stable",
+): unknown {
   const a = decode<Record<string, unknown>>(c.args);
   // Predictions as loaded by a user: migrated (v2 -> current) and validated by @neuropose/io. Slicing gets the
   // raw v2 document instead, so that its output can be compared key for key with the original's v2 dumps.
@@ -97,13 +102,14 @@ function runOp(c: ParityCase): unknown {
   ) as SegmentablePredictions;
   switch (c.op) {
     case "find_peaks":
-      return findPeaks(a.values as number[], a.kwargs as Record<string, number>);
+      return findPeaks(a.values as number[], { ...(a.kwargs as Record<string, number>), tieOrder });
     case "segment_by_peaks":
       return segmentByPeaks(a.signal as number[], {
         minDistance: a.min_distance as number | null | undefined,
         minProminence: a.min_prominence as number | null | undefined,
         minHeight: a.min_height as number | null | undefined,
         pad: (a.pad as number | undefined) ?? 0,
+        tieOrder,
       });
     case "segment_predictions":
       return segmentPredictions(preds, a.extractor as io.ExtractorSpecInput, {
@@ -146,33 +152,30 @@ function tolerance(_c: ParityCase): (path: string) => Tolerance {
 fixtureSuite("parity with the original NeuroPose (segment ops)", ["neuropose-parity", "cases.json"], () => {
   const cases = loadCases(fixturePath("neuropose-parity", "cases.json"), OPS);
   let ran = 0;
-  let platform = 0;
   afterAll(() => {
     console.log(
-      `segment parity: ${ran} of ${cases.length} cases ran and passed; ${platform} platform-dependent tie cases listed as not reproducible`,
+      `segment parity: ${ran} of ${cases.length} cases ran and passed (${PLATFORM_DEPENDENT.size} of them with numpy's AVX-512 tie order)`,
     );
   });
 
-  it("has every case of the segment ops, and exactly the README's platform-dependent ones are excluded", () => {
+  it("has every case of the segment ops, and PLATFORM_DEPENDENT is exactly the README's flagged set", () => {
     // 224 + 196 + 100 + 12 + 6 + 8 (README counts)
     expect(cases.length).toBe(546);
     const flagged = cases.filter((c) => c.note?.includes("does NOT match a stable argsort")).map((c) => c.id);
     expect(new Set(flagged)).toEqual(PLATFORM_DEPENDENT);
   });
 
-  for (const c of cases) {
-    if (PLATFORM_DEPENDENT.has(c.id)) {
-      it(`${c.id} (not reproducible: numpy's unstable argsort; we run it and require a valid result)`, () => {
-        // The result must still be a scipy-valid selection: peaks pairwise >= ceil(distance) apart.
-        const got = runOp(c) as { peaks?: number[] } | { peak: number }[];
-        const peaks = Array.isArray(got) ? got.map((s) => s.peak) : (got.peaks ?? []);
-        const args = c.args as { kwargs?: { distance?: number }; min_distance?: number };
-        const d = Math.ceil(args.kwargs?.distance ?? args.min_distance ?? 1);
-        for (let i = 1; i < peaks.length; i++) expect(peaks[i] - peaks[i - 1]).toBeGreaterThanOrEqual(d);
-        platform++;
-      });
-      continue;
+  it("the numpy_avx512 tie order also reproduces every find_peaks and segment_by_peaks case", () => {
+    const peakCases = cases.filter(
+      (c) => (c.op === "find_peaks" || c.op === "segment_by_peaks") && !isExpectedError(c.expected),
+    );
+    expect(peakCases.length).toBe(416);
+    for (const c of peakCases) {
+      expect(compare(runOp(c, "numpy_avx512"), decode(c.expected), tolerance(c)), c.id).toEqual([]);
     }
+  });
+
+  for (const c of cases) {
     it(c.id, () => {
       if (isExpectedError(c.expected)) {
         let err: unknown;

@@ -1,4 +1,5 @@
 import { describeShape } from "@neuropose/kinematics";
+import { numpyAvx512Argsort } from "./_numpy-argsort.js";
 import { SegmentError } from "./errors.js";
 
 /** A scalar lower bound, or a `[min, max]` interval (either end may be null), as scipy accepts. */
@@ -11,6 +12,12 @@ export interface FindPeaksOptions {
   distance?: number | null;
   /** Minimal prominence (or [min, max]). */
   prominence?: PeakCondition | null;
+  /**
+   * Order in which the distance filter visits peaks of exactly equal height: `"stable"` (default; the
+   * right-most first) or `"numpy_avx512"`, the order numpy 2.x's unstable `argsort` produces on x86-64 CPUs
+   * with AVX-512 (for up to 256 peaks; stable beyond), to re-derive scipy results computed on such machines.
+   */
+  tieOrder?: "stable" | "numpy_avx512";
 }
 
 export interface PeakProperties {
@@ -136,13 +143,23 @@ export function peakProminences(
  * scipy's `_select_by_peak_distance`: visit peaks from the highest (stable order: among equal heights the
  * right-most first) and drop every not-yet-dropped neighbour closer than ceil(distance).
  */
-function selectByDistance(peaks: readonly number[], heights: readonly number[], distance: number): boolean[] {
+function selectByDistance(
+  peaks: readonly number[],
+  heights: readonly number[],
+  distance: number,
+  tieOrder: "stable" | "numpy_avx512",
+): boolean[] {
   const n = peaks.length;
   const d = Math.ceil(distance);
   const keep = new Array<boolean>(n).fill(true);
-  const order = Array.from({ length: n }, (_, i) => i);
-  // Stable ascending sort by height (NaN cannot occur: NaN never is a peak).
-  order.sort((a, b) => heights[a] - heights[b] || a - b);
+  let order: number[];
+  if (tieOrder === "numpy_avx512") {
+    order = numpyAvx512Argsort(heights);
+  } else {
+    // Stable ascending sort by height (NaN cannot occur: NaN never is a peak).
+    order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => heights[a] - heights[b] || a - b);
+  }
   for (let k = n - 1; k >= 0; k--) {
     const j = order[k];
     if (!keep[j]) continue;
@@ -203,6 +220,7 @@ export function findPeaks(x: ArrayLike<number>, options: FindPeaksOptions = {}):
         peaks,
         peaks.map((p) => x[p]),
         distance,
+        options.tieOrder ?? "stable",
       ),
       peaks,
       props,

@@ -1,6 +1,7 @@
 import { migrateAndValidate } from "@neuropose/io";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { numpyAvx512Argsort } from "./_numpy-argsort.js";
 import {
   cycleConfidence,
   findPeaks,
@@ -266,5 +267,30 @@ describe("segmentPredictions and slicePredictions", () => {
     expect(() => slicePredictions(preds, [{ start: 5, end: 5, peak: 5 }])).toThrowError(
       expect.objectContaining({ code: "E_SCHEMA" }),
     );
+  });
+});
+
+describe("numpy_avx512 tie order", () => {
+  it("is a permutation that sorts, keeps sorted input, and only reorders ties", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 300 }), (keys) => {
+        const order = numpyAvx512Argsort(keys);
+        expect([...order].sort((a, b) => a - b)).toEqual(keys.map((_, i) => i));
+        for (let i = 1; i < order.length; i++)
+          expect(keys[order[i]]).toBeGreaterThanOrEqual(keys[order[i - 1]]);
+      }),
+      { numRuns: 300 },
+    );
+    expect(numpyAvx512Argsort([1, 1, 2, 2])).toEqual([0, 1, 2, 3]); // already sorted: early exit
+  });
+
+  it("changes the distance filter's choice among equal peaks the way numpy does", () => {
+    // The fixture's find_peaks/ties signal: scipy on an AVX-512 machine keeps 29 among the three 4s.
+    const x = [
+      0, -1, 0, 5, 0, 0, 5, 0, -1, 0, 5, 0, 0, -1, 0, 7, 0, 0, 7, 0, 7, 0, 0, 0, -1, 0, 0, 4, 0, 4, 0, 4, 0,
+      0, -1, 0, 2, 0, 0, 0,
+    ];
+    expect(findPeaks(x, { distance: 3 }).peaks).toEqual([3, 6, 10, 15, 20, 27, 31, 36]);
+    expect(findPeaks(x, { distance: 3, tieOrder: "numpy_avx512" }).peaks).toEqual([3, 6, 10, 15, 20, 29, 36]);
   });
 });

@@ -11,6 +11,8 @@ export interface SegmentByPeaksOptions {
   minHeight?: number | null;
   /** Samples added on both sides of every segment (clamped to the signal); default 0. */
   pad?: number;
+  /** Tie order of the distance filter among equal-height peaks (see `findPeaks`); default "stable". */
+  tieOrder?: "stable" | "numpy_avx512";
 }
 
 /**
@@ -55,6 +57,7 @@ export function segmentByPeaks(signal: ArrayLike<number>, options: SegmentByPeak
     distance: md !== undefined && md !== null && md >= 1 ? md : null,
     prominence: options.minProminence ?? null,
     height: options.minHeight ?? null,
+    tieOrder: options.tieOrder ?? "stable",
   });
   if (peaks.length === 0) return [];
   const n = signal.length;
