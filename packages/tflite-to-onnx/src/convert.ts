@@ -5,7 +5,16 @@ import { OPTIONS } from "./_schema.js";
 import { TfliteConversionError, type TfliteLocation } from "./errors.js";
 import { readTflite, type TfliteOperator, type TfliteSubgraph, type TfliteTensor } from "./read.js";
 
-/** Version written into the ONNX `producer_version`. */
+/**
+ * Version of the converter's output, written into the ONNX `producer_version`. It changes whenever the ONNX
+ * produced for a given input may change, so model caches should include it in their key.
+ *
+ * @example
+ * ```ts
+ * import { CONVERTER_VERSION } from "@neuropose/tflite-to-onnx";
+ * const cacheKey = `${sourceSha256}-${CONVERTER_VERSION}`;
+ * ```
+ */
 export const CONVERTER_VERSION = "0.1.0";
 
 /** Options of {@link convertTflite}. */
@@ -719,7 +728,15 @@ const HANDLERS: Record<string, Handler> = {
   RESIZE_BILINEAR: (c, op) => c.resizeBilinear(op),
 };
 
-/** TFLite operators that {@link convertTflite} lowers (DEQUANTIZE and DENSIFY only on constants). */
+/**
+ * TFLite operators that {@link convertTflite} lowers (DEQUANTIZE and DENSIFY only on constants).
+ *
+ * @example
+ * ```ts
+ * import { SUPPORTED_OPERATORS } from "@neuropose/tflite-to-onnx";
+ * console.log(SUPPORTED_OPERATORS.includes("DEPTH_TO_SPACE")); // true
+ * ```
+ */
 export const SUPPORTED_OPERATORS: readonly string[] = Object.keys(HANDLERS).sort();
 
 function batchDims(shape: number[], batch: "symbolic" | number): (number | string)[] {
