@@ -41,7 +41,15 @@ export class NeuroPoseError extends Error {
   }
 }
 
-/** True for any NeuroPose error (also across duplicated copies of this package). */
+/**
+ * True for any NeuroPose error (also across duplicated copies of this package).
+ *
+ * @example
+ * ```ts
+ * import { isNeuroPoseError, NeuroPoseError } from "@neuropose/io";
+ * console.log(isNeuroPoseError(new NeuroPoseError("E_X", "x")), isNeuroPoseError(new Error("x"))); // true false
+ * ```
+ */
 export function isNeuroPoseError(e: unknown): e is NeuroPoseError {
   return (
     e instanceof NeuroPoseError ||

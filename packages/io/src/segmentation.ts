@@ -19,6 +19,7 @@ function negative(j: number | string): boolean {
   return typeof j === "number" && j < 0;
 }
 
+/** `{kind: "joint_axis", joint, axis 0..2, invert}`: one coordinate of one joint. */
 export const JointAxisExtractorSchema = z
   .strictObject({
     kind: z.literal("joint_axis"),
@@ -32,6 +33,7 @@ export const JointAxisExtractorSchema = z
   })
   .describe("Signal = one coordinate of one joint.");
 
+/** `{kind: "joint_pair_distance", joints: [a, b]}` (distinct): distance between two joints. */
 export const JointPairDistanceExtractorSchema = z
   .strictObject({
     kind: z.literal("joint_pair_distance"),
@@ -46,10 +48,12 @@ export const JointPairDistanceExtractorSchema = z
   })
   .describe("Signal = Euclidean distance between two joints per frame.");
 
+/** `{kind: "joint_speed", joint}`: frame-to-frame displacement of one joint. */
 export const JointSpeedExtractorSchema = z
   .strictObject({ kind: z.literal("joint_speed"), joint: JointRef })
   .describe("Signal = frame-to-frame displacement magnitude of one joint (first frame 0).");
 
+/** `{kind: "joint_angle", triplet: [a, b, c]}`: angle at b, radians. */
 export const JointAngleExtractorSchema = z
   .strictObject({
     kind: z.literal("joint_angle"),
