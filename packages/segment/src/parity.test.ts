@@ -2,7 +2,7 @@
 // case, from ../shared/fixtures/neuropose-parity/cases.json (see its README for formats and tolerances).
 import * as io from "@neuropose/io";
 import { afterAll, expect, it } from "vitest";
-import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { fixturePath, fixtureSuite, haveFixture } from "../../../config/fixtures.js";
 import {
   compare,
   decode,
@@ -150,7 +150,10 @@ function tolerance(_c: ParityCase): (path: string) => Tolerance {
 }
 
 fixtureSuite("parity with the original NeuroPose (segment ops)", ["neuropose-parity", "cases.json"], () => {
-  const cases = loadCases(fixturePath("neuropose-parity", "cases.json"), OPS);
+  // describe.skip still collects: read the file only when it is there.
+  const cases = haveFixture("neuropose-parity", "cases.json")
+    ? loadCases(fixturePath("neuropose-parity", "cases.json"), OPS)
+    : [];
   let ran = 0;
   afterAll(() => {
     console.log(
