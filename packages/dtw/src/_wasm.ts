@@ -27,8 +27,9 @@ interface KernelExports {
     psi: number,
     bound: number,
     cost: number,
-    prev: number,
-    cur: number,
+    buf0: number,
+    buf1: number,
+    buf2: number,
   ): number;
 }
 
@@ -61,14 +62,15 @@ export function distanceWasm(k: KernelExports, a: Series, b: Series, o: CoreOpti
   const aBytes = n * d * 8;
   const blocks = (m + 1) >> 1;
   const bBytes = blocks * d * 16;
-  const costBytes = 4 * (m + 2) * 8;
+  const costBytes = 8 * (m + 2) * 8;
   const rowBytes = (m + 1) * 8;
   const aOff = 0;
   const bOff = align16(aOff + aBytes);
   const cOff = align16(bOff + bBytes);
   const pOff = align16(cOff + costBytes);
   const qOff = align16(pOff + rowBytes);
-  const total = align16(qOff + rowBytes);
+  const rOff = align16(qOff + rowBytes);
+  const total = align16(rOff + rowBytes);
   const mem = k.memory;
   if (mem.buffer.byteLength < total) {
     mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
@@ -104,6 +106,7 @@ export function distanceWasm(k: KernelExports, a: Series, b: Series, o: CoreOpti
     cOff,
     pOff,
     qOff,
+    rOff,
   );
   const out = finish(acc, o.cost);
   return out > o.maxDist ? Number.POSITIVE_INFINITY : out;

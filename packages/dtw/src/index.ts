@@ -17,3 +17,4 @@ export {
   type Representation,
 } from "./entry.js";
 export { type DtwPathResult, type FastDtwOptions, type FrameDistance, fastdtw } from "./fastdtw.js";
+export { dtwMatrix, type MatrixProgress, type MatrixRunOptions } from "./matrix.js";

@@ -1,0 +1,121 @@
+// Exact DTW speed: ns per cell of @neuropose/dtw (built; WebAssembly SIMD kernel and its pure-JS engine) beside a
+// textbook two-row JavaScript DTW run in the same process, for n = 1000, 5000, 10000 at D = 1, 3, 99, full and
+// 10% Sakoe-Chiba window; then a cohort matrix with 1 thread vs all threads.
+// `node benchmarks/dtw/index.mjs [--quick]` (--quick: n = 1000 and 5000 only, smaller cohort).
+import { availableParallelism, cpus } from "node:os";
+import { dtwDistance, dtwMatrix } from "@neuropose/dtw";
+
+const quick = process.argv.includes("--quick");
+const sizes = quick ? [1000, 5000] : [1000, 5000, 10000];
+const dimsList = [1, 3, 99];
+
+let seed = 12345;
+function rnd() {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648 - 0.5;
+}
+function series(n, d) {
+  const x = new Float64Array(n * d);
+  for (let k = 0; k < d; k++) {
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      v += rnd();
+      x[i * d + k] = v;
+    }
+  }
+  return x;
+}
+
+/** The textbook two-row DTW (Euclidean local cost, Math.min, optional band). */
+function textbook(a, b, n, m, d, w) {
+  let prev = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
+  let cur = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
+  prev[0] = 0;
+  for (let i = 1; i <= n; i++) {
+    const lo = Math.max(1, i - w);
+    const hi = Math.min(m, i + w);
+    cur[lo - 1] = Number.POSITIVE_INFINITY;
+    for (let j = lo; j <= hi; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const t = a[(i - 1) * d + k] - b[(j - 1) * d + k];
+        s += t * t;
+      }
+      cur[j] = Math.sqrt(s) + Math.min(prev[j - 1], prev[j], cur[j - 1]);
+    }
+    if (hi < m) cur[hi + 1] = Number.POSITIVE_INFINITY;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+function cells(n, w) {
+  if (w >= n) return n * n;
+  let c = 0;
+  for (let i = 0; i < n; i++) c += Math.min(n - 1, i + w) - Math.max(0, i - w) + 1;
+  return c;
+}
+
+/** Best-of-k timing in ns per cell, repeating so one sample takes >= ~0.3 s (at least once). */
+function time(fn, nCells) {
+  fn(); // warm-up
+  let best = Number.POSITIVE_INFINITY;
+  const t0 = performance.now();
+  let reps = 0;
+  do {
+    const s = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - s);
+    reps++;
+  } while (performance.now() - t0 < 300 && reps < 5);
+  return (best * 1e6) / nCells;
+}
+
+const fmt = (x) => x.toFixed(2).padStart(7);
+console.log(`CPU: ${cpus()[0]?.model ?? "?"} x ${availableParallelism()}, Node ${process.version}`);
+console.log("ns per cell (lower is better); ratio = textbook JS / ours");
+console.log("    n    D  window |  wasm     js   textbook | speed-up (wasm)");
+const rows = [];
+for (const d of dimsList) {
+  for (const n of sizes) {
+    const a = series(n, d);
+    const b = series(n, d);
+    for (const frac of [1, 0.1]) {
+      const w = frac === 1 ? n : Math.round(n * frac);
+      const opt = frac === 1 ? { dims: d } : { dims: d, window: w };
+      const c = cells(n, w);
+      // the textbook baseline is the slow part: skip it for the largest full D=99 run (extrapolated from n=5000)
+      const skipBase = d === 99 && n === 10000 && frac === 1;
+      const want = skipBase ? null : textbook(a, b, n, n, d, w);
+      const got = dtwDistance(a, b, opt);
+      if (want !== null && Math.abs(got - want) > 1e-9 * Math.abs(want)) {
+        throw new Error(`mismatch n=${n} d=${d} w=${w}: ${got} vs ${want}`);
+      }
+      const tw = time(() => dtwDistance(a, b, opt), c);
+      const tj = time(() => dtwDistance(a, b, { ...opt, engine: "js" }), c);
+      const tb = skipBase ? Number.NaN : time(() => textbook(a, b, n, n, d, w), c);
+      rows.push({ n, d, frac, tw, tj, tb });
+      console.log(
+        `${String(n).padStart(5)} ${String(d).padStart(4)} ${(frac === 1 ? "full" : "10%").padStart(7)} |${fmt(tw)}${fmt(tj)}${skipBase ? "   (skip)" : fmt(tb)}   | ${skipBase ? "-" : `${(tb / tw).toFixed(1)}x`}`,
+      );
+    }
+  }
+}
+
+// Cohort matrix: 1 thread vs all threads.
+const cohortN = quick ? 8 : 12;
+const cohort = Array.from({ length: cohortN }, (_, k) => series(800 + 50 * k, 3));
+const tm = async (threads) => {
+  const s = performance.now();
+  await dtwMatrix(cohort, { dims: 3 }, { threads });
+  return (performance.now() - s) / 1000;
+};
+const all = availableParallelism();
+const t1 = await tm(1);
+const tn = await tm(all);
+console.log(
+  `\ncohort matrix: ${cohortN} sequences of 800-${800 + 50 * (cohortN - 1)} frames, D=3 (${(cohortN * (cohortN - 1)) / 2} pairs): ` +
+    `1 thread ${t1.toFixed(2)} s, ${all} threads ${tn.toFixed(2)} s, speed-up ${(t1 / tn).toFixed(2)}x`,
+);
