@@ -88,6 +88,8 @@ describe("neuropose-analyze", () => {
 
   it("--set overrides and --dry-run prints the resolved config without running", async () => {
     const r = await run([
+      "--set",
+      "preprocessing.person_index=0",
       join(dir, "exp", "exp.yaml"),
       "--dry-run",
       "--json",

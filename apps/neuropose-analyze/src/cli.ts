@@ -48,8 +48,7 @@ function parseArgs(argv: string[]): Args {
     )
     .option("set", {
       type: "string",
-      array: true,
-      default: [],
+      requiresArg: true,
       describe: "override a config key: --set analysis.algorithm=fastdtw",
     })
     .option("output", {
@@ -115,7 +114,8 @@ function parseArgs(argv: string[]): Args {
   }
   return {
     config: positional[0] as string,
-    set: (parsed.set ?? []).map(String),
+    // Repeated --set flags arrive as an array (not greedy: `--set k=v exp.yaml` keeps exp.yaml positional).
+    set: ([] as unknown[]).concat(parsed.set ?? []).map(String),
     output: parsed.output,
     html: parsed.html,
     dryRun: parsed["dry-run"],
