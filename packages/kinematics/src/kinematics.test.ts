@@ -306,6 +306,35 @@ describe("angles and signals", () => {
     expect(() => extractJointAngles(seq, [[0, 1, 3]])).toThrowError("joint index 3 out of range [0, 3)");
   });
 
+  it("angles are invariant under rotation, translation and uniform scaling", () => {
+    fc.assert(
+      fc.property(
+        cloud(4, 6),
+        quat,
+        fc.tuple(coord, coord, coord),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (seq, [w, x, y, z], t, s) => {
+          const moved = poseSequence(
+            seq.frames,
+            seq.joints,
+            transform(seq.data, quatToMatrix(w, x, y, z), s, t),
+          );
+          const triplets: [number, number, number][] = [
+            [0, 1, 2],
+            [3, 4, 5],
+            [5, 0, 3],
+          ];
+          const before = extractJointAngles(seq, triplets).data;
+          const after = extractJointAngles(moved, triplets).data;
+          // acos is ill-conditioned near 0 and pi: compare cosines there, angles elsewhere
+          for (let k = 0; k < before.length; k++)
+            expect(Math.abs(Math.cos(before[k]) - Math.cos(after[k]))).toBeLessThan(1e-9);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("resolves joint names in the right skeleton", () => {
     expect(resolveJoint("rhee")).toBe(41);
     expect(resolveJoint("left_heel", undefined, 33)).toBe(29);
