@@ -217,28 +217,61 @@ export async function* decodeVideo(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let index = start;
   let emitted = 0;
+  // Frames are assembled from the pipe as they arrive and queued (up to `readAhead`), so ffmpeg keeps decoding
+  // while the consumer runs inference; the stream is paused when the queue is full (memory stays bounded).
+  const readAhead = Math.max(1, Math.floor(options.readAhead ?? 4));
+  const queue: Uint8Array[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   let buf = Buffer.allocUnsafe(frameBytes);
   let fill = 0;
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(frameBytes - fill, chunk.length - off);
-        chunk.copy(buf, fill, off, off + n);
-        fill += n;
-        off += n;
-        if (fill === frameBytes) {
-          const time = info.timestamps[index] ?? (info.fps > 0 ? index / info.fps : index);
-          const data = new Uint8Array(buf.buffer, buf.byteOffset, frameBytes);
-          buf = Buffer.allocUnsafe(frameBytes);
-          fill = 0;
-          yield { index, time, width, height, data };
-          index++;
-          emitted++;
-          if (emitted >= max) return;
-        }
+  child.stdout.on("data", (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(frameBytes - fill, chunk.length - off);
+      chunk.copy(buf, fill, off, off + n);
+      fill += n;
+      off += n;
+      if (fill === frameBytes) {
+        queue.push(new Uint8Array(buf.buffer, buf.byteOffset, frameBytes));
+        buf = Buffer.allocUnsafe(frameBytes);
+        fill = 0;
       }
+    }
+    if (queue.length >= readAhead) child.stdout.pause();
+    notify();
+  });
+  child.stdout.on("end", () => {
+    ended = true;
+    notify();
+  });
+  child.stdout.on("error", () => {
+    ended = true;
+    notify();
+  });
+  options.signal?.addEventListener("abort", notify, { once: true });
+  try {
+    for (;;) {
       if (options.signal?.aborted) break;
+      const data = queue.shift();
+      if (!data) {
+        if (ended) break;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        continue;
+      }
+      if (queue.length < readAhead && child.stdout.isPaused()) child.stdout.resume();
+      const time = info.timestamps[index] ?? (info.fps > 0 ? index / info.fps : index);
+      yield { index, time, width, height, data };
+      index++;
+      emitted++;
+      if (emitted >= max) return;
     }
     if (options.signal?.aborted) {
       throw new InferError("E_ABORTED", "decoding aborted", { path: info.path });
@@ -266,6 +299,7 @@ export async function* decodeVideo(
     }
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    options.signal?.removeEventListener("abort", notify);
     if (child.exitCode === null) child.kill("SIGKILL");
   }
 }
