@@ -262,6 +262,19 @@ describe("runAnalysis", () => {
     expect(seen).toEqual(["/studies/exp1/data/a.json"]);
   });
 
+  it("stops with E_ABORTED when the signal fires", async () => {
+    const config = parseAnalysisConfig({
+      inputs: { primary: "a.json", references: ["refs/*.json"] },
+      analysis: { kind: "dtw" },
+      output: { report: "r.json" },
+    });
+    const ac = new AbortController();
+    ac.abort();
+    await expect(runAnalysis(config, { ...io(FILES), signal: ac.signal })).rejects.toMatchObject({
+      code: "E_ABORTED",
+    });
+  });
+
   it("stats per cycle", async () => {
     const config = parseAnalysisConfig({
       inputs: { primary: "a.json" },

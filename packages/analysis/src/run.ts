@@ -308,12 +308,11 @@ export async function runAnalysis(
   config: AnalysisConfig,
   options: RunAnalysisOptions = {},
 ): Promise<AnalysisRun> {
-  const baseDir = resolve(
-    options.baseDir ?? (options.configPath ? dirname(options.configPath) : process.cwd()),
-  );
-  const resolved = resolveConfig(config);
+  // Defaults made explicit and globs expanded once; the report records exactly this config.
+  const plan = await planAnalysis(config, options);
+  const baseDir = plan.baseDir;
+  const resolved = plan.config;
   const readInput = options.readInput ?? ((abs: string) => readFile(abs));
-  const expandGlob = options.expandGlob ?? defaultGlob;
   const log = options.logger;
   const personIndex = resolved.preprocessing.person_index;
   const progress = options.onProgress;
@@ -346,23 +345,6 @@ export async function runAnalysis(
     cache.set(written, loaded);
     log?.debug("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
     return loaded;
-  }
-
-  async function expand(patterns: string[], what: string): Promise<string[]> {
-    const out: string[] = [];
-    for (const p of patterns) {
-      if (isDynamicPattern(p)) {
-        const found = await expandGlob(p, baseDir);
-        if (found.length === 0) {
-          throw new AnalysisRunError("E_INPUT_GLOB", `no file matches ${what} pattern '${p}'`, {
-            path: baseDir,
-            hint: "globs resolve against the YAML file's folder",
-          });
-        }
-        out.push(...found);
-      } else out.push(p);
-    }
-    return [...new Set(out)];
   }
 
   function toSeq(l: Loaded): PoseSequence {
@@ -451,11 +433,10 @@ export async function runAnalysis(
   if (inputs.cohort) {
     if (analysis.kind !== "dtw")
       throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
-    const paths = await expand(inputs.cohort, "inputs.cohort");
+    const paths = inputs.cohort;
     if (paths.length < 2) {
       throw new AnalysisRunError("E_INPUT_GLOB", `cohort needs at least 2 trials; got ${paths.length}`);
     }
-    resolved.inputs.cohort = paths;
     const items: { label: string; seq: PoseSequence }[] = [];
     const summaries = [];
     for (const [k, p] of paths.entries()) {
@@ -582,9 +563,8 @@ export async function runAnalysis(
   // DTW against each reference.
   const refPaths: string[] = [];
   if (inputs.reference) refPaths.push(inputs.reference);
-  if (inputs.references) refPaths.push(...(await expand(inputs.references, "inputs.references")));
+  if (inputs.references) refPaths.push(...inputs.references);
   const uniqueRefs = [...new Set(refPaths)];
-  if (inputs.references) resolved.inputs.references = uniqueRefs.filter((p) => p !== inputs.reference);
   const choice = dtwChoice(resolved);
   const tn = analysis.time_normalize ?? "auto";
   const needsEqual = analysis.align !== "none";
@@ -614,6 +594,7 @@ export async function runAnalysis(
       );
     }
     for (const piece of pPieces) {
+      checkAbort(options.signal);
       const other = byLabel.get(piece.label);
       if (!other) continue;
       let a = piece.seq;
