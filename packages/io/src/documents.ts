@@ -316,9 +316,9 @@ export function loadBenchmarkResult(path: string, options: { logger?: Logger } =
  *
  * @example
  * ```ts
- * import { saveBenchmarkResult, type BenchmarkResultInput } from "@neuropose/io";
- * declare const result: BenchmarkResultInput;
- * await saveBenchmarkResult("/tmp/neuropose-example/bench.json", result);
+ * import { loadBenchmarkResult, saveBenchmarkResult } from "@neuropose/io";
+ * const result = await loadBenchmarkResult("bench.json"); // e.g. a v1 file from the original
+ * await saveBenchmarkResult("/tmp/neuropose-example/bench.json", result); // written as v3
  * ```
  */
 export function saveBenchmarkResult(

@@ -6,7 +6,8 @@
  * @example
  * ```ts
  * import { NeuroPoseError } from "@neuropose/io";
- * throw new NeuroPoseError("E_INPUT_MISSING", "input file not found", { path: "clip.mp4", hint: "check the path" });
+ * const e = new NeuroPoseError("E_INPUT_MISSING", "input file not found", { path: "clip.mp4", hint: "check the path" });
+ * console.log(e.oneLine()); // clip.mp4: input file not found (hint: check the path)
  * ```
  */
 export type ErrorKind = "user" | "bug";
