@@ -37,7 +37,7 @@ function median(values: readonly number[]): number {
  * import { cycleConfidence, segmentByPeaks } from "@neuropose/segment";
  * const signal = [0, 1, 2, 1, 0, 1, 3, 1, 0, 0.2, 0.4, 0.2, 0];
  * const segments = segmentByPeaks(signal);
- * cycleConfidence(signal, segments).map((c) => c.confidence.toFixed(2)); // ["1.00", "1.00", "0.10"]
+ * cycleConfidence(signal, segments).map((c) => c.confidence.toFixed(2)); // ["1.00", "1.00", "0.20"]
  * ```
  */
 export function cycleConfidence(signal: ArrayLike<number>, segments: readonly Segment[]): CycleConfidence[] {
