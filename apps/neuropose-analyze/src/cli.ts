@@ -129,7 +129,14 @@ function parseArgs(argv: string[]): Args {
 
 /**
  * The `neuropose-analyze` program without process plumbing: parses `argv`, runs, writes, prints. Returns the
- * exit code; throws for errors (use {@link main} for exit codes and the `error:` line).
+ * exit code; throws for errors (use {@link main} for exit codes and the `error:` line). Meant for embedding,
+ * e.g. as the `neuropose analyze` subcommand.
+ *
+ * @example
+ * ```ts
+ * import { analyzeCli } from "@neuropose/neuropose-analyze";
+ * await analyzeCli(["exp.yaml", "--dry-run"], { stdout: process.stdout, stderr: process.stderr });
+ * ```
  */
 export async function analyzeCli(argv: string[], streams: CliStreams, signal?: AbortSignal): Promise<number> {
   const args = parseArgs(argv);

@@ -303,7 +303,16 @@ function locate(doc: Document, lc: LineCounter, issue: ConfigIssue): void {
   issue.column = p.col;
 }
 
-/** Parse `key.path=value` (value read as a YAML scalar/flow value) into a path and a value. */
+/**
+ * Parse one `--set` override, `key.path=value`, into a path and a value (the value is read as YAML, so
+ * `radius=2` is a number, `invert=yes` a boolean and `references=[a.json, b.json]` a list).
+ *
+ * @example
+ * ```ts
+ * import { parseOverride } from "@neuropose/analysis";
+ * parseOverride("analysis.radius=2"); // { path: ["analysis", "radius"], value: 2 }
+ * ```
+ */
 export function parseOverride(spec: string): { path: Key[]; value: unknown } {
   const eq = spec.indexOf("=");
   if (eq <= 0) {

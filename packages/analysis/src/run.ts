@@ -188,7 +188,17 @@ export async function planAnalysis(
   return { config: resolved, baseDir, inputs };
 }
 
-/** The config with every default made explicit (what `--dry-run` prints and the report records). */
+/**
+ * The config with every default made explicit (what `--dry-run` prints and the report records): for DTW,
+ * `algorithm` ("exact" unless written), `radius` (1 with fastdtw) and `time_normalize` ("auto").
+ *
+ * @example
+ * ```ts
+ * import { parseAnalysisConfig, resolveConfig } from "@neuropose/analysis";
+ * const cfg = parseAnalysisConfig({ inputs: { primary: "a", reference: "b" }, analysis: { kind: "dtw" }, output: { report: "r" } });
+ * resolveConfig(cfg).analysis; // { ..., algorithm: "exact", time_normalize: "auto" }
+ * ```
+ */
 export function resolveConfig(config: AnalysisConfig): AnalysisConfig {
   const c = structuredClone(config);
   if (c.analysis.kind === "dtw") {
