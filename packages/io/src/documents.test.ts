@@ -231,6 +231,7 @@ describe("validator messages", () => {
     ["timestamps length", (d) => { d.metadata.timestamps = [0, 0.1]; }, "metadata.timestamps: has 2 entries but frame_count is 1", "value_error"],
     ["visibility out of range", (d) => { d.frames.frame_000000.visibility = [[1.5]]; }, "frames.frame_000000.visibility[0][0]: must be in [0, 1]", "less_than_equal"],
     ["visibility persons", (d) => { d.frames.frame_000000.visibility = []; }, "frames.frame_000000.visibility: has 0 person(s) but poses3d has 1", "value_error"],
+    ["presence joints", (d) => { d.frames.frame_000000.presence = [[0.5, 0.5]]; }, "frames.frame_000000.presence[0]: has 2 joint(s) but poses3d[0] has 1", "value_error"],
     ["person_ids negative", (d) => { d.frames.frame_000000.person_ids = [-1]; }, "frames.frame_000000.person_ids[0]: must be >= 0", "greater_than_equal"],
     ["old schema_version at validation", (d) => { d.schema_version = 2; }, "schema_version: expected one of 3", "literal_error"],
     ["segment end <= start", (d) => { d.segmentations = { r: { config: { extractor: { kind: "joint_speed", joint: 0 } }, segments: [{ start: 3, end: 2, peak: 2 }] } }; }, "segmentations.r.segments[0]: end (2) must be > start (3)", "value_error"],

@@ -40,6 +40,20 @@ export const FramePredictionSchema = z
         });
       }
     }
+    for (const key of ["visibility", "presence"] as const) {
+      const v = f[key];
+      if (v === undefined || v.length !== persons) continue;
+      v.forEach((row, p) => {
+        const joints = f.poses3d[p]?.length ?? 0;
+        if (row.length !== joints) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key, p],
+            message: `has ${row.length} joint(s) but poses3d[${p}] has ${joints}`,
+          });
+        }
+      });
+    }
   })
   .describe("Pose output for one frame; outer lists have one entry per detected person.");
 
