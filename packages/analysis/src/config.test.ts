@@ -45,6 +45,20 @@ describe("YAML errors point at the line and field", () => {
     });
   });
 
+  it("errors inside lists point at the item's line (pydantic loc with the variant tag)", () => {
+    const text = BASE.replace(
+      "  method: dtw_all\n",
+      "  method: dtw_all\n  representation: angles\n  angle_triplets:\n    - [1, 2, 3]\n    - [4, 5]\n",
+    );
+    const e = fail(text);
+    expect(e.issues[0]).toMatchObject({
+      type: "missing",
+      loc: ["analysis", "dtw", "angle_triplets", 1, 2],
+      field: ["analysis", "angle_triplets", 1, 2],
+      line: 11,
+    });
+  });
+
   it("a missing field points at its parent", () => {
     const e = fail("inputs:\n  reference: b.json\nanalysis: {kind: none}\noutput: {report: r.json}\n");
     expect(e.issues[0]).toMatchObject({ type: "missing", field: ["inputs", "primary"], line: 1 });

@@ -207,6 +207,22 @@ describe("runAnalysis", () => {
     expect(r.matrix[0]![1]).toBeCloseTo((pair.report.results as { distances: number[] }).distances[0]!, 6);
   });
 
+  it("cohort mode with segmentation compares every cycle of every trial (Procrustes: pair by pair)", async () => {
+    const config = parseAnalysisConfig({
+      inputs: { cohort: ["a.json", "slow.json"] },
+      segmentation: { kind: "gait_cycles" },
+      analysis: { kind: "dtw", align: "procrustes_per_sequence" },
+      output: { report: "r.json" },
+    });
+    const { report } = await runAnalysis(config, io(FILES));
+    const r = report.results as { labels: string[]; matrix: number[][]; notes: string[] };
+    expect(r.labels.length).toBeGreaterThanOrEqual(4);
+    expect(r.labels[0]).toBe("a.json:rhee_cycles[0]");
+    expect(r.labels.some((l) => l.startsWith("slow.json:rhee_cycles["))).toBe(true);
+    expect(r.matrix).toHaveLength(r.labels.length);
+    expect(r.notes.join(" ")).toMatch(/time-normalised/);
+  });
+
   it("person_index reaches segmentation and DTW", async () => {
     const files = {
       "two.json": synthesizeGaitPredictions({ seed: 9, frames: 90, people: 2 }),
