@@ -3,7 +3,8 @@
 //   a     : n x d row-major f64 (the "row" series)
 //   bp    : ceil(m / 2) blocks of d x 2 f64: block p holds frames 2p and 2p+1 interleaved per dimension
 //   cost  : 8 rows of (m + 2) f64 (local costs of a strip of 8 rows)
-//   buf0..2 : (m + 1) f64 each (padded DP rows; index 0 is the boundary column)
+//   rows  : 9 buffers of (m + 1) f64, `stride` bytes apart (padded DP rows; index 0 is the boundary column)
+//   carry : 8 x 2 f64 (per strip row: last value of the previous column block, running row minimum)
 // Every cell's cost is accumulated in the same order as the JavaScript engine (sum over dimensions from 0,
 // then sqrt), and D = c + min(diag, up, left), so both engines agree bit for bit.
 
@@ -75,11 +76,20 @@ function stripCosts(
   }
 }
 
+// Column block width of the cache-blocked sweep (costs of 8 rows x BLOCK columns stay in L1).
+const BLOCK: i32 = 256;
+
+function rowBuf(base: usize, stride: usize, k: i32): usize {
+  return base + <usize>k * stride;
+}
+
 /**
  * Exact DTW distance in accumulation scale (sum of costs; the caller takes the square root for sqeuclidean).
  * w < 0: no window. bound: early-abandon bound in accumulation scale (Infinity = off).
- * Rows are processed in strips of 8 (costs first, SIMD over column pairs and 8 rows), then the recurrence runs
- * on two rows at once, the second one column behind the first, so two dependency chains overlap.
+ * Rows are processed in strips of 8 and columns in blocks of BLOCK: for each block the local costs of the 8
+ * rows are computed (SIMD over column pairs, 4 rows at a time), then the recurrence runs on two rows at once,
+ * the second one column behind the first, so two dependency chains overlap. Row k of the DP lives in one of 9
+ * padded row buffers (m + 1 values each; index 0 is the boundary column) at `rows + k * stride`.
  */
 export function distance(
   a: usize,
@@ -92,136 +102,139 @@ export function distance(
   psi: i32,
   bound: f64,
   cost: usize,
-  buf0: usize,
-  buf1: usize,
-  buf2: usize,
+  rows: usize,
+  stride: usize,
+  carry: usize,
 ): f64 {
-  let prev = buf0;
-  let x = buf1;
-  let y = buf2;
   const cw = m + 2;
-  for (let j = 0; j <= m; j++) store<f64>(prev + ((<usize>j) << 3), j <= psi ? 0 : INF);
+  let prevK = 0;
+  const p0 = rowBuf(rows, stride, 0);
+  for (let j = 0; j <= m; j++) store<f64>(p0 + ((<usize>j) << 3), j <= psi ? 0 : INF);
   let endBest = INF;
   const vinf = f64x2.splat(INF);
+  // carry: per strip row r, [left value, row minimum] as f64 pairs
   for (let i0 = 0; i0 < n; i0 += 8) {
-    const rows = min<i32>(8, n - i0);
+    const nr = min<i32>(8, n - i0);
     const lu = bandLo(i0, n, m, w);
-    const hu = bandHi(i0 + rows - 1, n, m, w);
-    stripCosts(a, n, bp, d, i0, lu >> 1, hu >> 1, cost, cw, sq);
-    if (rows > 4) stripCosts(a, n, bp, d, i0 + 4, lu >> 1, hu >> 1, cost + ((<usize>(4 * cw)) << 3), cw, sq);
-    for (let r = 0; r < rows; r++) {
-      const lo = bandLo(i0 + r, n, m, w);
-      const hi = bandHi(i0 + r, n, m, w);
-      const crow = cost + ((<usize>(r * cw)) << 3);
-      for (let j = lu; j < lo; j++) store<f64>(crow + ((<usize>j) << 3), INF);
-      for (let j = hi + 1; j <= hu; j++) store<f64>(crow + ((<usize>j) << 3), INF);
+    const hu = bandHi(i0 + nr - 1, n, m, w);
+    for (let r = 0; r < nr; r++) {
+      const i = i0 + r;
+      const b0: f64 = lu === 0 ? (i + 1 <= psi ? 0 : INF) : INF;
+      store<f64>(rowBuf(rows, stride, (prevK + 1 + r) % 9) + ((<usize>lu) << 3), b0);
+      store<f64>(carry + ((<usize>r) << 4), b0);
+      store<f64>(carry + ((<usize>r) << 4) + 8, INF);
+    }
+    for (let c0 = lu; c0 <= hu; c0 += BLOCK) {
+      const c1 = min<i32>(hu, c0 + BLOCK - 1);
+      stripCosts(a, n, bp, d, i0, c0 >> 1, c1 >> 1, cost, cw, sq);
+      if (nr > 4) stripCosts(a, n, bp, d, i0 + 4, c0 >> 1, c1 >> 1, cost + ((<usize>(4 * cw)) << 3), cw, sq);
+      for (let r = 0; r < nr; r++) {
+        const lo = bandLo(i0 + r, n, m, w);
+        const hi = bandHi(i0 + r, n, m, w);
+        const crow = cost + ((<usize>(r * cw)) << 3);
+        const e1 = min<i32>(lo - 1, c1);
+        for (let j = c0; j <= e1; j++) store<f64>(crow + ((<usize>j) << 3), INF);
+        for (let j = max<i32>(hi + 1, c0); j <= c1; j++) store<f64>(crow + ((<usize>j) << 3), INF);
+      }
+      let r = 0;
+      while (r + 1 < nr) {
+        const prev = rowBuf(rows, stride, (prevK + r) % 9);
+        const x = rowBuf(rows, stride, (prevK + 1 + r) % 9);
+        const y = rowBuf(rows, stride, (prevK + 2 + r) % 9);
+        const ca = cost + ((<usize>(r * cw)) << 3);
+        const cb = ca + ((<usize>cw) << 3);
+        const carA = carry + ((<usize>r) << 4);
+        const carB = carA + 16;
+        const inA = v128.load64_splat(carA);
+        // row r at column c0
+        let uA = v128.load64_splat(prev + ((<usize>(c0 + 1)) << 3));
+        let leftA = f64x2.add(
+          v128.load64_splat(ca + ((<usize>c0) << 3)),
+          f64x2.pmin(f64x2.pmin(v128.load64_splat(prev + ((<usize>c0) << 3)), uA), inA),
+        );
+        v128.store_lane<f64>(x + ((<usize>(c0 + 1)) << 3), leftA, 0);
+        let a2 = inA;
+        let leftB = v128.load64_splat(carB);
+        let minA = f64x2.pmin(v128.load64_splat(carA + 8), leftA);
+        let minB = v128.load64_splat(carB + 8);
+        let pp = prev + ((<usize>(c0 + 2)) << 3);
+        let xp = x + ((<usize>(c0 + 2)) << 3);
+        let yp = y + ((<usize>(c0 + 1)) << 3);
+        let kA = ca + ((<usize>(c0 + 1)) << 3);
+        let kB = cb + ((<usize>c0) << 3);
+        for (let j = c0 + 1; j <= c1; j++) {
+          // row r at column j and row r + 1 at column j - 1: independent chains
+          const dA = uA;
+          uA = v128.load64_splat(pp);
+          const nA = f64x2.add(v128.load64_splat(kA), f64x2.pmin(f64x2.pmin(dA, uA), leftA));
+          const nB = f64x2.add(v128.load64_splat(kB), f64x2.pmin(f64x2.pmin(a2, leftA), leftB));
+          v128.store_lane<f64>(xp, nA, 0);
+          v128.store_lane<f64>(yp, nB, 0);
+          minA = f64x2.pmin(minA, nA);
+          minB = f64x2.pmin(minB, nB);
+          a2 = leftA;
+          leftA = nA;
+          leftB = nB;
+          pp += 8;
+          xp += 8;
+          yp += 8;
+          kA += 8;
+          kB += 8;
+        }
+        // row r + 1 at column c1
+        leftB = f64x2.add(v128.load64_splat(kB), f64x2.pmin(f64x2.pmin(a2, leftA), leftB));
+        v128.store_lane<f64>(yp, leftB, 0);
+        minB = f64x2.pmin(minB, leftB);
+        v128.store_lane<f64>(carA, leftA, 0);
+        v128.store_lane<f64>(carA + 8, minA, 0);
+        v128.store_lane<f64>(carB, leftB, 0);
+        v128.store_lane<f64>(carB + 8, minB, 0);
+        r += 2;
+      }
+      if (r < nr) {
+        const prev = rowBuf(rows, stride, (prevK + r) % 9);
+        const x = rowBuf(rows, stride, (prevK + 1 + r) % 9);
+        const crow = cost + ((<usize>(r * cw)) << 3);
+        const car = carry + ((<usize>r) << 4);
+        let left = v128.load64_splat(car);
+        let rowMin = v128.load64_splat(car + 8);
+        let pp = prev + ((<usize>c0) << 3);
+        let cp = x + ((<usize>(c0 + 1)) << 3);
+        let kp = crow + ((<usize>c0) << 3);
+        let up = v128.load64_splat(pp);
+        for (let j = c0; j <= c1; j++) {
+          const diag = up;
+          up = v128.load64_splat(pp + 8);
+          left = f64x2.add(v128.load64_splat(kp), f64x2.pmin(f64x2.pmin(diag, up), left));
+          v128.store_lane<f64>(cp, left, 0);
+          rowMin = f64x2.pmin(rowMin, left);
+          pp += 8;
+          cp += 8;
+          kp += 8;
+        }
+        v128.store_lane<f64>(car, left, 0);
+        v128.store_lane<f64>(car + 8, rowMin, 0);
+      }
     }
     const fillTo = min<i32>(m, hu + 9);
-    let r = 0;
-    while (r + 1 < rows) {
+    for (let r = 0; r < nr; r++) {
       const i = i0 + r;
-      const ca = cost + ((<usize>(r * cw)) << 3);
-      const cb = ca + ((<usize>cw) << 3);
-      const b0a: f64 = lu === 0 ? (i + 1 <= psi ? 0 : INF) : INF;
-      const b0b: f64 = lu === 0 ? (i + 2 <= psi ? 0 : INF) : INF;
-      store<f64>(x + ((<usize>lu) << 3), b0a);
-      store<f64>(y + ((<usize>lu) << 3), b0b);
-      // row i at column lu
-      let uA = v128.load64_splat(prev + ((<usize>(lu + 1)) << 3));
-      let leftA = f64x2.add(
-        v128.load64_splat(ca + ((<usize>lu) << 3)),
-        f64x2.pmin(f64x2.pmin(v128.load64_splat(prev + ((<usize>lu) << 3)), uA), f64x2.splat(b0a)),
-      );
-      v128.store_lane<f64>(x + ((<usize>(lu + 1)) << 3), leftA, 0);
-      let a2 = f64x2.splat(b0a);
-      let leftB = f64x2.splat(b0b);
-      let minA = leftA;
-      let minB = vinf;
-      let pp = prev + ((<usize>(lu + 2)) << 3);
-      let xp = x + ((<usize>(lu + 2)) << 3);
-      let yp = y + ((<usize>(lu + 1)) << 3);
-      let kA = ca + ((<usize>(lu + 1)) << 3);
-      let kB = cb + ((<usize>lu) << 3);
-      for (let j = lu + 1; j <= hu; j++) {
-        // row i at column j and row i + 1 at column j - 1: independent chains
-        const dA = uA;
-        uA = v128.load64_splat(pp);
-        const nA = f64x2.add(v128.load64_splat(kA), f64x2.pmin(f64x2.pmin(dA, uA), leftA));
-        const nB = f64x2.add(v128.load64_splat(kB), f64x2.pmin(f64x2.pmin(a2, leftA), leftB));
-        v128.store_lane<f64>(xp, nA, 0);
-        v128.store_lane<f64>(yp, nB, 0);
-        minA = f64x2.pmin(minA, nA);
-        minB = f64x2.pmin(minB, nB);
-        a2 = leftA;
-        leftA = nA;
-        leftB = nB;
-        pp += 8;
-        xp += 8;
-        yp += 8;
-        kA += 8;
-        kB += 8;
-      }
-      // row i + 1 at column hu
-      leftB = f64x2.add(v128.load64_splat(kB), f64x2.pmin(f64x2.pmin(a2, leftA), leftB));
-      v128.store_lane<f64>(yp, leftB, 0);
-      minB = f64x2.pmin(minB, leftB);
-      for (let j = hu + 2; j <= fillTo; j++) {
-        store<f64>(x + ((<usize>j) << 3), INF);
-        store<f64>(y + ((<usize>j) << 3), INF);
-      }
-      if (psi > 0) {
-        if (i >= n - 1 - psi && bandHi(i, n, m, w) === m - 1)
-          endBest = min<f64>(endBest, load<f64>(x + ((<usize>m) << 3)));
-        if (i + 1 >= n - 1 - psi && bandHi(i + 1, n, m, w) === m - 1) {
-          endBest = min<f64>(endBest, load<f64>(y + ((<usize>m) << 3)));
-        }
-      }
-      if (bound < INF) {
-        if (i >= psi && i < n - psi && f64x2.extract_lane(minA, 0) > bound) return INF;
-        if (i + 1 >= psi && i + 1 < n - psi && f64x2.extract_lane(minB, 0) > bound) return INF;
-      }
-      const t = prev;
-      prev = y;
-      y = x;
-      x = t;
-      r += 2;
-    }
-    if (r < rows) {
-      const i = i0 + r;
-      const crow = cost + ((<usize>(r * cw)) << 3);
-      const b0: f64 = lu === 0 ? (i + 1 <= psi ? 0 : INF) : INF;
-      store<f64>(x + ((<usize>lu) << 3), b0);
-      let left = f64x2.splat(b0);
-      let rowMin = vinf;
-      let pp = prev + ((<usize>lu) << 3);
-      let cp = x + ((<usize>(lu + 1)) << 3);
-      let kp = crow + ((<usize>lu) << 3);
-      let up = v128.load64_splat(pp);
-      for (let j = lu; j <= hu; j++) {
-        const diag = up;
-        up = v128.load64_splat(pp + 8);
-        left = f64x2.add(v128.load64_splat(kp), f64x2.pmin(f64x2.pmin(diag, up), left));
-        v128.store_lane<f64>(cp, left, 0);
-        rowMin = f64x2.pmin(rowMin, left);
-        pp += 8;
-        cp += 8;
-        kp += 8;
-      }
+      const x = rowBuf(rows, stride, (prevK + 1 + r) % 9);
       for (let j = hu + 2; j <= fillTo; j++) store<f64>(x + ((<usize>j) << 3), INF);
       if (psi > 0 && i >= n - 1 - psi && bandHi(i, n, m, w) === m - 1) {
         endBest = min<f64>(endBest, load<f64>(x + ((<usize>m) << 3)));
       }
-      if (bound < INF && i >= psi && i < n - psi && f64x2.extract_lane(rowMin, 0) > bound) return INF;
-      const t = prev;
-      prev = x;
-      x = t;
+      if (bound < INF && i >= psi && i < n - psi && load<f64>(carry + ((<usize>r) << 4) + 8) > bound)
+        return INF;
     }
+    prevK = (prevK + nr) % 9;
   }
-  let best = load<f64>(prev + ((<usize>m) << 3));
+  const last = rowBuf(rows, stride, prevK);
+  let best = load<f64>(last + ((<usize>m) << 3));
   if (psi > 0) {
     const lastLo = bandLo(n - 1, n, m, w);
     for (let j = max<i32>(lastLo + 1, m - psi); j <= m; j++) {
-      const v = load<f64>(prev + ((<usize>j) << 3));
+      const v = load<f64>(last + ((<usize>j) << 3));
       if (v < best) best = v;
     }
     if (endBest < best) best = endBest;

@@ -27,9 +27,9 @@ interface KernelExports {
     psi: number,
     bound: number,
     cost: number,
-    buf0: number,
-    buf1: number,
-    buf2: number,
+    rows: number,
+    stride: number,
+    carry: number,
   ): number;
 }
 
@@ -68,9 +68,9 @@ export function distanceWasm(k: KernelExports, a: Series, b: Series, o: CoreOpti
   const bOff = align16(aOff + aBytes);
   const cOff = align16(bOff + bBytes);
   const pOff = align16(cOff + costBytes);
-  const qOff = align16(pOff + rowBytes);
-  const rOff = align16(qOff + rowBytes);
-  const total = align16(rOff + rowBytes);
+  const stride = align16(rowBytes);
+  const kOff = align16(pOff + 9 * stride);
+  const total = kOff + 8 * 16;
   const mem = k.memory;
   if (mem.buffer.byteLength < total) {
     mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
@@ -105,8 +105,8 @@ export function distanceWasm(k: KernelExports, a: Series, b: Series, o: CoreOpti
     bound,
     cOff,
     pOff,
-    qOff,
-    rOff,
+    stride,
+    kOff,
   );
   const out = finish(acc, o.cost);
   return out > o.maxDist ? Number.POSITIVE_INFINITY : out;

@@ -209,15 +209,25 @@ describe("exact DTW: property tests against brute force", () => {
       [190, 203, 3],
       [77, 150, 99],
       [1, 64, 3],
+      [700, 613, 2],
     ] as const) {
       const a = Float64Array.from({ length: n * d }, rnd);
       const b = Float64Array.from({ length: m * d }, rnd);
       for (const window of [undefined, 0, 5, 30]) {
         for (const cost of ["euclidean", "sqeuclidean"] as const) {
-          const js = dtwDistance(a, b, { dims: d, window, cost, engine: "js" });
-          const wasm = dtwDistance(a, b, { dims: d, window, cost, engine: "wasm" });
-          expect(wasm).toBe(js);
-          expect(dtw(a, b, { dims: d, window, cost, path: true }).distance).toBe(js);
+          for (const psi of [0, 3]) {
+            const js = dtwDistance(a, b, { dims: d, window, cost, psi, engine: "js" });
+            const wasm = dtwDistance(a, b, { dims: d, window, cost, psi, engine: "wasm" });
+            expect(wasm).toBe(js);
+            expect(dtw(a, b, { dims: d, window, cost, psi, path: true }).distance).toBe(js);
+            // early abandoning at the distance keeps it; just below gives Infinity (both engines)
+            for (const engine of ["js", "wasm"] as const) {
+              expect(dtwDistance(a, b, { dims: d, window, cost, psi, engine, maxDist: js })).toBe(js);
+              expect(dtwDistance(a, b, { dims: d, window, cost, psi, engine, maxDist: js * 0.999 })).toBe(
+                Number.POSITIVE_INFINITY,
+              );
+            }
+          }
         }
       }
     }
