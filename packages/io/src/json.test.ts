@@ -70,6 +70,16 @@ describe("stringifyJson", () => {
     expect(stringifyJson({ a: 1 })).toBe('{\n  "a": 1\n}\n');
   });
 
+  it("writes exactly JSON.stringify's text when every number is finite", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(stringifyJson(v)).toBe(`${JSON.stringify(v, null, 2)}\n`);
+        expect(stringifyJson({ v, x: [Number.NaN] })).toBe(`${JSON.stringify({ v, x: ["NaN"] }, null, 2)}\n`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("round-trips every finite double exactly", () => {
     fc.assert(
       fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true })), (xs) => {
