@@ -19,6 +19,8 @@ const RESERVED_POSE_NAMES = new Set([
   "original_videos",
   "labeled_videos",
   "dimensions",
+  "source_video",
+  "labeled_video",
   "nodes",
   "edges",
 ]);
@@ -224,6 +226,7 @@ function checkPose(
   p: NwbPoseEstimation,
   skeletons: Map<string, number>,
   devices: Set<string>,
+  imageSeries: Set<string>,
 ): void {
   checkName(issues, where, p.name);
   checkText(issues, where, "description", p.description, true);
@@ -240,6 +243,11 @@ function checkPose(
   for (const d of p.devices ?? []) {
     if (!devices.has(d)) issues.push(`${where}: devices: no device "${d}" in the file's devices`);
     linkNames.push(d);
+  }
+  if (p.sourceVideo !== undefined) {
+    if (!imageSeries.has(p.sourceVideo))
+      issues.push(`${where}: source_video: no ImageSeries "${p.sourceVideo}" in acquisition`);
+    linkNames.push("source_video");
   }
   if (!Array.isArray(p.series) || p.series.length === 0) {
     issues.push(`${where}: series: at least one PoseEstimationSeries is required`);
@@ -372,6 +380,9 @@ export function checkNwbSpec(spec: NwbFileSpec): string[] {
     "/acquisition",
     (spec.acquisition ?? []).map((a) => a.name),
   );
+  const imageSeries = new Set(
+    (spec.acquisition ?? []).filter((a) => a.kind === "ImageSeries").map((a) => a.name),
+  );
   for (const m of spec.processing ?? []) {
     const w = `/processing/${m.name}`;
     checkName(issues, w, m.name);
@@ -429,7 +440,7 @@ export function checkNwbSpec(spec: NwbFileSpec): string[] {
           for (const t of di.timeSeries) checkTimeSeries(issues, `${dw}/${t.name}`, t);
           break;
         case "PoseEstimation":
-          checkPose(issues, dw, di, skeletons, devices);
+          checkPose(issues, dw, di, skeletons, devices, imageSeries);
           break;
         case "TimeIntervals":
           checkName(issues, dw, di.name);

@@ -53,6 +53,7 @@ describe("videoPredictionsToNwb", () => {
     expect(p3?.resolvedSkeleton?.linkSubject).toBe(true);
     expect(p3?.devices).toEqual(["camera"]);
     expect(p3?.originalVideos).toEqual(["clip.mp4"]);
+    expect(p3?.sourceVideo).toBe("video");
     expect(p3?.timing).toEqual({ rate: 30, startingTime: 0 });
     const keys = Object.keys(preds.frames);
     for (const [j, name] of joints.entries()) {

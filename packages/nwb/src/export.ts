@@ -274,7 +274,7 @@ export function videoPredictionsToNwbSpec(
     sourceSoftware: "NeuroPose",
     ...(prov?.neuropose_version ? { sourceSoftwareVersion: prov.neuropose_version } : {}),
     skeleton: skeleton.name,
-    ...(videoRel ? { devices: [deviceName], originalVideos: [videoRel] } : {}),
+    ...(videoRel ? { devices: [deviceName], originalVideos: [videoRel], sourceVideo: "video" } : {}),
     timing,
   };
   const scoreDefinition =

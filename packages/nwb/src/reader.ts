@@ -48,8 +48,6 @@ export interface NwbReadPoseEstimation extends Omit<NwbPoseEstimation, "series" 
   resolvedSkeleton: NwbSkeleton | undefined;
   /** `dimensions` (deprecated; width, height per video) when present. */
   dimensions?: [number, number][];
-  /** Path of the linked source video ImageSeries (ndx-pose 0.3 `source_video`). */
-  sourceVideo?: string;
   /** Timing of the first series. */
   timing: NwbReadTiming | undefined;
   series: NwbReadPoseSeries[];
@@ -350,7 +348,7 @@ function readPose(v: H5View, path: string, name: string): NwbReadPoseEstimation 
         skeleton = readSkeleton(v, link, link.split("/").pop() as string);
         skeletonName = skeleton.name;
       } else if (t === "Device") devices.push(link.split("/").pop() as string);
-      else if (key === "source_video") sourceVideo = link;
+      else if (key === "source_video") sourceVideo = link.split("/").pop() as string;
       continue;
     }
     const sg = v.group(p);

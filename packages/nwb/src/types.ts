@@ -132,6 +132,8 @@ export interface NwbPoseEstimation {
   devices?: string[];
   originalVideos?: string[];
   labeledVideos?: string[];
+  /** Name of an ImageSeries in `acquisition` holding the source video (ndx-pose 0.3 `source_video` link). */
+  sourceVideo?: string;
   /** Shared by every series: timestamps are written once and soft-linked from the other series. */
   timing: NwbTiming;
   series: NwbPoseSeries[];

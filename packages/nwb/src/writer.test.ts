@@ -9,6 +9,7 @@ import {
   type NwbFileSpec,
   NwbInputError,
   type NwbPoseEstimation,
+  type NwbReadImageSeries,
   type NwbReadPoseEstimation,
   type NwbReadTimeSeries,
   type NwbTimeSeries,
@@ -134,6 +135,16 @@ const specArb = fc
     trials: intervalsArb,
     nodesExtra: fc.uniqueArray(nameArb, { maxLength: 3 }),
     provenance: fc.dictionary(nameArb, fc.oneof(fc.string(), fc.integer(), fc.boolean())),
+    video: fc.record({
+      description: textArb,
+      externalFile: fc.array(
+        textArb.map((t) => `clips/${t}.mp4`),
+        { minLength: 1, maxLength: 2 },
+      ),
+      timing: timingArb(7),
+    }),
+    events: fc.array(timeSeriesArb, { minLength: 1, maxLength: 2 }),
+    epochs: intervalsArb,
   })
   .map((r): NwbFileSpec => {
     const pose = r.pose as unknown as NwbPoseEstimation;
@@ -154,7 +165,18 @@ const specArb = fc
       institution: r.institution,
       subject: { subjectId: r.subjectId, species: "Mus musculus", age: "P90D", sex: "F" },
       devices: [{ name: "cam", description: "camera", manufacturer: "Acme" }],
-      acquisition: [r.ts as NwbTimeSeries],
+      acquisition: [
+        r.ts as NwbTimeSeries,
+        {
+          kind: "ImageSeries" as const,
+          name: "video",
+          description: r.video.description,
+          externalFile: r.video.externalFile,
+          startingFrame: r.video.externalFile.map((_, k) => k * 100),
+          timing: r.video.timing,
+          device: "cam",
+        },
+      ].filter((a, k, all) => all.findIndex((b) => b.name === a.name) === k),
       processing: [
         {
           name: "behavior",
@@ -164,11 +186,26 @@ const specArb = fc
               kind: "Skeletons",
               skeletons: [{ name: "skel", nodes, edges: nodes.length > 1 ? [[0, nodes.length - 1]] : [] }],
             },
-            { ...pose, series: [...pose.series] },
+            { ...pose, series: [...pose.series], ...(r.ts.name !== "video" ? { sourceVideo: "video" } : {}) },
+            {
+              kind: "BehavioralEvents",
+              name: "events",
+              timeSeries: (r.events as NwbTimeSeries[]).filter(
+                (t, k, all) => all.findIndex((u) => u.name === t.name) === k,
+              ),
+            },
           ],
         },
       ],
       trials,
+      intervals: [
+        {
+          ...r.epochs,
+          name: "epochs",
+          stopTime: r.epochs.startTime.map((t) => t + 2),
+          columns: [...r.epochs.columns],
+        },
+      ],
       provenance: r.provenance,
     };
   });
@@ -192,8 +229,8 @@ function expectSameFile(spec: NwbFileSpec, path: string, read: Awaited<ReturnTyp
   expect(read.subject).toEqual(spec.subject);
   expect(read.devices).toEqual(spec.devices);
   expect(read.provenance).toEqual(spec.provenance);
-  const ts = spec.acquisition?.[0] as NwbTimeSeries;
-  const rts = read.acquisition[0] as NwbReadTimeSeries;
+  const ts = spec.acquisition?.find((a) => a.kind === "TimeSeries") as NwbTimeSeries;
+  const rts = read.acquisition.find((a) => a.kind === "TimeSeries") as NwbReadTimeSeries;
   expect(rts.kind).toBe("TimeSeries");
   expect(rts.name).toBe(ts.name);
   expect(rts.description).toBe(ts.description);
@@ -238,6 +275,36 @@ function expectSameFile(spec: NwbFileSpec, path: string, read: Awaited<ReturnTyp
     expect(rs?.confidenceDefinition).toBe(s.confidenceDefinition);
     expectTiming(rs?.timing, pose.timing);
   }
+  const video = spec.acquisition?.find((a) => a.kind === "ImageSeries");
+  const rvideo = read.acquisition.find((a) => a.kind === "ImageSeries") as NwbReadImageSeries | undefined;
+  expect(rvideo?.name).toBe(video?.name);
+  if (video?.kind === "ImageSeries") {
+    expect(rvideo?.description).toBe(video.description);
+    expect(rvideo?.externalFile).toEqual(video.externalFile);
+    expect(rvideo?.startingFrame).toEqual(video.startingFrame);
+    expect(rvideo?.device).toBe("cam");
+    expectTiming(rvideo?.timing, video.timing);
+  }
+  expect(rpose.sourceVideo).toBe(pose.sourceVideo);
+  const ev = mod?.dataInterfaces.find((d) => d.kind === "BehavioralEvents");
+  const rev = rmod?.dataInterfaces.find((d) => d.kind === "BehavioralEvents");
+  expect(rev?.name).toBe("events");
+  const evs = ev && "timeSeries" in ev ? ev.timeSeries : [];
+  const revs = rev && "timeSeries" in rev ? rev.timeSeries : [];
+  expect(revs.map((x) => x.name).sort()).toEqual(evs.map((x) => x.name).sort());
+  for (const e of evs) {
+    const re = revs.find((x) => x.name === e.name);
+    expect(re?.data).toEqual(e.data);
+    expect(re?.unit).toBe(e.unit);
+    expect(re?.description).toBe(e.description);
+    expectTiming(re?.timing, e.timing);
+  }
+  const ep = spec.intervals?.[0];
+  const rep = read.intervals[0];
+  expect(rep?.name).toBe("epochs");
+  expect(rep?.description).toBe(ep?.description);
+  expect(rep?.stopTime).toEqual(Float64Array.from(ep?.stopTime ?? []));
+  expect(rep?.columns[0]?.data).toEqual(ep?.columns?.[0]?.data);
   const t = spec.trials;
   expect(read.trials?.description).toBe(t?.description);
   expect(read.trials?.startTime).toEqual(Float64Array.from(t?.startTime ?? []));

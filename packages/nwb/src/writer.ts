@@ -195,6 +195,7 @@ function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath:
   if (p.skeleton !== undefined && skeletonsPath)
     g.create_soft_link(`${skeletonsPath}/${p.skeleton}`, p.skeleton);
   for (const d of p.devices ?? []) g.create_soft_link(`/general/devices/${d}`, d);
+  if (p.sourceVideo !== undefined) g.create_soft_link(`/acquisition/${p.sourceVideo}`, "source_video");
   let sharedTimestamps: string | undefined;
   for (const s of p.series) {
     const sg = seriesGroup(
