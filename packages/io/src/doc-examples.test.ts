@@ -2,15 +2,25 @@
 // (dist/, made by `pnpm build`, which `pnpm test` runs first) and executed with node in a scratch folder that
 // holds the sample files the examples read (trial.json, bench.json, ...).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const srcDir = dirname(fileURLToPath(import.meta.url));
 const dist = join(srcDir, "..", "dist", "index.js");
+// A private copy of the build, so that a concurrent rebuild (tsup cleans dist/) cannot break a run.
+const copy = join(srcDir, "..", ".doctest", "index.js");
 
 function examples(): [string, string][] {
   const out: [string, string][] = [];
@@ -64,6 +74,18 @@ function scratch(): string {
 
 describe.skipIf(!existsSync(dist))("TSDoc examples run", () => {
   const all = examples();
+  beforeAll(async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        mkdirSync(dirname(copy), { recursive: true });
+        copyFileSync(dist, copy);
+        return;
+      } catch (e) {
+        if (attempt > 20) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  });
   it("found the examples", () => {
     expect(all.length).toBeGreaterThan(40);
   });
@@ -76,7 +98,7 @@ describe.skipIf(!existsSync(dist))("TSDoc examples run", () => {
           verbatimModuleSyntax: false,
         },
       })
-      .outputText.replaceAll('from "@neuropose/io"', `from ${JSON.stringify(pathToFileURL(dist).href)}`);
+      .outputText.replaceAll('from "@neuropose/io"', `from ${JSON.stringify(pathToFileURL(copy).href)}`);
     const dir = scratch();
     writeFileSync(join(dir, "example.mjs"), js);
     try {
