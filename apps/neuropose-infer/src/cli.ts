@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   abortOnSignals,
@@ -23,8 +23,8 @@ import {
   type Device,
   isNeuroPoseError,
   loadSettings,
+  saveJobResults,
   saveVideoPredictions,
-  writeFileAtomic,
 } from "@neuropose/io";
 import yargs from "yargs";
 
@@ -40,6 +40,8 @@ export interface InferArgs {
   smooth: boolean;
   overlay?: string | undefined;
   nwb?: string | undefined;
+  sessionStart?: string | undefined;
+  sessionDescription?: string | undefined;
   json: boolean;
   modelCache?: string | undefined;
   logFormat?: "human" | "json" | undefined;
@@ -88,7 +90,12 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       describe: "One Euro smoothing (off: raw model output)",
     })
     .option("overlay", { type: "string", describe: "render the 2D skeleton onto the video into this .mp4" })
-    .option("nwb", { type: "string", describe: "also write an NWB file" })
+    .option("nwb", { type: "string", describe: "also write an NWB file (poses, skeleton, linked video)" })
+    .option("session-start", {
+      type: "string",
+      describe: "NWB session start time, ISO 8601 (default: the video file's modification time)",
+    })
+    .option("session-description", { type: "string", describe: "NWB session description" })
     .option("json", {
       type: "boolean",
       default: false,
@@ -137,6 +144,8 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     smooth: a.smooth,
     overlay: a.overlay,
     nwb: a.nwb,
+    sessionStart: a["session-start"],
+    sessionDescription: a["session-description"],
     json: a.json,
     modelCache: a["model-cache"],
     logFormat: a["log-format"],
@@ -149,15 +158,10 @@ function defaultOutput(video: string): string {
   return `${basename(video, extname(video))}.poses.json`;
 }
 
-type VideoToNwb = (preds: unknown, outPath: string, options?: Record<string, unknown>) => Promise<unknown>;
-
-async function loadNwbWriter(): Promise<VideoToNwb> {
-  const mod = (await import("@neuropose/nwb")) as Record<string, unknown>;
-  const fn = mod.videoPredictionsToNwb;
-  if (typeof fn !== "function") {
-    throw new UsageError("--nwb is not available in this build (@neuropose/nwb lacks videoPredictionsToNwb)");
-  }
-  return fn as VideoToNwb;
+async function loadNwbWriter() {
+  // loaded on demand: h5wasm is only needed with --nwb
+  const { videoPredictionsToNwb } = await import("@neuropose/nwb");
+  return videoPredictionsToNwb;
 }
 
 /** Runs `neuropose-infer` with parsed arguments; returns the exit code. */
@@ -241,13 +245,17 @@ export async function runInfer(
       }
       if (nwbWriter && args.nwb) {
         await nwbWriter(res.predictions, args.nwb, {
-          sessionDescription: `neuropose-infer ${basename(info.path)}`,
+          sessionDescription: args.sessionDescription ?? `poses of ${basename(info.path)} (neuropose-infer)`,
+          // the recording's start: --session-start, else the video file's modification time (documented)
+          sessionStartTime: args.sessionStart ?? statSync(info.path).mtime.toISOString(),
+          videoPath: relative(dirname(resolve(args.nwb)), resolve(info.path)),
+          extraProvenance: { models: adapter.models },
         });
         logger.info(`wrote ${args.nwb}`);
       }
     }
     if (args.videos.length > 1 && args.output) {
-      await writeFileAtomic(args.output, `${JSON.stringify(results)}\n`);
+      await saveJobResults(args.output, results);
       logger.info(`wrote ${args.output}`);
     }
   } finally {

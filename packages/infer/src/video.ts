@@ -84,7 +84,7 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
   }
   const s = json.streams?.[0];
   if (!s || typeof s.width !== "number" || typeof s.height !== "number") {
-    const why = r.stderr.trim().split("\n").pop() ?? "";
+    const why = (r.stderr.trim().split("\n").pop() ?? "").replace(`${path}: `, "");
     throw new InferError("E_NOT_A_VIDEO", `not a readable video (no video stream)${why ? `: ${why}` : ""}`, {
       path,
       hint: "pass a video file such as .mp4, .mov, .avi or .mkv",
