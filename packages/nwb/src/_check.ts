@@ -280,17 +280,6 @@ function checkPose(
   checkTiming(issues, where, p.timing, rows);
 }
 
-/**
- * Check a file description completely. Returns every problem as `<NWB object path>: <field>: <what>`; empty when
- * the spec can be written.
- *
- * @example
- * ```ts
- * import { checkNwbSpec } from "@neuropose/nwb";
- * const issues = checkNwbSpec({ sessionDescription: "walk", sessionStartTime: "2024-05-01T10:00:00" });
- * // ["/session_start_time: \"2024-05-01T10:00:00\" is not an ISO-8601 date-time with a timezone offset ..."]
- * ```
- */
 function scanNul(issues: string[], where: string, v: unknown, depth = 0): void {
   if (depth > 12 || v === null || typeof v !== "object" || ArrayBuffer.isView(v) || isChunkSource(v)) return;
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
@@ -301,6 +290,17 @@ function scanNul(issues: string[], where: string, v: unknown, depth = 0): void {
   }
 }
 
+/**
+ * Check a file description completely. Returns every problem as `<NWB object path>: <field>: <what>`; empty when
+ * the spec can be written.
+ *
+ * @example
+ * ```ts
+ * import { checkNwbSpec } from "@neuropose/nwb";
+ * const issues = checkNwbSpec({ sessionDescription: "walk", sessionStartTime: "2024-05-01T10:00:00" });
+ * console.log(issues); // ['/session_start_time: "2024-05-01T10:00:00" is not an ISO-8601 date-time with a timezone ...']
+ * ```
+ */
 export function checkNwbSpec(spec: NwbFileSpec): string[] {
   const issues: string[] = [];
   scanNul(issues, "spec.", spec);

@@ -6,8 +6,12 @@ import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
  *
  * @example
  * ```ts
- * import { NwbInputError } from "@neuropose/nwb";
- * try { await writeNwb("out.nwb", spec); } catch (e) { if (e instanceof NwbInputError) console.log(e.issues); }
+ * import { NwbInputError, writeNwb } from "@neuropose/nwb";
+ * try {
+ *   await writeNwb("bad.nwb", { sessionDescription: "walk", sessionStartTime: "yesterday" });
+ * } catch (e) {
+ *   if (e instanceof NwbInputError) console.log(e.issues); // nothing was written
+ * }
  * ```
  */
 export class NwbInputError extends NeuroPoseError {

@@ -131,7 +131,9 @@ interface Track {
  *
  * @example
  * ```ts
+ * import { loadVideoPredictions } from "@neuropose/io";
  * import { videoPredictionsToNwbSpec } from "@neuropose/nwb";
+ * const preds = await loadVideoPredictions("clip.json");
  * const spec = videoPredictionsToNwbSpec(preds, "out/session.nwb", {
  *   sessionDescription: "gait lab walk", sessionStartTime: "2024-05-01T10:00:00+02:00",
  * });
@@ -445,13 +447,14 @@ export function videoPredictionsToNwbSpec(
  * ```ts
  * import { loadVideoPredictions } from "@neuropose/io";
  * import { videoPredictionsToNwb } from "@neuropose/nwb";
- * const preds = await loadVideoPredictions("clip.predictions.json");
- * await videoPredictionsToNwb(preds, "clip.nwb", {
+ * const preds = await loadVideoPredictions("clip.json");
+ * const summary = await videoPredictionsToNwb(preds, "clip.nwb", {
  *   sessionDescription: "gait lab walk",
  *   sessionStartTime: "2024-05-01T10:00:00+02:00",
  *   subject: { subjectId: "S01", species: "Homo sapiens", age: "P30Y", sex: "F" },
  *   videoPath: "clip.mp4",
  * });
+ * console.log(summary.poseEstimations); // ["/processing/behavior/pose2d_person0", ".../pose3d_person0"]
  * ```
  */
 export async function videoPredictionsToNwb(

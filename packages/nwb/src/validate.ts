@@ -1,7 +1,7 @@
 // Structural NWB validator: required groups, datasets, attributes, shapes and link targets. It is not the
 // NWB schema validator (pynwb/hdmf): it checks what real readers need, fast, with no Python.
 import { childPath, type Dataset, type Group, h5ready } from "./_h5.js";
-import { H5View, isHdf5File } from "./reader.js";
+import { H5View, isHdf5File } from "./_view.js";
 
 export interface NwbIssue {
   severity: "error" | "warning";

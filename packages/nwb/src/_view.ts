@@ -1,0 +1,143 @@
+// Read helpers over an open h5wasm file (internal).
+import { closeSync, openSync, readSync } from "node:fs";
+import { childPath, type Dataset, type Group, type H5File } from "./_h5.js";
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * True when the file starts with the HDF5 signature (at offset 0, 512, 1024, ...), as NWB files do.
+ *
+ * @example
+ * ```ts
+ * import { isHdf5File } from "@neuropose/nwb";
+ * console.log(isHdf5File("session.nwb")); // true
+ * ```
+ */
+export function isHdf5File(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buf = Buffer.alloc(8);
+    for (let off = 0; off <= 8192; off = off === 0 ? 512 : off * 2) {
+      if (readSync(fd, buf, 0, 8, off) < 8) return false;
+      if (HDF5_SIGNATURE.every((b, i) => buf[i] === b)) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A tiny view over an open h5wasm file with path-based helpers that never trigger HDF5 diagnostics. */
+export class H5View {
+  constructor(readonly f: H5File) {}
+
+  private readonly keyCache = new Map<string, Set<string> | null>();
+
+  /** Names in a group (cached: the file is read-only while viewed); null when `path` is not a group. */
+  private keysOf(path: string): Set<string> | null {
+    let k = this.keyCache.get(path);
+    if (k === undefined) {
+      const g = this.f.get(path) as Group | null;
+      k = g?.type === "Group" ? new Set(g.keys()) : null;
+      this.keyCache.set(path, k);
+    }
+    return k;
+  }
+
+  exists(path: string): boolean {
+    if (path === "/") return true;
+    // walk from the root so a missing parent never reaches HDF5 (which would print a diagnostic)
+    const parts = path.split("/").filter(Boolean);
+    let cur = "/";
+    for (const p of parts) {
+      if (!this.keysOf(cur)?.has(p)) return false;
+      cur = childPath(cur, p);
+    }
+    return true;
+  }
+
+  /** Soft-link target of `path`, or undefined when it is a hard link (a normal object). */
+  softLink(path: string): string | undefined {
+    if (!this.exists(path)) return undefined;
+    const t = this.f.get_link(path);
+    return typeof t === "string" && t.length > 0 ? t : undefined;
+  }
+
+  group(path: string): Group | undefined {
+    if (!this.exists(path)) return undefined;
+    const o = this.f.get(path);
+    return o && (o as Group).type === "Group" ? (o as Group) : undefined;
+  }
+
+  dataset(path: string): Dataset | undefined {
+    if (!this.exists(path)) return undefined;
+    const o = this.f.get(path);
+    return o && (o as Dataset).type === "Dataset" ? (o as Dataset) : undefined;
+  }
+
+  attr(obj: Group | Dataset | undefined, name: string): unknown {
+    if (!obj) return undefined;
+    const a = obj.attrs[name];
+    if (!a) return undefined;
+    try {
+      return a.value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  attrText(obj: Group | Dataset | undefined, name: string): string | undefined {
+    const v = this.attr(obj, name);
+    if (typeof v === "string") return v;
+    if (Array.isArray(v) && v.length === 1 && typeof v[0] === "string") return v[0];
+    return undefined;
+  }
+
+  attrNumber(obj: Group | Dataset | undefined, name: string): number | undefined {
+    const v = this.attr(obj, name);
+    if (typeof v === "number") return v;
+    if (typeof v === "bigint") return Number(v);
+    if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1)
+      return Number((v as unknown as ArrayLike<number>)[0]);
+    return undefined;
+  }
+
+  text(path: string): string | undefined {
+    const d = this.dataset(path);
+    if (!d) return undefined;
+    const v = d.value;
+    if (typeof v === "string") return v;
+    if (Array.isArray(v) && typeof v[0] === "string") return v.join("\n");
+    return undefined;
+  }
+
+  textArray(path: string): string[] {
+    const d = this.dataset(path);
+    if (!d) return [];
+    const v = d.value;
+    if (typeof v === "string") return [v];
+    if (Array.isArray(v)) return v.map((x) => String(x));
+    return [];
+  }
+
+  numbers(path: string): Float64Array | Float32Array | undefined {
+    const d = this.dataset(path);
+    if (!d) return undefined;
+    const v = d.value;
+    if (v instanceof Float32Array || v instanceof Float64Array) return v;
+    if (ArrayBuffer.isView(v)) return Float64Array.from(v as unknown as ArrayLike<number>, Number);
+    if (typeof v === "number") return Float64Array.of(v);
+    if (typeof v === "bigint") return Float64Array.of(Number(v));
+    if (Array.isArray(v)) return Float64Array.from((v as unknown[]).flat(8) as number[], Number);
+    return undefined;
+  }
+
+  typeOf(obj: Group | Dataset | undefined): { type: string; ns: string } | undefined {
+    const t = this.attrText(obj, "neurodata_type");
+    if (!t) return undefined;
+    return { type: t, ns: this.attrText(obj, "namespace") ?? "" };
+  }
+}
