@@ -15,7 +15,7 @@ export interface FindPeaksOptions {
   /**
    * Order in which the distance filter visits peaks of exactly equal height: `"stable"` (default; the
    * right-most first) or `"numpy_avx512"`, the order numpy 2.x's unstable `argsort` produces on x86-64 CPUs
-   * with AVX-512 (for up to 256 peaks; stable beyond), to re-derive scipy results computed on such machines.
+   * with AVX-512 (an exact emulation of its SIMD sort), to re-derive scipy results computed on such machines.
    */
   tieOrder?: "stable" | "numpy_avx512";
 }

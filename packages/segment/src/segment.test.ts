@@ -284,6 +284,35 @@ describe("numpy_avx512 tie order", () => {
     expect(numpyAvx512Argsort([1, 1, 2, 2])).toEqual([0, 1, 2, 3]); // already sorted: early exit
   });
 
+  it("reproduces np.argsort of numpy 2.4.6 on an AVX-512 CPU (bitonic, partition and std::sort paths)", () => {
+    // Keys from an LCG (few distinct values: many ties); expected: numpy 2.4.6's np.argsort on an AVX-512
+    // machine, first 8 indices and sum((i + 1) * order[i]) mod 1e9+7.
+    const lcgKeys = (n: number, k: number, seed: number) => {
+      const out: number[] = [];
+      let s = BigInt(seed);
+      for (let i = 0; i < n; i++) {
+        s = (s * 1103515245n + 12345n) % 2147483648n;
+        out.push(Number(s % BigInt(k)));
+      }
+      return out;
+    };
+    const reference: [number, number, number, number[], number][] = [
+      [100, 2, 1, [0, 2, 6, 4, 12, 14, 10, 8], 286615],
+      [256, 3, 2, [2, 5, 13, 11, 21, 18, 17, 16], 4609220],
+      [257, 2, 3, [150, 130, 132, 134, 136, 138, 140, 142], 4093264],
+      [300, 2, 4, [299, 1, 297, 3, 295, 5, 39, 41], 6704517],
+      [1000, 3, 5, [29, 960, 963, 967, 968, 970, 971, 975], 253866565],
+      [1000, 1000, 6, [414, 358, 11, 276, 68, 353, 857, 634], 250577318],
+      [5000, 2, 7, [3964, 2054, 2056, 3970, 2058, 2060, 3968, 2062], 459412055],
+      [5000, 10, 8, [653, 657, 4979, 41, 4995, 31, 55, 3531], 359171587],
+    ];
+    for (const [n, k, seed, head, checksum] of reference) {
+      const order = numpyAvx512Argsort(lcgKeys(n, k, seed));
+      expect(order.slice(0, 8)).toEqual(head);
+      expect(order.reduce((acc, v, i) => (acc + (i + 1) * v) % 1000000007, 0)).toBe(checksum);
+    }
+  });
+
   it("changes the distance filter's choice among equal peaks the way numpy does", () => {
     // The fixture's find_peaks/ties signal: scipy on an AVX-512 machine keeps 29 among the three 4s.
     const x = [
