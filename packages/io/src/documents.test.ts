@@ -339,6 +339,38 @@ describe("benchmark validator messages", () => {
   });
 }); // biome-ignore format: table
 
+describe("analysis reports", () => {
+  it("round-trip through saveDocument / loadDocument with non-finite statistics", async () => {
+    const report = {
+      schema_version: 2 as const,
+      config: { analysis: { kind: "stats" } },
+      provenance: null,
+      primary: null,
+      reference: null,
+      segmentations: {},
+      results: {
+        kind: "stats" as const,
+        statistics: [
+          {
+            mean: Number.NaN,
+            std: 0,
+            min: Number.NEGATIVE_INFINITY,
+            max: Number.POSITIVE_INFINITY,
+            range: Number.NaN,
+          },
+        ],
+        segment_labels: ["all"],
+      },
+    };
+    const p = join(tmp(), "report.json");
+    await saveDocument("analysis_report", p, report);
+    expect(JSON.parse(readFileSync(p, "utf8")).results.statistics[0].mean).toBe("NaN");
+    expect(await loadDocument("analysis_report", p)).toEqual(report);
+    writeFileSync(p, JSON.stringify({ ...report, schema_version: 3 }));
+    await expect(loadDocument("analysis_report", p)).rejects.toThrow(FutureSchemaError);
+  });
+});
+
 describe("loading errors", () => {
   it("names the file for missing files, bad JSON, bad versions", async () => {
     const dir = tmp();

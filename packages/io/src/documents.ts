@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import * as analysisModule from "./analysis.js";
+import { AnalysisConfigSchema, AnalysisReportSchema } from "./analysis.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic.js";
 import { BenchmarkResultSchema } from "./benchmark.js";
 import { NeuroPoseError } from "./errors.js";
@@ -19,8 +19,8 @@ export interface DocumentSchemas {
   benchmark_result: typeof BenchmarkResultSchema;
   status_file: typeof StatusFileSchema;
   segmentation: typeof SegmentationSchema;
-  analysis_report: z.ZodType;
-  analysis_config: z.ZodType;
+  analysis_report: typeof AnalysisReportSchema;
+  analysis_config: typeof AnalysisConfigSchema;
 }
 
 /** A document kind: video_predictions, job_results, benchmark_result, status_file, segmentation, analysis_*. */
@@ -35,13 +35,6 @@ const VERSIONED = new Set<string>([
   "benchmark_result",
   "analysis_report",
 ]);
-
-function analysisSchema(name: "AnalysisReportSchema" | "AnalysisConfigSchema"): z.ZodType {
-  const s = (analysisModule as Record<string, unknown>)[name];
-  if (!s)
-    throw new NeuroPoseError("E_SCHEMA_MISSING", `${name} is not available in this build`, { kind: "bug" });
-  return s as z.ZodType;
-}
 
 /**
  * The zod schema of a document kind.
@@ -65,9 +58,9 @@ export function documentSchema<K extends DocumentKind>(kind: K): DocumentSchemas
     case "segmentation":
       return SegmentationSchema as DocumentSchemas[K];
     case "analysis_report":
-      return analysisSchema("AnalysisReportSchema") as DocumentSchemas[K];
+      return AnalysisReportSchema as DocumentSchemas[K];
     case "analysis_config":
-      return analysisSchema("AnalysisConfigSchema") as DocumentSchemas[K];
+      return AnalysisConfigSchema as DocumentSchemas[K];
     default:
       throw new NeuroPoseError("E_DOCUMENT_KIND", `unknown document kind "${String(kind)}"`, {
         hint: "one of video_predictions, job_results, benchmark_result, status_file, segmentation, analysis_report, analysis_config",
