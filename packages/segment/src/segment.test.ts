@@ -313,6 +313,25 @@ describe("numpy_avx512 tie order", () => {
     }
   });
 
+  it("is threaded through segmentByPeaks and segmentPredictions", () => {
+    const x = [
+      0, -1, 0, 5, 0, 0, 5, 0, -1, 0, 5, 0, 0, -1, 0, 7, 0, 0, 7, 0, 7, 0, 0, 0, -1, 0, 0, 4, 0, 4, 0, 4, 0,
+      0, -1, 0, 2, 0, 0, 0,
+    ];
+    const peaks = (tieOrder: "stable" | "numpy_avx512") =>
+      segmentByPeaks(x, { minDistance: 3, tieOrder }).map((s) => s.peak);
+    expect(peaks("stable")).toContain(31);
+    expect(peaks("numpy_avx512")).toContain(29);
+    const frames = Object.fromEntries(x.map((v, i) => [`frame_${i}`, { poses3d: [[[0, v, 0]]] }]));
+    const preds = { metadata: { fps: 10 }, frames };
+    const seg = segmentPredictions(
+      preds,
+      { kind: "joint_axis", joint: 0, axis: 1 },
+      { minDistanceSeconds: 0.3, tieOrder: "numpy_avx512" },
+    );
+    expect(seg.segments.map((s) => s.peak)).toEqual(peaks("numpy_avx512"));
+  });
+
   it("changes the distance filter's choice among equal peaks the way numpy does", () => {
     // The fixture's find_peaks/ties signal: scipy on an AVX-512 machine keeps 29 among the three 4s.
     const x = [
