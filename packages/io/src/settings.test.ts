@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NeuroPoseError } from "./errors.js";
-import { loadSettings, SETTINGS_ENV } from "./settings.js";
+import { loadSettings, resolveSettings, SETTINGS_ENV } from "./settings.js";
 
 const HOME = "/home/ada";
 const base = { env: {}, cwd: "/work", home: HOME, configFile: false as const };
@@ -86,6 +86,22 @@ describe("loadSettings", () => {
       overrides: { device: "webgpu", logLevel: undefined, modelCacheDir: "/m" },
     });
     expect(fromOverride).toMatchObject({ device: "webgpu", logLevel: "warn", modelCacheDir: "/m" });
+    const r = resolveSettings({
+      ...base,
+      configFile: cfg,
+      env: { NEUROPOSE_DEVICE: "cpu" },
+      overrides: { threads: 3 },
+    });
+    expect(r.configFile).toBe(cfg);
+    expect(r.sources).toEqual({
+      dataDir: "config",
+      modelCacheDir: "default",
+      logFormat: "default",
+      logLevel: "config",
+      device: "env",
+      threads: "override",
+    });
+    expect(resolveSettings(base).configFile).toBeUndefined();
     // NEUROPOSE_CONFIG and the XDG config location.
     expect(loadSettings({ ...base, configFile: undefined, env: { NEUROPOSE_CONFIG: cfg } }).device).toBe(
       "coreml",

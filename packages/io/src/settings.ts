@@ -118,6 +118,37 @@ function fromEnv(key: Key, raw: string): unknown {
  * ```
  */
 export function loadSettings(options: LoadSettingsOptions = {}): Settings {
+  return resolveSettings(options).settings;
+}
+
+/** Where a setting's value came from. */
+export type SettingSource = "default" | "config" | "env" | "override";
+
+/** Settings plus, for each one, where its value came from (for `doctor`-style reports). */
+export interface ResolvedSettings {
+  settings: Settings;
+  sources: Readonly<Partial<Record<keyof Settings, SettingSource>>>;
+  /** The config file that was read, if any. */
+  configFile: string | undefined;
+}
+
+/**
+ * Like {@link loadSettings}, also saying where each value came from and which config file was read.
+ *
+ * @example
+ * ```ts
+ * import { resolveSettings } from "@neuropose/io";
+ * const r = resolveSettings({ env: { NEUROPOSE_DEVICE: "cpu" }, configFile: false, home: "/home/ada" });
+ * console.log(r.sources.device, r.sources.dataDir); // env default
+ * ```
+ */
+export function resolveSettings(options: LoadSettingsOptions = {}): ResolvedSettings {
+  const sources: Partial<Record<Key, SettingSource>> = {
+    logFormat: "default",
+    logLevel: "default",
+    device: "default",
+  };
+  let readConfig: string | undefined;
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? homedir();
@@ -178,7 +209,9 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
         let val = validateField(key, v, `${configPath}: ${k}`);
         if (PATH_KEYS.has(key) && typeof val === "string") val = expandPath(val, dirname(configPath), home);
         merged[key] = val;
+        sources[key] = "config";
       }
+      readConfig = configPath;
     }
   }
 
@@ -189,6 +222,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     let val = validateField(k, fromEnv(k, raw), name);
     if (PATH_KEYS.has(k) && typeof val === "string") val = expandPath(val, cwd, home);
     merged[k] = val;
+    sources[k] = "env";
   }
   const known = new Set<string>([...Object.values(SETTINGS_ENV), CONFIG_ENV]);
   for (const name of Object.keys(env)) {
@@ -205,10 +239,17 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     let val = validateField(key, v, k);
     if (PATH_KEYS.has(key) && typeof val === "string") val = expandPath(val, cwd, home);
     merged[key] = val;
+    sources[key] = "override";
   }
 
-  if (merged.dataDir === undefined) merged.dataDir = defaultDataDir;
-  if (merged.modelCacheDir === undefined) merged.modelCacheDir = join(merged.dataDir as string, "models");
+  if (merged.dataDir === undefined) {
+    merged.dataDir = defaultDataDir;
+    sources.dataDir = "default";
+  }
+  if (merged.modelCacheDir === undefined) {
+    merged.modelCacheDir = join(merged.dataDir as string, "models");
+    sources.modelCacheDir = "default";
+  }
   const parsed = SettingsSchema.parse(merged);
-  return Object.freeze(parsed);
+  return { settings: Object.freeze(parsed), sources: Object.freeze(sources), configFile: readConfig };
 }
