@@ -111,7 +111,6 @@ export function distance(
   const p0 = rowBuf(rows, stride, 0);
   for (let j = 0; j <= m; j++) store<f64>(p0 + ((<usize>j) << 3), j <= psi ? 0 : INF);
   let endBest = INF;
-  const vinf = f64x2.splat(INF);
   // carry: per strip row r, [left value, row minimum] as f64 pairs
   for (let i0 = 0; i0 < n; i0 += 8) {
     const nr = min<i32>(8, n - i0);

@@ -104,6 +104,7 @@ export async function dtwMatrix(
     const workers: Worker[] = [];
     let finished = 0;
     let settled = false;
+    let reported = -1;
     const stopAll = () => {
       Atomics.store(ctl, 2, 1);
       for (const w of workers) void w.terminate();
@@ -122,7 +123,11 @@ export async function dtwMatrix(
       workers.push(w);
       w.on("message", (msg: string) => {
         if (settled) return;
-        run.onProgress?.({ done: Math.min(Atomics.load(ctl, 1), total), total });
+        const done = Math.min(Atomics.load(ctl, 1), total);
+        if (done !== reported) {
+          reported = done;
+          run.onProgress?.({ done, total });
+        }
         if (msg === "done") {
           finished++;
           if (finished === threads) {

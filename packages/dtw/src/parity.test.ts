@@ -136,6 +136,8 @@ function call(c: Case, args: Record<string, unknown>, exact = false): DtwResult 
   }
 }
 
+const stats = { distances: 0, bitExact: 0, tieFlips: [] as string[] };
+
 function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string | null {
   const g = Array.isArray(got) ? got : [got];
   const e = (Array.isArray(exp) ? exp : [exp]) as Array<{ distance: unknown; path: unknown }>;
@@ -144,6 +146,8 @@ function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string |
     const gd = (g[k] as DtwResult).distance;
     const ed = num((e[k] as { distance: unknown }).distance) as number;
     if (!closeRel(gd, ed)) return `[${k}] distance ${gd} vs ${ed}`;
+    stats.distances++;
+    if (Object.is(gd, ed)) stats.bitExact++;
     const ePath = (e[k] as { path: Array<[number, number]> }).path;
     const gPath = (g[k] as DtwResult).path ?? [];
     if (JSON.stringify(gPath) !== JSON.stringify(ePath)) {
@@ -155,6 +159,7 @@ function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string |
       const mine = pathCost(gPath, fa, fb);
       const theirs = pathCost(ePath, fa, fb);
       if (Math.abs(mine - theirs) > 1e-12 * mine) return `[${k}] path differs and is not a near-tie`;
+      stats.tieFlips.push(`${c.id}[${k}]`);
     }
   }
   return null;
@@ -172,6 +177,9 @@ fixtureSuite(
         const cases = all.filter((c) => c.op === op);
         it(`passes all ${count} cases`, () => {
           expect(cases.length).toBe(count);
+          stats.distances = 0;
+          stats.bitExact = 0;
+          stats.tieFlips = [];
           let passed = 0;
           let raised = 0;
           const fails: string[] = [];
@@ -217,7 +225,9 @@ fixtureSuite(
             }
           }
           console.log(
-            `parity ${op}: ${passed}/${cases.length} cases pass (${raised} expected errors raised)`,
+            `parity ${op}: ${passed}/${cases.length} cases pass (${raised} expected errors raised); ` +
+              `${stats.bitExact}/${stats.distances} distances bit-identical; ` +
+              `near-tie path flips: ${stats.tieFlips.join(", ") || "none"}`,
           );
           expect(fails).toEqual([]);
           expect(passed).toBe(count);
