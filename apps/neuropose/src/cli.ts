@@ -1,11 +1,12 @@
 import { runMain, UsageError } from "@neuropose/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
+import { demoCommand } from "./commands/demo/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
-const commands: CommandModule<any, any>[] = [nwbCommand];
+const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
 export function buildCli(argv: string[]): Argv {
