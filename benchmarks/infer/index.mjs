@@ -5,6 +5,8 @@
 // Targets (issue 5): ONNX end-to-end frames/s >= TFLite-WASM model-only frames/s, and lite at 720p > 30 fps.
 // Clip: a 1280x720 H.264 transcode of the first frames of ../shared/fixtures/videos/sports2d_demo.mp4 (two
 // people; run with --max-people 1 here), or NEUROPOSE_BENCH_VIDEO=<file>. NEUROPOSE_BENCH_FRAMES (default 90).
+// Columns: ms per frame per stage (wall clock), end-to-end and model-only frames/s, this process's CPU ms per
+// frame (ffmpeg's decoding runs in its own process and is not included), model runs per frame.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -102,7 +104,7 @@ const ms = (v, n) => (v / n).toFixed(2).padStart(7);
 function row(label, s) {
   const n = s.frames;
   const st = s.stageMs;
-  return `${label.padEnd(22)} ${ms(st.decode, n)} ${ms(st.preprocess, n)} ${ms(st.model, n)} ${ms(st.postprocess, n)} ${s.fps.toFixed(1).padStart(8)} ${(1000 / (st.model / n)).toFixed(1).padStart(9)} ${ms(s.cpuMs, n)}`;
+  return `${label.padEnd(22)} ${ms(st.decode, n)} ${ms(st.preprocess, n)} ${ms(st.model, n)} ${ms(st.postprocess, n)} ${s.fps.toFixed(1).padStart(8)} ${(1000 / (st.model / n)).toFixed(1).padStart(9)} ${ms(s.cpuMs, n)} ${((st.modelRuns ?? 0) / n).toFixed(2).padStart(6)}`;
 }
 
 /** Runs the pipeline and adds this process's CPU time (user + system, ms; ffmpeg's decoding not included). */
@@ -124,7 +126,9 @@ try {
       .map((l) => l.toFixed(1))
       .join(" ")} (wall-clock numbers are only comparable within one run)`,
   );
-  console.log(`per frame, ms:         decode  preproc    model  postproc  e2e fps  model fps  node cpu`);
+  console.log(
+    `per frame, ms:         decode  preproc    model  postproc  e2e fps  model fps  node cpu  runs`,
+  );
   const detBytes = readModelSource(MODEL_REGISTRY.pose_detection).bytes;
   for (const v of VARIANTS) {
     const onnx = await createBlazePose({ variant: v, cacheDir, device: "cpu" });

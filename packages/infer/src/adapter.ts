@@ -23,6 +23,8 @@ export interface StageTimes {
   preprocess: number;
   model: number;
   postprocess: number;
+  /** Model invocations (e.g. detector + landmark runs), when the adapter counts them. */
+  modelRuns?: number;
 }
 
 /** Provenance of one model file an adapter runs. */

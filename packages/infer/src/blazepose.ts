@@ -121,7 +121,14 @@ class BlazePoseAdapter implements PoseModelAdapter {
   readonly numJoints = NUM_KEYPOINTS;
   /** BlazePose world landmarks: origin at the hip centre, axes parallel to the camera's (x right, y down, z away). */
   readonly coordinateFrame = "hip_centered" as const;
-  readonly times: StageTimes = { preprocess: 0, model: 0, postprocess: 0 };
+  readonly times: StageTimes & { detectorRuns: number; landmarkRuns: number } = {
+    preprocess: 0,
+    model: 0,
+    postprocess: 0,
+    modelRuns: 0,
+    detectorRuns: 0,
+    landmarkRuns: 0,
+  };
   readonly name: string;
   private readonly anchors = detectorAnchors();
   private readonly detInput = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3);
@@ -162,6 +169,9 @@ class BlazePoseAdapter implements PoseModelAdapter {
     this.times.preprocess = 0;
     this.times.model = 0;
     this.times.postprocess = 0;
+    this.times.modelRuns = 0;
+    this.times.detectorRuns = 0;
+    this.times.landmarkRuns = 0;
   }
 
   async dispose(): Promise<void> {
@@ -184,6 +194,8 @@ class BlazePoseAdapter implements PoseModelAdapter {
       ["Identity", "Identity_1"],
     );
     this.times.model += now() - t;
+    this.times.detectorRuns++;
+    this.times.modelRuns!++;
     t = now();
     const dets = decodeDetections(out.Identity!, out.Identity_1!, this.anchors, lb, this.minDet);
     this.times.postprocess += now() - t;
@@ -205,6 +217,8 @@ class BlazePoseAdapter implements PoseModelAdapter {
       LANDMARK_OUTPUTS,
     );
     this.times.model += now() - t;
+    this.times.landmarkRuns++;
+    this.times.modelRuns!++;
     t = now();
     const lm = decodeLandmarks(
       out.Identity!,

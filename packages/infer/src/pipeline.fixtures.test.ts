@@ -198,3 +198,51 @@ fixtureSuite(
     }, 300_000);
   },
 );
+
+fixtureSuite(
+  "converted ONNX vs the real TFLite runtime, whole pipeline",
+  ["videos", "gaitlab_input.mp4"],
+  () => {
+    it("the first 8 gaitlab frames agree within 0.05 px (2D) and 0.1 mm (3D)", async () => {
+      const { createTfliteRunner } = await import("./_tflite-runner.js");
+      const { MODEL_REGISTRY, readModelSource } = await import("./models.js");
+      const onnx = await createBlazePose({ variant: "lite", cacheDir, device: "cpu" });
+      const tflite = await createBlazePose({
+        runners: {
+          detector: await createTfliteRunner(readModelSource(MODEL_REGISTRY.pose_detection).bytes),
+          landmark: await createTfliteRunner(readModelSource(MODEL_REGISTRY.pose_landmark_lite).bytes),
+        },
+      });
+      try {
+        const path = fixturePath("videos", "gaitlab_input.mp4");
+        const a = await inferVideo(path, { adapter: onnx, tools, maxFrames: 8 });
+        const b = await inferVideo(path, { adapter: tflite, tools, maxFrames: 8 });
+        let d2 = 0;
+        let d3 = 0;
+        for (const [k, fa] of Object.entries(a.predictions.frames)) {
+          const fb = b.predictions.frames[k]!;
+          expect(fa.poses2d).toHaveLength(1);
+          expect(fb.poses2d).toHaveLength(1);
+          fa.poses2d[0]!.forEach((p, j) => {
+            d2 = Math.max(
+              d2,
+              Math.abs(p[0]! - fb.poses2d[0]![j]![0]!),
+              Math.abs(p[1]! - fb.poses2d[0]![j]![1]!),
+            );
+          });
+          fa.poses3d[0]!.forEach((p, j) => {
+            for (let c = 0; c < 3; c++) d3 = Math.max(d3, Math.abs(p[c]! - fb.poses3d[0]![j]![c]!));
+          });
+        }
+        console.log(
+          `ONNX vs TFLite pipeline, 8 frames: max 2D ${d2.toFixed(4)} px, max 3D ${d3.toFixed(4)} mm`,
+        );
+        expect(d2).toBeLessThan(0.05);
+        expect(d3).toBeLessThan(0.1);
+      } finally {
+        await onnx.dispose();
+        await tflite.dispose();
+      }
+    }, 120_000);
+  },
+);

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { DEVICES, type Device } from "@neuropose/io";
 import * as ort from "onnxruntime-node";
@@ -46,10 +47,23 @@ export interface TensorRunner {
   dispose(): Promise<void>;
 }
 
+/**
+ * Intra-op threads used when none are requested: half the available cores, between 1 and 4.
+ *
+ * @example
+ * ```ts
+ * import { defaultThreads } from "@neuropose/infer";
+ * console.log(defaultThreads()); // 1 on a 2-core machine
+ * ```
+ */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
+}
+
 /** Options of {@link createRunner}. */
 export interface RunnerOptions {
   device?: Device | undefined;
-  /** Intra-op threads (default: onnxruntime's choice). */
+  /** Intra-op threads (default {@link defaultThreads}). */
   threads?: number | undefined;
   logger?: Logger | undefined;
   /** Label for messages (e.g. "pose_landmark_full"). */
@@ -143,10 +157,11 @@ export async function createRunner(
         // A provider that cannot load is reported once by us (below), not by onnxruntime's native logger.
         logSeverityLevel: 4,
       };
-      if (options.threads) {
-        opts.intraOpNumThreads = options.threads;
-        opts.interOpNumThreads = 1;
-      }
+      // Default: half the cores (at most 4; 1 on a 2-core machine), leaving the rest to ffmpeg's decoding
+      // and our preprocessing. Threads never spin-wait: on a busy machine spinning costs more than it saves.
+      opts.intraOpNumThreads = options.threads ?? defaultThreads();
+      opts.interOpNumThreads = 1;
+      opts.extra = { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } };
       const session =
         typeof model === "string"
           ? await ort.InferenceSession.create(model, opts)
