@@ -1,8 +1,8 @@
 // Worker for dtwMatrix: grabs pair indices from a shared counter, writes distances into shared memory.
 import { parentPort, workerData } from "node:worker_threads";
 import type { CoreOptions } from "./_core.js";
+import { seriesDistance } from "./_engine.js";
 import type { Series } from "./_series.js";
-import { seriesDistance } from "./dtw.js";
 
 interface Job {
   values: SharedArrayBuffer; // all sequences, concatenated

@@ -174,7 +174,19 @@ function interpolateColumn(m: Mat, c: number, unitLabel: number): void {
   }
 }
 
-/** Applies the NaN policy to a feature matrix (copying before any change). */
+/**
+ * Applies a NaN policy to a frames x features matrix, as the entry points do (copying before any change):
+ * `"interpolate"` fills each column like `np.interp` (ends held), `"drop"` removes frames with any non-finite
+ * value, `"propagate"` returns the input.
+ *
+ * @example
+ * ```ts
+ * import { applyNanPolicy } from "@neuropose/dtw";
+ * const m = { rows: 3, cols: 1, data: new Float64Array([0, Number.NaN, 4]) };
+ * applyNanPolicy(m, "interpolate").data; // Float64Array [0, 2, 4]
+ * applyNanPolicy(m, "drop").rows; // 2
+ * ```
+ */
 export function applyNanPolicy(m: Mat, policy: NanPolicy): Mat {
   if (policy === "propagate") return m;
   let any = false;

@@ -102,7 +102,7 @@ function twoProd(a: number, b: number): [number, number] {
  * every parity case).
  */
 /** sqrt(sum (x_k - y_k)^2) with the sum of squares in double-double and a corrected square root. */
-export function euclideanDD(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
+function euclideanDD(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
   let hi = 0;
   let lo = 0;
   for (let k = 0; k < d; k++) {

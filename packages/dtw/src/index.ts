@@ -8,6 +8,7 @@ export {
 } from "./dtw.js";
 export {
   type AlignMode,
+  applyNanPolicy,
   dtwAll,
   dtwPerJoint,
   dtwRelation,

@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { NeuroPoseError } from "@neuropose/io";
+import { coreOptions } from "./_engine.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
-import { coreOptions, type DtwOptions } from "./dtw.js";
+import type { DtwOptions } from "./dtw.js";
 
 export interface MatrixProgress {
   /** Pairs finished so far. */
