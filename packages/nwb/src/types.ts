@@ -214,4 +214,10 @@ export interface WriteNwbOptions {
   compressionLevel?: number;
   /** Rows per chunk for series data (default 16384). */
   chunkRows?: number;
+  /**
+   * Cache the format specifications in the file (/specifications: NWB core 2.6.0, hdmf-common 1.5.1,
+   * hdmf-experimental 0.2.0, and ndx-pose 0.2.0 when pose is written), as pynwb does, so readers without
+   * ndx-pose installed can read the file (default true).
+   */
+  cacheSpecifications?: boolean;
 }

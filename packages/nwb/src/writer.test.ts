@@ -375,6 +375,60 @@ describe("writeNwb → readNwb round trip", () => {
     }
   });
 
+  it("caches the format specifications like pynwb (/specifications + .specloc), unless told not to", async () => {
+    const dir = tempDir();
+    const withPose = join(dir, "spec.nwb");
+    await writeNwb(
+      withPose,
+      minimalSpec({
+        processing: [
+          {
+            name: "behavior",
+            description: "b",
+            dataInterfaces: [
+              { kind: "Skeletons", skeletons: [{ name: "sk", nodes: ["a", "b"], edges: [[0, 1]] }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const bare = join(dir, "bare.nwb");
+    await writeNwb(bare, minimalSpec(), { cacheSpecifications: false });
+    const plain = join(dir, "plain.nwb");
+    await writeNwb(plain, minimalSpec());
+    await h5wasm.ready;
+    const f = new h5wasm.File(withPose, "r");
+    try {
+      const specs = f.get("specifications") as InstanceType<typeof h5wasm.Group>;
+      expect(specs.keys().sort()).toEqual(["core", "hdmf-common", "hdmf-experimental", "ndx-pose"]);
+      const ns = JSON.parse(
+        (f.get("specifications/ndx-pose/0.2.0/namespace") as InstanceType<typeof h5wasm.Dataset>)
+          .value as string,
+      );
+      expect(ns.namespaces[0].name).toBe("ndx-pose");
+      const ref = f.attrs[".specloc"]?.value as unknown as InstanceType<typeof h5wasm.Reference>[];
+      expect(ref).toHaveLength(1); // a scalar reference (h5wasm lists it; h5py reads a Reference)
+      const target = f.dereference(ref[0] as InstanceType<typeof h5wasm.Reference>);
+      expect((target as InstanceType<typeof h5wasm.Group>).path).toBe("/specifications");
+    } finally {
+      f.close();
+    }
+    for (const [p, keys] of [
+      [bare, undefined],
+      [plain, ["core", "hdmf-common", "hdmf-experimental"]],
+    ] as const) {
+      const g = new h5wasm.File(p, "r");
+      try {
+        expect((g.get("specifications") as InstanceType<typeof h5wasm.Group> | null)?.keys().sort()).toEqual(
+          keys,
+        );
+      } finally {
+        g.close();
+      }
+    }
+    expect((await validateNwb(withPose)).ok).toBe(true);
+  });
+
   it("streams ChunkSource data and soft-links shared timestamps", async () => {
     const dir = tempDir();
     const path = join(dir, "s.nwb");

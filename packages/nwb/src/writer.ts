@@ -18,6 +18,7 @@ import {
   h5ready,
   setType,
 } from "./_h5.js";
+import { CACHED_SPECS } from "./_specs.generated.js";
 import { NwbInputError, NwbWriteError } from "./errors.js";
 import type {
   ChunkSource,
@@ -374,6 +375,23 @@ function writeAll(ctx: Ctx, spec: NwbFileSpec): void {
   for (const t of spec.intervals ?? []) writeIntervals(intervals, t.name, t);
 }
 
+/** Write /specifications/<namespace>/<version>/<file> (JSON text) and the root `.specloc` reference, as pynwb does. */
+function writeSpecifications(f: H5File, withPose: boolean): void {
+  const root = f.create_group("specifications");
+  for (const [ns, { version, files }] of Object.entries(CACHED_SPECS)) {
+    if (ns === "ndx-pose" && !withPose) continue;
+    const g = root.create_group(ns).create_group(version);
+    for (const [name, text] of Object.entries(files)) dsText(g, name, text);
+  }
+  f.create_attribute(".specloc", root.create_reference());
+}
+
+function usesPose(spec: NwbFileSpec): boolean {
+  return (spec.processing ?? []).some((m) =>
+    m.dataInterfaces.some((d) => d.kind === "PoseEstimation" || d.kind === "Skeletons"),
+  );
+}
+
 function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
   return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
@@ -424,6 +442,7 @@ export async function writeNwb(
       onProgress: options.onProgress,
     };
     writeAll(ctx, spec);
+    if (options.cacheSpecifications ?? true) writeSpecifications(f, usesPose(spec));
     f.close();
     f = undefined;
     const fd = openSync(tmp, "r+");
