@@ -35,7 +35,7 @@ export interface PoseDtwOptions {
   nanPolicy?: NanPolicy;
   /**
    * `"exact"` (default): exact DTW. `"fastdtw"`: fastdtw 0.3.4 with scipy's euclidean, reproducing the
-   * original NeuroPose's numbers and paths (approximate and slower; for re-deriving published results).
+   * original NeuroPose's numbers and paths (approximate; for re-deriving published results).
    */
   method?: "exact" | "fastdtw";
   /** fastdtw radius (default 1, the original's). */

@@ -352,8 +352,8 @@ function prep(
  * cell order, tie-breaking ((i-1, j) before (i, j-1) before (i-1, j-1)) and summation order, so distances
  * and paths match; radius 0 fails where 0.3.4 fails (odd-length coarsening levels).
  *
- * FastDTW is approximate (typically 10-45% above the optimum at radius 1) and slower than exact
- * {@link dtw}; use it to re-derive results computed with the original tool.
+ * FastDTW is approximate (typically 10-45% above the optimum at radius 1; see the README for timings against
+ * exact {@link dtw}); use it to re-derive results computed with the original tool.
  *
  * @throws NeuroPoseError `E_FASTDTW_UNREACHABLE` where fastdtw 0.3.4 raises IndexError/TypeError,
  *   `E_DTW_SHAPE` / `E_DTW_OPTION` / `E_DTW_NONFINITE` where it raises ValueError.
