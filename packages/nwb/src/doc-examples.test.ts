@@ -63,6 +63,23 @@ describe.skipIf(!existsSync(dist) || !existsSync(ioDist))("TSDoc examples run", 
     writeFileSync(join(template, "clip.mp4"), "video");
     await writeNwb(join(template, "session.nwb"), minimalSpec());
   });
+  it("README.md example runs", () => {
+    const readme = readFileSync(join(srcDir, "..", "README.md"), "utf8");
+    const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(code).toContain("videoPredictionsToNwb");
+    const dir = mkdtempSync(join(tmpdir(), "np-nwb-readme-"));
+    writeFileSync(
+      join(dir, "readme.mjs"),
+      code.replaceAll('from "@neuropose/nwb"', `from ${JSON.stringify(pathToFileURL(copy).href)}`),
+    );
+    const out = execFileSync(process.execPath, ["readme.mjs"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(out).toContain("/processing/behavior/pose3d_person0");
+    expect(out).toMatch(/meters 3 90 \{ rate: 30, startingTime: 0 \}\ntrue\n$/);
+  });
   it("found the examples", () => {
     expect(all.length).toBeGreaterThanOrEqual(10);
   });
