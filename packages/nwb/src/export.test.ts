@@ -12,6 +12,7 @@ import {
   readNwb,
   validateNwb,
   videoPredictionsToNwb,
+  writeNwb,
 } from "./index.js";
 
 const base = {
@@ -253,6 +254,147 @@ describe.runIf(haveValidator)("pynwb / nwbinspector (developer machines)", () =>
       expect(r.stdout).toMatch(/0 CRITICAL\/ERROR/);
     }
   }, 240_000);
+
+  it("a file with every supported type passes validate.sh", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "v.mp4"), "x");
+    const out = join(dir, "full.nwb");
+    await writeNwb(out, {
+      sessionDescription: "all types",
+      sessionStartTime: "2024-05-01T10:00:00+02:00",
+      experimenter: ["Doe, Jane"],
+      lab: "L",
+      institution: "I",
+      keywords: ["k"],
+      experimentDescription: "e",
+      sessionId: "s1",
+      notes: "n",
+      subject: {
+        subjectId: "S1",
+        species: "Mus musculus",
+        age: "P90D",
+        sex: "M",
+        description: "a mouse",
+        strain: "C57BL/6J",
+        genotype: "wt",
+        weight: "0.02 kg",
+        dateOfBirth: "2024-01-01T00:00:00+00:00",
+      },
+      devices: [{ name: "cam", description: "camera", manufacturer: "Acme" }],
+      acquisition: [
+        {
+          kind: "ImageSeries",
+          name: "video",
+          description: "v",
+          externalFile: ["v.mp4"],
+          timing: { timestamps: [0, 0.03, 0.07, 0.1] },
+          device: "cam",
+        },
+        {
+          kind: "TimeSeries",
+          name: "lick",
+          description: "lick sensor",
+          unit: "V",
+          data: [0, 1, 0, 1, 1, 0],
+          width: 2,
+          timing: { timestamps: [0, 0.5, 1.2] },
+        },
+      ],
+      processing: [
+        {
+          name: "behavior",
+          description: "b",
+          dataInterfaces: [
+            {
+              kind: "BehavioralEvents",
+              name: "BehavioralEvents",
+              timeSeries: [
+                {
+                  kind: "TimeSeries",
+                  name: "rewards",
+                  description: "reward volume",
+                  unit: "mL",
+                  data: [0.1, 0.2],
+                  timing: { timestamps: [1, 5] },
+                },
+              ],
+            },
+            {
+              kind: "TimeSeries",
+              name: "speed",
+              description: "speed",
+              unit: "m/s",
+              data: Float32Array.from([1, 2, 3]),
+              dtype: "float32",
+              timing: { rate: 10, startingTime: 1 },
+            },
+            {
+              kind: "Skeletons",
+              skeletons: [{ name: "mouse", nodes: ["snout", "tail"], edges: [[0, 1]], linkSubject: true }],
+            },
+            {
+              kind: "PoseEstimation",
+              name: "PoseEstimation",
+              description: "p",
+              scorer: "dlc",
+              sourceSoftware: "DeepLabCut",
+              sourceSoftwareVersion: "2.3",
+              skeleton: "mouse",
+              devices: ["cam"],
+              originalVideos: ["v.mp4"],
+              sourceVideo: "video",
+              timing: { timestamps: [0, 0.03, 0.07, 0.1] },
+              series: [
+                {
+                  name: "snout",
+                  data: [1, 2, 3, 4, 5, 6, 7, 8],
+                  dims: 2,
+                  unit: "pixels",
+                  referenceFrame: "top-left",
+                  confidence: [0.9, 0.8, 0.7, 0.6],
+                  confidenceDefinition: "softmax",
+                },
+                {
+                  name: "tail",
+                  data: [1, 2, 3, 4, 5, 6, 7, 8],
+                  dims: 2,
+                  unit: "pixels",
+                  referenceFrame: "top-left",
+                },
+              ],
+            },
+            {
+              kind: "TimeIntervals",
+              name: "bouts",
+              description: "running bouts",
+              startTime: [0, 2],
+              stopTime: [1, 3],
+              columns: [{ name: "speed", description: "mean speed", data: [1.5, 2.5] }],
+            },
+          ],
+        },
+      ],
+      trials: {
+        kind: "TimeIntervals",
+        name: "trials",
+        description: "trials",
+        startTime: [0, 10],
+        stopTime: [8, 18],
+        columns: [
+          { name: "outcome", description: "o", data: ["hit", "miss"] },
+          { name: "n", description: "count", data: Int32Array.from([3, 4]) },
+        ],
+      },
+      intervals: [
+        { kind: "TimeIntervals", name: "epochs", description: "epochs", startTime: [0], stopTime: [20] },
+      ],
+      provenance: { neuropose_version: "0.1.0" },
+    });
+    const r = spawnSync(VALIDATOR, [out, "--strict"], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cached namespaces: \{'core'/);
+    expect(r.stdout).not.toMatch(/^\s+(CRITICAL|BEST_PRACTICE_VIOLATION)\s|SCHEMA ERROR|READ ERROR/m);
+  }, 120_000);
 });
 if (!haveValidator)
   console.warn(
