@@ -5,11 +5,13 @@ import {
   decodeDetections,
   decodeLandmarks,
   detectorAnchors,
+  HEATMAP_SIZE,
   iou,
   LANDMARK_SIZE,
   type Landmarks,
   letterboxTensor,
   NUM_KEYPOINTS,
+  NUM_LANDMARK_ROWS,
   OneEuroVector,
   type Roi,
   roiFromDetection,
@@ -39,6 +41,8 @@ export interface BlazePoseOptions {
   minDetectionConfidence?: number | undefined;
   /** Pose-flag threshold below which tracking is lost and the detector runs again (default 0.5). */
   minTrackingConfidence?: number | undefined;
+  /** Run the landmark model once for all tracked people of a frame (a batch; default true). */
+  batchLandmarks?: boolean | undefined;
   /** Use the heatmap to refine landmarks (default true, as MediaPipe). */
   refineWithHeatmap?: boolean | undefined;
   /** Converter override for the model cache (tests). */
@@ -132,7 +136,8 @@ class BlazePoseAdapter implements PoseModelAdapter {
   readonly name: string;
   private readonly anchors = detectorAnchors();
   private readonly detInput = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3);
-  private readonly lmInput = new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE * 3);
+  private lmInput = new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE * 3);
+  private batchOk: boolean;
   private tracks: Track[] = [];
   private lost: Track[] = [];
   private nextId = 0;
@@ -153,6 +158,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
     this.maxPeople = Math.max(1, Math.floor(options.maxPeople ?? 1));
     this.minDet = options.minDetectionConfidence ?? 0.5;
     this.minTrack = options.minTrackingConfidence ?? 0.5;
+    this.batchOk = options.batchLandmarks ?? true;
   }
 
   get provider(): string {
@@ -203,32 +209,64 @@ class BlazePoseAdapter implements PoseModelAdapter {
   }
 
   private async landmarks(frame: VideoFrame, roi: Roi): Promise<Landmarks> {
-    let t = now();
-    roiTensor(frame.data, frame.width, frame.height, roi, LANDMARK_SIZE, this.lmInput);
-    this.times.preprocess += now() - t;
-    t = now();
-    const out = await this.landmark.run(
-      {
-        [this.landmark.inputNames[0] ?? "input_1"]: {
-          data: this.lmInput,
-          dims: [1, LANDMARK_SIZE, LANDMARK_SIZE, 3],
-        },
-      },
-      LANDMARK_OUTPUTS,
-    );
-    this.times.model += now() - t;
-    this.times.landmarkRuns++;
-    this.times.modelRuns!++;
-    t = now();
-    const lm = decodeLandmarks(
-      out.Identity!,
-      out.Identity_1![0]!,
-      this.options.refineWithHeatmap === false ? undefined : out.Identity_3,
-      out.Identity_4!,
-      roi,
-    );
-    this.times.postprocess += now() - t;
-    return lm;
+    return (await this.landmarksBatch(frame, [roi]))[0]!;
+  }
+
+  /**
+   * Landmarks for several ROIs of one frame: one batched model run when the runner accepts a batch (the
+   * converted ONNX models have a symbolic batch dimension), else one run per ROI.
+   */
+  private async landmarksBatch(frame: VideoFrame, rois: Roi[]): Promise<Landmarks[]> {
+    const per = LANDMARK_SIZE * LANDMARK_SIZE * 3;
+    const batched = rois.length > 1 && this.batchOk;
+    const groups = batched ? [rois] : rois.map((r) => [r]);
+    const result: Landmarks[] = [];
+    for (const group of groups) {
+      const n = group.length;
+      if (this.lmInput.length < n * per) this.lmInput = new Float32Array(n * per);
+      let t = now();
+      group.forEach((roi, i) => {
+        roiTensor(frame.data, frame.width, frame.height, roi, LANDMARK_SIZE, this.lmInput, i * per);
+      });
+      this.times.preprocess += now() - t;
+      t = now();
+      let out: Record<string, Float32Array>;
+      try {
+        out = await this.landmark.run(
+          {
+            [this.landmark.inputNames[0] ?? "input_1"]: {
+              data: this.lmInput.subarray(0, n * per),
+              dims: [n, LANDMARK_SIZE, LANDMARK_SIZE, 3],
+            },
+          },
+          LANDMARK_OUTPUTS,
+        );
+      } catch (e) {
+        if (n === 1) throw e;
+        // This runner cannot batch: remember, and run one ROI at a time from now on.
+        this.batchOk = false;
+        this.options.logger?.debug(`landmark model does not accept a batch; running one person at a time`);
+        this.times.model += now() - t;
+        for (const roi of group) result.push(await this.landmarks(frame, roi));
+        continue;
+      }
+      this.times.model += now() - t;
+      this.times.landmarkRuns++;
+      this.times.modelRuns!++;
+      t = now();
+      const heat = this.options.refineWithHeatmap === false ? undefined : out.Identity_3;
+      group.forEach((roi, i) => {
+        result.push(
+          decodeLandmarks(out.Identity!, out.Identity_1![i]!, heat, out.Identity_4!, roi, {
+            raw: i * NUM_LANDMARK_ROWS * 5,
+            heatmap: i * HEATMAP_SIZE * HEATMAP_SIZE * NUM_LANDMARK_ROWS,
+            world: i * NUM_LANDMARK_ROWS * 3,
+          }),
+        );
+      });
+      this.times.postprocess += now() - t;
+    }
+    return result;
   }
 
   private toPerson(track: Track, lm: Landmarks, time: number): PersonPose {
@@ -279,8 +317,12 @@ class BlazePoseAdapter implements PoseModelAdapter {
     const people: PersonPose[] = [];
     const kept: Track[] = [];
     // 1. Track people from the previous frame's auxiliary landmarks.
-    for (const track of this.tracks) {
-      const lm = await this.landmarks(frame, track.roi);
+    const tracked = await this.landmarksBatch(
+      frame,
+      this.tracks.map((t) => t.roi),
+    );
+    for (const [k, track] of this.tracks.entries()) {
+      const lm = tracked[k]!;
       if (lm.flag < this.minTrack) {
         track.lastFrame = f - 1;
         this.lost.push(track);

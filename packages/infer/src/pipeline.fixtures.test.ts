@@ -161,6 +161,32 @@ fixtureSuite(
         // the two tracks are different people: their hips are far apart
         const f = frames[100]!;
         expect(Math.abs(f.poses2d[0]![23]![0]! - f.poses2d[1]![23]![0]!)).toBeGreaterThan(200);
+        // one batched landmark run per frame gives the same poses as one run per person
+        const clip = fixturePath("videos", "sports2d_demo.mp4");
+        const single = await createBlazePose({
+          variant: "lite",
+          cacheDir,
+          device: "cpu",
+          maxPeople: 2,
+          batchLandmarks: false,
+        });
+        const seq = await inferVideo(clip, { adapter: single, tools, maxFrames: 75 });
+        const bat = await inferVideo(clip, { adapter, tools, maxFrames: 75 });
+        await single.dispose();
+        expect(bat.stats.stageMs.modelRuns).toBeLessThan(seq.stats.stageMs.modelRuns!);
+        let diff = 0;
+        for (const [k, fb] of Object.entries(bat.predictions.frames)) {
+          const fs = seq.predictions.frames[k]!;
+          expect(fb.person_ids).toEqual(fs.person_ids);
+          fb.poses2d.forEach((pose, p) => {
+            pose.forEach((xy, j) => {
+              const q = fs.poses2d[p]![j]!;
+              diff = Math.max(diff, Math.abs(xy[0]! - q[0]!), Math.abs(xy[1]! - q[1]!));
+            });
+          });
+        }
+        console.log(`batched vs one-by-one landmarks: max 2D difference ${diff.toFixed(4)} px`);
+        expect(diff).toBeLessThan(0.05);
       } finally {
         await adapter.dispose();
       }
