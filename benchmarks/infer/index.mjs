@@ -152,6 +152,9 @@ try {
         (v === "lite" ? `; real time (30 fps) at ${info.height}p: ${a.fps >= 30 ? "yes" : "NO"}` : ""),
     );
   }
+  console.log(
+    `peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (frames are streamed; the queue holds at most 4)`,
+  );
 } finally {
   cleanup();
 }
