@@ -102,6 +102,7 @@ describe("entry points: invariances", () => {
   it("exact is the default, never above fastdtw, and per-joint units are the joints' trajectories", () => {
     const exact = dtwAll(a, b);
     const fast = dtwAll(a, b, { method: "fastdtw", path: true });
+    expect(dtwAll(a, b, { method: "fastdtw" })).toEqual({ distance: fast.distance });
     expect(exact.path).toBeUndefined();
     expect(exact.distance).toBeLessThanOrEqual(fast.distance);
     expect(fast.path?.[0]).toEqual([0, 0]);

@@ -48,7 +48,7 @@ export interface PoseDtwOptions {
   psi?: number;
   /** Exact method only: early-abandon bound (distance Infinity above it). */
   maxDist?: number;
-  /** Return the warping path (always computed by fastdtw; costs an n x m matrix for the exact method). */
+  /** Also return the warping path (fastdtw computes it anyway; the exact method then keeps an n x m matrix). */
   path?: boolean;
   /** Exact method only: engine selection (see `dtw`). */
   engine?: "auto" | "wasm" | "js";
@@ -225,7 +225,7 @@ export function applyNanPolicy(m: Mat, policy: NanPolicy): Mat {
 function runDtw(fa: Mat, fb: Mat, o: PoseDtwOptions, method: string): DtwResult {
   if (method === "fastdtw") {
     const r = fastdtw(fa, fb, { radius: o.radius ?? 1, dist: "euclidean" });
-    return o.path === false ? { distance: r.distance } : r;
+    return o.path ? r : { distance: r.distance };
   }
   return dtw(fa, fb, {
     cost: o.cost,
