@@ -36,6 +36,8 @@ beforeAll(() => {
     join(dir, "plain.mp4"),
   );
   ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", join(dir, "rot.mp4"));
+  ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=180", join(dir, "rot180.mp4"));
+  ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=270", join(dir, "rot270.mp4"));
   // variable frame rate: frames 0-5 at 10 fps, then a 0.5 s gap
   ff(
     "-f",
@@ -179,6 +181,41 @@ describe("decodeVideo", () => {
     }
     expect(Math.min(errCw, errCcw) / (32 * 64)).toBeLessThan(2);
     expect(Math.max(errCw, errCcw) / (32 * 64)).toBeGreaterThan(10);
+    // and exactly what ffmpeg's own autorotation shows
+    const auto = execFileSync(tools.ffmpeg, [
+      "-v",
+      "error",
+      "-i",
+      join(dir, "rot.mp4"),
+      "-frames:v",
+      "1",
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "rgb24",
+      "-",
+    ]);
+    expect(Buffer.from(r.data).equals(auto)).toBe(true);
+  });
+
+  it.each(["rot180.mp4", "rot270.mp4"])("%s matches ffmpeg's own autorotation", async (name) => {
+    const info = await probeVideo(join(dir, name), tools);
+    const [frame] = await collect(decodeVideo(info, tools, { maxFrames: 1 }));
+    const auto = execFileSync(tools.ffmpeg, [
+      "-v",
+      "error",
+      "-i",
+      join(dir, name),
+      "-frames:v",
+      "1",
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "rgb24",
+      "-",
+    ]);
+    expect(Buffer.from(frame!.data).equals(auto)).toBe(true);
+    expect([frame!.width, frame!.height]).toEqual(name === "rot180.mp4" ? [64, 32] : [32, 64]);
   });
 
   it("honours maxFrames and startFrame", async () => {

@@ -14,7 +14,7 @@ export interface VideoInfo {
   /** Stored width/height before rotation. */
   storedWidth: number;
   storedHeight: number;
-  /** Display rotation in degrees (0, 90, 180, 270) that decoding applies so frames come out upright. */
+  /** Clockwise rotation in degrees (0, 90, 180, 270) that decoding applies so frames come out upright. */
   rotation: number;
   /** Average frame rate (frames/s). */
   fps: number;
@@ -181,12 +181,20 @@ export async function* decodeVideo(
   const frameBytes = width * height * 3;
   const start = options.startFrame ?? 0;
   const max = options.maxFrames ?? Number.POSITIVE_INFINITY;
-  const vf = start > 0 ? ["-vf", `select=gte(n\\,${start})`] : [];
+  // Rotation is applied explicitly from the probed value (not by ffmpeg's autorotate), so the frame size always
+  // equals the probe's upright width x height whatever ffmpeg version decodes.
+  const filters: string[] = [];
+  if (info.rotation === 90) filters.push("transpose=clock");
+  else if (info.rotation === 180) filters.push("hflip", "vflip");
+  else if (info.rotation === 270) filters.push("transpose=cclock");
+  if (start > 0) filters.push(`select=gte(n\\,${start})`);
+  const vf = filters.length > 0 ? ["-vf", filters.join(",")] : [];
   const args = [
     "-hide_banner",
     "-nostdin",
     "-loglevel",
     "error",
+    "-noautorotate",
     "-i",
     info.path,
     "-map",
