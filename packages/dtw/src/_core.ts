@@ -126,7 +126,10 @@ export function distanceJs(a: Series, b: Series, o: CoreOptions): number {
   return out > o.maxDist ? INF : out;
 }
 
-/** Full (n+1) x (m+1) matrix with the warping path. Ties: (i-1, j) before (i, j-1) before (i-1, j-1). */
+/**
+ * Distance and warping path. Stores only the cells inside the window (all n x m without one), row by row.
+ * Ties: (i-1, j) before (i, j-1) before (i-1, j-1).
+ */
 export function pathJs(
   a: Series,
   b: Series,
@@ -135,43 +138,58 @@ export function pathJs(
   const n = a.length;
   const m = b.length;
   const sq = o.cost === "sqeuclidean";
-  const W = m + 1;
-  const D = new Float64Array((n + 1) * W).fill(INF);
   const psi = o.psi;
-  for (let j = 0; j <= Math.min(psi, m); j++) D[j] = 0;
-  for (let i = 0; i <= Math.min(psi, n); i++) D[i * W] = 0;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const off = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const lo = bandLo(i, n, m, o.window);
-    const hi = bandHi(i, n, m, o.window);
-    for (let j = lo; j <= hi; j++) {
+    lo[i] = bandLo(i, n, m, o.window);
+    hi[i] = bandHi(i, n, m, o.window);
+    off[i + 1] = (off[i] as number) + (hi[i] as number) - (lo[i] as number) + 1;
+  }
+  const D = new Float64Array(off[n] as number);
+  /** Accumulated cost at data cell (i, j); -1 is the padded boundary row/column. */
+  const at = (i: number, j: number): number => {
+    if (i < 0) return j < 0 || j + 1 <= psi ? 0 : INF;
+    if (j < 0) return i + 1 <= psi ? 0 : INF;
+    const l = lo[i] as number;
+    if (j < l || j > (hi[i] as number)) return INF;
+    return D[(off[i] as number) + j - l] as number;
+  };
+  for (let i = 0; i < n; i++) {
+    const l = lo[i] as number;
+    const h = hi[i] as number;
+    const base = (off[i] as number) - l;
+    let left = at(i, l - 1);
+    for (let j = l; j <= h; j++) {
       const c = cellCost(a, i, b, j, sq);
-      const diag = D[i * W + j] as number;
-      const up = D[i * W + j + 1] as number;
-      const left = D[(i + 1) * W + j] as number;
-      // biome-ignore lint/complexity/useMathMinMax: hot loop, Math.min is slower and NaN-propagating
+      const diag = at(i - 1, j - 1);
+      const up = at(i - 1, j);
+      // biome-ignore lint/complexity/useMathMinMax: same comparison order as the other engines
       let mn = diag < up ? diag : up;
       if (left < mn) mn = left;
-      D[(i + 1) * W + j + 1] = c + mn;
+      left = c + mn;
+      D[base + j] = left;
     }
   }
-  // choose the end cell
-  let ei = n;
-  let ej = m;
-  let best = D[n * W + m] as number;
-  for (let j = m - 1; j >= Math.max(1, m - psi); j--) {
-    const v = D[n * W + j] as number;
+  // choose the end cell: (n-1, m-1), else the last row's last psi cells, else the last column's
+  let ei = n - 1;
+  let ej = m - 1;
+  let best = at(n - 1, m - 1);
+  for (let j = m - 2; j >= Math.max(0, m - 1 - psi); j--) {
+    const v = at(n - 1, j);
     if (v < best) {
       best = v;
-      ei = n;
+      ei = n - 1;
       ej = j;
     }
   }
-  for (let i = n - 1; i >= Math.max(1, n - psi); i--) {
-    const v = D[i * W + m] as number;
+  for (let i = n - 2; i >= Math.max(0, n - 1 - psi); i--) {
+    const v = at(i, m - 1);
     if (v < best) {
       best = v;
       ei = i;
-      ej = m;
+      ej = m - 1;
     }
   }
   const out = finish(best, o.cost);
@@ -179,11 +197,11 @@ export function pathJs(
   const path: Array<[number, number]> = [];
   let i = ei;
   let j = ej;
-  while (i > 0 && j > 0) {
-    path.push([i - 1, j - 1]);
-    const up = D[(i - 1) * W + j] as number;
-    const left = D[i * W + j - 1] as number;
-    const diag = D[(i - 1) * W + j - 1] as number;
+  while (i >= 0 && j >= 0) {
+    path.push([i, j]);
+    const up = at(i - 1, j);
+    const left = at(i, j - 1);
+    const diag = at(i - 1, j - 1);
     if (up <= left && up <= diag) i -= 1;
     else if (left <= diag) j -= 1;
     else {

@@ -23,7 +23,7 @@ export interface DtwOptions {
   psi?: number;
   /** Early abandoning: a distance above `maxDist` is returned as `Infinity` (and computed only as far as needed). */
   maxDist?: number;
-  /** Also return the warping path (needs the full n x m matrix). */
+  /** Also return the warping path (keeps every cell inside the window: 8 bytes per cell). */
   path?: boolean;
   /** Frame width for flat typed-array input (default 1). */
   dims?: number;

@@ -48,7 +48,7 @@ export interface PoseDtwOptions {
   psi?: number;
   /** Exact method only: early-abandon bound (distance Infinity above it). */
   maxDist?: number;
-  /** Also return the warping path (fastdtw computes it anyway; the exact method then keeps an n x m matrix). */
+  /** Also return the warping path (fastdtw computes it anyway; the exact method then keeps the cells inside the window). */
   path?: boolean;
   /** Exact method only: engine selection (see `dtw`). */
   engine?: "auto" | "wasm" | "js";
