@@ -1,5 +1,5 @@
 // Thin helpers over h5wasm (HDF5 compiled to WebAssembly; the node build reads and writes real files).
-import h5wasm, { type Dataset, type Group } from "h5wasm/node";
+import h5wasm, { type Dataset, type Group, Module } from "h5wasm/node";
 
 let readyPromise: Promise<unknown> | undefined;
 
@@ -11,6 +11,21 @@ export async function h5ready(): Promise<typeof h5wasm> {
 }
 
 export type H5File = InstanceType<typeof h5wasm.File>;
+
+let quietDepth = 0;
+
+/**
+ * Run `fn` with HDF5's error printing replaced by exceptions (libraries never print): an HDF5 failure inside
+ * becomes a thrown Error carrying the HDF5 message. Nests; restores the default handler afterwards.
+ */
+export function quietly<T>(fn: () => T): T {
+  if (quietDepth++ === 0) Module.activate_throwing_error_handler();
+  try {
+    return fn();
+  } finally {
+    if (--quietDepth === 0) Module.deactivate_throwing_error_handler();
+  }
+}
 export type { Dataset, Group };
 
 export function newObjectId(): string {
@@ -67,4 +82,17 @@ export function group(parent: Group, name: string): Group {
 /** Full path of a child. */
 export function childPath(parent: string, name: string): string {
   return parent === "/" ? `/${name}` : `${parent}/${name}`;
+}
+
+/** One line from an h5wasm/HDF5 error (its messages are multi-line HDF5 error stacks). */
+export function h5ErrorSummary(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const lines = m
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  // HDF5 stacks list the API call first and the root cause last: "#006: .../H5Fsuper.c line 577 in fn(): cause"
+  const frames = lines.filter((l) => /^#\d+:/.test(l));
+  const detail = frames.at(-1)?.replace(/^#\d+:.*? in [\w.]+\(\): /, "");
+  return detail ?? lines[0] ?? "unknown error";
 }

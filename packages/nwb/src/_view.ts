@@ -1,6 +1,7 @@
 // Read helpers over an open h5wasm file (internal).
-import { closeSync, openSync, readSync } from "node:fs";
-import { childPath, type Dataset, type Group, type H5File } from "./_h5.js";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { childPath, type Dataset, type Group, type H5File, h5ErrorSummary, h5ready, quietly } from "./_h5.js";
+import { NwbReadError } from "./errors.js";
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -139,5 +140,26 @@ export class H5View {
     const t = this.attrText(obj, "neurodata_type");
     if (!t) return undefined;
     return { type: t, ns: this.attrText(obj, "namespace") ?? "" };
+  }
+}
+
+/** Open an NWB/HDF5 file read-only, with user errors for a missing, non-HDF5 or unreadable file. */
+export async function openForRead(path: string): Promise<H5File> {
+  if (!existsSync(path)) throw new NwbReadError("file not found", { path, hint: "check the path" });
+  if (!isHdf5File(path)) {
+    throw new NwbReadError("not an HDF5 file (no HDF5 signature)", {
+      path,
+      hint: "NWB files are HDF5 files; check the path",
+    });
+  }
+  const h5 = await h5ready();
+  try {
+    return quietly(() => new h5.File(path, "r"));
+  } catch (e) {
+    throw new NwbReadError(`cannot open the HDF5 file: ${h5ErrorSummary(e)}`, {
+      path,
+      hint: "the file may be truncated or still being written",
+      cause: e,
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
-import { tempDir } from "../test/_util.js";
-import { NwbReadError, readNwb, validateNwb } from "./index.js";
+import { minimalSpec, tempDir } from "../test/_util.js";
+import { NwbReadError, readNwb, validateNwb, writeNwb } from "./index.js";
 
 fixtureSuite("reads every NWB fixture", ["nwb"], () => {
   it("reads and structurally validates every file in fixtures/nwb", async () => {
@@ -96,6 +96,20 @@ fixtureSuite("reads a non-pose NWB file (neuroconv TTL)", ["ttl", "neuroconv_moc
 });
 
 describe("readNwb errors", () => {
+  it("a missing file and a truncated HDF5 file are user errors, not crashes", async () => {
+    const dir = tempDir();
+    await expect(readNwb(join(dir, "nope.nwb"))).rejects.toThrow(/file not found/);
+    const whole = join(dir, "whole.nwb");
+    await writeNwb(whole, minimalSpec());
+    const cut = join(dir, "cut.nwb");
+    writeFileSync(cut, readFileSync(whole).subarray(0, 2048));
+    const err = await readNwb(cut).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NwbReadError);
+    expect((err as NwbReadError).message).toMatch(/^cannot open the HDF5 file: truncated file: eof = 2048/);
+    const v = await validateNwb(cut);
+    expect(v.ok).toBe(false);
+  });
+
   it("rejects a file that is not HDF5", async () => {
     const p = join(tempDir(), "x.nwb");
     writeFileSync(p, "hello");

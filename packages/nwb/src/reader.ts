@@ -1,6 +1,6 @@
 // Reads NWB 2.x files (ours and others': NWB 2.4–2.9, ndx-pose 0.1.x–0.3.x layouts) into typed objects.
-import { childPath, type Group, h5ready } from "./_h5.js";
-import { H5View, isHdf5File } from "./_view.js";
+import { childPath, type Group, type H5File, h5ErrorSummary, quietly } from "./_h5.js";
+import { H5View, isHdf5File, openForRead } from "./_view.js";
 import { NwbReadError } from "./errors.js";
 import type {
   NwbBehavioralEvents,
@@ -384,15 +384,27 @@ export { isHdf5File };
  * ```
  */
 export async function readNwb(path: string): Promise<NwbFileContents> {
-  if (!isHdf5File(path)) {
-    throw new NwbReadError(`${path} is not an HDF5 file (no HDF5 signature)`, {
-      path,
-      hint: "NWB files are HDF5 files; check the path",
-    });
-  }
-  const h5 = await h5ready();
-  const f = new h5.File(path, "r");
+  const f = await openForRead(path);
   try {
+    return quietly(() => readOpen(f, path));
+  } catch (e) {
+    if (e instanceof NwbReadError) throw e;
+    throw new NwbReadError(`cannot read the NWB file (${h5ErrorSummary(e)})`, {
+      path,
+      hint: "the file may be truncated, still being written, or use HDF5 features this reader does not support",
+      cause: e,
+    });
+  } finally {
+    try {
+      f.close();
+    } catch {
+      // a file that failed to read may also fail to close; the read error is what matters
+    }
+  }
+}
+
+function readOpen(f: H5File, path: string): NwbFileContents {
+  {
     const v = new H5View(f);
     const root = f as unknown as Group;
     if (v.attrText(root, "neurodata_type") !== "NWBFile") {
@@ -502,7 +514,5 @@ export async function readNwb(path: string): Promise<NwbFileContents> {
       provenance,
       poseEstimations,
     };
-  } finally {
-    f.close();
   }
 }

@@ -1,7 +1,8 @@
 // Structural NWB validator: required groups, datasets, attributes, shapes and link targets. It is not the
 // NWB schema validator (pynwb/hdmf): it checks what real readers need, fast, with no Python.
-import { childPath, type Dataset, type Group, h5ready } from "./_h5.js";
-import { H5View, isHdf5File } from "./_view.js";
+import { childPath, type Dataset, type Group, h5ErrorSummary, quietly } from "./_h5.js";
+import { H5View, openForRead } from "./_view.js";
+import { NwbReadError } from "./errors.js";
 
 export interface NwbIssue {
   severity: "error" | "warning";
@@ -338,22 +339,30 @@ class Checker {
  * ```
  */
 export async function validateNwb(path: string): Promise<NwbValidationResult> {
-  if (!isHdf5File(path)) {
+  let f: Awaited<ReturnType<typeof openForRead>>;
+  try {
+    f = await openForRead(path);
+  } catch (e) {
+    if (!(e instanceof NwbReadError)) throw e;
     return {
       ok: false,
       file: path,
       nwbVersion: undefined,
-      errors: [{ severity: "error", path: "/", message: "not an HDF5 file" }],
+      errors: [{ severity: "error", path: "/", message: e.message }],
       warnings: [],
       objects: 0,
     };
   }
-  const h5 = await h5ready();
-  const f = new h5.File(path, "r");
   try {
     const c = new Checker(new H5View(f));
-    c.root();
-    c.walk("/");
+    try {
+      quietly(() => {
+        c.root();
+        c.walk("/");
+      });
+    } catch (e) {
+      c.err("/", `cannot read the file (${h5ErrorSummary(e)})`);
+    }
     return {
       ok: c.errors.length === 0,
       file: path,

@@ -15,7 +15,9 @@ import {
   dsTextArray,
   type Group,
   type H5File,
+  h5ErrorSummary,
   h5ready,
+  quietly,
   setType,
 } from "./_h5.js";
 import { CACHED_SPECS } from "./_specs.generated.js";
@@ -432,7 +434,7 @@ export async function writeNwb(
   let f: H5File | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    f = new h5.File(tmp, "w");
+    f = quietly(() => new h5.File(tmp, "w"));
     const ctx: Ctx = {
       f,
       level,
@@ -441,9 +443,12 @@ export async function writeNwb(
       done: 0,
       onProgress: options.onProgress,
     };
-    writeAll(ctx, spec);
-    if (options.cacheSpecifications ?? true) writeSpecifications(f, usesPose(spec));
-    f.close();
+    const file = f;
+    quietly(() => {
+      writeAll(ctx, spec);
+      if (options.cacheSpecifications ?? true) writeSpecifications(file, usesPose(spec));
+      file.close();
+    });
     f = undefined;
     const fd = openSync(tmp, "r+");
     try {
@@ -460,7 +465,7 @@ export async function writeNwb(
     }
     rmSync(tmp, { force: true });
     if (e instanceof NwbInputError) throw e;
-    throw new NwbWriteError(`writing ${path} failed: ${(e as Error).message}`, {
+    throw new NwbWriteError(`writing ${path} failed: ${h5ErrorSummary(e)}`, {
       path,
       cause: e,
       hint: "check free space and permissions; the target was not modified",
