@@ -188,10 +188,11 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
     expect(job["pose2sim_cam01.mp4"].metadata).toMatchObject({ width: 1080, height: 1920, frame_count: 2 });
   }, 180_000);
 
-  it("--json prints the document on stdout", async () => {
-    const r = await run([video(), "--model", "lite", "--max-frames", "3", "--json", "-o", "j.json"]);
+  it("--json prints the document on stdout (and writes no file without -o)", async () => {
+    const r = await run([video(), "--model", "lite", "--max-frames", "3", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).metadata.frame_count).toBe(3);
+    expect(existsSync(join(dir, "gaitlab_input.poses.json"))).toBe(false);
   }, 180_000);
 
   it("Ctrl-C stops cleanly: exit 130 and no output file, complete or partial", async () => {
@@ -214,7 +215,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
     child.kill("SIGINT");
     const code = await new Promise<number | null>((res) => child.on("close", res));
     expect(code).toBe(130);
-    expect(errorLines(stderr)).toEqual(["error: interrupted; no partial output was written"]);
+    expect(errorLines(stderr)).toEqual(["error: interrupted; unfinished output files were not written"]);
     expect(readdirSync(dir).filter((f) => f.includes("int.json"))).toEqual([]);
   }, 180_000);
 });

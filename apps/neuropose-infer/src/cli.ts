@@ -233,7 +233,8 @@ export async function runInfer(
       logger.info(
         `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${adapter.provider}`,
       );
-      if (args.videos.length === 1 || !args.output) {
+      // --json without -o: the document goes to stdout only
+      if ((args.videos.length === 1 || !args.output) && !(args.json && !args.output)) {
         const out = args.output ?? defaultOutput(info.path);
         await saveVideoPredictions(out, res.predictions as never);
         logger.info(`wrote ${out}`);
@@ -286,7 +287,7 @@ export async function main(argv: string[]): Promise<number> {
       } catch (e) {
         if (isNeuroPoseError(e) && e.code === "E_ABORTED") {
           interrupted = true;
-          process.stderr.write("error: interrupted; no partial output was written\n");
+          process.stderr.write("error: interrupted; unfinished output files were not written\n");
           return 130;
         }
         throw e;

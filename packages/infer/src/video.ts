@@ -72,6 +72,7 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
     ],
     signal,
   );
+  if (signal?.aborted) throw new InferError("E_ABORTED", "probing aborted", { path });
   let json: {
     streams?: Array<Record<string, unknown>>;
     packets?: Array<{ pts_time?: string; dts_time?: string }>;
