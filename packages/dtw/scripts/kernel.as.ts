@@ -24,6 +24,23 @@ function bandHi(i: i32, n: i32, m: i32, w: i32): i32 {
   return min<i32>(v, m - 1);
 }
 
+/** Univariate Euclidean costs |a - b| of rows i0..i0+3 (exactly sqrt((a - b)^2) without its under/overflow). */
+function stripCostsAbs(a: usize, n: i32, bp: usize, i0: i32, p0: i32, p1: i32, cost: usize, cw: i32): void {
+  const v0 = v128.load64_splat(a + ((<usize>min<i32>(i0, n - 1)) << 3));
+  const v1 = v128.load64_splat(a + ((<usize>min<i32>(i0 + 1, n - 1)) << 3));
+  const v2 = v128.load64_splat(a + ((<usize>min<i32>(i0 + 2, n - 1)) << 3));
+  const v3 = v128.load64_splat(a + ((<usize>min<i32>(i0 + 3, n - 1)) << 3));
+  const cwb = (<usize>cw) << 3;
+  for (let p = p0; p <= p1; p++) {
+    const bv = v128.load(bp + ((<usize>p) << 4));
+    const o = cost + ((<usize>p) << 4);
+    v128.store(o, f64x2.abs(f64x2.sub(v0, bv)));
+    v128.store(o + cwb, f64x2.abs(f64x2.sub(v1, bv)));
+    v128.store(o + 2 * cwb, f64x2.abs(f64x2.sub(v2, bv)));
+    v128.store(o + 3 * cwb, f64x2.abs(f64x2.sub(v3, bv)));
+  }
+}
+
 /** Local costs of rows i0..i0+3 (rows past n repeat row n-1) for column blocks p0..p1 (inclusive). */
 function stripCosts(
   a: usize,
@@ -125,8 +142,14 @@ export function distance(
     }
     for (let c0 = lu; c0 <= hu; c0 += BLOCK) {
       const c1 = min<i32>(hu, c0 + BLOCK - 1);
-      stripCosts(a, n, bp, d, i0, c0 >> 1, c1 >> 1, cost, cw, sq);
-      if (nr > 4) stripCosts(a, n, bp, d, i0 + 4, c0 >> 1, c1 >> 1, cost + ((<usize>(4 * cw)) << 3), cw, sq);
+      if (d === 1 && !sq) {
+        stripCostsAbs(a, n, bp, i0, c0 >> 1, c1 >> 1, cost, cw);
+        if (nr > 4) stripCostsAbs(a, n, bp, i0 + 4, c0 >> 1, c1 >> 1, cost + ((<usize>(4 * cw)) << 3), cw);
+      } else {
+        stripCosts(a, n, bp, d, i0, c0 >> 1, c1 >> 1, cost, cw, sq);
+        if (nr > 4)
+          stripCosts(a, n, bp, d, i0 + 4, c0 >> 1, c1 >> 1, cost + ((<usize>(4 * cw)) << 3), cw, sq);
+      }
       for (let r = 0; r < nr; r++) {
         const lo = bandLo(i0 + r, n, m, w);
         const hi = bandHi(i0 + r, n, m, w);

@@ -17,6 +17,7 @@ export function bruteEnumerate(
     const ai = a[i] as number[];
     const bj = b[j] as number[];
     for (let k = 0; k < ai.length; k++) s += ((ai[k] as number) - (bj[k] as number)) ** 2;
+    if (ai.length === 1 && !opts.sq) return Math.abs((ai[0] as number) - (bj[0] as number));
     return opts.sq ? s : Math.sqrt(s);
   };
   let best = Number.POSITIVE_INFINITY;
@@ -61,7 +62,12 @@ export function bruteMatrix(
     const ai = a[i] as number[];
     const bj = b[j] as number[];
     for (let k = 0; k < ai.length; k++) s += ((ai[k] as number) - (bj[k] as number)) ** 2;
-    const c = opts.sq ? s : Math.sqrt(s);
+    const c =
+      ai.length === 1 && !opts.sq
+        ? Math.abs((ai[0] as number) - (bj[0] as number))
+        : opts.sq
+          ? s
+          : Math.sqrt(s);
     const v = c + Math.min(D(i - 1, j - 1), D(i - 1, j), D(i, j - 1));
     memo.set(key, v);
     return v;

@@ -25,7 +25,10 @@ export function bandHi(i: number, n: number, m: number, w: number): number {
   return Math.min(m - 1, i + w + Math.max(0, m - n));
 }
 
-/** Local cost of cell (i, j) in the accumulation scale (Euclidean distance, or squared distance). */
+/**
+ * Local cost of cell (i, j) in the accumulation scale (Euclidean distance, or squared distance). For one
+ * dimension the Euclidean distance is |a - b| (what sqrt((a - b)^2) equals, minus its under/overflow).
+ */
 export function cellCost(a: Series, i: number, b: Series, j: number, sq: boolean): number {
   const d = a.dims;
   const ad = a.data;
@@ -33,6 +36,7 @@ export function cellCost(a: Series, i: number, b: Series, j: number, sq: boolean
   let s = 0;
   const ao = i * d;
   const bo = j * d;
+  if (d === 1 && !sq) return Math.abs((ad[ao] as number) - (bd[bo] as number));
   for (let k = 0; k < d; k++) {
     const t = (ad[ao + k] as number) - (bd[bo + k] as number);
     s += t * t;
@@ -83,18 +87,19 @@ export function distanceJs(a: Series, b: Series, o: CoreOptions): number {
     let rowMin = INF;
     const ao = i * d;
     for (let j = lo; j <= hi; j++) {
-      let s = 0;
+      let c: number;
       if (d === 1) {
         const t = (ad[ao] as number) - (bd[j] as number);
-        s = t * t;
+        c = sq ? t * t : Math.abs(t);
       } else {
         const bo = j * d;
+        let s = 0;
         for (let k = 0; k < d; k++) {
           const t = (ad[ao + k] as number) - (bd[bo + k] as number);
           s += t * t;
         }
+        c = sq ? s : Math.sqrt(s);
       }
-      const c = sq ? s : Math.sqrt(s);
       const diag = prev[j] as number;
       const up = prev[j + 1] as number;
       // biome-ignore lint/complexity/useMathMinMax: hot loop, Math.min is slower and NaN-propagating
