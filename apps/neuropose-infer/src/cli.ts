@@ -59,7 +59,17 @@ function packageVersion(): string {
   return "unknown";
 }
 
-/** Parses the command line (exported for tests). Throws UsageError on bad usage. */
+/**
+ * Parses a `neuropose-infer` command line into {@link InferArgs}; throws `UsageError` (exit 2) on bad usage.
+ * Exported so the umbrella `neuropose` CLI can reuse it.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from "@neuropose/neuropose-infer";
+ * const args = await parseArgs(["clip.mp4", "--model", "lite", "--max-people", "2"]);
+ * console.log(args.videos, args.model, args.maxPeople); // ["clip.mp4"] "lite" 2
+ * ```
+ */
 export async function parseArgs(argv: string[]): Promise<InferArgs> {
   const a = await yargs(argv)
     .scriptName("neuropose-infer")
@@ -164,7 +174,16 @@ async function loadNwbWriter() {
   return videoPredictionsToNwb;
 }
 
-/** Runs `neuropose-infer` with parsed arguments; returns the exit code. */
+/**
+ * Runs `neuropose-infer` with parsed arguments (settings from @neuropose/io's `loadSettings`, flags override
+ * them) and returns the exit code; errors are thrown for `runMain` to print.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs, runInfer } from "@neuropose/neuropose-infer";
+ * const code = await runInfer(await parseArgs(["clip.mp4", "-o", "clip.poses.json"]));
+ * ```
+ */
 export async function runInfer(
   args: InferArgs,
   io: { stdout?: NodeJS.WritableStream; logger?: Logger } = {},

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { InferError } from "./errors.js";
@@ -93,30 +93,4 @@ export function resolveFfmpeg(options: ResolveFfmpegOptions = {}): FfmpegTools {
   const f = resolveOne("ffmpeg", options.ffmpegPath);
   const p = resolveOne("ffprobe", options.ffprobePath);
   return { ffmpeg: f.path, ffprobe: p.path, sources: { ffmpeg: f.source, ffprobe: p.source } };
-}
-
-/** Runs a tool to completion and returns stdout (rejects with stderr on a non-zero exit). */
-export function runTool(
-  exe: string,
-  args: string[],
-  signal?: AbortSignal,
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolveP) => {
-    execFile(exe, args, { maxBuffer: 256 * 1024 * 1024, encoding: "utf8", signal }, (err, stdout, stderr) => {
-      const code = err
-        ? typeof (err as { code?: unknown }).code === "number"
-          ? (err as { code: number }).code
-          : 1
-        : 0;
-      resolveP({ stdout, stderr, code });
-    });
-  });
-}
-
-/** The version line of an ffmpeg/ffprobe binary (for provenance). */
-export async function toolVersion(exe: string): Promise<string> {
-  const r = await runTool(exe, ["-hide_banner", "-version"]);
-  const line = r.stdout.split("\n")[0] ?? "";
-  const m = /version\s+(\S+)/.exec(line);
-  return m ? m[1]! : "unknown";
 }

@@ -111,7 +111,16 @@ function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** Reads a registry model's TFLite source bytes and the source package version. */
+/**
+ * Reads a registry model's TFLite source bytes (from the installed package) and the package version.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_REGISTRY, readModelSource } from "@neuropose/infer";
+ * const { bytes, version } = readModelSource(MODEL_REGISTRY.pose_landmark_lite);
+ * console.log(bytes.length, version); // the .tflite size, "0.5.1675469404"
+ * ```
+ */
 export function readModelSource(spec: ModelSpec): { bytes: Uint8Array; version: string; path: string } {
   let pkgJson: string;
   try {

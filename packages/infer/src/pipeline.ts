@@ -1,7 +1,7 @@
 import type { FramePrediction, VideoPredictions } from "@neuropose/io";
 import type { PersonPose, PoseModelAdapter, StageTimes } from "./adapter.js";
 import { InferError } from "./errors.js";
-import { type FfmpegTools, toolVersion } from "./ffmpeg.js";
+import type { FfmpegTools } from "./ffmpeg.js";
 import { decodeVideo, probeVideo, type VideoInfo } from "./video.js";
 
 /** Progress of one video. */
@@ -116,8 +116,6 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
   }
   if (options.signal?.aborted) throw new InferError("E_ABORTED", "inference aborted", { path });
   const wallMs = performance.now() - t0;
-  const ffmpegVersion = await toolVersion(tools.ffmpeg).catch(() => "unknown");
-  void ffmpegVersion;
   const predictions: VideoPredictions = {
     schema_version: 3,
     metadata: {

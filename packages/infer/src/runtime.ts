@@ -8,7 +8,16 @@ import { InferError } from "./errors.js";
 
 const require = createRequire(import.meta.url);
 
-/** True when the CUDA provider library sits beside onnxruntime-node's binding (it is not bundled by default). */
+/**
+ * True when the CUDA provider library sits beside onnxruntime-node's binding (it is not bundled by default);
+ * `device: "auto"` tries CUDA only then.
+ *
+ * @example
+ * ```ts
+ * import { cudaProviderInstalled } from "@neuropose/infer";
+ * console.log(cudaProviderInstalled()); // false on a stock install
+ * ```
+ */
 export function cudaProviderInstalled(): boolean {
   try {
     const dir = dirname(require.resolve("onnxruntime-node/package.json"));

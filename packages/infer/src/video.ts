@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
+import { runTool } from "./_run.js";
 import { InferError } from "./errors.js";
-import { type FfmpegTools, runTool } from "./ffmpeg.js";
+import type { FfmpegTools } from "./ffmpeg.js";
 
 /** What ffprobe says about a video's first video stream, with the frame size after rotation. */
 export interface VideoInfo {
