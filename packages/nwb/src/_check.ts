@@ -84,12 +84,6 @@ function checkUnique(issues: string[], where: string, names: string[]): void {
   }
 }
 
-function* chunksOf(data: NumericData, rows = 65536): Generator<ArrayLike<number>> {
-  if (isChunkSource(data)) {
-    for (let s = 0; s < data.length; s += rows) yield data.read(s, Math.min(data.length, s + rows));
-  } else yield data;
-}
-
 function checkNumeric(
   issues: string[],
   where: string,
@@ -133,23 +127,23 @@ function checkTiming(issues: string[], where: string, timing: NwbTiming | undefi
       issues.push(`${where}: timestamps: ${n} timestamps for ${rows} samples (must be equal)`);
     }
     if (n < 0) return;
+    // chunk sources are read once, while writing: their values are checked then
+    if (isChunkSource(timing.timestamps)) return;
     let prev = Number.NEGATIVE_INFINITY;
-    let i = 0;
-    for (const chunk of chunksOf(timing.timestamps)) {
-      for (let k = 0; k < chunk.length; k++, i++) {
-        const t = chunk[k] as number;
-        if (!Number.isFinite(t)) {
-          issues.push(`${where}: timestamps[${i}]: ${t} is not a finite number of seconds`);
-          return;
-        }
-        if (t < prev) {
-          issues.push(
-            `${where}: timestamps[${i}]: ${t} is before the previous timestamp ${prev} (must not decrease)`,
-          );
-          return;
-        }
-        prev = t;
+    const ts = timing.timestamps;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i] as number;
+      if (!Number.isFinite(t)) {
+        issues.push(`${where}: timestamps[${i}]: ${t} is not a finite number of seconds`);
+        return;
       }
+      if (t < prev) {
+        issues.push(
+          `${where}: timestamps[${i}]: ${t} is before the previous timestamp ${prev} (must not decrease)`,
+        );
+        return;
+      }
+      prev = t;
     }
     return;
   }

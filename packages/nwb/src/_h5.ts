@@ -12,6 +12,16 @@ export async function h5ready(): Promise<typeof h5wasm> {
 
 export type H5File = InstanceType<typeof h5wasm.File>;
 
+/** `quietly` for async work (the handler stays swapped while `fn` awaits). */
+export async function quietlyAsync<T>(fn: () => Promise<T>): Promise<T> {
+  if (quietDepth++ === 0) Module.activate_throwing_error_handler();
+  try {
+    return await fn();
+  } finally {
+    if (--quietDepth === 0) Module.deactivate_throwing_error_handler();
+  }
+}
+
 let quietDepth = 0;
 
 /**

@@ -6,14 +6,17 @@ export type NwbDateTime = Date | string;
 
 /**
  * Numbers that can be read chunk by chunk, so a long recording never sits in memory at once.
- * `read(start, end)` returns rows `start..end-1` (row-major, `width` values per row).
+ * `read(start, end)` returns rows `start..end-1` (row-major, `width` values per row), or a promise of them.
+ * Each row is read exactly once, in increasing order; the series of one PoseEstimation are read window by window
+ * in time order (all series' window k before any window k+1), so they can be fed from one sequential stream.
+ * Timestamps given as a chunk source are checked (finite, never decreasing) while they are written.
  */
 export interface ChunkSource {
   /** Number of rows (frames). */
   readonly length: number;
   /** Values per row (1 for a 1-D series). */
   readonly width: number;
-  read(start: number, end: number): Float32Array | Float64Array;
+  read(start: number, end: number): Float32Array | Float64Array | Promise<Float32Array | Float64Array>;
 }
 
 /** Row data: a typed array (row-major, `width` values per row) or a chunk source. */

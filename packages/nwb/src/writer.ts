@@ -18,6 +18,7 @@ import {
   h5ErrorSummary,
   h5ready,
   quietly,
+  quietlyAsync,
   setType,
 } from "./_h5.js";
 import { CACHED_SPECS } from "./_specs.generated.js";
@@ -53,8 +54,94 @@ interface Ctx {
 
 type Float = "float32" | "float64";
 
-/** Write rows (first dimension = time) chunked and gzip-compressed, appending chunk by chunk. */
-function writeRows(
+/**
+ * Appends rows (first dimension = time) to a chunked, gzip-compressed dataset, window by window. Timestamps are
+ * checked as they are written (finite, never decreasing) so chunk sources need to be read only once.
+ */
+class RowWriter {
+  readonly ds: Dataset;
+  readonly n: number;
+  readonly object: string;
+  private written = 0;
+  private last = Number.NEGATIVE_INFINITY;
+  private readonly rowShape: number[];
+
+  constructor(
+    private readonly ctx: Ctx,
+    g: Group,
+    name: string,
+    private readonly data: NumericData,
+    private readonly width: number,
+    private readonly dtype: Float,
+    private readonly twoD: boolean,
+    private readonly timestamps = false,
+  ) {
+    this.n = rowCount(data, width);
+    this.rowShape = twoD ? [width] : [];
+    const chunkRows = Math.max(1, Math.min(ctx.chunkRows, this.n || 1));
+    this.ds = g.create_dataset({
+      name,
+      data: dtype === "float32" ? new Float32Array(0) : new Float64Array(0),
+      shape: [0, ...this.rowShape],
+      maxshape: [null, ...this.rowShape],
+      chunks: [chunkRows, ...this.rowShape],
+      dtype: dtype === "float32" ? "<f" : "<d",
+      ...(ctx.level > 0 ? { compression: "gzip" as const, compression_opts: ctx.level } : {}),
+    });
+    this.object = childPath(g.path, name);
+  }
+
+  /** Write rows up to `end` (exclusive), reading the source in windows of at most `chunkRows` rows. */
+  async writeUpTo(end: number): Promise<void> {
+    const stop = Math.min(this.n, end);
+    const step = Math.max(1, this.ctx.chunkRows);
+    while (this.written < stop) {
+      const s = this.written;
+      const e = Math.min(stop, s + step);
+      const w = this.width;
+      const block: ArrayLike<number> = isChunkSource(this.data)
+        ? await this.data.read(s, e)
+        : (this.data as ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> }).slice(
+            s * w,
+            e * w,
+          );
+      if (block.length !== (e - s) * w) {
+        throw new NwbInputError([
+          `${this.object}: rows ${s}..${e} gave ${block.length} values, expected ${(e - s) * w}`,
+        ]);
+      }
+      if (this.timestamps) this.checkTimes(block, s);
+      const typed =
+        this.dtype === "float32"
+          ? block instanceof Float32Array
+            ? block
+            : Float32Array.from(block)
+          : block instanceof Float64Array
+            ? block
+            : Float64Array.from(block);
+      this.ds.resize([e, ...this.rowShape]);
+      this.ds.write_slice(this.twoD ? [[s, e], []] : [[s, e]], typed);
+      this.written = e;
+      this.ctx.done += e - s;
+      this.ctx.onProgress?.({ done: this.ctx.done, total: this.ctx.total, object: this.object });
+    }
+  }
+
+  private checkTimes(block: ArrayLike<number>, offset: number): void {
+    for (let k = 0; k < block.length; k++) {
+      const t = block[k] as number;
+      if (!Number.isFinite(t))
+        throw new NwbInputError([`${this.object}[${offset + k}]: ${t} is not a finite number of seconds`]);
+      if (t < this.last)
+        throw new NwbInputError([
+          `${this.object}[${offset + k}]: ${t} is before the previous timestamp ${this.last} (must not decrease)`,
+        ]);
+      this.last = t;
+    }
+  }
+}
+
+async function writeRows(
   ctx: Ctx,
   g: Group,
   name: string,
@@ -62,65 +149,38 @@ function writeRows(
   width: number,
   dtype: Float,
   twoD: boolean,
-): Dataset {
-  const n = rowCount(data, width);
-  const rowShape = twoD ? [width] : [];
-  const chunkRows = Math.max(1, Math.min(ctx.chunkRows, n || 1));
-  const ds = g.create_dataset({
-    name,
-    data: dtype === "float32" ? new Float32Array(0) : new Float64Array(0),
-    shape: [0, ...rowShape],
-    maxshape: [null, ...rowShape],
-    chunks: [chunkRows, ...rowShape],
-    dtype: dtype === "float32" ? "<f" : "<d",
-    ...(ctx.level > 0 ? { compression: "gzip" as const, compression_opts: ctx.level } : {}),
-  });
-  const object = childPath(g.path, name);
-  for (let s = 0; s < n; s += chunkRows) {
-    const e = Math.min(n, s + chunkRows);
-    let block: ArrayLike<number>;
-    if (isChunkSource(data)) block = data.read(s, e);
-    else
-      block = (data as ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> }).slice(
-        s * width,
-        e * width,
-      );
-    if (block.length !== (e - s) * width) {
-      throw new NwbInputError([
-        `${object}: chunk ${s}..${e} has ${block.length} values, expected ${(e - s) * width}`,
-      ]);
-    }
-    const typed =
-      dtype === "float32"
-        ? block instanceof Float32Array
-          ? block
-          : Float32Array.from(block)
-        : block instanceof Float64Array
-          ? block
-          : Float64Array.from(block);
-    ds.resize([e, ...rowShape]);
-    ds.write_slice(twoD ? [[s, e], []] : [[s, e]], typed);
-    ctx.done += e - s;
-    ctx.onProgress?.({ done: ctx.done, total: ctx.total, object });
-  }
-  return ds;
+): Promise<Dataset> {
+  const w = new RowWriter(ctx, g, name, data, width, dtype, twoD, name === "timestamps");
+  await w.writeUpTo(w.n);
+  return w.ds;
 }
 
-function writeTiming(ctx: Ctx, g: Group, timing: NwbTiming, linkTo?: string): string | undefined {
+/** Create the time base of a series; returns a RowWriter when timestamps still have to be written. */
+function createTiming(
+  ctx: Ctx,
+  g: Group,
+  timing: NwbTiming,
+  linkTo?: string,
+): RowWriter | string | undefined {
   if ("timestamps" in timing) {
     if (linkTo) {
       g.create_soft_link(linkTo, "timestamps");
       return linkTo;
     }
-    const ds = writeRows(ctx, g, "timestamps", timing.timestamps, 1, "float64", false);
-    attrI32(ds, "interval", 1);
-    attrText(ds, "unit", "seconds");
-    return childPath(g.path, "timestamps");
+    const w = new RowWriter(ctx, g, "timestamps", timing.timestamps, 1, "float64", false, true);
+    attrI32(w.ds, "interval", 1);
+    attrText(w.ds, "unit", "seconds");
+    return w;
   }
   const ds = dsF64Scalar(g, "starting_time", timing.startingTime ?? 0);
   attrF64(ds, "rate", timing.rate);
   attrText(ds, "unit", "seconds");
   return undefined;
+}
+
+async function writeTiming(ctx: Ctx, g: Group, timing: NwbTiming): Promise<void> {
+  const w = createTiming(ctx, g, timing);
+  if (w instanceof RowWriter) await w.writeUpTo(w.n);
 }
 
 function dataAttrs(ds: Dataset, unit: string, conversion = 1, offset = 0, resolution = -1): void {
@@ -145,15 +205,15 @@ function seriesGroup(
   return g;
 }
 
-function writeTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): void {
+async function writeTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): Promise<void> {
   const g = seriesGroup(parent, ts.name, "TimeSeries", "core", ts.description, ts.comments);
   const width = ts.width ?? 1;
-  const ds = writeRows(ctx, g, "data", ts.data, width, ts.dtype ?? "float64", width > 1);
+  const ds = await writeRows(ctx, g, "data", ts.data, width, ts.dtype ?? "float64", width > 1);
   dataAttrs(ds, ts.unit, ts.conversion, ts.offset, ts.resolution);
-  writeTiming(ctx, g, ts.timing);
+  await writeTiming(ctx, g, ts.timing);
 }
 
-function writeImageSeries(ctx: Ctx, parent: Group, s: NwbImageSeries): void {
+async function writeImageSeries(ctx: Ctx, parent: Group, s: NwbImageSeries): Promise<void> {
   const g = seriesGroup(parent, s.name, "ImageSeries", "core", s.description, s.comments);
   const data = g.create_dataset({ name: "data", data: new Uint8Array(0), shape: [0, 0, 0], dtype: "<B" });
   dataAttrs(data, "unknown");
@@ -162,13 +222,13 @@ function writeImageSeries(ctx: Ctx, parent: Group, s: NwbImageSeries): void {
   ef.create_attribute("starting_frame", Int32Array.from(sf), [sf.length], "<i");
   dsText(g, "format", "external");
   if (s.device) g.create_soft_link(`/general/devices/${s.device}`, "device");
-  writeTiming(ctx, g, s.timing);
+  await writeTiming(ctx, g, s.timing);
 }
 
-function writeBehavioralEvents(ctx: Ctx, parent: Group, be: NwbBehavioralEvents): void {
+async function writeBehavioralEvents(ctx: Ctx, parent: Group, be: NwbBehavioralEvents): Promise<void> {
   const g = parent.create_group(be.name);
   setType(g, "BehavioralEvents", "core");
-  for (const ts of be.timeSeries) writeTimeSeries(ctx, g, ts);
+  for (const ts of be.timeSeries) await writeTimeSeries(ctx, g, ts);
 }
 
 function writeSkeletons(parent: Group, s: NwbSkeletons): void {
@@ -184,7 +244,12 @@ function writeSkeletons(parent: Group, s: NwbSkeletons): void {
   }
 }
 
-function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath: string | undefined): void {
+/**
+ * Write a PoseEstimation. All series' datasets are created first, then filled window by window in time order:
+ * every source's `read(start, end)` for a window is called before any source is asked for the next window, so
+ * chunk sources fed by one sequential stream of frames need only one window in memory.
+ */
+async function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath: string | undefined) {
   const g = parent.create_group(p.name);
   setType(g, "PoseEstimation", "ndx-pose");
   dsText(g, "description", p.description);
@@ -199,6 +264,7 @@ function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath:
     g.create_soft_link(`${skeletonsPath}/${p.skeleton}`, p.skeleton);
   for (const d of p.devices ?? []) g.create_soft_link(`/general/devices/${d}`, d);
   if (p.sourceVideo !== undefined) g.create_soft_link(`/acquisition/${p.sourceVideo}`, "source_video");
+  const writers: RowWriter[] = [];
   let sharedTimestamps: string | undefined;
   for (const s of p.series) {
     const sg = seriesGroup(
@@ -209,19 +275,27 @@ function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath:
       s.description ?? `Estimated position of keypoint ${s.name}.`,
       s.comments,
     );
-    const ds = writeRows(ctx, sg, "data", s.data, s.dims, "float32", true);
-    dataAttrs(ds, s.unit);
+    const data = new RowWriter(ctx, sg, "data", s.data, s.dims, "float32", true);
+    dataAttrs(data.ds, s.unit);
     // ndx-pose 0.2 requires `confidence`: without one, write NaN and say so (0.3 readers accept either).
-    const conf = s.confidence ?? nanSource(rowCount(s.data, s.dims));
-    const c = writeRows(ctx, sg, "confidence", conf, 1, "float32", false);
+    const conf = new RowWriter(ctx, sg, "confidence", s.confidence ?? nanSource(data.n), 1, "float32", false);
     attrText(
-      c,
+      conf.ds,
       "definition",
       s.confidence === undefined ? NO_CONFIDENCE : (s.confidenceDefinition ?? "unspecified"),
     );
     dsText(sg, "reference_frame", s.referenceFrame);
-    const own = writeTiming(ctx, sg, p.timing, sharedTimestamps);
-    sharedTimestamps ??= own;
+    const t = createTiming(ctx, sg, p.timing, sharedTimestamps);
+    if (t instanceof RowWriter) {
+      sharedTimestamps = childPath(sg.path, "timestamps");
+      writers.push(t);
+    }
+    writers.push(data, conf);
+  }
+  const n = Math.max(0, ...writers.map((w) => w.n));
+  const step = Math.max(1, ctx.chunkRows);
+  for (let s = 0; s < n; s += step) {
+    for (const w of writers) await w.writeUpTo(s + step);
   }
 }
 
@@ -295,7 +369,7 @@ function countRows(spec: NwbFileSpec): number {
   return total;
 }
 
-function writeAll(ctx: Ctx, spec: NwbFileSpec): void {
+async function writeAll(ctx: Ctx, spec: NwbFileSpec): Promise<void> {
   const f = ctx.f;
   attrText(f, "namespace", "core");
   attrText(f, "neurodata_type", "NWBFile");
@@ -350,8 +424,8 @@ function writeAll(ctx: Ctx, spec: NwbFileSpec): void {
   }
   const acq = f.get("acquisition") as Group;
   for (const a of spec.acquisition ?? []) {
-    if (a.kind === "ImageSeries") writeImageSeries(ctx, acq, a);
-    else writeTimeSeries(ctx, acq, a);
+    if (a.kind === "ImageSeries") await writeImageSeries(ctx, acq, a);
+    else await writeTimeSeries(ctx, acq, a);
   }
   const proc = f.get("processing") as Group;
   for (const m of spec.processing ?? []) {
@@ -366,9 +440,9 @@ function writeAll(ctx: Ctx, spec: NwbFileSpec): void {
       }
     }
     for (const di of m.dataInterfaces) {
-      if (di.kind === "TimeSeries") writeTimeSeries(ctx, g, di);
-      else if (di.kind === "BehavioralEvents") writeBehavioralEvents(ctx, g, di);
-      else if (di.kind === "PoseEstimation") writePose(ctx, g, di, skeletonsPath);
+      if (di.kind === "TimeSeries") await writeTimeSeries(ctx, g, di);
+      else if (di.kind === "BehavioralEvents") await writeBehavioralEvents(ctx, g, di);
+      else if (di.kind === "PoseEstimation") await writePose(ctx, g, di, skeletonsPath);
       else if (di.kind === "TimeIntervals") writeIntervals(g, di.name, di);
     }
   }
@@ -444,8 +518,8 @@ export async function writeNwb(
       onProgress: options.onProgress,
     };
     const file = f;
-    quietly(() => {
-      writeAll(ctx, spec);
+    await quietlyAsync(async () => {
+      await writeAll(ctx, spec);
       if (options.cacheSpecifications ?? true) writeSpecifications(file, usesPose(spec));
       file.close();
     });
