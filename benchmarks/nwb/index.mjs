@@ -2,11 +2,13 @@
 // as one PoseEstimation with 33 PoseEstimationSeries (float32 (N,3) data + float32 confidence, chunked, gzip),
 // streamed from ChunkSources; beside baselines run in the same process: the same file uncompressed, and a plain
 // Float32 binary dump of the same numbers (fs.writeFileSync). Target: gzip write < 10 s.
+// Then the export path (a VideoPredictions document, which is JSON and so held in memory, to NWB) for 10 minutes
+// of one person's BlazePose output (2D + 3D + visibility).
 // `node benchmarks/nwb/index.mjs [--quick]` (--quick: 10 minutes of pose instead of one hour).
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readNwb, validateNwb, writeNwb } from "@neuropose/nwb";
+import { readNwb, validateNwb, videoPredictionsToNwb, writeNwb } from "@neuropose/nwb";
 
 const quick = process.argv.includes("--quick");
 const FPS = 30;
@@ -124,6 +126,49 @@ try {
   t = performance.now();
   const v = await validateNwb(gz);
   console.log(`validateNwb: ${((performance.now() - t) / 1000).toFixed(2)} s, ok=${v.ok}`);
+  // export path: 10 minutes (18,000 frames) of one person, 33 keypoints, 2D + 3D + visibility
+  const M = 10 * 60 * FPS;
+  const framesObj = {};
+  for (let i = 0; i < M; i++) {
+    framesObj[`frame_${String(i).padStart(6, "0")}`] = {
+      boxes: [[10, 20, 100, 200, 0.9]],
+      poses3d: [
+        Array.from({ length: K }, (_, k) => [
+          data[k][i * 3] / 1000,
+          data[k][i * 3 + 1] / 1000,
+          data[k][i * 3 + 2] / 1000,
+        ]),
+      ],
+      poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
+      visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
+    };
+  }
+  const preds = {
+    schema_version: 3,
+    metadata: {
+      frame_count: M,
+      fps: FPS,
+      width: 1280,
+      height: 720,
+      skeleton: "blazepose_33",
+      poses3d_unit: "m",
+      poses3d_frame: "hip_centered",
+    },
+    frames: framesObj,
+    segmentations: {},
+    provenance: null,
+  };
+  t = performance.now();
+  const ex = join(dir, "export.nwb");
+  await videoPredictionsToNwb(preds, ex, {
+    sessionDescription: "bench",
+    sessionStartTime: "2024-05-01T10:00:00Z",
+  });
+  const tEx = (performance.now() - t) / 1000;
+  console.log(
+    `export    videoPredictionsToNwb, 10 min (${M} frames, 2D + 3D + visibility): ${tEx.toFixed(2)} s, ${mb(statSync(ex).size)} MB`,
+  );
+
   const load = (await import("node:os")).loadavg()[0];
   console.log(
     `machine load average (1 min): ${load.toFixed(1)} on ${(await import("node:os")).availableParallelism()} cores`,
