@@ -113,6 +113,14 @@ export function providerOrder(device: Device = "auto"): Exclude<Device, "auto">[
   return [device, "cpu"];
 }
 
+/** The useful part of an onnxruntime provider error: its last sentence, without source locations. */
+function providerFailure(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).trim().replace(/\s+/g, " ");
+  const m = /was false\. (.+)$/.exec(text);
+  const core = (m ? m[1]! : text).replace(/\S+\.(cc|cpp|h):\d+\s*/g, "").trim();
+  return core.length > 160 ? `${core.slice(0, 157)}...` : core;
+}
+
 class OrtRunner implements TensorRunner {
   constructor(
     private readonly session: ort.InferenceSession,
@@ -182,7 +190,7 @@ export async function createRunner(
       }
       return new OrtRunner(session, p);
     } catch (e) {
-      const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 200);
+      const msg = providerFailure(e);
       failures.push(`${p} failed (${msg})`);
     }
   }
