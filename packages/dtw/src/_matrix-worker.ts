@@ -1,8 +1,9 @@
 // Worker for dtwMatrix: grabs pair indices from a shared counter, writes distances into shared memory.
 import { parentPort, workerData } from "node:worker_threads";
-import type { CoreOptions } from "./_core.js";
-import { seriesDistance } from "./_engine.js";
+// Imports only the engines (not @neuropose/io), so a worker starts fast; inputs were validated by dtwMatrix.
+import { type CoreOptions, distanceJs } from "./_core.js";
 import type { Series } from "./_series.js";
+import { distanceWasm, getKernel } from "./_wasm.js";
 
 interface Job {
   values: SharedArrayBuffer; // all sequences, concatenated
@@ -39,13 +40,18 @@ function pairOf(p: number): [number, number] {
   return [i, i + 1 + p];
 }
 
+const kernel = job.engine === "js" ? null : getKernel();
+
 let last = Date.now();
 for (;;) {
   if (Atomics.load(control, 2) !== 0) break;
   const p = Atomics.add(control, 0, 1);
   if (p >= total) break;
   const [i, j] = pairOf(p);
-  const d = seriesDistance(seqs[i] as Series, seqs[j] as Series, job.core, job.engine);
+  const a = seqs[i] as Series;
+  const b = seqs[j] as Series;
+  const [r, c] = a.length >= b.length ? [a, b] : [b, a];
+  const d = kernel ? distanceWasm(kernel, r, c, job.core) : distanceJs(r, c, job.core);
   result[i * n + j] = d;
   result[j * n + i] = d;
   Atomics.add(control, 1, 1);

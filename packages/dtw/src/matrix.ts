@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { NeuroPoseError } from "@neuropose/io";
-import { coreOptions } from "./_engine.js";
+import { coreOptions, seriesDistance } from "./_engine.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
 import type { DtwOptions } from "./dtw.js";
 
@@ -13,7 +13,7 @@ export interface MatrixProgress {
 }
 
 export interface MatrixRunOptions {
-  /** Worker threads (default: every core, `os.availableParallelism()`). */
+  /** Worker threads (default: every core, `os.availableParallelism()`); 1 computes on the calling thread. */
   threads?: number;
   /** Called as pairs finish (at most every ~50 ms per worker) and once at the end. */
   onProgress?: (p: MatrixProgress) => void;
@@ -30,7 +30,7 @@ function workerUrl(): URL {
 
 /**
  * Pairwise exact-DTW distances over a cohort of sequences, in parallel over worker threads (all cores by
- * default). Returns the symmetric n x n matrix (row-major, zero diagonal). Options are those of `dtw`
+ * default; small jobs and `threads: 1` run on the calling thread, yielding to the event loop every ~50 ms). Returns the symmetric n x n matrix (row-major, zero diagonal). Options are those of `dtw`
  * (cost, window, psi, maxDist, dims, engine), except `path`.
  *
  * @throws NeuroPoseError `E_ABORTED` when `signal` fires, plus the input errors of `dtw`.
@@ -72,6 +72,35 @@ export async function dtwMatrix(
     run.onProgress?.({ done: 0, total: 0 });
     return Float64Array.from(result);
   }
+  const threadsWanted = run.threads ?? availableParallelism();
+  if (!Number.isInteger(threadsWanted) || threadsWanted < 1) {
+    throw dtwError("E_DTW_OPTION", `threads must be a positive integer; got ${threadsWanted}`);
+  }
+  // Small jobs (or threads: 1) run here: starting workers costs ~0.1 s.
+  let cells = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) cells += (seqs[i] as Series).length * (seqs[j] as Series).length;
+  if (threadsWanted === 1 || cells * Math.max(1, dims / 4) < 2e7) {
+    let done = 0;
+    let last = Date.now();
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const d = seriesDistance(seqs[i] as Series, seqs[j] as Series, core, options.engine);
+        result[i * n + j] = d;
+        result[j * n + i] = d;
+        done++;
+        if (Date.now() - last > 50) {
+          last = Date.now();
+          run.onProgress?.({ done, total });
+          // let the event loop breathe (abort signals, timers)
+          await new Promise<void>((r) => setImmediate(r));
+          if (run.signal?.aborted) throw aborted();
+        }
+      }
+    }
+    run.onProgress?.({ done, total });
+    return Float64Array.from(result);
+  }
   const offsets: number[] = [];
   let size = 0;
   for (const s of seqs) {
@@ -85,10 +114,6 @@ export async function dtwMatrix(
   });
   const control = new SharedArrayBuffer(12);
   const ctl = new Int32Array(control);
-  const threadsWanted = run.threads ?? availableParallelism();
-  if (!Number.isInteger(threadsWanted) || threadsWanted < 1) {
-    throw dtwError("E_DTW_OPTION", `threads must be a positive integer; got ${threadsWanted}`);
-  }
   const threads = Math.min(threadsWanted, total);
   const workerData = {
     values,
