@@ -244,7 +244,7 @@ const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
  * ```
  */
 export const nwbCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: "nwb <command>",
+  command: "nwb",
   describe: "Write and check NWB files (export, validate)",
   builder: (y: Argv<GlobalArgs>) =>
     y
