@@ -49,8 +49,8 @@ async function sha256File(path: string): Promise<string> {
   return `sha256:${h.digest("hex")}`;
 }
 
-/** Runs `neuropose nwb export`. Exported for tests. */
-export async function runExport(
+/** Runs `neuropose nwb export`. */
+async function runExport(
   args: ExportArgs,
   out: { write(s: string): unknown } = process.stdout,
 ): Promise<void> {
@@ -134,8 +134,8 @@ export async function runExport(
   }
 }
 
-/** Runs `neuropose nwb validate`. Exported for tests. */
-export async function runValidate(
+/** Runs `neuropose nwb validate`. */
+async function runValidate(
   args: ValidateArgs,
   out: { write(s: string): unknown } = process.stdout,
 ): Promise<void> {
