@@ -88,6 +88,29 @@ fixtureSuite(
       expect(Math.abs(left.period - right.period)).toBeLessThan(0.2);
     });
 
+    it("3D world landmarks are in mm with plausible, left/right-consistent leg lengths", () => {
+      const leg = (hip: number, knee: number, ankle: number) =>
+        median(
+          Object.values(res.predictions.frames)
+            .filter((f) => f.poses3d.length > 0)
+            .map((f) => {
+              const p = f.poses3d[0]!;
+              const d = (a: number, b: number) => Math.hypot(...p[a]!.map((v, i) => v - p[b]![i]!));
+              return d(hip, knee) + d(knee, ankle);
+            }),
+        );
+      const left = leg(23, 25, 27);
+      const right = leg(24, 26, 28);
+      console.log(
+        `gaitlab world leg length (hip-knee-ankle), median: left ${left.toFixed(0)} mm, right ${right.toFixed(0)} mm`,
+      );
+      for (const l of [left, right]) {
+        expect(l).toBeGreaterThan(450); // a child's leg, in millimetres (metres from the model x 1000)
+        expect(l).toBeLessThan(1000);
+      }
+      expect(Math.abs(left - right) / left).toBeLessThan(0.15);
+    });
+
     it("2D keypoints agree with OpenPose BODY_25 on the same clip (median distance / torso < 0.1)", () => {
       // [BlazePose index, BODY_25 index]
       const joints: Record<string, [number, number]> = {
