@@ -144,6 +144,11 @@ const specArb = fc
       timing: timingArb(7),
     }),
     events: fc.array(timeSeriesArb, { minLength: 1, maxLength: 2 }),
+    modTs: timeSeriesArb,
+    experimentDescription: textArb,
+    sessionId: textArb,
+    notes: textArb,
+    subjectExtra: fc.record({ description: textArb, genotype: textArb, strain: textArb, weight: textArb }),
     epochs: intervalsArb,
   })
   .map((r): NwbFileSpec => {
@@ -163,7 +168,17 @@ const specArb = fc
       keywords: r.keywords,
       lab: r.lab,
       institution: r.institution,
-      subject: { subjectId: r.subjectId, species: "Mus musculus", age: "P90D", sex: "F" },
+      experimentDescription: r.experimentDescription,
+      sessionId: r.sessionId,
+      notes: r.notes,
+      subject: {
+        subjectId: r.subjectId,
+        species: "Mus musculus",
+        age: "P90D",
+        sex: "F",
+        dateOfBirth: "2023-10-01T00:00:00+00:00",
+        ...r.subjectExtra,
+      },
       devices: [{ name: "cam", description: "camera", manufacturer: "Acme" }],
       acquisition: [
         r.ts as NwbTimeSeries,
@@ -187,6 +202,7 @@ const specArb = fc
               skeletons: [{ name: "skel", nodes, edges: nodes.length > 1 ? [[0, nodes.length - 1]] : [] }],
             },
             { ...pose, series: [...pose.series], ...(r.ts.name !== "video" ? { sourceVideo: "video" } : {}) },
+            { ...(r.modTs as NwbTimeSeries), name: "module_series" },
             {
               kind: "BehavioralEvents",
               name: "events",
@@ -227,6 +243,15 @@ function expectSameFile(spec: NwbFileSpec, path: string, read: Awaited<ReturnTyp
   expect(read.lab).toBe(spec.lab);
   expect(read.institution).toBe(spec.institution);
   expect(read.subject).toEqual(spec.subject);
+  expect(read.experimentDescription).toBe(spec.experimentDescription);
+  expect(read.sessionId).toBe(spec.sessionId);
+  expect(read.notes).toBe(spec.notes);
+  const mts = spec.processing?.[0]?.dataInterfaces.find((d) => d.kind === "TimeSeries") as NwbTimeSeries;
+  const rmts = read.processing[0]?.dataInterfaces.find((d) => d.kind === "TimeSeries") as NwbReadTimeSeries;
+  expect(rmts.name).toBe("module_series");
+  expect(rmts.data).toEqual(mts.data);
+  expect(rmts.unit).toBe(mts.unit);
+  expectTiming(rmts.timing, mts.timing);
   expect(read.devices).toEqual(spec.devices);
   expect(read.provenance).toEqual(spec.provenance);
   const ts = spec.acquisition?.find((a) => a.kind === "TimeSeries") as NwbTimeSeries;
