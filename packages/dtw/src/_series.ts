@@ -1,4 +1,4 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { DtwError, type DtwErrorCode } from "./errors.js";
 
 /** A multivariate series: `length` frames of `dims` values, row-major. */
 export interface Series {
@@ -18,12 +18,12 @@ export type SeriesInput =
   | { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> };
 
 export function dtwError(
-  code: string,
+  code: DtwErrorCode,
   message: string,
   hint?: string,
   kind: "user" | "bug" = "user",
-): NeuroPoseError {
-  return new NeuroPoseError(code, message, { hint, kind });
+): DtwError {
+  return new DtwError(code, message, { hint, kind });
 }
 
 function isMatrixLike(x: unknown): x is { rows: number; cols: number; data: ArrayLike<number> } {

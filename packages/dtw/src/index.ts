@@ -17,5 +17,6 @@ export {
   type PoseInput,
   type Representation,
 } from "./entry.js";
+export { DtwError, type DtwErrorCode } from "./errors.js";
 export { type DtwPathResult, type FastDtwOptions, type FrameDistance, fastdtw } from "./fastdtw.js";
 export { dtwMatrix, type MatrixProgress, type MatrixRunOptions } from "./matrix.js";

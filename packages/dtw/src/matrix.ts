@@ -4,6 +4,7 @@ import { NeuroPoseError } from "@neuropose/io";
 import { coreOptions, seriesDistance } from "./_engine.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
 import type { DtwOptions } from "./dtw.js";
+import { DtwError } from "./errors.js";
 
 export interface MatrixProgress {
   /** Pairs finished so far. */
@@ -66,7 +67,7 @@ export async function dtwMatrix(
   const resultBuf = new SharedArrayBuffer(Math.max(8, n * n * 8));
   const result = new Float64Array(resultBuf, 0, n * n);
   const aborted = () =>
-    new NeuroPoseError("E_ABORTED", "DTW matrix computation aborted", { hint: "the abort signal fired" });
+    new DtwError("E_ABORTED", "DTW matrix computation aborted", { hint: "the abort signal fired" });
   if (run.signal?.aborted) throw aborted();
   if (total === 0) {
     run.onProgress?.({ done: 0, total: 0 });
@@ -168,12 +169,12 @@ export async function dtwMatrix(
         fail(
           e instanceof NeuroPoseError
             ? e
-            : new NeuroPoseError("E_DTW_WORKER", `DTW worker failed: ${e}`, { kind: "bug", cause: e }),
+            : new DtwError("E_DTW_WORKER", `DTW worker failed: ${e}`, { kind: "bug", cause: e }),
         ),
       );
       w.on("exit", (code) => {
         if (!settled && code !== 0)
-          fail(new NeuroPoseError("E_DTW_WORKER", `DTW worker exited with code ${code}`, { kind: "bug" }));
+          fail(new DtwError("E_DTW_WORKER", `DTW worker exited with code ${code}`, { kind: "bug" }));
       });
     }
   });
