@@ -24,7 +24,7 @@ export interface RunMainOptions {
  * ```
  */
 export async function runMain(
-  fn: () => Promise<number | undefined | void>,
+  fn: () => Promise<unknown>,
   options: RunMainOptions = {},
 ): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
