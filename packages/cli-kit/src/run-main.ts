@@ -23,10 +23,7 @@ export interface RunMainOptions {
  * });
  * ```
  */
-export async function runMain(
-  fn: () => Promise<unknown>,
-  options: RunMainOptions = {},
-): Promise<number> {
+export async function runMain(fn: () => Promise<unknown>, options: RunMainOptions = {}): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   const exit =
     options.exit ??
