@@ -48,7 +48,7 @@ describe("dtwMatrix", () => {
   });
 
   it("aborts (workers and calling thread)", async () => {
-    const long = Array.from({ length: 6 }, () => Float64Array.from({ length: 4000 }, rnd));
+    const long = Array.from({ length: 6 }, () => Float64Array.from({ length: 8000 }, rnd));
     for (const threads of [2, 1]) {
       const ctrl = new AbortController();
       const p = dtwMatrix(long, {}, { threads, signal: ctrl.signal });
