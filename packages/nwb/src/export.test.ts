@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getSkeleton } from "@neuropose/io";
+import { getSkeleton, loadVideoPredictions } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../../config/vitest.js";
 import { synthPredictions } from "../test/_synth.js";
@@ -176,6 +176,34 @@ describe("videoPredictionsToNwb", () => {
       expect(listDir(dir)).toEqual([]);
     });
   }
+
+  it("exports a file written by the original Python NeuroPose (v1, bare NaN) after io's migration", async () => {
+    const dir = tempDir();
+    const J = 43;
+    const frame = (i: number) =>
+      `{"boxes": [[10.0, 20.0, 100.0, 300.0, 0.9]], "poses3d": [[${Array.from({ length: J }, (_, j) => (j === 5 ? "[NaN, NaN, NaN]" : `[${j}.5, ${i}.0, 3000.0]`)).join(", ")}]], "poses2d": [[${Array.from({ length: J }, (_, j) => `[${j}.0, ${i}.0]`).join(", ")}]]}`;
+    writeFileSync(
+      join(dir, "v1.json"),
+      `{"metadata": {"frame_count": 3, "fps": 25.0, "width": 640, "height": 480}, "frames": {${[0, 1, 2]
+        .map((i) => `"frame_00000${i}": ${frame(i)}`)
+        .join(", ")}}}`,
+    );
+    const preds = await loadVideoPredictions(join(dir, "v1.json"));
+    const out = join(dir, "v1.nwb");
+    await videoPredictionsToNwb(preds, out, base);
+    const r = await readNwb(out);
+    const p3 = r.poseEstimations.find((p) => p.name === "pose3d_person0");
+    expect(p3?.resolvedSkeleton?.name).toBe("berkeley_mhad_43");
+    expect(p3?.series).toHaveLength(43);
+    const rhee = p3?.series.find((s) => s.name === "rhee");
+    expect(rhee?.unit).toBe("millimeters");
+    expect(rhee?.referenceFrame).toMatch(/MeTRAbs/);
+    expect(Array.from(rhee?.data.slice(3, 6) ?? [])).toEqual([41.5, 1, 3000]);
+    const j5 = p3?.series.find((s) => s.name === getSkeleton("berkeley_mhad_43").joints[5]);
+    expect(Array.from(j5?.data.slice(0, 3) ?? []).every(Number.isNaN)).toBe(true);
+    expect(rhee?.confidenceDefinition).toMatch(/detection score/);
+    expect((await validateNwb(out)).errors).toEqual([]);
+  });
 
   it("accepts a skeleton given in the options for an unregistered name", async () => {
     const dir = tempDir();
