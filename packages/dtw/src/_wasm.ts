@@ -1,5 +1,5 @@
 // Loader and memory layout for the WebAssembly SIMD kernel (scripts/kernel.as.ts).
-import { accBound, type CoreOptions, finish } from "./_core.js";
+import { accBound, type CoreOptions, distanceJs, finish } from "./_core.js";
 import { KERNEL_WASM_BASE64 } from "./_kernel-wasm.generated.js";
 import type { Series } from "./_series.js";
 
@@ -73,7 +73,12 @@ export function distanceWasm(k: KernelExports, a: Series, b: Series, o: CoreOpti
   const total = kOff + 8 * 16;
   const mem = k.memory;
   if (mem.buffer.byteLength < total) {
-    mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
+    try {
+      mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
+    } catch {
+      // beyond the 4 GiB of 32-bit WebAssembly memory: the JavaScript engine gives the same numbers
+      return distanceJs(a, b, o);
+    }
   }
   const f = new Float64Array(mem.buffer);
   f.set(a.data.subarray(0, n * d), aOff / 8);
