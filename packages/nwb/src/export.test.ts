@@ -205,6 +205,21 @@ describe("videoPredictionsToNwb", () => {
     expect((await validateNwb(out)).errors).toEqual([]);
   });
 
+  it("rejects a person id that appears twice in one frame, even when writing 2D only", async () => {
+    const preds = synthPredictions({ frames: 5, persons: 2, withIds: true });
+    const f = preds.frames.frame_000003;
+    if (f?.person_ids) f.person_ids = [7, 7];
+    const dir = tempDir();
+    const err = await videoPredictionsToNwb(preds, join(dir, "dup.nwb"), {
+      ...base,
+      include: { image2d: true, world3d: false },
+    }).catch((e: unknown) => e);
+    expect((err as NwbInputError).issues).toContain(
+      "frames.frame_000003.person_ids[1]: id 7 appears twice in the frame",
+    );
+    expect(listDir(dir)).toEqual([]);
+  });
+
   it("accepts a skeleton given in the options for an unregistered name", async () => {
     const dir = tempDir();
     const out = join(dir, "custom.nwb");

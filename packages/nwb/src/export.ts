@@ -122,6 +122,8 @@ interface Track {
   visibility: Float32Array[] | undefined;
   /** Person detection score per frame (boxes[p][4]); used as confidence when there is no visibility. */
   score: Float32Array;
+  /** 1 where the person was seen in the frame. */
+  seen: Uint8Array;
 }
 
 /**
@@ -194,6 +196,7 @@ export function videoPredictionsToNwbSpec(
       world: include3d ? Array.from({ length: j }, nan3) : [],
       visibility: withVis ? Array.from({ length: j }, () => new Float32Array(n).fill(Number.NaN)) : undefined,
       score: new Float32Array(n).fill(Number.NaN),
+      seen: new Uint8Array(n),
     };
   };
   const hasVis = keys.some((k) => preds.frames[k]?.visibility !== undefined);
@@ -222,10 +225,11 @@ export function videoPredictionsToNwbSpec(
         t = newTrack(id, joints, hasVis);
         tracks.set(id, t);
       }
-      if (include3d && !Number.isNaN(t.world[0]?.[i * 3] as number)) {
+      if (t.seen[i]) {
         issues.push(`frames.${key}.person_ids[${p}]: id ${id} appears twice in the frame`);
         continue;
       }
+      t.seen[i] = 1;
       const box = fr.boxes[p];
       if (box && box.length >= 5) t.score[i] = box[4] as number;
       for (let j = 0; j < joints; j++) {
