@@ -72,35 +72,63 @@ const DEVIATIONS: Record<string, (args: Record<string, unknown>) => Record<strin
 };
 
 /**
- * Near-ties (flagged by the fixture's notes, plus these unflagged ones): the angle features differ from numpy's by 1 ulp in a few frames (numpy 2.4's arccos
- * vs Math.acos; with numpy's own angle values our fastdtw reproduces these paths exactly), which flips a
- * decision whose two candidates cost the same to ~1e-15. For these the distance must still match to 1e-9 and
- * the original's path, priced with our features, must cost the same as ours to 1e-12 (an equally optimal
- * choice, not a different search).
+ * Near-ties. Where the features come from `@neuropose/kinematics` (Procrustes alignment or joint angles) they
+ * can differ from numpy's by an ulp here and there (e.g. Math.acos vs numpy 2.4's arccos; with numpy's own
+ * angle values our fastdtw reproduces these paths exactly), which can flip a warping decision whose two
+ * candidates cost the same to ~1e-15 (the fixtures flag some of these as near-ties). For such cases a path
+ * difference is accepted only if the original's path, priced with our features, costs the same as ours to
+ * 1e-12 relative: an equally optimal choice, not a different search. Plain coordinates without alignment are
+ * the inputs themselves, so their paths must match exactly.
  */
-const ULP_FLIPS = new Set([
-  "dtw_per_joint/p43_equal_len/procrustes_per_sequence/angles/interpolate",
-  "dtw_per_joint/p43_equal_len/procrustes_per_sequence/angles/drop",
-  "dtw_per_joint/p8_nan_coords/none/angles/interpolate",
-]);
-
-/** Our per-unit angle feature (one column) for a dtw_per_joint angles case. */
-function angleUnit(c: Case, unit: number): [Float64Array, Float64Array] {
-  let a = fromNested(num(c.args.a) as number[][][]);
-  const b = fromNested(num(c.args.b) as number[][][]);
-  if (c.args.align === "procrustes_per_sequence") a = procrustesAlign(a, b, { mode: "per_sequence" }).aligned;
-  if (c.args.align === "procrustes_per_frame") a = procrustesAlign(a, b, { mode: "per_frame" }).aligned;
-  const triplets = c.args.angle_triplets as Array<[number, number, number]>;
-  const col = (m: { rows: number; cols: number; data: Float64Array }) => {
-    const data = Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + unit] as number);
-    return applyNanPolicy({ rows: m.rows, cols: 1, data }, c.args.nan_policy as "drop").data;
-  };
-  return [col(extractJointAngles(a, triplets)), col(extractJointAngles(b, triplets))];
+function derivedFeatures(c: Case): boolean {
+  return (c.args.align !== undefined && c.args.align !== "none") || c.args.representation === "angles";
 }
 
-function pathCost(path: Array<[number, number]>, fa: Float64Array, fb: Float64Array): number {
+type Mat = { rows: number; cols: number; data: Float64Array };
+
+/** Our feature matrices (a, b) for result `unit` of a dtw_all / dtw_per_joint / dtw_relation case. */
+function unitFeatures(c: Case, unit: number): [Mat, Mat] {
+  let a = fromNested(num(c.args.a) as number[][][]);
+  const b = fromNested(num(c.args.b) as number[][][]);
+  if (c.args.align === "procrustes_per_frame") a = procrustesAlign(a, b, { mode: "per_frame" }).aligned;
+  else if (c.args.align !== undefined && c.args.align !== "none") {
+    a = procrustesAlign(a, b, { mode: "per_sequence" }).aligned;
+  }
+  const policy = (c.args.nan_policy as "drop" | undefined) ?? "propagate";
+  const J = a.joints;
+  const feats = (p: typeof a): Mat => {
+    if (c.op === "dtw_relation") {
+      const i = c.args.joint_i as number;
+      const j = c.args.joint_j as number;
+      const data = new Float64Array(p.frames * 3);
+      for (let f = 0; f < p.frames; f++) {
+        for (let k = 0; k < 3; k++)
+          data[f * 3 + k] = (p.data[(f * J + j) * 3 + k] as number) - (p.data[(f * J + i) * 3 + k] as number);
+      }
+      return { rows: p.frames, cols: 3, data };
+    }
+    const m: Mat =
+      c.args.representation === "angles"
+        ? extractJointAngles(p, c.args.angle_triplets as Array<[number, number, number]>)
+        : { rows: p.frames, cols: J * 3, data: p.data };
+    if (c.op === "dtw_all") return m;
+    const w = c.args.representation === "angles" ? 1 : 3;
+    const data = new Float64Array(m.rows * w);
+    for (let f = 0; f < m.rows; f++)
+      for (let k = 0; k < w; k++) data[f * w + k] = m.data[f * m.cols + unit * w + k] as number;
+    return { rows: m.rows, cols: w, data };
+  };
+  return [applyNanPolicy(feats(a), policy), applyNanPolicy(feats(b), policy)];
+}
+
+function pathCost(path: Array<[number, number]>, fa: Mat, fb: Mat): number {
   let s = 0;
-  for (const [i, j] of path) s += Math.abs((fa[i] as number) - (fb[j] as number));
+  for (const [i, j] of path) {
+    let q = 0;
+    for (let k = 0; k < fa.cols; k++)
+      q += ((fa.data[i * fa.cols + k] as number) - (fb.data[j * fb.cols + k] as number)) ** 2;
+    s += Math.sqrt(q);
+  }
   return s;
 }
 
@@ -151,11 +179,8 @@ function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string |
     const ePath = (e[k] as { path: Array<[number, number]> }).path;
     const gPath = (g[k] as DtwResult).path ?? [];
     if (JSON.stringify(gPath) !== JSON.stringify(ePath)) {
-      const flagged = c !== undefined && (ULP_FLIPS.has(c.id) || (c.note ?? "").includes("near-tie"));
-      if (!c || !flagged || c.op !== "dtw_per_joint" || c.args.representation !== "angles") {
-        return `[${k}] path differs`;
-      }
-      const [fa, fb] = angleUnit(c, k);
+      if (!c || !derivedFeatures(c)) return `[${k}] path differs`;
+      const [fa, fb] = unitFeatures(c, k);
       const mine = pathCost(gPath, fa, fb);
       const theirs = pathCost(ePath, fa, fb);
       if (Math.abs(mine - theirs) > 1e-12 * mine) return `[${k}] path differs and is not a near-tie`;
