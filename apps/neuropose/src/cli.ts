@@ -1,12 +1,13 @@
 import { runMain, UsageError } from "@neuropose/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
+import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
-const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand];
+const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand, ...delegateCommands];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
 export function buildCli(argv: string[]): Argv {
@@ -40,6 +41,8 @@ export function buildCli(argv: string[]): Argv {
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
+  const delegated = await runDelegate(argv);
+  if (delegated !== undefined) return delegated;
   return runMain(async () => {
     await buildCli(argv).parseAsync();
   });

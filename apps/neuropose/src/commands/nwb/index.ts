@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
-import { createLogger, createProgress, type LogFormat, UsageError } from "@neuropose/cli-kit";
+import { abortOnSignals, createLogger, createProgress, type LogFormat, UsageError } from "@neuropose/cli-kit";
 import { loadVideoPredictions, NeuroPoseError } from "@neuropose/io";
 import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
@@ -114,6 +114,7 @@ async function runExport(
       ...(args["session-id"] !== undefined ? { sessionId: args["session-id"] } : {}),
       include: { image2d: args["2d"], world3d: args["3d"] },
       inputHashes: hashes,
+      signal: abortOnSignals(),
       onProgress: (p) => {
         progress ??= createProgress({ label: "nwb", total: p.total, unit: "rows", enabled: showProgress });
         progress.update(p.done, { detail: p.object });
