@@ -45,7 +45,8 @@ export class NwbReadError extends NeuroPoseError {
 }
 
 /**
- * Writing failed after checks passed (disk full, permissions, HDF5 error). The target was left untouched.
+ * Writing failed after checks passed (disk full, permissions, HDF5 error; code `E_NWB_WRITE`) or was aborted
+ * through `signal` (code `E_ABORTED`). The target was left untouched and no temporary file remains.
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export class NwbReadError extends NeuroPoseError {
  * ```
  */
 export class NwbWriteError extends NeuroPoseError {
-  constructor(message: string, options: NeuroPoseErrorOptions = {}) {
-    super("E_NWB_WRITE", message, { kind: "user", ...options });
+  constructor(message: string, options: NeuroPoseErrorOptions & { code?: "E_NWB_WRITE" | "E_ABORTED" } = {}) {
+    super(options.code ?? "E_NWB_WRITE", message, { kind: "user", ...options });
   }
 }

@@ -48,6 +48,8 @@ export interface VideoPredictionsToNwbOptions {
   segmentations?: boolean;
   onProgress?: (p: NwbProgress) => void;
   compressionLevel?: number;
+  /** Aborts the write (rejects with `NwbWriteError` code `E_ABORTED`; no file is left). */
+  signal?: AbortSignal;
 }
 
 export interface NwbExportSummary {
@@ -470,6 +472,7 @@ export async function videoPredictionsToNwb(
   await writeNwb(outPath, spec, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.compressionLevel !== undefined ? { compressionLevel: options.compressionLevel } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { path: outPath, ...summary };
 }

@@ -223,4 +223,6 @@ export interface WriteNwbOptions {
    * ndx-pose installed can read the file (default true).
    */
   cacheSpecifications?: boolean;
+  /** Stops the write between chunks: the promise rejects with `NwbWriteError` code `E_ABORTED`; no file is left. */
+  signal?: AbortSignal;
 }

@@ -741,6 +741,27 @@ describe("honest limits", () => {
     expect(listDir(dir)).toEqual(["keep.nwb"]);
   });
 
+  it("an abort signal stops the write between chunks and leaves no file", async () => {
+    const dir = tempDir();
+    const ac = new AbortController();
+    const src: ChunkSource = {
+      length: 5000,
+      width: 2,
+      read: (a, b) => {
+        if (a >= 2000) ac.abort();
+        return new Float32Array((b - a) * 2);
+      },
+    };
+    const err = await writeNwb(
+      join(dir, "a.nwb"),
+      poseSpec({ series: [{ name: "nose", data: src, dims: 2, unit: "pixels", referenceFrame: "r" }] }),
+      { chunkRows: 1000, signal: ac.signal },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NwbWriteError);
+    expect((err as NwbWriteError).code).toBe("E_ABORTED");
+    expect(listDir(dir)).toEqual([]);
+  });
+
   it("creates missing parent folders and leaves only the target", async () => {
     const dir = tempDir();
     const path = join(dir, "a", "b", "m.nwb");

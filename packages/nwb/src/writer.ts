@@ -50,7 +50,10 @@ interface Ctx {
   total: number;
   done: number;
   onProgress: ((p: NwbProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
 }
+
+class Aborted extends Error {}
 
 type Float = "float32" | "float64";
 
@@ -96,6 +99,7 @@ class RowWriter {
     const stop = Math.min(this.n, end);
     const step = Math.max(1, this.ctx.chunkRows);
     while (this.written < stop) {
+      if (this.ctx.signal?.aborted) throw new Aborted("aborted");
       const s = this.written;
       const e = Math.min(stop, s + step);
       const w = this.width;
@@ -516,6 +520,7 @@ export async function writeNwb(
       total: countRows(spec),
       done: 0,
       onProgress: options.onProgress,
+      signal: options.signal,
     };
     const file = f;
     await quietlyAsync(async () => {
@@ -539,6 +544,13 @@ export async function writeNwb(
     }
     rmSync(tmp, { force: true });
     if (e instanceof NwbInputError) throw e;
+    if (e instanceof Aborted || options.signal?.aborted) {
+      throw new NwbWriteError("writing was aborted; nothing was written", {
+        path,
+        code: "E_ABORTED",
+        cause: e,
+      });
+    }
     throw new NwbWriteError(`writing ${path} failed: ${h5ErrorSummary(e)}`, {
       path,
       cause: e,
