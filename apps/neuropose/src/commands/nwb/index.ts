@@ -16,7 +16,7 @@ interface ExportArgs extends GlobalArgs {
   predictions: string;
   output: string;
   video?: string;
-  "session-start": string;
+  "session-start"?: string;
   "session-description"?: string;
   identifier?: string;
   "subject-id"?: string;
@@ -80,6 +80,16 @@ async function runExport(
     if (isAbsolute(videoPath)) log.warn("the video is on another drive: its path is stored as absolute");
     hashes[basename(abs)] = await sha256File(abs);
   }
+  let sessionStart = args["session-start"];
+  if (sessionStart === undefined) {
+    if (args.video === undefined) {
+      throw new UsageError("--session-start is required (there is no --video to take it from)", {
+        hint: "e.g. --session-start 2024-05-01T10:00:00+02:00",
+      });
+    }
+    sessionStart = statSync(args.video).mtime.toISOString();
+    log.warn(`no --session-start: using the video file's modification time, ${sessionStart}`);
+  }
   let subject: NwbSubject | undefined;
   if (args["subject-id"] !== undefined) {
     subject = {
@@ -99,7 +109,7 @@ async function runExport(
       sessionDescription:
         args["session-description"] ??
         `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
-      sessionStartTime: args["session-start"],
+      sessionStartTime: sessionStart,
       videoStartTime: args["video-start"],
       ...(args.identifier !== undefined ? { identifier: args.identifier } : {}),
       ...(subject ? { subject } : {}),
@@ -183,8 +193,8 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       })
       .option("session-start", {
         type: "string",
-        demandOption: true,
-        describe: "session start, ISO-8601 with timezone (e.g. 2024-05-01T10:00:00+02:00)",
+        describe:
+          "session start, ISO-8601 with timezone (e.g. 2024-05-01T10:00:00+02:00); default: the --video file's modification time",
       })
       .option("session-description", { type: "string" })
       .option("identifier", { type: "string", describe: "unique file identifier (default: a fresh UUID)" })

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { saveVideoPredictions } from "@neuropose/io";
@@ -137,6 +137,32 @@ describe("neuropose nwb", () => {
       /error: .*session_start_time: "2024-05-01T10:00:00" is not an ISO-8601 date-time with a timezone/,
     );
     expect(existsSync(nwb)).toBe(false);
+  });
+
+  it("without --session-start: the video's modification time, or a usage error when there is no video", async () => {
+    capture();
+    const nwb = join(dir, "mtime.nwb");
+    const code = await main([
+      "nwb",
+      "export",
+      join(dir, "clip.json"),
+      "-o",
+      nwb,
+      "--video",
+      join(dir, "clip.mp4"),
+      "--log-level",
+      "warn",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(err.join("")).toMatch(/warn: no --session-start: using the video file's modification time/);
+    const r = await readNwb(nwb);
+    expect(Date.parse(r.sessionStartTime)).toBe(statSync(join(dir, "clip.mp4")).mtime.getTime());
+    capture();
+    expect(await main(["nwb", "export", join(dir, "clip.json"), "-o", join(dir, "none.nwb")])).toBe(2);
+    expect(err.join("")).toMatch(
+      /error: --session-start is required \(there is no --video to take it from\)/,
+    );
   });
 
   it("validate fails (exit 2) on a file that is not NWB, listing the findings", async () => {
