@@ -199,6 +199,97 @@ describe("files written by the original", () => {
   }); // biome-ignore format: fixtures on one line
 });
 
+// A v3 provenance as @neuropose/infer writes it for BlazePose: legacy comma-joined fields plus `models`.
+const DETECTOR = {
+  role: "detector",
+  name: "pose_detection",
+  filename: "pose_detection.onnx",
+  sha256: "1".repeat(64),
+  source_sha256: "2".repeat(64),
+  source: "@mediapipe/pose@0.5.1675469404/pose_solution_packed_assets.data#bytes=0-2962287",
+  converter_version: "0.1.0",
+};
+const LANDMARK = {
+  role: "landmark",
+  name: "pose_landmark_full",
+  filename: "pose_landmark_full.onnx",
+  sha256: "3".repeat(64),
+  source_sha256: "4".repeat(64),
+  source: "@mediapipe/pose@0.5.1675469404/pose_landmark_full.tflite",
+  converter_version: "0.1.0",
+};
+const PROV = {
+  model_sha256: `${"1".repeat(64)},${"3".repeat(64)}`,
+  model_filename: "pose_detection.onnx,pose_landmark_full.onnx",
+  runtime: "onnxruntime-node",
+  runtime_version: "1.30.0",
+  execution_provider: "cpu",
+  neuropose_version: "0.1.0",
+};
+
+describe("provenance.models (several models, optional)", () => {
+  const doc = (provenance: unknown) => ({
+    schema_version: 3,
+    metadata: {
+      frame_count: 0,
+      fps: 30,
+      width: 64,
+      height: 48,
+      skeleton: "blazepose_33",
+      poses3d_unit: "mm",
+      poses3d_frame: "hip_centered",
+    },
+    frames: {},
+    provenance,
+  });
+
+  it("round-trips both models through save -> load, with and without the optional entry fields", async () => {
+    const bare = { role: "pose", name: "metrabs", filename: "metrabs.onnx", sha256: "5".repeat(64) };
+    const d = doc({ ...PROV, models: [DETECTOR, LANDMARK, bare] });
+    const p = join(tmp(), "p.json");
+    await saveVideoPredictions(p, d as never);
+    const onDisk = JSON.parse(readFileSync(p, "utf8"));
+    expect(onDisk.provenance.models).toEqual([DETECTOR, LANDMARK, bare]);
+    const back = await loadVideoPredictions(p);
+    expect(back.provenance?.models).toEqual([DETECTOR, LANDMARK, bare]);
+    expect(back.provenance?.model_sha256).toBe(PROV.model_sha256);
+  });
+
+  it("is additive: a v3 provenance without it stays without it (no default is filled in)", async () => {
+    const p = join(tmp(), "p.json");
+    await saveVideoPredictions(p, doc(PROV) as never);
+    const back = await loadVideoPredictions(p);
+    expect(back.provenance).not.toHaveProperty("models");
+    expect(JSON.parse(readFileSync(p, "utf8")).provenance).not.toHaveProperty("models");
+  });
+
+  it("is accepted in a benchmark result's provenance too", () => {
+    const pass = { total_seconds: 1, per_frame_latencies_ms: [1], peak_rss_mb: 1, active_device: "cpu" };
+    const agg = {
+      repeats_measured: 1,
+      warmup_frames_per_pass: 0,
+      mean_frame_latency_ms: 1,
+      p50_frame_latency_ms: 1,
+      p95_frame_latency_ms: 1,
+      p99_frame_latency_ms: 1,
+      stddev_frame_latency_ms: 0,
+      mean_throughput_fps: 1,
+      peak_rss_mb_max: 1,
+      active_device: "cpu",
+    };
+    const b = validateDocument("benchmark_result", {
+      video_name: "a.mp4",
+      repeats: 1,
+      warmup_frames: 0,
+      warmup_pass: pass,
+      measured_passes: [pass],
+      aggregate: agg,
+      provenance: { ...PROV, models: [LANDMARK] },
+    });
+    expect(b.provenance?.models).toEqual([LANDMARK]);
+  });
+});
+
 describe("validator messages", () => {
   const base = () =>
     ({
@@ -245,6 +336,10 @@ describe("validator messages", () => {
     ["negative pad_seconds", (d) => { d.segmentations = { r: { config: { extractor: { kind: "joint_speed", joint: 0 }, pad_seconds: -0.1 }, segments: [] } }; }, "segmentations.r.config.pad_seconds: must be >= 0", "greater_than_equal"],
     ["bad method", (d) => { d.segmentations = { r: { config: { extractor: { kind: "joint_speed", joint: 0 }, method: "v2" }, segments: [] } }; }, 'segmentations.r.config.method: expected one of "valley_to_valley_v1"', "literal_error"],
     ["provenance missing runtime", (d) => { d.provenance = { model_sha256: "x", model_filename: "m", runtime_version: "1", execution_provider: null, neuropose_version: "0.1.0" }; }, "provenance.runtime: required field is missing", "missing"],
+    ["unknown field in a model entry", (d) => { d.provenance = { ...PROV, models: [{ ...DETECTOR, url: "https://x" }] }; }, 'provenance.models[0].url: unknown field "url"', "extra_forbidden"],
+    ["model entry missing role", (d) => { const { role: _r, ...m } = DETECTOR; d.provenance = { ...PROV, models: [m] }; }, "provenance.models[0].role: required field is missing", "missing"],
+    ["model sha256 not hex", (d) => { d.provenance = { ...PROV, models: [DETECTOR, { ...DETECTOR, sha256: "ABC" }] }; }, "provenance.models[1].sha256: must be a lowercase hex SHA-256 (64 characters)", "string_pattern_mismatch"],
+    ["models not a list", (d) => { d.provenance = { ...PROV, models: DETECTOR }; }, "provenance.models: expected array, got object", "list_type"],
     ["odd frame key", (d) => { d.frames["frame 1"] = { boxes: [], poses3d: [], poses2d: {} }; }, 'frames["frame 1"].poses2d: expected array, got object', "list_type"],
   ]; // biome-ignore format: one case per line
 
@@ -531,6 +626,21 @@ const provenanceArb = fc.record(
   {
     model_sha256: str,
     model_filename: str,
+    models: fc.array(
+      fc.record(
+        {
+          role: fc.constantFrom("detector", "landmark", "pose"),
+          name: fc.string({ minLength: 1 }),
+          filename: fc.string({ minLength: 1 }),
+          sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+          source_sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+          source: fc.string({ minLength: 1 }),
+          converter_version: fc.string({ minLength: 1 }),
+        },
+        { requiredKeys: ["role", "name", "filename", "sha256"] },
+      ),
+      { maxLength: 2 },
+    ),
     runtime: str,
     runtime_version: str,
     execution_provider: fc.option(str, { nil: null }),

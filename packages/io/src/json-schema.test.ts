@@ -35,6 +35,28 @@ describe("JSON Schema generation", () => {
     expect(frame.properties.visibility.description).toMatch(/visible/);
   });
 
+  it("describes the optional provenance.models list (several models per run)", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: walking a JSON Schema
+    const s = documentJsonSchema("video_predictions") as Record<string, any>;
+    const prov = s.properties.provenance.anyOf.find((x: { type?: string }) => x.type === "object");
+    expect(prov.required).not.toContain("models");
+    const models = prov.properties.models;
+    expect(models.type).toBe("array");
+    expect(models.description).toMatch(/comma-joined/);
+    expect(models.items.additionalProperties).toBe(false);
+    expect(models.items.required).toEqual(["role", "name", "filename", "sha256"]);
+    expect(Object.keys(models.items.properties)).toEqual([
+      "role",
+      "name",
+      "filename",
+      "sha256",
+      "source_sha256",
+      "source",
+      "converter_version",
+    ]);
+    expect(models.items.properties.sha256.pattern).toBe("^[0-9a-f]{64}$");
+  });
+
   it("generates every core document and documents every field", () => {
     for (const doc of JSON_SCHEMA_DOCUMENTS) {
       const s = documentJsonSchema(doc);

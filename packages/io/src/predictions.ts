@@ -111,11 +111,68 @@ export type VideoMetadata = z.infer<typeof VideoMetadataSchema>;
 
 const optionalString = (d: string) => z.string().nullable().optional().describe(d);
 
+const sha256Hex = (d: string) =>
+  z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: "must be a lowercase hex SHA-256 (64 characters)" })
+    .describe(d);
+
+/**
+ * One model file a run used, in `provenance.models` (optional, added in v3 without a version bump): its role in
+ * the pipeline, the hash of the file actually run and, for a converted model, the hash and origin of the file
+ * it was converted from and the converter's version.
+ */
+export const ModelProvenanceSchema = z
+  .strictObject({
+    role: z
+      .string()
+      .min(1)
+      .describe("Role of the model in the pipeline, e.g. 'detector', 'landmark', or another name ('pose')."),
+    name: z.string().min(1).describe("Model name, e.g. 'pose_landmark_full'."),
+    filename: z
+      .string()
+      .min(1)
+      .describe(
+        "File name of the model that was run, e.g. 'pose_landmark_full.onnx' (a name, never a path).",
+      ),
+    sha256: sha256Hex("SHA-256 (lowercase hex) of the model file actually run (e.g. the converted ONNX)."),
+    source_sha256: sha256Hex(
+      "SHA-256 (lowercase hex) of the file the model was converted from (e.g. the .tflite); absent when the " +
+        "model was run as shipped.",
+    ).optional(),
+    source: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Where the source file comes from, e.g. '@mediapipe/pose@0.5.1675469404/pose_landmark_full.tflite' " +
+          "(a '#bytes=START-END' suffix, END inclusive, when the model is a byte range of that file).",
+      ),
+    converter_version: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Version of the converter that produced the model file (e.g. @neuropose/tflite-to-onnx's)."),
+  })
+  .describe("One model file used by the run.");
+
+export type ModelProvenance = z.infer<typeof ModelProvenanceSchema>;
+
 /** Reproducibility record of the environment that produced a document. */
 export const ProvenanceSchema = z
   .strictObject({
-    model_sha256: z.string().describe("SHA-256 (lowercase hex) of the model file(s) used."),
+    model_sha256: z
+      .string()
+      .describe("SHA-256 (lowercase hex) of the model file(s) used, comma-joined when several (see models)."),
     model_filename: z.string().describe("Name of the model file, companion to model_sha256."),
+    models: z
+      .array(ModelProvenanceSchema)
+      .optional()
+      .describe(
+        "Optional: every model file the run used, one entry each (e.g. BlazePose's detector and landmark " +
+          "models). model_sha256 / model_filename stay filled (comma-joined when there are several models) " +
+          "for readers of the original format.",
+      ),
     runtime: z
       .string()
       .describe(
