@@ -134,6 +134,12 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
     expect(Object.keys(p.frames)).toHaveLength(12);
     expect(p.frames.frame_000005!.poses2d[0]).toHaveLength(33);
     expect(p.provenance?.execution_provider).toBe("cpu");
+    // both models, each with the hash of the ONNX run (the legacy field keeps them comma-joined)
+    expect(p.provenance?.models?.map((m) => [m.role, m.name])).toEqual([
+      ["detector", "pose_detection"],
+      ["landmark", "pose_landmark_lite"],
+    ]);
+    expect(p.provenance?.model_sha256).toBe(p.provenance?.models?.map((m) => m.sha256).join(","));
     const frames = execFileSync(tools.ffprobe, [
       "-v",
       "error",

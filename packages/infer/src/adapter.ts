@@ -1,3 +1,4 @@
+import type { ModelProvenance } from "@neuropose/io";
 import type { VideoFrame } from "./video.js";
 
 /** One person's pose in one frame, as a model adapter returns it. */
@@ -27,15 +28,13 @@ export interface StageTimes {
   modelRuns?: number;
 }
 
-/** Provenance of one model file an adapter runs. */
-export interface ModelProvenanceEntry {
-  name: string;
-  /** sha256 of the file that was run (ONNX). */
-  sha256: string;
-  /** sha256 of the file it was converted from (e.g. the .tflite), when converted. */
-  source_sha256?: string;
-  source?: string;
-}
+/**
+ * Provenance of one model file an adapter runs: `role` (e.g. "detector", "landmark"), `name`, `filename`,
+ * `sha256` of the file that was run (ONNX) and, when converted, `source_sha256` / `source` of the file it was
+ * converted from and `converter_version`. It is @neuropose/io's `ModelProvenance`; the pipeline writes these
+ * entries to `provenance.models` as they are.
+ */
+export type ModelProvenanceEntry = ModelProvenance;
 
 /**
  * A pose model plugged into the video pipeline. BlazePose is the first adapter; another ONNX pose model

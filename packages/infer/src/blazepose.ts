@@ -47,6 +47,8 @@ export interface BlazePoseOptions {
   refineWithHeatmap?: boolean | undefined;
   /** Converter override for the model cache (tests). */
   converter?: TfliteConverter | undefined;
+  /** Version of `converter` (part of the model cache key; default "custom" with a converter override). */
+  converterVersion?: string | undefined;
   /** Ready-made runners (e.g. a TFLite WASM runner in benchmarks); skips the model cache. */
   runners?: { detector: TensorRunner; landmark: TensorRunner; models?: ModelProvenanceEntry[] } | undefined;
 }
@@ -99,7 +101,12 @@ export async function createBlazePose(options: BlazePoseOptions = {}): Promise<P
       throw new InferError("E_MODEL_CACHE", "no model cache folder given", { kind: "bug" });
     }
     providerOrder(options.device ?? "auto"); // reject an unsupported provider before converting anything
-    const common = { cacheDir: options.cacheDir, logger: options.logger, converter: options.converter };
+    const common = {
+      cacheDir: options.cacheDir,
+      logger: options.logger,
+      converter: options.converter,
+      converterVersion: options.converterVersion,
+    };
     const det = await ensureModel("pose_detection", common);
     const lm = await ensureModel(`pose_landmark_${variant}`, common);
     const ro = { device: options.device, threads: options.threads, logger: options.logger };
@@ -109,11 +116,19 @@ export async function createBlazePose(options: BlazePoseOptions = {}): Promise<P
       device: detector.provider as Device,
       label: lm.name,
     });
-    models = [det, lm].map((m) => ({
+    models = (
+      [
+        ["detector", det],
+        ["landmark", lm],
+      ] as const
+    ).map(([role, m]) => ({
+      role,
       name: m.name,
+      filename: `${m.name}.onnx`,
       sha256: m.onnxSha256,
       source_sha256: m.sourceSha256,
-      source: `@mediapipe/pose@${m.sourcePackageVersion}/${m.sourceFile}`,
+      source: m.source,
+      converter_version: m.converterVersion,
     }));
     runtime = runtimeVersions();
   }

@@ -80,6 +80,12 @@ export interface CachedModel {
   sourceSha256: string;
   sourceFile: string;
   sourcePackageVersion: string;
+  /** Where the source came from, e.g. "@mediapipe/pose@0.5.1675469404/pose_landmark_full.tflite". */
+  source: string;
+  /** Version of the converter that produced the ONNX (part of the cache key). */
+  converterVersion: string;
+  /** The cache key: sha256 of the source hash, converter version and conversion options. */
+  cacheKey: string;
   /** True when this call converted the model (first use or a rebuilt corrupt entry). */
   converted: boolean;
 }
@@ -91,20 +97,40 @@ export interface EnsureModelOptions {
   logger?: Logger | undefined;
   /** Converter to use (default: @neuropose/tflite-to-onnx's convertTflite). */
   converter?: TfliteConverter | undefined;
+  /**
+   * Version of `converter`, part of the cache key (default: @neuropose/tflite-to-onnx's CONVERTER_VERSION for
+   * the default converter, "custom" for a custom one).
+   */
+  converterVersion?: string | undefined;
+  /** Store weights as float16 where lossless (a conversion option; part of the cache key). Default false. */
+  float16Weights?: boolean | undefined;
   /** Source bytes to use instead of the installed package's (tests). */
   sourceBytes?: Uint8Array | undefined;
 }
 
 interface CacheEntry {
-  format: 1;
+  format: 2;
   name: string;
+  /** sha256 of the JSON of {@link CacheKeyParts}; the entry folder is `<name>-<first 16 hex>`. */
+  cache_key: string;
   source_package: string;
   source_package_version: string;
   source_file: string;
+  source_byte_range: [number, number] | null;
   source_sha256: string;
-  onnx_sha256: string;
+  converter_version: string;
+  float16_weights: boolean;
   keep_outputs: string[] | null;
+  onnx_sha256: string;
   created_at: string;
+}
+
+/** Everything that determines the converted bytes: a change to any of them gives a different entry. */
+interface CacheKeyParts {
+  source_sha256: string;
+  converter_version: string;
+  float16_weights: boolean;
+  keep_outputs: string[] | null;
 }
 
 function sha256(data: Uint8Array): string {
@@ -142,14 +168,25 @@ export function readModelSource(spec: ModelSpec): { bytes: Uint8Array; version: 
   return { bytes, version, path };
 }
 
-async function defaultConverter(): Promise<TfliteConverter> {
-  const mod = (await import("@neuropose/tflite-to-onnx")) as unknown as { convertTflite?: TfliteConverter };
-  if (typeof mod.convertTflite !== "function") {
-    throw new InferError("E_MODEL_SOURCE", "@neuropose/tflite-to-onnx does not export convertTflite", {
-      kind: "bug",
-    });
+async function defaultConverter(): Promise<{ convert: TfliteConverter; version: string }> {
+  const mod = (await import("@neuropose/tflite-to-onnx")) as unknown as {
+    convertTflite?: TfliteConverter;
+    CONVERTER_VERSION?: string;
+  };
+  if (typeof mod.convertTflite !== "function" || typeof mod.CONVERTER_VERSION !== "string") {
+    throw new InferError(
+      "E_MODEL_SOURCE",
+      "@neuropose/tflite-to-onnx does not export convertTflite and CONVERTER_VERSION",
+      { kind: "bug" },
+    );
   }
-  return mod.convertTflite;
+  return { convert: mod.convertTflite, version: mod.CONVERTER_VERSION };
+}
+
+/** The provenance `source` of a registry model: package@version/file, with the byte range when there is one. */
+function sourceLabel(spec: ModelSpec, version: string): string {
+  const range = spec.byteRange ? `#bytes=${spec.byteRange[0]}-${spec.byteRange[1] - 1}` : "";
+  return `${spec.sourcePackage}@${version}/${spec.sourceFile}${range}`;
 }
 
 function cacheError(path: string, e: unknown): InferError {
@@ -166,9 +203,12 @@ function cacheError(path: string, e: unknown): InferError {
 
 /**
  * Returns a registry model from the cache, converting it from the installed @mediapipe/pose on first use.
- * The entry is keyed by the source's sha256; both the source and ONNX sha256 are recorded in `entry.json`
- * and checked on every load, so a corrupt or partial entry is detected (logged at warn) and rebuilt. Every
- * file goes through an atomic write. An unreadable or unwritable cache fails with `E_MODEL_CACHE`.
+ * The entry is keyed by the source's sha256, the converter's version (@neuropose/tflite-to-onnx's
+ * `CONVERTER_VERSION`) and the conversion options (kept outputs, float16 weights), so a new converter or
+ * option gives a new entry instead of reusing stale bytes. `entry.json` records all of them with the ONNX
+ * sha256; they are checked on every load, so a corrupt, partial or mismatching entry is detected (logged at
+ * warn) and rebuilt. Every file goes through an atomic write. An unreadable or unwritable cache fails with
+ * `E_MODEL_CACHE`.
  *
  * @example
  * ```ts
@@ -188,7 +228,18 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
     ? { bytes: options.sourceBytes, version: "custom", path: spec.sourceFile }
     : readModelSource(spec);
   const sourceSha256 = sha256(src.bytes);
-  const dir = join(options.cacheDir, `${name}-${sourceSha256.slice(0, 16)}`);
+  const builtin = options.converter ? undefined : await defaultConverter();
+  const converterVersion = options.converterVersion ?? builtin?.version ?? "custom";
+  const float16Weights = options.float16Weights ?? false;
+  const keyParts: CacheKeyParts = {
+    source_sha256: sourceSha256,
+    converter_version: converterVersion,
+    float16_weights: float16Weights,
+    keep_outputs: spec.keepOutputs ?? null,
+  };
+  const cacheKey = sha256(new TextEncoder().encode(JSON.stringify(keyParts)));
+  const source = sourceLabel(spec, src.version);
+  const dir = join(options.cacheDir, `${name}-${cacheKey.slice(0, 16)}`);
   const onnxPath = join(dir, "model.onnx");
   const entryPath = join(dir, "entry.json");
   try {
@@ -210,7 +261,10 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
     let problem: string | undefined;
     try {
       const entry = JSON.parse(entryText) as CacheEntry;
-      if (entry.source_sha256 !== sourceSha256) problem = "source hash differs";
+      const mismatch = (Object.keys(keyParts) as (keyof CacheKeyParts)[]).find(
+        (k) => JSON.stringify(entry[k]) !== JSON.stringify(keyParts[k]),
+      );
+      if (mismatch) problem = `${mismatch} differs`;
       else {
         let onnx: Uint8Array | undefined;
         try {
@@ -231,6 +285,9 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
               sourceSha256,
               sourceFile: spec.sourceFile,
               sourcePackageVersion: entry.source_package_version,
+              source,
+              converterVersion,
+              cacheKey,
               converted: false,
             };
         }
@@ -242,21 +299,25 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
     options.logger?.warn(`model cache entry ${dir} is corrupt (${problem}); rebuilding it`);
   }
   options.logger?.info(`converting ${name} from ${spec.sourcePackage}/${spec.sourceFile} (first use)`);
-  const convert = options.converter ?? (await defaultConverter());
+  const convert = options.converter ?? (builtin as { convert: TfliteConverter }).convert;
   const { onnx } = await convert(src.bytes, {
-    float16Weights: false,
+    float16Weights,
     ...(spec.keepOutputs ? { keepOutputs: spec.keepOutputs } : {}),
   });
   const onnxSha256 = sha256(onnx);
   const entry: CacheEntry = {
-    format: 1,
+    format: 2,
     name,
+    cache_key: cacheKey,
     source_package: spec.sourcePackage,
     source_package_version: src.version,
     source_file: spec.sourceFile,
+    source_byte_range: spec.byteRange ?? null,
     source_sha256: sourceSha256,
-    onnx_sha256: onnxSha256,
+    converter_version: converterVersion,
+    float16_weights: float16Weights,
     keep_outputs: spec.keepOutputs ?? null,
+    onnx_sha256: onnxSha256,
     created_at: new Date().toISOString(),
   };
   try {
@@ -272,6 +333,9 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
     sourceSha256,
     sourceFile: spec.sourceFile,
     sourcePackageVersion: src.version,
+    source,
+    converterVersion,
+    cacheKey,
     converted: true,
   };
 }

@@ -1,11 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { VideoPredictionsSchema } from "@neuropose/io";
+import { dirname, join } from "node:path";
+import { loadVideoPredictions, saveVideoPredictions, VideoPredictionsSchema } from "@neuropose/io";
+import { CONVERTER_VERSION } from "@neuropose/tflite-to-onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PersonPose, PoseModelAdapter } from "./adapter.js";
+import { createBlazePose } from "./blazepose.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
+import { ensureModel } from "./models.js";
 import { inferVideo } from "./pipeline.js";
 import type { VideoFrame } from "./video.js";
 
@@ -49,7 +53,7 @@ function fakeAdapter(): PoseModelAdapter & { seen: VideoFrame[] } {
     numJoints: 17,
     coordinateFrame: "camera",
     provider: "test",
-    models: [{ name: "fake", sha256: "a".repeat(64) }],
+    models: [{ role: "pose", name: "fake", filename: "fake.onnx", sha256: "a".repeat(64) }],
     runtime: { name: "none", version: "0" },
     times: { preprocess: 0, model: 0, postprocess: 0 },
     seen,
@@ -114,6 +118,7 @@ describe("inferVideo with a plugged-in adapter", () => {
     expect(doc.provenance).toMatchObject({
       model_sha256: "a".repeat(64),
       model_filename: "fake.onnx",
+      models: [{ role: "pose", name: "fake", filename: "fake.onnx", sha256: "a".repeat(64) }],
       runtime: "none",
       execution_provider: "test",
       neuropose_version: "9.9.9",
@@ -139,4 +144,45 @@ describe("inferVideo with a plugged-in adapter", () => {
     await expect(run).rejects.toMatchObject({ code: "E_ABORTED" });
     expect(adapter.seen.length).toBeLessThanOrEqual(6);
   });
+});
+
+describe("provenance of a BlazePose run", () => {
+  // shared with the fixture tests and the CLI's: the real models are converted once per machine
+  const cacheDir = join(tmpdir(), "neuropose-infer-test-models");
+
+  it("lists the detector and the landmark model with the hashes and converter version of their cache entries", async () => {
+    const adapter = await createBlazePose({ variant: "lite", cacheDir, device: "cpu" });
+    let prov: NonNullable<Awaited<ReturnType<typeof inferVideo>>["predictions"]["provenance"]>;
+    try {
+      const { predictions } = await inferVideo(join(dir, "clip.mp4"), { adapter, tools, maxFrames: 2 });
+      prov = predictions.provenance!;
+      // it survives save -> load (the io schema accepts it)
+      const out = join(dir, "blazepose.json");
+      await saveVideoPredictions(out, predictions);
+      expect((await loadVideoPredictions(out)).provenance).toEqual(prov);
+    } finally {
+      await adapter.dispose();
+    }
+    expect(prov.models?.map((m) => [m.role, m.name, m.filename])).toEqual([
+      ["detector", "pose_detection", "pose_detection.onnx"],
+      ["landmark", "pose_landmark_lite", "pose_landmark_lite.onnx"],
+    ]);
+    for (const m of prov.models!) {
+      const cached = await ensureModel(m.name as "pose_detection", { cacheDir }); // warm: reads the entry
+      expect(cached.converted).toBe(false);
+      const entry = JSON.parse(readFileSync(join(dirname(cached.onnxPath), "entry.json"), "utf8"));
+      expect(m.sha256).toBe(entry.onnx_sha256);
+      expect(m.sha256).toBe(createHash("sha256").update(readFileSync(cached.onnxPath)).digest("hex"));
+      expect(m.source_sha256).toBe(entry.source_sha256);
+      expect(m.converter_version).toBe(entry.converter_version);
+      expect(m.converter_version).toBe(CONVERTER_VERSION);
+    }
+    expect(prov.models![0]!.source).toBe(
+      "@mediapipe/pose@0.5.1675469404/pose_solution_packed_assets.data#bytes=0-2962287",
+    );
+    expect(prov.models![1]!.source).toBe("@mediapipe/pose@0.5.1675469404/pose_landmark_lite.tflite");
+    // the original's fields stay filled, comma-joined in the same order
+    expect(prov.model_sha256).toBe(prov.models!.map((m) => m.sha256).join(","));
+    expect(prov.model_filename).toBe("pose_detection.onnx,pose_landmark_lite.onnx");
+  }, 300_000);
 });

@@ -133,6 +133,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
     provenance: {
       model_sha256: adapter.models.map((m) => m.sha256).join(","),
       model_filename: adapter.models.map((m) => `${m.name}.onnx`).join(","),
+      models: adapter.models.map((m) => ({ ...m })),
       runtime: adapter.runtime.name ?? "unknown",
       runtime_version: adapter.runtime.version ?? "unknown",
       execution_provider: adapter.provider,
