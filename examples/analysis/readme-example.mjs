@@ -20,7 +20,7 @@ analysis:
   kind: dtw
   align: procrustes_per_sequence
   representation: angles
-  angle_triplets: [[35, 39, 40]]   # right knee
+  angle_triplets: [[rhipb, rkne, rank]]   # right knee (joint names of berkeley_mhad_43, or indices [35, 39, 40])
   nan_policy: interpolate
 output: {report: out/report.json}
 `);

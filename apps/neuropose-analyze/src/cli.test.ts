@@ -141,6 +141,78 @@ describe("neuropose-analyze", () => {
     expect(none.stderr).toMatch(/^error: name the analysis YAML file/);
   });
 
+  it("joints by name: same numbers as by index, one-line error for an unknown name, dry-run shows the names", async () => {
+    const bp = (seed: number, cadence: number) =>
+      stringifyJson(synthesizeGaitPredictions({ seed, frames: 90, cadence, skeleton: "blazepose_33" }));
+    writeFileSync(join(dir, "exp", "data", "bp_a.json"), bp(1, 110));
+    writeFileSync(join(dir, "exp", "data", "bp_b.json"), bp(2, 100));
+    const yaml = (triplets: string, report: string) =>
+      YAML.replace("data/a.json", "data/bp_a.json")
+        .replace("data/b.json", "data/bp_b.json")
+        .replace("segmentation:\n  kind: gait_cycles\n", "segmentation:\n  kind: gait_cycles_bilateral\n")
+        .replace(
+          "align: procrustes_per_sequence\n",
+          `align: procrustes_per_sequence\n  representation: angles\n  angle_triplets:\n${triplets}`,
+        )
+        .replace("out/report.json", report);
+    writeFileSync(
+      join(dir, "exp", "names.yaml"),
+      yaml(
+        "    - [left_hip, left_knee, left_ankle]\n    - [right_hip, right_knee, right_ankle]\n",
+        "out/names.json",
+      ),
+    );
+    writeFileSync(
+      join(dir, "exp", "indices.yaml"),
+      yaml("    - [23, 25, 27]\n    - [24, 26, 28]\n", "out/indices.json"),
+    );
+    const named = await run([join(dir, "exp", "names.yaml"), "--json", "--quiet"]);
+    const indexed = await run([join(dir, "exp", "indices.yaml"), "--json", "--quiet"]);
+    expect(named.stderr).toBe("");
+    expect(named.code).toBe(0);
+    expect(indexed.code).toBe(0);
+    const sn = JSON.parse(named.stdout);
+    expect(sn.distances.length).toBeGreaterThan(0);
+    expect(sn.distances).toEqual(JSON.parse(indexed.stdout).distances);
+    const report = parseJson(readFileSync(sn.report, "utf8")) as {
+      config: { analysis: { angle_triplets: unknown[] } };
+      resolved_joints: unknown;
+    };
+    expect(report.config.analysis.angle_triplets[0]).toEqual(["left_hip", "left_knee", "left_ankle"]);
+    expect(report.resolved_joints).toEqual({
+      inputs: { "data/bp_a.json": "blazepose_33", "data/bp_b.json": "blazepose_33" },
+      analysis: {
+        angle_triplets: [
+          [23, 25, 27],
+          [24, 26, 28],
+        ],
+      },
+    });
+    expect(AnalysisReportSchema.safeParse(report).success).toBe(true);
+
+    const dry = await run([join(dir, "exp", "names.yaml"), "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/- left_hip\n\s+- left_knee\n\s+- left_ankle/);
+
+    writeFileSync(
+      join(dir, "exp", "typo.yaml"),
+      yaml("    - [left_hip, left_kne, left_ankle]\n", "out/typo.json"),
+    );
+    const typo = await run([join(dir, "exp", "typo.yaml")]);
+    expect(typo.code).toBe(2);
+    const lines = typo.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^error: .*typo\.yaml analysis\.angle_triplets\.0\.1: unknown joint 'left_kne' for skeleton blazepose_33 of data\/bp_a\.json; did you mean 'left_knee'\?$/,
+    );
+    expect(existsSync(join(dir, "exp", "out", "typo.json"))).toBe(false);
+    const typoJson = await run([join(dir, "exp", "typo.yaml"), "--json"]);
+    expect(JSON.parse(typoJson.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "E_JOINT_UNKNOWN", kind: "user" },
+    });
+  });
+
   it("a missing YAML file is a user error", async () => {
     const r = await run([join(dir, "nope.yaml")]);
     expect(r.code).toBe(2);

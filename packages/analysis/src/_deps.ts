@@ -123,7 +123,7 @@ export async function pairwiseMatrix(
 }
 
 export interface PredictionsInput {
-  metadata: { fps: number; frame_count: number };
+  metadata: { fps: number; frame_count: number; skeleton?: string | null | undefined };
   frames: Record<string, { poses3d: number[][][] }>;
 }
 

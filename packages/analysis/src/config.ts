@@ -95,6 +95,22 @@ function quoteList(values: readonly unknown[]): string {
   return values.map((v) => repr(v)).join(", ");
 }
 
+/** pydantic's error type for a value of the wrong type at `path`. */
+function invalidTypeName(path: Key[], expected: string): string {
+  if (path.length === 0) return "model_type";
+  if (expected === "object") return "model_attributes_type";
+  if (expected === "int") return "int_type";
+  if (expected === "number") return "float_type";
+  if (expected === "string") return "string_type";
+  if (expected === "boolean") return "bool_type";
+  if (expected === "array" || expected === "tuple") return "list_type";
+  return `${expected}_type`;
+}
+
+function expectedWhat(expected: string): string {
+  return expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
+}
+
 /**
  * Turn zod issues on an analysis config into pydantic-shaped issues (type + loc) with human messages.
  * Model-level rules are dropped when a field already failed (pydantic runs them only on valid fields).
@@ -131,7 +147,23 @@ function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
                 : `expected one of ${quoteList(options)} (got ${repr(tag)})`,
           });
         } else {
-          add("union_type", path, `invalid value ${repr(value)}`);
+          // A value of none of the union's types (e.g. a joint that is neither an index nor a name): report it
+          // as the first branch does (the original's type, `int_type` for a joint), with the union's message.
+          const branches = ((issue as { errors?: z.core.$ZodIssue[][] }).errors ??
+            []) as z.core.$ZodIssue[][];
+          const first = branches[0]?.[0];
+          if (first?.code === "invalid_type" && first.path.length === 0) {
+            const custom = issue.message !== "Invalid input" ? issue.message : undefined;
+            add(
+              invalidTypeName(path, first.expected),
+              path,
+              custom
+                ? `${custom} (got ${repr(value)})`
+                : `expected ${expectedWhat(first.expected)} (got ${repr(value)})`,
+            );
+          } else {
+            add("union_type", path, `invalid value ${repr(value)}`);
+          }
         }
         break;
       }
@@ -181,26 +213,11 @@ function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
           add("missing", path, "required field is missing");
           break;
         }
-        const expected = issue.expected;
-        const type =
-          path.length === 0 || expected === "object"
-            ? path.length === 0
-              ? "model_type"
-              : "model_attributes_type"
-            : expected === "int"
-              ? "int_type"
-              : expected === "number"
-                ? "float_type"
-                : expected === "string"
-                  ? "string_type"
-                  : expected === "boolean"
-                    ? "bool_type"
-                    : expected === "array" || expected === "tuple"
-                      ? "list_type"
-                      : `${expected}_type`;
-        const what =
-          expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
-        add(type, path, `expected ${what} (got ${repr(value)})`);
+        add(
+          invalidTypeName(path, issue.expected),
+          path,
+          `expected ${expectedWhat(issue.expected)} (got ${repr(value)})`,
+        );
         break;
       }
       case "custom": {

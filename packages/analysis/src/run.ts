@@ -17,6 +17,7 @@ import {
 } from "@neuropose/kinematics";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { comparePair, type DtwChoice, type PredictionsInput, pairwiseMatrix, segmentTrial } from "./_deps.js";
+import { checkGaitJoint, hasJointNames, type ResolvedJoints, resolveConfigJoints } from "./_joints.js";
 import { resampleSequence, sliceSequence } from "./_resample.js";
 import { AnalysisRunError } from "./errors.js";
 import { type DistanceSummary, summarizeDistances } from "./summary.js";
@@ -219,9 +220,14 @@ function checkAbort(signal: AbortSignal | undefined): void {
   }
 }
 
+/**
+ * The 1-D signal drawn for a trial or a pair. `config` has every joint as an index (computing); `written` is the
+ * config as written (joint names, for labels).
+ */
 function displaySignal(
   seq: PoseSequence,
   config: AnalysisConfig,
+  written: AnalysisConfig = config,
 ): { name: string; values: Float64Array; spec: unknown } | null {
   const seg = config.segmentation;
   try {
@@ -236,7 +242,9 @@ function displaySignal(
       const t = an.angle_triplets[0] as [number, number, number];
       const spec = { kind: "joint_angle", triplet: t } as const;
       const values = extractSignal(seq, spec as never).map((v) => (v * 180) / Math.PI);
-      return { name: `angle at joint ${t[1]} (${t.join("-")}), degrees`, values, spec };
+      const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[0] : undefined) ?? t;
+      const at = typeof w[1] === "string" ? w[1] : `joint ${w[1]}`;
+      return { name: `angle at ${at} (${w.join("-")}), degrees`, values, spec };
     }
     if (seg?.kind === "extractor") {
       return {
@@ -262,7 +270,9 @@ function displaySignal(
         kind: "joint_pair_distance",
         joints: [config.analysis.joint_i, config.analysis.joint_j],
       } as const;
-      return { name: `distance ${spec.joints.join("-")}`, values: extractSignal(seq, spec as never), spec };
+      const w =
+        written.analysis.kind === "dtw" ? [written.analysis.joint_i, written.analysis.joint_j] : spec.joints;
+      return { name: `distance ${w.join("-")}`, values: extractSignal(seq, spec as never), spec };
     }
     // Coordinates: the vertical coordinate of the joint that moves most vertically.
     let best = 0;
@@ -357,6 +367,23 @@ export async function runAnalysis(
     return loaded;
   }
 
+  // Joints written by name resolve against every input's skeleton before anything runs (all inputs must agree);
+  // `work` is the config with every joint as an index, `resolved` (names as written) is what the report records.
+  const configName = options.configPath
+    ? toPosix(relative(process.cwd(), options.configPath) || options.configPath)
+    : undefined;
+  const skeletonOf = (l: Loaded) => ({ path: l.written, skeleton: l.predictions.metadata.skeleton });
+  let work = resolved;
+  let resolvedJoints: ResolvedJoints | null = null;
+  if (hasJointNames(resolved)) {
+    const loaded: Loaded[] = [];
+    for (const input of plan.inputs) loaded.push(await load(input.path));
+    const r = resolveConfigJoints(resolved, loaded.map(skeletonOf), configName);
+    work = r.config;
+    resolvedJoints = r.resolved;
+    log?.debug("resolved joint names", { joints: resolvedJoints });
+  }
+
   function toSeq(l: Loaded): PoseSequence {
     try {
       return predictionsToSequence(l.predictions, { personIndex });
@@ -376,7 +403,9 @@ export async function runAnalysis(
 
   function segmentOf(l: Loaded): Record<string, Segmentation> {
     if (!resolved.segmentation) return {};
+    checkGaitJoint(resolved, skeletonOf(l), configName);
     try {
+      // Extractor joint names are resolved by @neuropose/segment against metadata.skeleton, as checked above.
       return segmentTrial(l.predictions, resolved.segmentation, personIndex);
     } catch (e) {
       throw wrap(e, `segmenting ${l.written}`, l.absolute);
@@ -409,7 +438,12 @@ export async function runAnalysis(
     for (const [name, sg] of Object.entries(segs)) {
       try {
         const e = sg.config.extractor;
-        const values = extractSignal(seq, e as never);
+        const sk = l.predictions.metadata.skeleton;
+        const values = extractSignal(
+          seq,
+          e as never,
+          typeof sk === "string" && resolvedJoints ? { skeleton: sk } : {},
+        );
         const what =
           e.kind === "joint_axis"
             ? `joint ${e.joint} ${"xyz"[e.axis]}${e.invert ? " (inverted)" : ""}`
@@ -425,7 +459,7 @@ export async function runAnalysis(
       }
     }
     if (panels.length === 0) {
-      const d = displaySignal(seq, resolved);
+      const d = displaySignal(seq, work, resolved);
       if (d) panels.push({ name: d.name, signal: Array.from(d.values), segmentation: null, segments: [] });
     }
     if (panels.length > 0)
@@ -433,7 +467,7 @@ export async function runAnalysis(
   }
 
   const inputs = resolved.inputs;
-  const analysis = resolved.analysis;
+  const analysis = work.analysis;
   const provenanceInputs: { role: string; path: string; sha256: string; bytes: number }[] = [];
   const record = (role: string, l: Loaded) =>
     provenanceInputs.push({ role, path: l.written, sha256: l.sha256, bytes: l.bytes });
@@ -462,7 +496,7 @@ export async function runAnalysis(
       }
       progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
     }
-    const choice = dtwChoice(resolved);
+    const choice = dtwChoice(work);
     let seqs = items.map((i) => i.seq);
     const tn = analysis.time_normalize ?? "auto";
     const lengths = new Set(seqs.map((s) => s.frames));
@@ -509,6 +543,7 @@ export async function runAnalysis(
         notes,
       },
       cohort: summaries,
+      ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
       analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
     };
     return { report, figures };
@@ -540,6 +575,7 @@ export async function runAnalysis(
         reference: null,
         segmentations: pSegs,
         results: { kind: "none" },
+        ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
         analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
       },
       figures,
@@ -564,6 +600,7 @@ export async function runAnalysis(
         reference: null,
         segmentations: pSegs,
         results: { kind: "stats", statistics, segment_labels: labels },
+        ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
         analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
       },
       figures,
@@ -575,7 +612,7 @@ export async function runAnalysis(
   if (inputs.reference) refPaths.push(inputs.reference);
   if (inputs.references) refPaths.push(...inputs.references);
   const uniqueRefs = [...new Set(refPaths)];
-  const choice = dtwChoice(resolved);
+  const choice = dtwChoice(work);
   const tn = analysis.time_normalize ?? "auto";
   const needsEqual = analysis.align !== "none";
   const pPieces = pieces(pSeq, pSegs);
@@ -632,8 +669,8 @@ export async function runAnalysis(
       paths.push(res.path);
       if (res.perJoint) perJoint.push(res.perJoint);
       labels.push(piece.label);
-      const da = displaySignal(a, resolved);
-      const db = displaySignal(b, resolved);
+      const da = displaySignal(a, work, resolved);
+      const db = displaySignal(b, work, resolved);
       if (da && db) {
         figures.pairs.push({
           label: piece.label,
@@ -700,6 +737,7 @@ export async function runAnalysis(
       segmentations: pSegs,
       results,
       ...(refSummaries.length > 1 || inputs.references ? { references: refSummaries } : {}),
+      ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
       analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
     } as AnalysisReport,
     figures,
@@ -709,13 +747,18 @@ export async function runAnalysis(
 function dtwChoice(c: AnalysisConfig): DtwChoice {
   const a = c.analysis;
   if (a.kind !== "dtw") throw new Error("unreachable: dtwChoice on a non-dtw analysis");
+  // Joint names were resolved to indices before (resolveConfigJoints); a name here is a bug.
+  const index = (j: number | string | null): number | null => {
+    if (typeof j === "string") throw new Error(`unreachable: unresolved joint name '${j}'`);
+    return j;
+  };
   return {
     method: a.method,
     align: a.align,
     representation: a.representation,
-    angleTriplets: a.angle_triplets as [number, number, number][] | null,
-    jointI: a.joint_i,
-    jointJ: a.joint_j,
+    angleTriplets: a.angle_triplets?.map((t) => t.map(index) as [number, number, number]) ?? null,
+    jointI: index(a.joint_i),
+    jointJ: index(a.joint_j),
     nanPolicy: a.nan_policy,
     algorithm: a.algorithm ?? "exact",
     radius: a.radius ?? 1,

@@ -61,6 +61,36 @@ describe("AnalysisConfigSchema", () => {
     );
   });
 
+  it("accepts joints by index or by skeleton name, additively, and keeps them as written", () => {
+    const c = AnalysisConfigSchema.parse({
+      ...minimal,
+      analysis: {
+        kind: "dtw",
+        representation: "angles",
+        angle_triplets: [
+          ["left_hip", "left_knee", "left_ankle"],
+          [24, "right_knee", 28],
+        ],
+        joint_i: "lhee",
+        joint_j: 41,
+      },
+    });
+    expect(c.analysis).toMatchObject({
+      angle_triplets: [
+        ["left_hip", "left_knee", "left_ankle"],
+        [24, "right_knee", 28],
+      ],
+      joint_i: "lhee",
+      joint_j: 41,
+    });
+    const bad = (joint_i: unknown) =>
+      AnalysisConfigSchema.safeParse({ ...minimal, analysis: { kind: "dtw", joint_i } }).error?.issues[0];
+    expect(bad(-1)).toMatchObject({ code: "too_small", path: ["analysis", "joint_i"] });
+    expect(bad("")).toMatchObject({ code: "too_small", origin: "string" });
+    expect(bad(1.5)).toMatchObject({ code: "invalid_union" });
+    expect(bad(true)?.message).toBe("expected a joint index (integer >= 0) or a joint name");
+  });
+
   it("converts to JSON Schema", () => {
     const js = z.toJSONSchema(AnalysisConfigSchema, { unrepresentable: "any", io: "input" }) as {
       properties: Record<string, unknown>;
@@ -104,6 +134,18 @@ describe("AnalysisReportSchema", () => {
     const r = AnalysisReportSchema.parse(report);
     expect(r.results.kind).toBe("dtw");
     if (r.results.kind === "dtw") expect(Number.isNaN(r.results.distances[0])).toBe(true);
+  });
+
+  it("records the indices joint names resolved to (resolved_joints, optional)", () => {
+    const resolved_joints = {
+      inputs: { "data/a.json": "blazepose_33", "data/b.json": "blazepose_33" },
+      analysis: { angle_triplets: [[23, 25, 27]] },
+    };
+    expect(AnalysisReportSchema.parse({ ...report, resolved_joints }).resolved_joints).toEqual(
+      resolved_joints,
+    );
+    const names = { ...resolved_joints, analysis: { angle_triplets: [["left_hip", 25, 27]] } };
+    expect(AnalysisReportSchema.safeParse({ ...report, resolved_joints: names }).success).toBe(false);
   });
 
   it("rejects unknown result kinds and keys", () => {

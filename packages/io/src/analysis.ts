@@ -6,13 +6,26 @@
 // out of a parsed config when absent, so original configs round-trip unchanged:
 //   inputs.references (list of paths/globs), inputs.cohort (list of paths/globs),
 //   analysis.algorithm (exact | fastdtw), analysis.radius, analysis.time_normalize, output.html.
+// Joints (analysis.angle_triplets, joint_i, joint_j and extractor joints) are written by index, as in the original,
+// or by name of the input's skeleton (metadata.skeleton), e.g. [left_hip, left_knee, left_ankle]: names are
+// resolved per input file by @neuropose/analysis, and the parsed config keeps them as written.
 import { z } from "zod";
 import { float } from "./_numbers.js";
 import { ExtractorSpecSchema, SegmentationSchema } from "./segmentation.js";
 
 const Float = float();
 
-const JointIndex = z.int().gte(0);
+/**
+ * A joint: an index into the skeleton (integer >= 0, as in the original, with the same error types) or a
+ * non-empty joint name of the input's skeleton (resolved against metadata.skeleton when the analysis runs).
+ */
+const JointRef = z
+  .union([z.int().gte(0), z.string().min(1)], {
+    error: "expected a joint index (integer >= 0) or a joint name",
+  })
+  .describe(
+    "Joint index into the skeleton (0-based), or a joint name of the input's skeleton (e.g. 'left_knee').",
+  );
 
 /** Message shared by config rules; `params.pydantic` names the pydantic error type the issue maps to. */
 function rule(
@@ -68,11 +81,11 @@ const DtwAnalysis = z
     align: z.enum(["none", "procrustes_per_frame", "procrustes_per_sequence"]).default("none"),
     representation: z.enum(["coords", "angles"]).default("coords"),
     angle_triplets: z
-      .array(z.tuple([JointIndex, JointIndex, JointIndex]))
+      .array(z.tuple([JointRef, JointRef, JointRef]))
       .nullable()
       .default(null),
-    joint_i: JointIndex.nullable().default(null),
-    joint_j: JointIndex.nullable().default(null),
+    joint_i: JointRef.nullable().default(null),
+    joint_j: JointRef.nullable().default(null),
     nan_policy: z.enum(["propagate", "interpolate", "drop"]).default("propagate"),
     // Extensions (absent from a parsed config unless written):
     /** DTW algorithm: "exact" (the default of this port) or "fastdtw" (the original's, approximate). */
@@ -255,9 +268,30 @@ const StatsResults = z.strictObject({
 });
 const NoneResults = z.strictObject({ kind: z.literal("none") });
 
+const Index = z.int().gte(0);
+/**
+ * Extension: the joint indices that joint names in the config resolved to (present when the config names a
+ * joint). `inputs` maps each input path to the skeleton its names were resolved against; the other keys mirror
+ * the config (`analysis.angle_triplets`, `analysis.joint_i` / `joint_j`, `analysis.extractor`,
+ * `segmentation.extractor`) with every joint as an index. The report's `config` keeps the names as written.
+ */
+const ResolvedJoints = z.strictObject({
+  inputs: z.record(z.string(), z.string()),
+  analysis: z
+    .strictObject({
+      angle_triplets: z.array(z.tuple([Index, Index, Index])).optional(),
+      joint_i: Index.optional(),
+      joint_j: Index.optional(),
+      extractor: ExtractorSpecSchema.optional(),
+    })
+    .optional(),
+  segmentation: z.strictObject({ extractor: ExtractorSpecSchema }).optional(),
+});
+
 /**
  * The report of one analysis run (`schema_version` 2, as the original's). Extensions: `references`,
- * `cohort`, `analysis_provenance` (resolved config, input hashes, versions) and optional result fields.
+ * `cohort`, `resolved_joints` (the indices joint names resolved to), `analysis_provenance` (resolved config,
+ * input hashes, versions) and optional result fields.
  *
  * @example
  * ```ts
@@ -276,6 +310,7 @@ export const AnalysisReportSchema = z.strictObject({
   // Extensions:
   references: z.array(InputSummary).optional(),
   cohort: z.array(InputSummary).optional(),
+  resolved_joints: ResolvedJoints.optional(),
   analysis_provenance: z
     .strictObject({
       tool: z.string(),

@@ -27,11 +27,11 @@ analysis:
   method: dtw_all
   align: procrustes_per_sequence
   representation: angles
-  angle_triplets:
-    - [23, 25, 27] # left knee flexion (blazepose_33: left_hip, left_knee, left_ankle)
-    - [24, 26, 28] # right knee flexion
-    - [11, 23, 25] # left hip flexion (left_shoulder, left_hip, left_knee)
-    - [12, 24, 26] # right hip flexion
+  angle_triplets: # joints by name of the trials' skeleton (or by index)
+    - [left_hip, left_knee, left_ankle] # left knee flexion
+    - [right_hip, right_knee, right_ankle] # right knee flexion
+    - [left_shoulder, left_hip, left_knee] # left hip flexion
+    - [right_shoulder, right_hip, right_knee] # right hip flexion
   nan_policy: interpolate
 output:
   report: report.json
