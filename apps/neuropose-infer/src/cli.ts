@@ -25,6 +25,7 @@ import {
   loadSettings,
   saveJobResults,
   saveVideoPredictions,
+  stringifyJson,
 } from "@neuropose/io";
 import yargs from "yargs";
 
@@ -282,7 +283,10 @@ export async function runInfer(
     await adapter.dispose();
   }
   if (args.json) {
-    stdout.write(`${JSON.stringify(args.videos.length === 1 ? Object.values(results)[0] : results)}\n`);
+    // stringifyJson: valid JSON, non-finite numbers as "NaN"/"Infinity" strings (JSON.stringify would turn NaN into null)
+    stdout.write(
+      stringifyJson(args.videos.length === 1 ? Object.values(results)[0] : results, { indent: 0 }),
+    );
   }
   return 0;
 }
