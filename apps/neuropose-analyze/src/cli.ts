@@ -14,7 +14,7 @@ import {
   runMain,
   UsageError,
 } from "@neuropose/cli-kit";
-import { isNeuroPoseError, stringifyJson } from "@neuropose/io";
+import { isNeuroPoseError, loadSettings, stringifyJson } from "@neuropose/io";
 import { stringify as toYaml } from "yaml";
 import yargs from "yargs";
 
@@ -35,6 +35,19 @@ interface Args {
   quiet: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   logFormat: "human" | "json";
+}
+
+function settingsLogging(
+  level: Args["logLevel"] | undefined,
+  format: Args["logFormat"] | undefined,
+): Pick<Args, "logLevel" | "logFormat"> {
+  const settings = loadSettings({
+    overrides: {
+      ...(level && level !== "silent" ? { logLevel: level } : {}),
+      ...(format ? { logFormat: format } : {}),
+    },
+  });
+  return { logLevel: level ?? settings.logLevel, logFormat: settings.logFormat };
 }
 
 function parseArgs(argv: string[]): Args {
@@ -67,9 +80,12 @@ function parseArgs(argv: string[]): Args {
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
     .option("log-level", {
       choices: ["debug", "info", "warn", "error", "silent"] as const,
-      default: "info" as const,
+      describe: "default: NEUROPOSE_LOG_LEVEL or info",
     })
-    .option("log-format", { choices: ["human", "json"] as const, default: "human" as const })
+    .option("log-format", {
+      choices: ["human", "json"] as const,
+      describe: "default: NEUROPOSE_LOG_FORMAT or human",
+    })
     .example("$0 exp.yaml", "run and write the report named in exp.yaml")
     .example(
       "$0 exp.yaml --set analysis.algorithm=fastdtw --json",
@@ -122,8 +138,8 @@ function parseArgs(argv: string[]): Args {
     json: parsed.json,
     threads: parsed.threads,
     quiet: parsed.quiet,
-    logLevel: parsed["log-level"],
-    logFormat: parsed["log-format"],
+    // Flags win; otherwise the settings (NEUROPOSE_LOG_LEVEL / NEUROPOSE_LOG_FORMAT, config file, defaults).
+    ...settingsLogging(parsed["log-level"], parsed["log-format"]),
   };
 }
 

@@ -80,4 +80,20 @@ describe("neuropose", () => {
     expect(code).toBe(2);
     expect(err.join("")).toMatch(/^error: .*missing\.yaml/);
   });
+
+  it("honours NEUROPOSE_LOG_FORMAT=json for the delegated programs' logs", async () => {
+    await main(["demo", "--out", dir]);
+    err.length = 0;
+    const before = process.env.NEUROPOSE_LOG_FORMAT;
+    process.env.NEUROPOSE_LOG_FORMAT = "json";
+    try {
+      expect(await main(["analyze", join(dir, "demo.yaml")])).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.NEUROPOSE_LOG_FORMAT;
+      else process.env.NEUROPOSE_LOG_FORMAT = before;
+    }
+    const lines = err.join("").trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty("msg");
+  });
 });

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { abortOnSignals, createLogger, createProgress, type LogFormat, UsageError } from "@neuropose/cli-kit";
-import { loadVideoPredictions, NeuroPoseError } from "@neuropose/io";
+import { loadSettings, loadVideoPredictions, NeuroPoseError } from "@neuropose/io";
 import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
@@ -54,7 +54,14 @@ async function runExport(
   args: ExportArgs,
   out: { write(s: string): unknown } = process.stdout,
 ): Promise<void> {
-  const log = createLogger({ format: args["log-format"] ?? "human", level: args["log-level"] ?? "info" });
+  // Flags win; otherwise the settings (NEUROPOSE_LOG_FORMAT / NEUROPOSE_LOG_LEVEL, config file, defaults).
+  const settings = loadSettings({
+    overrides: {
+      ...(args["log-format"] ? { logFormat: args["log-format"] } : {}),
+      ...(args["log-level"] && args["log-level"] !== "silent" ? { logLevel: args["log-level"] } : {}),
+    },
+  });
+  const log = createLogger({ format: settings.logFormat, level: args["log-level"] ?? settings.logLevel });
   const outPath = resolve(args.output);
   if (existsSync(outPath) && !args.force) {
     throw new UsageError("the output file exists", { path: args.output, hint: "pass --force to replace it" });
