@@ -2,44 +2,27 @@
 // fastdtw (77 cases), dtw_all (71), dtw_per_joint (55), dtw_relation (31). The original ran fastdtw 0.3.4
 // (radius 1, scipy euclidean), so the entry points are called with method "fastdtw". Distances must match to
 // 1e-9 relative, paths exactly, and where the original raised we must raise the mapped NeuroPoseError code.
-import { readFileSync } from "node:fs";
 import { isNeuroPoseError } from "@neuropose/io";
 import { extractJointAngles, fromNested, procrustesAlign } from "@neuropose/kinematics";
 import { describe, expect, it } from "vitest";
-import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import {
+  type ParityCase as Case,
+  decode,
+  type ExpectedError,
+  isExpectedError,
+  loadCases,
+  paritySuite,
+  withinTolerance,
+} from "../../../config/parity.js";
 import type { DtwResult } from "./dtw.js";
 import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation, type PoseDtwOptions } from "./entry.js";
 import { fastdtw } from "./fastdtw.js";
 
-interface Case {
-  id: string;
-  op: string;
-  args: Record<string, unknown>;
-  expected: unknown;
-  note?: string;
-}
-interface PyError {
-  error_type: string;
-  error: string;
-}
-
-/** Parses the fixture's number encoding ("NaN", "Infinity" strings) recursively. */
-function num(v: unknown): unknown {
-  if (v === "NaN") return Number.NaN;
-  if (v === "Infinity") return Number.POSITIVE_INFINITY;
-  if (v === "-Infinity") return Number.NEGATIVE_INFINITY;
-  if (Array.isArray(v)) return v.map(num);
-  return v;
-}
-
-function closeRel(a: number, b: number): boolean {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
-}
+/** DTW distances: relative 1e-9 (README), with a 1e-12 absolute floor for distances of ~0. */
+const DISTANCE_TOL = { rel: 1e-9, abs: 1e-12 };
 
 /** The NeuroPoseError code our port raises where the original raised `e`. */
-function expectedCode(e: PyError, args: Record<string, unknown>): string {
+function expectedCode(e: ExpectedError, args: Record<string, unknown>): string {
   const m = e.error;
   if (e.error_type === "LinAlgError") return "E_SVD_NONFINITE";
   if (e.error_type === "IndexError") return "E_FASTDTW_UNREACHABLE";
@@ -88,8 +71,8 @@ type Mat = { rows: number; cols: number; data: Float64Array };
 
 /** Our feature matrices (a, b) for result `unit` of a dtw_all / dtw_per_joint / dtw_relation case. */
 function unitFeatures(c: Case, unit: number): [Mat, Mat] {
-  let a = fromNested(num(c.args.a) as number[][][]);
-  const b = fromNested(num(c.args.b) as number[][][]);
+  let a = fromNested(decode(c.args.a) as number[][][]);
+  const b = fromNested(decode(c.args.b) as number[][][]);
   if (c.args.align === "procrustes_per_frame") a = procrustesAlign(a, b, { mode: "per_frame" }).aligned;
   else if (c.args.align !== undefined && c.args.align !== "none") {
     a = procrustesAlign(a, b, { mode: "per_sequence" }).aligned;
@@ -144,12 +127,12 @@ function options(args: Record<string, unknown>): PoseDtwOptions {
 }
 
 function call(c: Case, args: Record<string, unknown>, exact = false): DtwResult | DtwResult[] {
-  const a = num(args.a) as number[][][];
-  const b = num(args.b) as number[][][];
+  const a = decode(args.a) as number[][][];
+  const b = decode(args.b) as number[][][];
   const o = exact ? { ...options(args), method: "exact" as const } : options(args);
   switch (c.op) {
     case "fastdtw":
-      return fastdtw(num(args.x) as number[], num(args.y) as number[], {
+      return fastdtw(decode(args.x) as number[], decode(args.y) as number[], {
         radius: (args.radius as number | undefined) ?? 1,
         dist: "dist" in args ? (args.dist as null | number | "euclidean") : "euclidean",
       });
@@ -172,8 +155,8 @@ function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string |
   if (g.length !== e.length) return `${g.length} results, expected ${e.length}`;
   for (let k = 0; k < g.length; k++) {
     const gd = (g[k] as DtwResult).distance;
-    const ed = num((e[k] as { distance: unknown }).distance) as number;
-    if (!closeRel(gd, ed)) return `[${k}] distance ${gd} vs ${ed}`;
+    const ed = decode((e[k] as { distance: unknown }).distance) as number;
+    if (!withinTolerance(gd, ed, DISTANCE_TOL)) return `[${k}] distance ${gd} vs ${ed}`;
     stats.distances++;
     if (Object.is(gd, ed)) stats.bitExact++;
     const ePath = (e[k] as { path: Array<[number, number]> }).path;
@@ -192,91 +175,86 @@ function compare(got: DtwResult | DtwResult[], exp: unknown, c?: Case): string |
 
 const OPS: Record<string, number> = { fastdtw: 77, dtw_all: 71, dtw_per_joint: 55, dtw_relation: 31 };
 
-fixtureSuite(
-  "parity with the original NeuroPose (fastdtw, dtw_all, dtw_per_joint, dtw_relation)",
-  ["neuropose-parity", "cases.json"],
-  () => {
-    const all = JSON.parse(readFileSync(fixturePath("neuropose-parity", "cases.json"), "utf8")) as Case[];
-    for (const [op, count] of Object.entries(OPS)) {
-      describe(op, () => {
-        const cases = all.filter((c) => c.op === op);
-        it(`passes all ${count} cases`, () => {
-          expect(cases.length).toBe(count);
-          stats.distances = 0;
-          stats.bitExact = 0;
-          stats.tieFlips = [];
-          let passed = 0;
-          let raised = 0;
-          const fails: string[] = [];
-          for (const c of cases) {
-            const exp = c.expected as PyError;
-            const deviation = DEVIATIONS[c.id];
-            if (deviation) {
-              // the port rejects the invalid option ...
-              let code = "no error";
-              try {
-                call(c, c.args);
-              } catch (e) {
-                code = (e as { code?: string }).code ?? String(e);
-              }
-              // ... and reproduces the original's numbers with the option it really used
-              const diff =
-                code === "E_DTW_OPTION" ? compare(call(c, deviation(c.args)), c.expected) : `raised ${code}`;
-              if (diff) fails.push(`${c.id}: ${diff}`);
-              else passed++;
-              continue;
-            }
-            if (exp && typeof exp === "object" && "error_type" in exp) {
-              const want = expectedCode(exp, c.args);
-              try {
-                const r = call(c, c.args);
-                fails.push(
-                  `${c.id}: expected ${exp.error_type} (${want}), got ${JSON.stringify(r).slice(0, 60)}`,
-                );
-              } catch (e) {
-                if (isNeuroPoseError(e) && e.code === want) {
-                  passed++;
-                  raised++;
-                } else fails.push(`${c.id}: expected ${want}, got ${(e as { code?: string }).code} ${e}`);
-              }
-              continue;
-            }
+paritySuite("parity with the original NeuroPose (fastdtw, dtw_all, dtw_per_joint, dtw_relation)", () => {
+  const all = loadCases(Object.keys(OPS));
+  for (const [op, count] of Object.entries(OPS)) {
+    describe(op, () => {
+      const cases = all.filter((c) => c.op === op);
+      it(`passes all ${count} cases`, () => {
+        expect(cases.length).toBe(count);
+        stats.distances = 0;
+        stats.bitExact = 0;
+        stats.tieFlips = [];
+        let passed = 0;
+        let raised = 0;
+        const fails: string[] = [];
+        for (const c of cases) {
+          const exp = c.expected;
+          const deviation = DEVIATIONS[c.id];
+          if (deviation) {
+            // the port rejects the invalid option ...
+            let code = "no error";
             try {
-              const diff = compare(call(c, c.args), c.expected, c);
-              if (diff) fails.push(`${c.id}: ${diff} ${c.note ?? ""}`);
-              else passed++;
+              call(c, c.args);
             } catch (e) {
-              fails.push(`${c.id}: threw ${e}`);
+              code = (e as { code?: string }).code ?? String(e);
+            }
+            // ... and reproduces the original's numbers with the option it really used
+            const diff =
+              code === "E_DTW_OPTION" ? compare(call(c, deviation(c.args)), c.expected) : `raised ${code}`;
+            if (diff) fails.push(`${c.id}: ${diff}`);
+            else passed++;
+            continue;
+          }
+          if (isExpectedError(exp)) {
+            const want = expectedCode(exp, c.args);
+            try {
+              const r = call(c, c.args);
+              fails.push(
+                `${c.id}: expected ${exp.error_type} (${want}), got ${JSON.stringify(r).slice(0, 60)}`,
+              );
+            } catch (e) {
+              if (isNeuroPoseError(e) && e.code === want) {
+                passed++;
+                raised++;
+              } else fails.push(`${c.id}: expected ${want}, got ${(e as { code?: string }).code} ${e}`);
+            }
+            continue;
+          }
+          try {
+            const diff = compare(call(c, c.args), c.expected, c);
+            if (diff) fails.push(`${c.id}: ${diff} ${c.note ?? ""}`);
+            else passed++;
+          } catch (e) {
+            fails.push(`${c.id}: threw ${e}`);
+          }
+        }
+        console.log(
+          `parity ${op}: ${passed}/${cases.length} cases pass (${raised} expected errors raised); ` +
+            `${stats.bitExact}/${stats.distances} distances bit-identical; ` +
+            `near-tie path flips: ${stats.tieFlips.join(", ") || "none"}`,
+        );
+        expect(fails).toEqual([]);
+        expect(passed).toBe(count);
+      });
+
+      if (op !== "fastdtw") {
+        it("exact DTW is never above fastdtw (fastdtw's path is one candidate of the exact search)", () => {
+          let checked = 0;
+          for (const c of cases) {
+            if (isExpectedError(c.expected) || DEVIATIONS[c.id]) continue;
+            const fast = [call(c, c.args)].flat();
+            const exact = [call(c, c.args, true)].flat();
+            for (let k = 0; k < fast.length; k++) {
+              const f = (fast[k] as DtwResult).distance;
+              const x = (exact[k] as DtwResult).distance;
+              expect(x).toBeLessThanOrEqual(f * (1 + 1e-12) + 1e-12);
+              checked++;
             }
           }
-          console.log(
-            `parity ${op}: ${passed}/${cases.length} cases pass (${raised} expected errors raised); ` +
-              `${stats.bitExact}/${stats.distances} distances bit-identical; ` +
-              `near-tie path flips: ${stats.tieFlips.join(", ") || "none"}`,
-          );
-          expect(fails).toEqual([]);
-          expect(passed).toBe(count);
+          expect(checked).toBeGreaterThan(0);
         });
-
-        if (op !== "fastdtw") {
-          it("exact DTW is never above fastdtw (fastdtw's path is one candidate of the exact search)", () => {
-            let checked = 0;
-            for (const c of cases) {
-              const exp = c.expected as PyError;
-              if ((exp && typeof exp === "object" && "error_type" in exp) || DEVIATIONS[c.id]) continue;
-              const fast = [call(c, c.args)].flat();
-              const exact = [call(c, c.args, true)].flat();
-              for (let k = 0; k < fast.length; k++) {
-                const f = (fast[k] as DtwResult).distance;
-                const x = (exact[k] as DtwResult).distance;
-                expect(x).toBeLessThanOrEqual(f * (1 + 1e-12) + 1e-12);
-                checked++;
-              }
-            }
-            expect(checked).toBeGreaterThan(0);
-          });
-        }
-      });
-    }
-  },
-);
+      }
+    });
+  }
+});

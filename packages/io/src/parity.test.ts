@@ -1,9 +1,14 @@
 // Parity with the original (Python NeuroPose) on the io-related ops of ../shared/fixtures/neuropose-parity:
 // `migrate`, `validate_video_predictions`, the pydantic validation of extractor specs / segments / segmentation
 // configs, and every VideoPredictions / Segmentation the fixtures embed.
-import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import {
+  isExpectedError as isError,
+  loadCases,
+  type PydanticErrorItem,
+  paritySuite,
+  thrown,
+} from "../../../config/parity.js";
 import {
   ExtractorSpecSchema,
   FutureSchemaError,
@@ -19,19 +24,6 @@ import {
   validateWith,
 } from "./index.js";
 
-interface Case {
-  id: string;
-  op: string;
-  args: Record<string, unknown>;
-  expected: unknown;
-  note?: string;
-}
-interface PyError {
-  error_type: string;
-  error: string;
-  errors?: { type: string; loc: (string | number)[] }[];
-}
-
 const ERROR_CLASSES: Record<string, new (...args: never[]) => Error> = {
   MigrationError,
   FutureSchemaError,
@@ -39,21 +31,8 @@ const ERROR_CLASSES: Record<string, new (...args: never[]) => Error> = {
   ValidationError,
 };
 
-function isError(e: unknown): e is PyError {
-  return typeof e === "object" && e !== null && "error_type" in e;
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
 /** Each pydantic error (loc, type) must appear among our issues (path, type). */
-function expectIssues(ours: ValidationIssue[], theirs: { type: string; loc: (string | number)[] }[]): void {
+function expectIssues(ours: ValidationIssue[], theirs: PydanticErrorItem[]): void {
   for (const t of theirs) {
     expect(ours, `expected an issue ${t.type} at ${JSON.stringify(t.loc)}`).toContainEqual(
       expect.objectContaining({ path: t.loc, type: t.type }),
@@ -72,8 +51,8 @@ const BOOL_QUIRK = "migrate/video_predictions/quirk/bool_true";
 // v3 Provenance: the original's Python fields are optional, the runtime fields required.
 const V3_PROVENANCE_OPTIONAL = new Set(["tensorflow_version", "numpy_version", "python_version"]);
 
-fixtureSuite("parity with the original NeuroPose (io)", ["neuropose-parity", "cases.json"], () => {
-  const cases = JSON.parse(readFileSync(fixturePath("neuropose-parity", "cases.json"), "utf8")) as Case[];
+paritySuite("parity with the original NeuroPose (io)", () => {
+  const cases = loadCases();
   const byOp = (op: string) => cases.filter((c) => c.op === op);
 
   it("has the io ops", () => {

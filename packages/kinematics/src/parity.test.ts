@@ -2,18 +2,21 @@
 // from ../shared/fixtures/neuropose-parity/cases.json (see its README for formats and tolerances).
 import * as io from "@neuropose/io";
 import { afterAll, expect, it } from "vitest";
-import { fixturePath, fixtureSuite, haveFixture } from "../../../config/fixtures.js";
 import {
   compare,
   decode,
+  type ErrorRule,
   EXACT,
   type ExpectedError,
+  expectedCode,
   isExpectedError,
   loadCases,
   magnitude,
   type ParityCase,
+  paritySuite,
   type Tolerance,
-} from "./_parity-helpers.js";
+  thrown,
+} from "../../../config/parity.js";
 import {
   extractFeatureStatistics,
   extractJointAngles,
@@ -40,36 +43,25 @@ const OPS = [
   "extract_signal",
 ] as const;
 
-/** Expected error code(s) of our port for each Python error (class + message prefix). */
-function expectedCodes(e: ExpectedError): string[] {
-  switch (e.error_type) {
-    case "LinAlgError":
-      return ["E_SVD_NONFINITE"];
-    case "KeyError":
-      return ["E_JOINT_UNKNOWN"];
-    case "ValidationError":
-      return ["E_SCHEMA"];
-    case "ValueError": {
-      const m = e.error;
-      if (m.startsWith("expected (frames, joints, 3)")) return ["E_POSE_SHAPE"];
-      if (m.startsWith("source and target must have the same shape")) return ["E_SHAPE_MISMATCH"];
-      if (/^sequence \d+ has trailing shape/.test(m)) return ["E_SHAPE_MISMATCH"];
-      if (m.startsWith("joint index")) return ["E_JOINT_RANGE"];
-      if (m.startsWith("predictions contains zero frames")) return ["E_NO_FRAMES"];
-      if (/person_index=\d+ is out of range/.test(m)) return ["E_PERSON_INDEX"];
-      if (m.startsWith("cannot normalize")) return ["E_DEGENERATE"];
-      if (m.startsWith("cannot infer target_length") || m.startsWith("cannot compute statistics of an empty"))
-        return ["E_EMPTY"];
-      if (m.startsWith("expected 1D array")) return ["E_NOT_1D"];
-      if (m.startsWith("unknown mode")) return ["E_PROCRUSTES_MODE"];
-      if (m.startsWith("need at least one array")) return ["E_NO_TRIPLETS"];
-      if (m.startsWith("joint_speed requires")) return ["E_TOO_FEW_FRAMES"];
-      return [`<unmapped ValueError: ${m}>`];
-    }
-    default:
-      return [`<unmapped ${e.error_type}>`];
-  }
-}
+/** Expected error code of our port for each Python error (class + message prefix), first match wins. */
+const ERROR_CODES: ErrorRule[] = [
+  { type: "LinAlgError", code: "E_SVD_NONFINITE" },
+  { type: "KeyError", code: "E_JOINT_UNKNOWN" },
+  { type: "ValidationError", code: "E_SCHEMA" },
+  { type: "ValueError", message: "expected (frames, joints, 3)", code: "E_POSE_SHAPE" },
+  { type: "ValueError", message: "source and target must have the same shape", code: "E_SHAPE_MISMATCH" },
+  { type: "ValueError", message: /^sequence \d+ has trailing shape/, code: "E_SHAPE_MISMATCH" },
+  { type: "ValueError", message: "joint index", code: "E_JOINT_RANGE" },
+  { type: "ValueError", message: "predictions contains zero frames", code: "E_NO_FRAMES" },
+  { type: "ValueError", message: /person_index=\d+ is out of range/, code: "E_PERSON_INDEX" },
+  { type: "ValueError", message: "cannot normalize", code: "E_DEGENERATE" },
+  { type: "ValueError", message: "cannot infer target_length", code: "E_EMPTY" },
+  { type: "ValueError", message: "cannot compute statistics of an empty", code: "E_EMPTY" },
+  { type: "ValueError", message: "expected 1D array", code: "E_NOT_1D" },
+  { type: "ValueError", message: "unknown mode", code: "E_PROCRUSTES_MODE" },
+  { type: "ValueError", message: "need at least one array", code: "E_NO_TRIPLETS" },
+  { type: "ValueError", message: "joint_speed requires", code: "E_TOO_FEW_FRAMES" },
+];
 
 /**
  * Python messages our port reproduces word for word; where the wording legitimately differs (the
@@ -167,48 +159,35 @@ function rotationAt(c: ParityCase, path: string): number {
   return path.endsWith("rotation_deg_max") ? d.rotation_deg_max : d.rotation_deg;
 }
 
-fixtureSuite(
-  "parity with the original NeuroPose (kinematics ops)",
-  ["neuropose-parity", "cases.json"],
-  () => {
-    // describe.skip still collects: read the file only when it is there.
-    const cases = haveFixture("neuropose-parity", "cases.json")
-      ? loadCases(fixturePath("neuropose-parity", "cases.json"), OPS)
-      : [];
-    let ran = 0;
-    afterAll(() => {
-      console.log(`kinematics parity: ${ran} of ${cases.length} cases ran and passed`);
-    });
+paritySuite("parity with the original NeuroPose (kinematics ops)", () => {
+  const cases = loadCases(OPS);
+  let ran = 0;
+  afterAll(() => {
+    console.log(`kinematics parity: ${ran} of ${cases.length} cases ran and passed`);
+  });
 
-    it("has every case of the kinematics ops", () => {
-      // 4 + 8 + 8 + 19 + 9 + 11 + 20 (README counts)
-      expect(cases.length).toBe(79);
-    });
+  it("has every case of the kinematics ops", () => {
+    // 4 + 8 + 8 + 19 + 9 + 11 + 20 (README counts)
+    expect(cases.length).toBe(79);
+  });
 
-    for (const c of cases) {
-      it(c.id, () => {
-        const expected = decode(c.expected);
-        if (isExpectedError(c.expected)) {
-          let err: unknown;
-          try {
-            runOp(c);
-          } catch (e) {
-            err = e;
-          }
-          expect(err, "expected the call to fail").toBeInstanceOf(Error);
-          expect(io.isNeuroPoseError(err), String(err)).toBe(true);
-          const codes = expectedCodes(c.expected);
-          expect(codes).toContain((err as KinematicsError).code);
-          expect(
-            messageMatches(c.expected, err as Error),
-            `${(err as Error).message} vs ${c.expected.error}`,
-          ).toBe(true);
-        } else {
-          const got = runOp(c);
-          expect(compare(got, expected, tolerance(c))).toEqual([]);
-        }
-        ran++;
-      });
-    }
-  },
-);
+  for (const c of cases) {
+    it(c.id, () => {
+      const expected = decode(c.expected);
+      if (isExpectedError(c.expected)) {
+        const err = thrown(() => runOp(c));
+        expect(err, "expected the call to fail").toBeInstanceOf(Error);
+        expect(io.isNeuroPoseError(err), String(err)).toBe(true);
+        expect((err as KinematicsError).code).toBe(expectedCode(c.expected, ERROR_CODES));
+        expect(
+          messageMatches(c.expected, err as Error),
+          `${(err as Error).message} vs ${c.expected.error}`,
+        ).toBe(true);
+      } else {
+        const got = runOp(c);
+        expect(compare(got, expected, tolerance(c))).toEqual([]);
+      }
+      ran++;
+    });
+  }
+});

@@ -2,17 +2,20 @@
 // case, from ../shared/fixtures/neuropose-parity/cases.json (see its README for formats and tolerances).
 import * as io from "@neuropose/io";
 import { afterAll, expect, it } from "vitest";
-import { fixturePath, fixtureSuite, haveFixture } from "../../../config/fixtures.js";
 import {
   compare,
   decode,
+  type ErrorRule,
   EXACT,
   type ExpectedError,
+  expectedCode,
   isExpectedError,
   loadCases,
   type ParityCase,
+  paritySuite,
   type Tolerance,
-} from "./_parity-helpers.js";
+  thrown,
+} from "../../../config/parity.js";
 import {
   findPeaks,
   type SegmentablePredictions,
@@ -48,28 +51,20 @@ const PLATFORM_DEPENDENT = new Set([
   "segment_by_peaks/ties/combo",
 ]);
 
-function expectedCodes(e: ExpectedError): string[] {
-  switch (e.error_type) {
-    case "KeyError":
-      return ["E_JOINT_UNKNOWN"];
-    case "ValidationError":
-      return ["E_SCHEMA"];
-    case "ValueError": {
-      const m = e.error;
-      if (m.startsWith("`distance` must be")) return ["E_PEAK_DISTANCE"];
-      if (m.startsWith("`x` must be a 1-D array") || m.startsWith("expected 1D array")) return ["E_NOT_1D"];
-      if (m.startsWith("pad must be non-negative")) return ["E_PAD_NEGATIVE"];
-      if (m.startsWith("cannot convert seconds to frames")) return ["E_FPS_ZERO"];
-      if (/person_index=\d+ is out of range/.test(m)) return ["E_PERSON_INDEX"];
-      if (m.startsWith("joint index")) return ["E_JOINT_RANGE"];
-      if (m.startsWith("axis must be one of")) return ["E_BAD_AXIS"];
-      if (/^segment \d+ end=\d+ exceeds frame count/.test(m)) return ["E_SEGMENT_RANGE"];
-      return [`<unmapped ValueError: ${m}>`];
-    }
-    default:
-      return [`<unmapped ${e.error_type}>`];
-  }
-}
+/** Expected error code of our port for each Python error (class + message prefix), first match wins. */
+const ERROR_CODES: ErrorRule[] = [
+  { type: "KeyError", code: "E_JOINT_UNKNOWN" },
+  { type: "ValidationError", code: "E_SCHEMA" },
+  { type: "ValueError", message: "`distance` must be", code: "E_PEAK_DISTANCE" },
+  { type: "ValueError", message: "`x` must be a 1-D array", code: "E_NOT_1D" },
+  { type: "ValueError", message: "expected 1D array", code: "E_NOT_1D" },
+  { type: "ValueError", message: "pad must be non-negative", code: "E_PAD_NEGATIVE" },
+  { type: "ValueError", message: "cannot convert seconds to frames", code: "E_FPS_ZERO" },
+  { type: "ValueError", message: /person_index=\d+ is out of range/, code: "E_PERSON_INDEX" },
+  { type: "ValueError", message: "joint index", code: "E_JOINT_RANGE" },
+  { type: "ValueError", message: "axis must be one of", code: "E_BAD_AXIS" },
+  { type: "ValueError", message: /^segment \d+ end=\d+ exceeds frame count/, code: "E_SEGMENT_RANGE" },
+];
 
 /** Python's messages are reproduced word for word, except a few that embed Python reprs. */
 function messageMatches(e: ExpectedError, got: Error): boolean {
@@ -149,11 +144,8 @@ function tolerance(_c: ParityCase): (path: string) => Tolerance {
   return (path) => (/peak_heights|prominences/.test(path) ? { rel: 1e-9, abs: 0 } : EXACT);
 }
 
-fixtureSuite("parity with the original NeuroPose (segment ops)", ["neuropose-parity", "cases.json"], () => {
-  // describe.skip still collects: read the file only when it is there.
-  const cases = haveFixture("neuropose-parity", "cases.json")
-    ? loadCases(fixturePath("neuropose-parity", "cases.json"), OPS)
-    : [];
+paritySuite("parity with the original NeuroPose (segment ops)", () => {
+  const cases = loadCases(OPS);
   let ran = 0;
   afterAll(() => {
     console.log(
@@ -181,15 +173,10 @@ fixtureSuite("parity with the original NeuroPose (segment ops)", ["neuropose-par
   for (const c of cases) {
     it(c.id, () => {
       if (isExpectedError(c.expected)) {
-        let err: unknown;
-        try {
-          runOp(c);
-        } catch (e) {
-          err = e;
-        }
+        const err = thrown(() => runOp(c));
         expect(err, "expected the call to fail").toBeInstanceOf(Error);
         expect(io.isNeuroPoseError(err), String(err)).toBe(true);
-        expect(expectedCodes(c.expected)).toContain((err as io.NeuroPoseError).code);
+        expect((err as io.NeuroPoseError).code).toBe(expectedCode(c.expected, ERROR_CODES));
         expect(
           messageMatches(c.expected, err as Error),
           `${(err as Error).message} vs ${c.expected.error}`,
