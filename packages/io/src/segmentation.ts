@@ -83,6 +83,13 @@ export const ExtractorSpecSchema = z
 export type ExtractorSpec = z.infer<typeof ExtractorSpecSchema>;
 export type ExtractorSpecInput = z.input<typeof ExtractorSpecSchema>;
 
+/**
+ * Segmentation methods: `valley_to_valley_v1` (the original NeuroPose's, the default) and `stride_zeni_v1`
+ * (gait strides from heel strike to heel strike, see @neuropose/segment).
+ */
+export const SEGMENTATION_METHODS = ["valley_to_valley_v1", "stride_zeni_v1"] as const;
+export type SegmentationMethod = (typeof SEGMENTATION_METHODS)[number];
+
 /** Parameters of one segmentation pass, stored beside the segments it produced. */
 export const SegmentationConfigSchema = z
   .strictObject({
@@ -96,9 +103,11 @@ export const SegmentationConfigSchema = z
     min_height: float().nullable().default(null).describe("Minimum signal value for a peak."),
     pad_seconds: nonNegative().default(0).describe("Time added to each segment on both sides, seconds."),
     method: z
-      .literal("valley_to_valley_v1")
+      .enum(SEGMENTATION_METHODS)
       .default("valley_to_valley_v1")
-      .describe("Name and version of the segmentation algorithm."),
+      .describe(
+        "Name and version of the segmentation algorithm: valley_to_valley_v1 (the original's: valley to valley around each peak of the extracted signal) or stride_zeni_v1 (one segment per stride, heel strike to the next heel strike of the same foot, heel strikes by Zeni et al. 2008).",
+      ),
   })
   .describe("Parameters of one segmentation pass.");
 
