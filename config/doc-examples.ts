@@ -1,0 +1,221 @@
+// Test helper: every TSDoc `@example` of a package runs. The ```ts block of each @example is extracted from the
+// package's source files and either
+// - `checkedExamplesSuite`: instrumented and run inside vitest against the package source: `expr; // <JSON>`
+//   lines become equality checks, `expr; // throws ...` lines must-throw checks; or
+// - `nodeExamplesSuite`: transpiled to JavaScript, pointed at the BUILT package (dist/, made by `pnpm build`,
+//   which `pnpm test` runs first; privately copied so that a concurrent rebuild cannot break a run) and run by
+//   node in a scratch folder holding the files the examples read.
+// Import it relatively, e.g. `../../../config/doc-examples.js`.
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { beforeAll, describe, expect, it } from "vitest";
+
+export interface DocExample {
+  /** Source file name, e.g. `angles.ts`. */
+  file: string;
+  /** Index of the example within its file. */
+  index: number;
+  /** The exported name the example documents (the next `export function|class|const`), or "?". */
+  name: string;
+  /** The example's code, without the comment's leading ` * `. */
+  code: string;
+}
+
+/**
+ * The @example ```ts blocks of the package's source files in `srcDir` (sorted by file, in file order),
+ * test files excluded; `_`-prefixed internal modules and index.ts too unless `includeInternal`.
+ */
+export function docExamples(srcDir: string, options: { includeInternal?: boolean } = {}): DocExample[] {
+  const out: DocExample[] = [];
+  for (const f of readdirSync(srcDir).sort()) {
+    if (!f.endsWith(".ts") || f.endsWith(".test.ts")) continue;
+    if (!options.includeInternal && (f.startsWith("_") || f === "index.ts")) continue;
+    const text = readFileSync(join(srcDir, f), "utf8");
+    const re = /@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g;
+    let index = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const code = (m[1] ?? "")
+        .split("\n")
+        .map((l) => l.replace(/^\s*\* ?/, ""))
+        .join("\n");
+      const name = /export (?:async )?(?:function|class|const) (\w+)/.exec(text.slice(m.index))?.[1] ?? "?";
+      out.push({ file: f, index: index++, name, code });
+    }
+  }
+  return out;
+}
+
+// ---- checked examples, run in vitest against the source ----
+
+/** Rewrite an example into a checked module body (returns the source of an async function body). */
+export function instrument(code: string): string {
+  const lines = code.split("\n");
+  const imports: string[] = [];
+  const body: string[] = [];
+  for (const line of lines) {
+    if (/^import /.test(line)) {
+      imports.push(line);
+      continue;
+    }
+    const m = /^(.*?);\s*\/\/\s*(.*)$/.exec(line);
+    if (m && !/^\s*(const|let|for|if)\b/.test(m[1] ?? "")) {
+      const [, expr, comment = ""] = m;
+      if (/^throws\b/.test(comment)) {
+        body.push(`__throws(() => { ${expr}; });`);
+        continue;
+      }
+      const expected = parseExpected(comment);
+      if (expected === undefined) {
+        body.push(`${expr};`);
+        continue;
+      }
+      body.push(`__eq(${expr}, ${JSON.stringify(expected)}, ${JSON.stringify(expr)});`);
+      continue;
+    }
+    body.push(line);
+  }
+  return `${imports.join("\n")}\nexport default async function (__eq, __throws) {\n${body.join("\n")}\n}\n`;
+}
+
+/** The value a `// ...` comment announces: JSON, optionally after `Float64Array ` or `... = `, before ` (note)`. */
+function parseExpected(comment: string): unknown {
+  let c = comment.trim();
+  const eq = c.lastIndexOf("= ");
+  if (eq >= 0) c = c.slice(eq + 2);
+  c = c.replace(/^Float64Array /, "");
+  c = c.replace(/\s+\(.*\)$/, "").replace(/,? \.\.\.$/, "");
+  try {
+    return JSON.parse(c);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Typed arrays (also nested in arrays) as plain arrays, for comparison with the announced JSON. */
+function plain(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return Array.from(v as Float64Array);
+  if (Array.isArray(v)) return v.map(plain);
+  return v;
+}
+
+/**
+ * A suite with one test per @example of the public modules in `srcDir` (see `instrument`); the examples import
+ * the package by name, which vitest resolves to its source. At least `atLeast` examples must be found.
+ */
+export function checkedExamplesSuite(srcDir: string, atLeast: number): void {
+  describe("TSDoc @example blocks run and print what they say", () => {
+    const examples = docExamples(srcDir);
+    const dir = mkdtempSync(join(tmpdir(), "np-examples-"));
+    it("finds examples", () => expect(examples.length).toBeGreaterThanOrEqual(atLeast));
+    for (const ex of examples) {
+      it(`${ex.file} #${ex.index}`, async () => {
+        const file = join(dir, `${ex.file.replace(/\W/g, "_")}_${ex.index}.ts`);
+        writeFileSync(file, instrument(ex.code));
+        const mod = await import(file);
+        await mod.default(
+          (got: unknown, want: unknown, expr: string) => expect(plain(got), expr).toEqual(want),
+          (fn: () => void) => expect(fn).toThrow(),
+        );
+      });
+    }
+  });
+}
+
+// ---- examples run by node against the build ----
+
+/** Transpile TypeScript to an ES module whose `from "<specifier>"` imports point at the given files. */
+export function toNodeModule(code: string, imports: Record<string, string>): string {
+  let js = ts.transpileModule(code, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
+  }).outputText;
+  for (const [spec, file] of Object.entries(imports)) js = pointImports(js, spec, file);
+  return js;
+}
+
+/** Replace `from "<specifier>"` by the file URL of `file`. */
+export function pointImports(js: string, specifier: string, file: string): string {
+  return js.replaceAll(
+    `from ${JSON.stringify(specifier)}`,
+    `from ${JSON.stringify(pathToFileURL(file).href)}`,
+  );
+}
+
+export interface NodeExamplesOptions {
+  /** The package's src/ folder (internal modules included). */
+  srcDir: string;
+  /** The package's name and its built entry (dist/index.js), privately copied to ../.doctest/index.js. */
+  package: { name: string; dist: string };
+  /** Other packages the examples import by name -> their built entries (used in place, not copied). */
+  others?: Record<string, string>;
+  /** At least this many examples must be found. */
+  atLeast: number;
+  /** Runs once after the build is copied (e.g. to write sample files). */
+  setup?: () => Promise<void> | void;
+  /** A fresh folder holding the files the examples read; each example runs in its own. */
+  scratch: () => string;
+  /** Per-example node time limit, ms. */
+  timeoutMs: number;
+  /** More tests in the same suite (called while collecting; `built` is the private copy of the build). */
+  extra?: (built: string) => void;
+}
+
+/** A suite (skipped while a build is missing) that runs each @example with node against the built package. */
+export function nodeExamplesSuite(options: NodeExamplesOptions): void {
+  const { srcDir, package: pkg, others = {} } = options;
+  const built = join(dirname(pkg.dist), "..", ".doctest", "index.js");
+  const missing = [pkg.dist, ...Object.values(others)].some((f) => !existsSync(f));
+  describe.skipIf(missing)("TSDoc examples run", () => {
+    const all = docExamples(srcDir, { includeInternal: true }).map((e): [string, string] => [
+      `${e.file}: ${e.name}`,
+      e.code,
+    ]);
+    beforeAll(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          mkdirSync(dirname(built), { recursive: true });
+          copyFileSync(pkg.dist, built);
+          break;
+        } catch (e) {
+          if (attempt > 20) throw e;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      await options.setup?.();
+    });
+    options.extra?.(built);
+    it("found the examples", () => {
+      expect(all.length).toBeGreaterThanOrEqual(options.atLeast);
+    });
+    it.each(all)("%s", (_name, code) => {
+      const js = toNodeModule(code, { [pkg.name]: built, ...others });
+      const dir = options.scratch();
+      writeFileSync(join(dir, "example.mjs"), js);
+      try {
+        execFileSync(process.execPath, ["example.mjs"], {
+          cwd: dir,
+          stdio: "pipe",
+          timeout: options.timeoutMs,
+        });
+      } catch (e) {
+        const err = e as { stderr?: Buffer };
+        throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
+      }
+    });
+  });
+}
