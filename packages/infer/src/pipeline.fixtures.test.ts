@@ -6,10 +6,12 @@ import { join } from "node:path";
 import { loadVideoPredictions, saveVideoPredictions } from "@neuropose/io";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { openTflite } from "../../../config/tflite-oracle.js";
 import type { PoseModelAdapter } from "./adapter.js";
 import { createBlazePose } from "./blazepose.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
 import { type InferResult, inferVideo } from "./pipeline.js";
+import type { TensorRunner } from "./runtime.js";
 
 const cacheDir = join(tmpdir(), "neuropose-infer-test-models");
 const tools = resolveFfmpeg({});
@@ -17,6 +19,25 @@ const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** A TensorRunner over the real TFLite runtime (WASM, SIMD build), as an oracle for the converted ONNX. */
+async function createTfliteRunner(tflite: Uint8Array): Promise<TensorRunner> {
+  const m = await openTflite(tflite, { from: import.meta.url, simd: true });
+  return {
+    provider: "tflite-wasm",
+    inputNames: m.inputNames,
+    outputNames: m.outputNames,
+    async run(feeds, outputs) {
+      const res = m.run(m.inputNames.map((name, i) => (feeds[name] ?? Object.values(feeds)[i])?.data));
+      const out: Record<string, Float32Array> = {};
+      m.outputNames.forEach((name, i) => {
+        if (!outputs || outputs.includes(name)) out[name] = res[i]!;
+      });
+      return out;
+    },
+    async dispose() {},
+  };
+}
 
 /** Dominant period (s) of a signal by autocorrelation over lags [minS, maxS], and its correlation. */
 function dominantPeriod(x: number[], fps: number, minS: number, maxS: number): { period: number; r: number } {
@@ -253,7 +274,6 @@ fixtureSuite(
   ["videos", "gaitlab_input.mp4"],
   () => {
     it("the first 8 gaitlab frames agree within 0.05 px (2D) and 0.1 mm (3D)", async () => {
-      const { createTfliteRunner } = await import("./_tflite-runner.js");
       const { MODEL_REGISTRY, readModelSource } = await import("./models.js");
       const onnx = await createBlazePose({ variant: "lite", cacheDir, device: "cpu" });
       const tflite = await createBlazePose({

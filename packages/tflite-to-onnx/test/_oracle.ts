@@ -1,9 +1,10 @@
-// Test helpers: the real TFLite runtime (XNNPACK, WASM build shipped in @tensorflow/tfjs-tflite) and
-// onnxruntime-node, each running a model on NHWC float32 inputs.
+// Test helpers: the BlazePose models of @mediapipe/pose, the real TFLite runtime (config/tflite-oracle.ts:
+// XNNPACK, WASM build shipped in @tensorflow/tfjs-tflite) on NHWC float32 inputs, image decoding and noise.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { openTflite } from "../../../config/tflite-oracle.js";
 
 const require = createRequire(import.meta.url);
 
@@ -24,47 +25,15 @@ export function loadModel(name: keyof typeof MODELS): Uint8Array {
   return name === "detector" ? new Uint8Array(bytes.subarray(0, 2962288)) : new Uint8Array(bytes);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: emscripten module without types
-type Any = any;
-let wasmModule: Promise<Any> | null = null;
-
-function tfliteWasm(): Promise<Any> {
-  if (!wasmModule) {
-    const js = require.resolve("@tensorflow/tfjs-tflite/wasm/tflite_web_api_cc.js");
-    const wasmBinary = readFileSync(js.replace(/\.js$/, ".wasm"));
-    const factory = require(js);
-    wasmModule = factory({ wasmBinary, print: () => {}, printErr: () => {} });
-  }
-  return wasmModule as Promise<Any>;
-}
-
 /** A TFLite interpreter (1 thread) over the model bytes: run(input) -> outputs in model order. */
 export async function tfliteRunner(model: Uint8Array) {
-  const m = await tfliteWasm();
-  const ptr = m._malloc(model.length);
-  m.HEAPU8.set(model, ptr);
-  const status = m.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, model.length, {
-    numThreads: 1,
-    enableProfiling: false,
-    maxProfilingBufferEntries: 1024,
-  });
-  if (!status.ok()) throw new Error(`TFLite runtime refused the model: ${status.errorMessage()}`);
-  const runner = status.value();
-  const vec = (v: Any) => {
-    const out: Any[] = [];
-    for (let i = 0; i < v.size(); i++) out.push(v.get(i));
-    v.delete();
-    return out;
-  };
+  const m = await openTflite(model, { from: import.meta.url });
   return {
     run(input: Float32Array): Float32Array[] {
-      const ins = vec(runner.GetInputs());
-      (ins[0].data() as Float32Array).set(input);
-      if (!runner.Infer()) throw new Error("TFLite Infer() failed");
-      return vec(runner.GetOutputs()).map((t: Any) => Float32Array.from(t.data() as Float32Array));
+      return m.run([input]);
     },
     outputNames(): string[] {
-      return vec(runner.GetOutputs()).map((t: Any) => t.name as string);
+      return [...m.outputNames];
     },
   };
 }
