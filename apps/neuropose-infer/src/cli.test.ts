@@ -8,6 +8,7 @@ import { resolveFfmpeg } from "@neuropose/infer";
 import { loadVideoPredictions } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { writeTestPattern, writeTruncated, writeZeroFrameVideo } from "../../../config/test-videos.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin.js");
 const tools = resolveFfmpeg({});
@@ -35,33 +36,14 @@ function errorLines(stderr: string): string[] {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "np-infer-cli-"));
-  const ff = (...a: string[]) => execFileSync(tools.ffmpeg, ["-v", "error", "-y", ...a]);
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=320x240:rate=30",
-    "-frames:v",
-    "60",
-    "-c:v",
-    "libx264",
-    "-movflags",
-    "+faststart",
-    join(dir, "full.mp4"),
-  );
-  const full = readFileSync(join(dir, "full.mp4"));
-  writeFileSync(join(dir, "trunc.mp4"), full.subarray(0, Math.floor(full.length / 2)));
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x32:rate=10",
-    "-frames:v",
-    "0",
-    "-c:v",
-    "mpeg4",
-    join(dir, "zero.avi"),
-  );
+  writeTestPattern(tools.ffmpeg, join(dir, "full.mp4"), {
+    size: "320x240",
+    rate: 30,
+    frames: 60,
+    args: ["-movflags", "+faststart"],
+  });
+  writeTruncated(join(dir, "full.mp4"), join(dir, "trunc.mp4"));
+  writeZeroFrameVideo(tools.ffmpeg, join(dir, "zero.avi"));
   writeFileSync(join(dir, "notes.mp4"), "not a video\n");
   writeFileSync(join(dir, "a-file"), "x");
 });

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,6 +5,7 @@ import { dirname, join } from "node:path";
 import { loadVideoPredictions, saveVideoPredictions, VideoPredictionsSchema } from "@neuropose/io";
 import { CONVERTER_VERSION } from "@neuropose/tflite-to-onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeTestPattern, writeZeroFrameVideo } from "../../../config/test-videos.js";
 import type { PersonPose, PoseModelAdapter } from "./adapter.js";
 import { createBlazePose } from "./blazepose.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
@@ -18,29 +18,8 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "np-infer-pipeline-"));
-  const ff = (...a: string[]) => execFileSync(tools.ffmpeg, ["-v", "error", "-y", ...a]);
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=96x64:rate=25",
-    "-frames:v",
-    "20",
-    "-c:v",
-    "libx264",
-    join(dir, "clip.mp4"),
-  );
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x32:rate=10",
-    "-frames:v",
-    "0",
-    "-c:v",
-    "mpeg4",
-    join(dir, "zero.avi"),
-  );
+  writeTestPattern(tools.ffmpeg, join(dir, "clip.mp4"), { size: "96x64", rate: 25, frames: 20 });
+  writeZeroFrameVideo(tools.ffmpeg, join(dir, "zero.avi"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,15 +1,22 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import {
+  firstFrameRgb,
+  runFfmpeg,
+  writeTestPattern,
+  writeTruncated,
+  writeZeroFrameVideo,
+} from "../../../config/test-videos.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
 import { decodeVideo, probeVideo, type VideoFrame } from "./video.js";
 
 const tools = resolveFfmpeg({});
 let dir: string;
-const ff = (...args: string[]) => execFileSync(tools.ffmpeg, ["-v", "error", "-y", ...args]);
+const ff = (...args: string[]) => runFfmpeg(tools.ffmpeg, ...args);
 
 async function collect(it: AsyncIterable<VideoFrame>): Promise<VideoFrame[]> {
   const out: VideoFrame[] = [];
@@ -20,69 +27,31 @@ async function collect(it: AsyncIterable<VideoFrame>): Promise<VideoFrame[]> {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "np-infer-video-"));
   // 64x32 test pattern, 10 fps, 12 frames; every frame a different colour in the top-left pixel region
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x32:rate=10",
-    "-frames:v",
-    "12",
-    "-c:v",
-    "libx264",
-    "-pix_fmt",
-    "yuv444p",
-    "-qp",
-    "0",
-    join(dir, "plain.mp4"),
-  );
+  writeTestPattern(tools.ffmpeg, join(dir, "plain.mp4"), {
+    size: "64x32",
+    rate: 10,
+    frames: 12,
+    args: ["-pix_fmt", "yuv444p", "-qp", "0"],
+  });
   ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", join(dir, "rot.mp4"));
   ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=180", join(dir, "rot180.mp4"));
   ff("-i", join(dir, "plain.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=270", join(dir, "rot270.mp4"));
   // variable frame rate: frames 0-5 at 10 fps, then a 0.5 s gap
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x32:rate=10",
-    "-frames:v",
-    "10",
-    "-vf",
-    "setpts='(N/10+gte(N,6)*0.5)/TB'",
-    "-vsync",
-    "0",
-    "-c:v",
-    "libx264",
-    join(dir, "vfr.mp4"),
-  );
+  writeTestPattern(tools.ffmpeg, join(dir, "vfr.mp4"), {
+    size: "64x32",
+    rate: 10,
+    frames: 10,
+    args: ["-vf", "setpts='(N/10+gte(N,6)*0.5)/TB'", "-vsync", "0"],
+  });
   // 60 frames, index first (faststart), then cut in half: a truncated recording
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=320x240:rate=30",
-    "-frames:v",
-    "60",
-    "-c:v",
-    "libx264",
-    "-g",
-    "10",
-    "-movflags",
-    "+faststart",
-    join(dir, "full.mp4"),
-  );
-  const full = readFileSync(join(dir, "full.mp4"));
-  writeFileSync(join(dir, "trunc.mp4"), full.subarray(0, Math.floor(full.length * 0.5)));
-  ff(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x32:rate=10",
-    "-frames:v",
-    "0",
-    "-c:v",
-    "mpeg4",
-    join(dir, "zero.avi"),
-  );
+  writeTestPattern(tools.ffmpeg, join(dir, "full.mp4"), {
+    size: "320x240",
+    rate: 30,
+    frames: 60,
+    args: ["-g", "10", "-movflags", "+faststart"],
+  });
+  writeTruncated(join(dir, "full.mp4"), join(dir, "trunc.mp4"));
+  writeZeroFrameVideo(tools.ffmpeg, join(dir, "zero.avi"));
   writeFileSync(join(dir, "notes.mp4"), "this is not a video\n");
   writeFileSync(join(dir, "empty.mp4"), "");
 });
@@ -182,38 +151,14 @@ describe("decodeVideo", () => {
     expect(Math.min(errCw, errCcw) / (32 * 64)).toBeLessThan(2);
     expect(Math.max(errCw, errCcw) / (32 * 64)).toBeGreaterThan(10);
     // and exactly what ffmpeg's own autorotation shows
-    const auto = execFileSync(tools.ffmpeg, [
-      "-v",
-      "error",
-      "-i",
-      join(dir, "rot.mp4"),
-      "-frames:v",
-      "1",
-      "-f",
-      "rawvideo",
-      "-pix_fmt",
-      "rgb24",
-      "-",
-    ]);
+    const auto = firstFrameRgb(tools.ffmpeg, join(dir, "rot.mp4"));
     expect(Buffer.from(r.data).equals(auto)).toBe(true);
   });
 
   it.each(["rot180.mp4", "rot270.mp4"])("%s matches ffmpeg's own autorotation", async (name) => {
     const info = await probeVideo(join(dir, name), tools);
     const [frame] = await collect(decodeVideo(info, tools, { maxFrames: 1 }));
-    const auto = execFileSync(tools.ffmpeg, [
-      "-v",
-      "error",
-      "-i",
-      join(dir, name),
-      "-frames:v",
-      "1",
-      "-f",
-      "rawvideo",
-      "-pix_fmt",
-      "rgb24",
-      "-",
-    ]);
+    const auto = firstFrameRgb(tools.ffmpeg, join(dir, name));
     expect(Buffer.from(frame!.data).equals(auto)).toBe(true);
     expect([frame!.width, frame!.height]).toEqual(name === "rot180.mp4" ? [64, 32] : [32, 64]);
   });
