@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bruteEnumerate, bruteMatrix } from "./_brute.js";
+import { errorCode } from "./_testing.js";
 import { getKernel } from "./_wasm.js";
 import { dtw, dtwDistance } from "./dtw.js";
 
@@ -99,14 +100,7 @@ describe("exact DTW: hand-computed cases", () => {
 
 describe("exact DTW: errors", () => {
   it("rejects NaN / Infinity, empty input, mismatched widths and bad options", () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as { code?: string }).code;
-      }
-      return "no error";
-    };
+    const code = errorCode;
     expect(code(() => dtwDistance([1, Number.NaN], [1]))).toBe("E_DTW_NONFINITE");
     expect(code(() => dtwDistance([1, 2], [Number.POSITIVE_INFINITY]))).toBe("E_DTW_NONFINITE");
     expect(code(() => dtwDistance([], [1]))).toBe("E_DTW_EMPTY");

@@ -1,5 +1,6 @@
 import type { PoseSequence } from "@neuropose/kinematics";
 import { describe, expect, it } from "vitest";
+import { errorCode } from "./_testing.js";
 import { dtw } from "./dtw.js";
 import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation } from "./entry.js";
 
@@ -132,14 +133,7 @@ describe("entry points: NaN policies and errors", () => {
   });
 
   it("raises coded errors", () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as { code?: string }).code;
-      }
-      return "no error";
-    };
+    const code = errorCode;
     const a = randomPose(5, 3);
     const b = randomPose(6, 3);
     const nan = { ...a, data: Float64Array.from(a.data, (v, i) => (i === 4 ? Number.NaN : v)) };

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recorder } from "./_testing/recorder.js";
 import { tinyOnnx } from "./_testing/tiny-onnx.js";
 import { ensureModel, MODEL_REGISTRY, readModelSource, type TfliteConverter } from "./models.js";
 
@@ -28,15 +29,6 @@ function fakeConverter(scale = 2) {
 
 const readEntry = (onnxPath: string) =>
   JSON.parse(readFileSync(join(dirname(onnxPath), "entry.json"), "utf8"));
-
-function recorder() {
-  const lines: string[] = [];
-  const log = (lvl: string) => (m: string) => lines.push(`${lvl}: ${m}`);
-  return {
-    lines,
-    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-  };
-}
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { recorder } from "./_testing/recorder.js";
 import { tinyOnnx } from "./_testing/tiny-onnx.js";
 import { createRunner, cudaProviderInstalled, providerOrder, runtimeVersions } from "./runtime.js";
-
-function recorder() {
-  const lines: string[] = [];
-  const log = (lvl: string) => (m: string) => lines.push(`${lvl}: ${m}`);
-  return {
-    lines,
-    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-  };
-}
 
 describe("providers", () => {
   it("orders providers: cpu alone, an explicit GPU provider then cpu", () => {
