@@ -11,6 +11,8 @@ export interface CycleConfidence {
   regularityScore: number;
   /** scipy-style prominence of the cycle's peak in the signal. */
   prominence: number;
+  /** stride_zeni_v1 only: mean walking-direction steadiness over the stride (see `strideConfidence`). */
+  steadinessScore?: number;
 }
 
 function median(values: readonly number[]): number {

@@ -21,6 +21,14 @@ import {
 import { type CycleConfidence, cycleConfidence } from "./confidence.js";
 import { pyFloat, SegmentError } from "./errors.js";
 import { roundHalfEven, segmentByPeaks } from "./segment.js";
+import {
+  detectGaitEvents,
+  type GaitEventOptions,
+  STRIDE_JOINTS,
+  STRIDE_METHOD,
+  strideConfidence,
+  strideSegments,
+} from "./stride.js";
 
 export interface SegmentPredictionsOptions {
   /** Which detected person to segment (default 0). */
@@ -147,6 +155,15 @@ export interface GaitCycleOptions {
   skeleton?: Skeleton | string;
   /** Tie order of the distance filter among equal-height peaks (see `findPeaks`); default "stable". */
   tieOrder?: "stable" | "numpy_avx512";
+  /**
+   * `"valley_to_valley_v1"` (default, the original's) or `"stride_zeni_v1"`: one segment per stride, heel
+   * strike to heel strike of the same foot (see `detectGaitEvents`). With stride_zeni_v1, `joint` must be
+   * a heel of the skeleton (it picks the foot), `axis`/`invert`/`tieOrder` are ignored and
+   * `minProminence` is replaced by `stride.minProminenceRatio`.
+   */
+  method?: "valley_to_valley_v1" | "stride_zeni_v1";
+  /** Options of the stride method (vertical axis, direction window, prominence ratio, longest stride). */
+  stride?: Omit<GaitEventOptions, "personIndex" | "skeleton" | "minCycleSeconds">;
 }
 
 function gaitSkeleton(preds: SegmentablePredictions, options: GaitCycleOptions): Skeleton {
@@ -180,10 +197,13 @@ export function segmentGaitCycles(
   preds: SegmentablePredictions,
   options: GaitCycleOptions = {},
 ): Segmentation {
-  const axis = resolveAxis(options.axis ?? "y");
   const skeleton = gaitSkeleton(preds, options);
   const jointRef = options.joint ?? HEEL_JOINTS[skeleton.name]?.right ?? "rhee";
   const joint = resolveJoint(jointRef, skeleton);
+  if ((options.method ?? "valley_to_valley_v1") === STRIDE_METHOD) {
+    return segmentStrides(preds, skeleton, joint, options);
+  }
+  const axis = resolveAxis(options.axis ?? "y");
   return segmentPredictions(
     preds,
     { kind: "joint_axis", joint, axis, invert: options.invert ?? false },
@@ -195,6 +215,55 @@ export function segmentGaitCycles(
       tieOrder: options.tieOrder ?? "stable",
     },
   );
+}
+
+function strideSide(skeleton: Skeleton, joint: number): "left" | "right" {
+  const heels = STRIDE_JOINTS[skeleton.name]?.heel;
+  if (heels !== undefined) {
+    if (resolveJoint(heels[0], skeleton) === joint) return "left";
+    if (resolveJoint(heels[1], skeleton) === joint) return "right";
+  }
+  throw new SegmentError(
+    "E_STRIDE_SKELETON",
+    `method ${STRIDE_METHOD} segments by foot: joint ${joint} is not a heel of skeleton ${skeleton.name}${heels ? ` (heels: ${heels.join(", ")})` : ""}`,
+    { hint: "pass a heel joint, or use method valley_to_valley_v1", kind: "user" },
+  );
+}
+
+function strideEventOptions(options: GaitCycleOptions, skeleton: Skeleton): GaitEventOptions {
+  return {
+    ...options.stride,
+    personIndex: options.personIndex ?? 0,
+    skeleton,
+    minCycleSeconds: options.minCycleSeconds ?? 0.4,
+  };
+}
+
+function segmentStrides(
+  preds: SegmentablePredictions,
+  skeleton: Skeleton,
+  joint: number,
+  options: GaitCycleOptions,
+): Segmentation {
+  const side = strideSide(skeleton, joint);
+  const events = detectGaitEvents(preds, strideEventOptions(options, skeleton));
+  const vertical = resolveAxis(options.stride?.verticalAxis ?? "y");
+  const config = validateWith(
+    SegmentationConfigSchema,
+    {
+      // The heel and the first horizontal axis; the signal itself is the heel's position along the
+      // estimated walking direction relative to the pelvis.
+      extractor: { kind: "joint_axis", joint, axis: vertical === 0 ? 1 : 0, invert: false },
+      person_index: options.personIndex ?? 0,
+      min_distance_seconds: options.minCycleSeconds ?? 0.4,
+      min_prominence: events.minProminence,
+      min_height: null,
+      pad_seconds: 0,
+      method: STRIDE_METHOD,
+    },
+    { source: "segmentation config" },
+  );
+  return { config, segments: strideSegments(events, side) };
 }
 
 /** Both heels' gait segmentations, under the original's keys. */
@@ -305,8 +374,24 @@ export function slicePredictions<P extends SliceablePredictions>(
 export function segmentationConfidence(
   preds: SegmentablePredictions,
   segmentation: Segmentation,
-  options: { skeleton?: Skeleton | string } = {},
+  options: { skeleton?: Skeleton | string; stride?: GaitCycleOptions["stride"] } = {},
 ): CycleConfidence[] {
+  if (segmentation.config.method === STRIDE_METHOD) {
+    const personIndex = segmentation.config.person_index;
+    const skeleton = gaitSkeleton(preds, { skeleton: options.skeleton, personIndex });
+    const events = detectGaitEvents(
+      preds,
+      strideEventOptions(
+        {
+          personIndex,
+          minCycleSeconds: segmentation.config.min_distance_seconds ?? 0.4,
+          stride: options.stride,
+        },
+        skeleton,
+      ),
+    );
+    return strideConfidence(events, segmentation.segments);
+  }
   const sequence = predictionsToSequence(preds, { personIndex: segmentation.config.person_index });
   const signal = extractSignal(sequence, segmentation.config.extractor, {
     skeleton: skeletonOf(preds, options.skeleton),
