@@ -127,6 +127,31 @@ export interface PredictionsInput {
   frames: Record<string, { poses3d: number[][][] }>;
 }
 
+/**
+ * A report note when gait segmentation with valley_to_valley_v1 (the original's method) produced cycles
+ * shorter than `min_cycle_seconds`: its valleys are not filtered, so noise next to a heel strike bounds the
+ * segment and the segments are not full strides. Null when there is nothing to say.
+ */
+export function shortCycleNote(
+  path: string,
+  fps: number,
+  seg: NonNullable<AnalysisConfig["segmentation"]>,
+  segmentations: Record<string, Segmentation>,
+): string | null {
+  if (seg.kind !== "gait_cycles" && seg.kind !== "gait_cycles_bilateral") return null;
+  if ((seg.method ?? "valley_to_valley_v1") !== "valley_to_valley_v1" || !(fps > 0)) return null;
+  let short = 0;
+  let total = 0;
+  for (const s of Object.values(segmentations)) {
+    for (const x of s.segments) {
+      total++;
+      if ((x.end - 1 - x.start) / fps < seg.min_cycle_seconds) short++;
+    }
+  }
+  if (short === 0) return null;
+  return `${path}: ${short} of ${total} gait cycle(s) are shorter than min_cycle_seconds (${seg.min_cycle_seconds} s): valley_to_valley_v1 bounds each cycle by the nearest unfiltered valleys of the heel signal, so these segments are not full strides; segmentation method: stride_zeni_v1 gives one segment per stride (heel strike to heel strike)`;
+}
+
 /** Segment predictions as the config says; returns named segmentations in report order. */
 export function segmentTrial(
   preds: PredictionsInput,
@@ -141,6 +166,7 @@ export function segmentTrial(
       minCycleSeconds: seg.min_cycle_seconds,
       minProminence: seg.min_prominence,
       personIndex,
+      method: seg.method ?? "valley_to_valley_v1",
     });
     return { [`${seg.joint}_cycles`]: s };
   }
@@ -151,6 +177,7 @@ export function segmentTrial(
       minCycleSeconds: seg.min_cycle_seconds,
       minProminence: seg.min_prominence,
       personIndex,
+      method: seg.method ?? "valley_to_valley_v1",
     });
     return { left_heel_strikes: s.left_heel_strikes, right_heel_strikes: s.right_heel_strikes };
   }

@@ -16,7 +16,14 @@ import {
   predictionsToSequence,
 } from "@neuropose/kinematics";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { comparePair, type DtwChoice, type PredictionsInput, pairwiseMatrix, segmentTrial } from "./_deps.js";
+import {
+  comparePair,
+  type DtwChoice,
+  type PredictionsInput,
+  pairwiseMatrix,
+  segmentTrial,
+  shortCycleNote,
+} from "./_deps.js";
 import { checkGaitJoint, hasJointNames, type ResolvedJoints, resolveConfigJoints } from "./_joints.js";
 import { resampleSequence, sliceSequence } from "./_resample.js";
 import { AnalysisRunError } from "./errors.js";
@@ -401,15 +408,20 @@ export async function runAnalysis(
     };
   }
 
+  const segmentationNotes: string[] = [];
   function segmentOf(l: Loaded): Record<string, Segmentation> {
     if (!resolved.segmentation) return {};
     checkGaitJoint(resolved, skeletonOf(l), configName);
+    let segs: Record<string, Segmentation>;
     try {
       // Extractor joint names are resolved by @neuropose/segment against metadata.skeleton, as checked above.
-      return segmentTrial(l.predictions, resolved.segmentation, personIndex);
+      segs = segmentTrial(l.predictions, resolved.segmentation, personIndex);
     } catch (e) {
       throw wrap(e, `segmenting ${l.written}`, l.absolute);
     }
+    const note = shortCycleNote(l.written, l.predictions.metadata.fps, resolved.segmentation, segs);
+    if (note) segmentationNotes.push(note);
+    return segs;
   }
 
   /** Named pieces of a trial: each segment (label `name[i]`), or the whole trial ("full_trial"). */
@@ -471,7 +483,8 @@ export async function runAnalysis(
   const provenanceInputs: { role: string; path: string; sha256: string; bytes: number }[] = [];
   const record = (role: string, l: Loaded) =>
     provenanceInputs.push({ role, path: l.written, sha256: l.sha256, bytes: l.bytes });
-  const notes: string[] = [];
+  // Notes of the segmentation step (pushed by segmentOf) come first, in input order.
+  const notes: string[] = segmentationNotes;
 
   // ---------------------------------------------------------------- cohort mode
   if (inputs.cohort) {
@@ -574,7 +587,7 @@ export async function runAnalysis(
         ...base,
         reference: null,
         segmentations: pSegs,
-        results: { kind: "none" },
+        results: { kind: "none", ...(notes.length > 0 ? { notes } : {}) },
         ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
         analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
       },
@@ -599,7 +612,12 @@ export async function runAnalysis(
         ...base,
         reference: null,
         segmentations: pSegs,
-        results: { kind: "stats", statistics, segment_labels: labels },
+        results: {
+          kind: "stats",
+          statistics,
+          segment_labels: labels,
+          ...(notes.length > 0 ? { notes } : {}),
+        },
         ...(resolvedJoints ? { resolved_joints: resolvedJoints } : {}),
         analysis_provenance: analysisProvenance(resolved, options, provenanceInputs),
       },

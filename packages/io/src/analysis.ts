@@ -11,7 +11,7 @@
 // resolved per input file by @neuropose/analysis, and the parsed config keeps them as written.
 import { z } from "zod";
 import { float } from "./_numbers.js";
-import { ExtractorSpecSchema, SegmentationSchema } from "./segmentation.js";
+import { ExtractorSpecSchema, SEGMENTATION_METHODS, SegmentationSchema } from "./segmentation.js";
 
 const Float = float();
 
@@ -43,6 +43,13 @@ const Extractor = ExtractorSpecSchema;
 const Axis = z.enum(["x", "y", "z"]);
 const PositiveSeconds = z.number().gt(0);
 
+/** Gait segmentation method: the original's valley_to_valley_v1, or stride_zeni_v1 (heel strike to heel strike). */
+const GaitMethod = z
+  .enum(SEGMENTATION_METHODS)
+  .describe(
+    "valley_to_valley_v1 (default, the original's) or stride_zeni_v1: one segment per stride, heel strike to heel strike of the same foot.",
+  );
+
 const GaitCyclesSegmentation = z.strictObject({
   kind: z.literal("gait_cycles"),
   joint: z.string().min(1).default("rhee"),
@@ -50,6 +57,8 @@ const GaitCyclesSegmentation = z.strictObject({
   invert: z.boolean().default(false),
   min_cycle_seconds: PositiveSeconds.default(0.4),
   min_prominence: z.number().nullable().default(null),
+  // Extension (absent unless written; valley_to_valley_v1 then, as in the original).
+  method: GaitMethod.optional(),
 });
 const GaitCyclesBilateralSegmentation = z.strictObject({
   kind: z.literal("gait_cycles_bilateral"),
@@ -57,6 +66,8 @@ const GaitCyclesBilateralSegmentation = z.strictObject({
   invert: z.boolean().default(false),
   min_cycle_seconds: PositiveSeconds.default(0.4),
   min_prominence: z.number().nullable().default(null),
+  // Extension (absent unless written; valley_to_valley_v1 then, as in the original).
+  method: GaitMethod.optional(),
 });
 const ExtractorSegmentation = z.strictObject({
   kind: z.literal("extractor"),
@@ -265,8 +276,9 @@ const StatsResults = z.strictObject({
   kind: z.literal("stats"),
   statistics: z.array(z.strictObject({ mean: Float, std: Float, min: Float, max: Float, range: Float })),
   segment_labels: z.array(z.string()),
+  notes: z.array(z.string()).optional(),
 });
-const NoneResults = z.strictObject({ kind: z.literal("none") });
+const NoneResults = z.strictObject({ kind: z.literal("none"), notes: z.array(z.string()).optional() });
 
 const Index = z.int().gte(0);
 /**

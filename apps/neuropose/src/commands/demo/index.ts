@@ -21,6 +21,7 @@ inputs:
     - data/refs/*.json
 segmentation:
   kind: gait_cycles_bilateral
+  method: stride_zeni_v1 # one segment per stride, heel strike to heel strike (valley_to_valley_v1: the original's)
   min_cycle_seconds: 0.4
 analysis:
   kind: dtw
