@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listDir, minimalSpec, tempDir } from "../test/_util.js";
+import { behaviorSpec, listDir, tempDir } from "../test/_util.js";
 import {
   type ChunkSource,
   type NwbFileSpec,
@@ -15,32 +15,22 @@ const K = 4;
 const value = (i: number, k: number, d: number) => i * 100 + k * 10 + d;
 
 function poseSpec(src: ReturnType<typeof poseSourcesFromFrames>): NwbFileSpec {
-  return minimalSpec({
-    processing: [
-      {
-        name: "behavior",
-        description: "b",
-        dataInterfaces: [
-          {
-            kind: "PoseEstimation",
-            name: "pose",
-            description: "streamed",
-            timing: { rate: 30 },
-            series: Array.from({ length: K }, (_, k) => ({
-              name: `kp${k}`,
-              data: src.data[k] as NonNullable<(typeof src.data)[number]>,
-              dims: 3 as const,
-              unit: "meters",
-              referenceFrame: "world",
-              ...(src.confidence
-                ? { confidence: src.confidence[k], confidenceDefinition: "model score" }
-                : {}),
-            })),
-          },
-        ],
-      },
-    ],
-  });
+  return behaviorSpec([
+    {
+      kind: "PoseEstimation",
+      name: "pose",
+      description: "streamed",
+      timing: { rate: 30 },
+      series: Array.from({ length: K }, (_, k) => ({
+        name: `kp${k}`,
+        data: src.data[k] as NonNullable<(typeof src.data)[number]>,
+        dims: 3 as const,
+        unit: "meters",
+        referenceFrame: "world",
+        ...(src.confidence ? { confidence: src.confidence[k], confidenceDefinition: "model score" } : {}),
+      })),
+    },
+  ]);
 }
 
 describe("poseSourcesFromFrames", () => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import h5wasm, { type Reference } from "h5wasm/node";
 import { describe, expect, it } from "vitest";
-import { h5dumpHeader, h5dumpPath, listDir, minimalSpec, tempDir } from "../test/_util.js";
+import { behaviorSpec, h5dumpHeader, h5dumpPath, listDir, minimalSpec, tempDir } from "../test/_util.js";
 import {
   type ChunkSource,
   type NwbFileSpec,
@@ -405,17 +405,7 @@ describe("writeNwb → readNwb round trip", () => {
     const withPose = join(dir, "spec.nwb");
     await writeNwb(
       withPose,
-      minimalSpec({
-        processing: [
-          {
-            name: "behavior",
-            description: "b",
-            dataInterfaces: [
-              { kind: "Skeletons", skeletons: [{ name: "sk", nodes: ["a", "b"], edges: [[0, 1]] }] },
-            ],
-          },
-        ],
-      }),
+      behaviorSpec([{ kind: "Skeletons", skeletons: [{ name: "sk", nodes: ["a", "b"], edges: [[0, 1]] }] }]),
     );
     const bare = join(dir, "bare.nwb");
     await writeNwb(bare, minimalSpec(), { cacheSpecifications: false });
@@ -475,29 +465,21 @@ describe("writeNwb → readNwb round trip", () => {
     const progress: number[] = [];
     await writeNwb(
       path,
-      minimalSpec({
-        processing: [
-          {
-            name: "behavior",
-            description: "b",
-            dataInterfaces: [
-              {
-                kind: "PoseEstimation",
-                name: "pose",
-                description: "p",
-                timing: { timestamps: ts },
-                series: [0, 1, 2].map((k) => ({
-                  name: `kp${k}`,
-                  data: src(k),
-                  dims: 3 as const,
-                  unit: "meters",
-                  referenceFrame: "world",
-                })),
-              },
-            ],
-          },
-        ],
-      }),
+      behaviorSpec([
+        {
+          kind: "PoseEstimation",
+          name: "pose",
+          description: "p",
+          timing: { timestamps: ts },
+          series: [0, 1, 2].map((k) => ({
+            name: `kp${k}`,
+            data: src(k),
+            dims: 3 as const,
+            unit: "meters",
+            referenceFrame: "world",
+          })),
+        },
+      ]),
       { chunkRows: 1000, onProgress: (p) => progress.push(p.done / p.total) },
     );
     expect(reads.every(([a, b]) => b - a <= 1000)).toBe(true);
@@ -587,26 +569,16 @@ if (!h5dumpPath())
 
 describe("honest limits", () => {
   const poseSpec = (over: Partial<NwbPoseEstimation> = {}): NwbFileSpec =>
-    minimalSpec({
-      processing: [
-        {
-          name: "behavior",
-          description: "b",
-          dataInterfaces: [
-            {
-              kind: "PoseEstimation",
-              name: "pose",
-              description: "p",
-              timing: { rate: 30 },
-              series: [
-                { name: "nose", data: [1, 2, 3, 4], dims: 2, unit: "pixels", referenceFrame: "top-left" },
-              ],
-              ...over,
-            },
-          ],
-        },
-      ],
-    });
+    behaviorSpec([
+      {
+        kind: "PoseEstimation",
+        name: "pose",
+        description: "p",
+        timing: { rate: 30 },
+        series: [{ name: "nose", data: [1, 2, 3, 4], dims: 2, unit: "pixels", referenceFrame: "top-left" }],
+        ...over,
+      },
+    ]);
 
   const cases: [string, NwbFileSpec, RegExp][] = [
     [
@@ -641,22 +613,12 @@ describe("honest limits", () => {
     ],
     [
       "too many nodes for uint8 edges",
-      minimalSpec({
-        processing: [
-          {
-            name: "behavior",
-            description: "b",
-            dataInterfaces: [
-              {
-                kind: "Skeletons",
-                skeletons: [
-                  { name: "big", nodes: Array.from({ length: 300 }, (_, k) => `n${k}`), edges: [] },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
+      behaviorSpec([
+        {
+          kind: "Skeletons",
+          skeletons: [{ name: "big", nodes: Array.from({ length: 300 }, (_, k) => `n${k}`), edges: [] }],
+        },
+      ]),
       /\/processing\/behavior\/Skeletons\/big: nodes: 300 nodes; ndx-pose stores edges as uint8/,
     ],
     [

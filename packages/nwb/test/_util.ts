@@ -1,10 +1,10 @@
-// Test helpers: temp folders, h5dump detection, a minimal valid spec.
+// Test helpers: temp folders, h5dump detection, a minimal valid spec (bare or with a "behavior" module).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import type { NwbFileSpec } from "../src/index.js";
+import type { NwbFileSpec, NwbProcessingModule } from "../src/index.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -43,4 +43,9 @@ export function minimalSpec(extra: Partial<NwbFileSpec> = {}): NwbFileSpec {
     fileCreateDate: ["2024-05-02T09:00:00+00:00"],
     ...extra,
   };
+}
+
+/** `minimalSpec` with one processing module, "behavior" (description "b"), holding `dataInterfaces`. */
+export function behaviorSpec(dataInterfaces: NwbProcessingModule["dataInterfaces"]): NwbFileSpec {
+  return minimalSpec({ processing: [{ name: "behavior", description: "b", dataInterfaces }] });
 }
