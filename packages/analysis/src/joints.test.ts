@@ -1,22 +1,13 @@
 import { AnalysisReportSchema, getSkeleton, jointIndex, NeuroPoseError, stringifyJson } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { closeJointName } from "./_joints.js";
+import { virtualIo as io } from "./_testing.js";
 import { parseAnalysisConfig, parseAnalysisConfigText } from "./config.js";
 import type { AnalysisConfigError } from "./errors.js";
 import { runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
 
 type Files = Record<string, unknown>;
-
-function io(files: Files) {
-  return {
-    baseDir: "/virtual/exp",
-    readInput: async (_abs: string, written: string) => {
-      if (!(written in files)) throw Object.assign(new Error("absent"), { code: "ENOENT" });
-      return stringifyJson(files[written]);
-    },
-  };
-}
 
 const BP = (seed: number, cadence: number) =>
   synthesizeGaitPredictions({ seed, frames: 90, cadence, skeleton: "blazepose_33" });

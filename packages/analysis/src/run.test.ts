@@ -1,26 +1,11 @@
 import { AnalysisReportSchema, parseJson, stringifyJson, validateDocument } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { virtualIo as io } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { planAnalysis, runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
 
 type Files = Record<string, unknown>;
-
-function io(files: Files) {
-  return {
-    baseDir: "/virtual/exp",
-    readInput: async (_abs: string, written: string) => {
-      if (!(written in files)) throw Object.assign(new Error("absent"), { code: "ENOENT" });
-      return stringifyJson(files[written]);
-    },
-    expandGlob: async (pattern: string) => {
-      const re = new RegExp(`^${pattern.replace(/[.]/g, "\\.").replace(/\*/g, "[^/]*")}$`);
-      return Object.keys(files)
-        .filter((f) => re.test(f))
-        .sort();
-    },
-  };
-}
 
 const FILES: Files = {
   "a.json": synthesizeGaitPredictions({ seed: 1, frames: 90, cadence: 110 }),

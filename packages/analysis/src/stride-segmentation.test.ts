@@ -2,19 +2,10 @@
 // short cycles (see @neuropose/segment's README).
 import { AnalysisReportSchema, stringifyJson } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { virtualIo as io } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
-
-function io(files: Record<string, unknown>) {
-  return {
-    baseDir: "/virtual/exp",
-    readInput: async (_abs: string, written: string) => {
-      if (!(written in files)) throw Object.assign(new Error("absent"), { code: "ENOENT" });
-      return stringifyJson(files[written]);
-    },
-  };
-}
 
 // 240 frames at 30 fps, cadence 100 steps/min: strides of 1.2 s = 36 frames.
 const FILES = {
