@@ -7,13 +7,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertTflite } from "@neuropose/tflite-to-onnx";
+import { createTfliteRunner } from "../_tflite.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // onnxruntime-node and @mediapipe/pose are devDependencies of the converter package: resolve them there.
 const pkgRequire = createRequire(join(here, "..", "..", "packages", "tflite-to-onnx", "package.json"));
 const ort = pkgRequire("onnxruntime-node");
 const poseDir = dirname(pkgRequire.resolve("@mediapipe/pose/package.json"));
-const require = createRequire(import.meta.url);
 
 const MODELS = {
   detector: ["pose_solution_packed_assets.data", 224, -1, 1],
@@ -26,21 +26,7 @@ const ITER = Number(process.env.BENCH_ITER ?? 10);
 const SIMD = process.env.NEUROPOSE_BENCH_TFLITE_SIMD !== "0";
 
 async function tfliteRunner(bytes) {
-  const js = require.resolve(`@tensorflow/tfjs-tflite/wasm/tflite_web_api_cc${SIMD ? "_simd" : ""}.js`);
-  const m = await require(js)({
-    wasmBinary: readFileSync(js.replace(/\.js$/, ".wasm")),
-    print() {},
-    printErr() {},
-  });
-  const ptr = m._malloc(bytes.length);
-  m.HEAPU8.set(bytes, ptr);
-  const st = m.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, bytes.length, {
-    numThreads: 1,
-    enableProfiling: false,
-    maxProfilingBufferEntries: 1024,
-  });
-  if (!st.ok()) throw new Error(st.errorMessage());
-  const r = st.value();
+  const r = await createTfliteRunner(bytes, { simd: SIMD });
   const vec = (v) => {
     const out = [];
     for (let i = 0; i < v.size(); i++) out.push(v.get(i));

@@ -8,8 +8,7 @@
 // Columns: ms per frame per stage (wall clock), end-to-end and model-only frames/s, this process's CPU ms per
 // frame (ffmpeg's decoding runs in its own process and is not included), model runs per frame.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,9 +20,9 @@ import {
   readModelSource,
   resolveFfmpeg,
 } from "@neuropose/infer";
+import { createTfliteRunner } from "../_tflite.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 const FRAMES = Number(process.env.NEUROPOSE_BENCH_FRAMES ?? 90);
 const VARIANTS = (process.env.NEUROPOSE_BENCH_MODELS ?? "lite,full,heavy").split(",");
 const cacheDir = join(tmpdir(), "neuropose-bench-models");
@@ -33,21 +32,7 @@ const tools = resolveFfmpeg({
 });
 
 async function tfliteRunner(bytes) {
-  const js = require.resolve("@tensorflow/tfjs-tflite/wasm/tflite_web_api_cc_simd.js");
-  const m = await require(js)({
-    wasmBinary: readFileSync(js.replace(/\.js$/, ".wasm")),
-    print() {},
-    printErr() {},
-  });
-  const ptr = m._malloc(bytes.length);
-  m.HEAPU8.set(bytes, ptr);
-  const st = m.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, bytes.length, {
-    numThreads: 1,
-    enableProfiling: false,
-    maxProfilingBufferEntries: 1024,
-  });
-  if (!st.ok()) throw new Error(st.errorMessage());
-  const r = st.value();
+  const r = await createTfliteRunner(bytes);
   const names = (v) => Array.from({ length: v.size() }, (_, i) => v.get(i).name);
   const inputNames = names(r.GetInputs());
   const outputNames = names(r.GetOutputs());
