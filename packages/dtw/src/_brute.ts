@@ -1,31 +1,38 @@
 // Test-only brute-force references (not exported from the package).
 
+interface BruteOptions {
+  sq?: boolean;
+  window?: number;
+  psi?: number;
+}
+
+/** The Sakoe-Chiba band of `DtwOptions.window`, widened by the length difference. */
+function inBand(i: number, j: number, n: number, m: number, w: number): boolean {
+  return j >= i - w - Math.max(0, n - m) && j <= i + w + Math.max(0, m - n);
+}
+
+/** Local cost of (i, j): squared distance with `sq`, else Euclidean (|a - b| for one dimension). */
+function localCost(a: number[][], b: number[][], i: number, j: number, sq: boolean | undefined): number {
+  const ai = a[i] as number[];
+  const bj = b[j] as number[];
+  if (ai.length === 1 && !sq) return Math.abs((ai[0] as number) - (bj[0] as number));
+  let s = 0;
+  for (let k = 0; k < ai.length; k++) s += ((ai[k] as number) - (bj[k] as number)) ** 2;
+  return sq ? s : Math.sqrt(s);
+}
+
 /** Enumerates every warping path (tiny inputs only) with psi-free starts/ends and a window predicate. */
-export function bruteEnumerate(
-  a: number[][],
-  b: number[][],
-  opts: { sq?: boolean; window?: number; psi?: number } = {},
-): number {
+export function bruteEnumerate(a: number[][], b: number[][], opts: BruteOptions = {}): number {
   const n = a.length;
   const m = b.length;
   const psi = opts.psi ?? 0;
   const w = opts.window ?? Number.POSITIVE_INFINITY;
-  const allowed = (i: number, j: number) =>
-    j >= i - w - Math.max(0, n - m) && j <= i + w + Math.max(0, m - n);
-  const cost = (i: number, j: number) => {
-    let s = 0;
-    const ai = a[i] as number[];
-    const bj = b[j] as number[];
-    for (let k = 0; k < ai.length; k++) s += ((ai[k] as number) - (bj[k] as number)) ** 2;
-    if (ai.length === 1 && !opts.sq) return Math.abs((ai[0] as number) - (bj[0] as number));
-    return opts.sq ? s : Math.sqrt(s);
-  };
   let best = Number.POSITIVE_INFINITY;
   const isEnd = (i: number, j: number) =>
     (i === n - 1 && j >= m - 1 - psi) || (j === m - 1 && i >= n - 1 - psi);
   const walk = (i: number, j: number, acc: number) => {
-    if (!allowed(i, j)) return;
-    const t = acc + cost(i, j);
+    if (!inBand(i, j, n, m, w)) return;
+    const t = acc + localCost(a, b, i, j, opts.sq);
     if (isEnd(i, j) && t < best) best = t;
     if (i + 1 < n) walk(i + 1, j, t);
     if (j + 1 < m) walk(i, j + 1, t);
@@ -37,38 +44,22 @@ export function bruteEnumerate(
 }
 
 /** Full-matrix DP written independently of the engines (recursive definition, memoised). */
-export function bruteMatrix(
-  a: number[][],
-  b: number[][],
-  opts: { sq?: boolean; window?: number; psi?: number } = {},
-): number {
+export function bruteMatrix(a: number[][], b: number[][], opts: BruteOptions = {}): number {
   const n = a.length;
   const m = b.length;
   const psi = opts.psi ?? 0;
   const w = opts.window ?? Number.POSITIVE_INFINITY;
-  const allowed = (i: number, j: number) =>
-    j >= i - w - Math.max(0, n - m) && j <= i + w + Math.max(0, m - n);
   const memo = new Map<number, number>();
   const D = (i: number, j: number): number => {
     // D over data coordinates; (-1, x) and (x, -1) are the padded boundary
     if (i < 0 && j < 0) return 0;
     if (i < 0) return j + 1 <= psi ? 0 : Number.POSITIVE_INFINITY;
     if (j < 0) return i + 1 <= psi ? 0 : Number.POSITIVE_INFINITY;
-    if (!allowed(i, j)) return Number.POSITIVE_INFINITY;
+    if (!inBand(i, j, n, m, w)) return Number.POSITIVE_INFINITY;
     const key = i * (m + 1) + j;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
-    let s = 0;
-    const ai = a[i] as number[];
-    const bj = b[j] as number[];
-    for (let k = 0; k < ai.length; k++) s += ((ai[k] as number) - (bj[k] as number)) ** 2;
-    const c =
-      ai.length === 1 && !opts.sq
-        ? Math.abs((ai[0] as number) - (bj[0] as number))
-        : opts.sq
-          ? s
-          : Math.sqrt(s);
-    const v = c + Math.min(D(i - 1, j - 1), D(i - 1, j), D(i, j - 1));
+    const v = localCost(a, b, i, j, opts.sq) + Math.min(D(i - 1, j - 1), D(i - 1, j), D(i, j - 1));
     memo.set(key, v);
     return v;
   };
