@@ -10,31 +10,26 @@ import { JobResultsSchema, VideoPredictionsSchema } from "./predictions.js";
 import { SegmentationSchema } from "./segmentation.js";
 import { StatusFileSchema } from "./status.js";
 import { validateWith } from "./validate.js";
-import type { VersionedKind } from "./versions.js";
+import { CURRENT_VERSIONS, type VersionedKind } from "./versions.js";
+
+const SCHEMAS = {
+  video_predictions: VideoPredictionsSchema,
+  job_results: JobResultsSchema,
+  benchmark_result: BenchmarkResultSchema,
+  status_file: StatusFileSchema,
+  segmentation: SegmentationSchema,
+  analysis_report: AnalysisReportSchema,
+  analysis_config: AnalysisConfigSchema,
+} as const;
 
 /** The documents NeuroPose reads and writes, by kind. */
-export interface DocumentSchemas {
-  video_predictions: typeof VideoPredictionsSchema;
-  job_results: typeof JobResultsSchema;
-  benchmark_result: typeof BenchmarkResultSchema;
-  status_file: typeof StatusFileSchema;
-  segmentation: typeof SegmentationSchema;
-  analysis_report: typeof AnalysisReportSchema;
-  analysis_config: typeof AnalysisConfigSchema;
-}
+export type DocumentSchemas = typeof SCHEMAS;
 
 /** A document kind: video_predictions, job_results, benchmark_result, status_file, segmentation, analysis_*. */
 export type DocumentKind = keyof DocumentSchemas;
 
 /** The parsed (output) type of a document kind. */
 export type DocumentOf<K extends DocumentKind> = z.output<DocumentSchemas[K]>;
-
-const VERSIONED = new Set<string>([
-  "video_predictions",
-  "job_results",
-  "benchmark_result",
-  "analysis_report",
-]);
 
 /**
  * The zod schema of a document kind.
@@ -46,27 +41,13 @@ const VERSIONED = new Set<string>([
  * ```
  */
 export function documentSchema<K extends DocumentKind>(kind: K): DocumentSchemas[K] {
-  switch (kind) {
-    case "video_predictions":
-      return VideoPredictionsSchema as DocumentSchemas[K];
-    case "job_results":
-      return JobResultsSchema as DocumentSchemas[K];
-    case "benchmark_result":
-      return BenchmarkResultSchema as DocumentSchemas[K];
-    case "status_file":
-      return StatusFileSchema as DocumentSchemas[K];
-    case "segmentation":
-      return SegmentationSchema as DocumentSchemas[K];
-    case "analysis_report":
-      return AnalysisReportSchema as DocumentSchemas[K];
-    case "analysis_config":
-      return AnalysisConfigSchema as DocumentSchemas[K];
-    default:
-      throw new NeuroPoseError("E_DOCUMENT_KIND", `unknown document kind "${String(kind)}"`, {
-        hint: "one of video_predictions, job_results, benchmark_result, status_file, segmentation, analysis_report, analysis_config",
-        kind: "bug",
-      });
+  if (!Object.hasOwn(SCHEMAS, kind)) {
+    throw new NeuroPoseError("E_DOCUMENT_KIND", `unknown document kind "${String(kind)}"`, {
+      hint: `one of ${Object.keys(SCHEMAS).join(", ")}`,
+      kind: "bug",
+    });
   }
+  return SCHEMAS[kind];
 }
 
 export interface DocumentOptions {
@@ -116,7 +97,7 @@ export function migrateAndValidate<K extends DocumentKind>(
   raw: unknown,
   options: DocumentOptions = {},
 ): DocumentOf<K> {
-  const migrated = VERSIONED.has(kind)
+  const migrated = Object.hasOwn(CURRENT_VERSIONS, kind)
     ? migrate(kind as VersionedKind, raw, { logger: options.logger })
     : raw;
   return validateDocument(kind, migrated, { source: options.source });
