@@ -8,11 +8,10 @@ const io = await import(join(root, "dist", "index.js"));
 const outDir = join(root, "schema");
 mkdirSync(outDir, { recursive: true });
 for (const f of readdirSync(outDir)) if (f.endsWith(".schema.json")) rmSync(join(outDir, f));
-let n = 0;
 for (const doc of io.JSON_SCHEMA_DOCUMENTS) {
-  const schema = io.documentJsonSchema(doc);
-  if (!schema) continue;
-  writeFileSync(join(outDir, `${doc}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
-  n++;
+  writeFileSync(
+    join(outDir, `${doc}.schema.json`),
+    `${JSON.stringify(io.documentJsonSchema(doc), null, 2)}\n`,
+  );
 }
-console.log(`@neuropose/io: wrote ${n} JSON Schemas to schema/`);
+console.log(`@neuropose/io: wrote ${io.JSON_SCHEMA_DOCUMENTS.length} JSON Schemas to schema/`);

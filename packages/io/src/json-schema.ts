@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type DocumentKind, documentSchema } from "./documents.js";
+import { documentSchema } from "./documents.js";
 import { ExtractorSpecSchema, SegmentationConfigSchema } from "./segmentation.js";
 
 /** The documents that get a JSON Schema file (`schema/<name>.schema.json` in the package). */
@@ -28,32 +28,26 @@ const FLOAT_JSON_SCHEMA = {
   ],
 };
 
-function schemaFor(doc: JsonSchemaDocument): z.ZodType | undefined {
+function schemaFor(doc: JsonSchemaDocument): z.ZodType {
   if (doc === "segmentation_config") return SegmentationConfigSchema;
   if (doc === "extractor_spec") return ExtractorSpecSchema;
-  try {
-    return documentSchema(doc as DocumentKind);
-  } catch {
-    return undefined; // e.g. analysis schemas not in this build
-  }
+  return documentSchema(doc);
 }
 
 /**
  * The JSON Schema (draft 2020-12) of a document as stored on disk, generated from its zod schema: it describes
  * what a file may contain (defaulted fields optional; floats may be the strings "NaN", "Infinity",
- * "-Infinity"). Returns undefined for a document this build does not define.
+ * "-Infinity").
  *
  * @example
  * ```ts
  * import { documentJsonSchema } from "@neuropose/io";
  * const s = documentJsonSchema("video_predictions");
- * console.log(s?.required); // [ 'metadata', 'frames' ]
+ * console.log(s.required); // [ 'metadata', 'frames' ]
  * ```
  */
-export function documentJsonSchema(doc: JsonSchemaDocument): Record<string, unknown> | undefined {
-  const schema = schemaFor(doc);
-  if (!schema) return undefined;
-  const out = z.toJSONSchema(schema, {
+export function documentJsonSchema(doc: JsonSchemaDocument): Record<string, unknown> {
+  const out = z.toJSONSchema(schemaFor(doc), {
     io: "input",
     target: "draft-2020-12",
     unrepresentable: "any",
