@@ -270,7 +270,6 @@ export async function runInfer(
           // the recording's start: --session-start, else the video file's modification time (documented)
           sessionStartTime: args.sessionStart ?? statSync(info.path).mtime.toISOString(),
           videoPath: relative(dirname(resolve(args.nwb)), resolve(info.path)),
-          extraProvenance: { models: adapter.models },
         });
         logger.info(`wrote ${args.nwb}`);
       }
