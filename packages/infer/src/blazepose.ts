@@ -110,8 +110,9 @@ export async function createBlazePose(options: BlazePoseOptions = {}): Promise<P
     const det = await ensureModel("pose_detection", common);
     const lm = await ensureModel(`pose_landmark_${variant}`, common);
     const ro = { device: options.device, threads: options.threads, logger: options.logger };
-    detector = await createRunner(det.onnxPath, { ...ro, label: det.name });
-    landmark = await createRunner(lm.onnxPath, {
+    // from the bytes ensureModel hashed: each model file is read once, and what runs is what provenance names
+    detector = await createRunner(det.onnx, { ...ro, label: det.name });
+    landmark = await createRunner(lm.onnx, {
       ...ro,
       device: detector.provider as Device,
       label: lm.name,

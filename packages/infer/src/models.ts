@@ -76,6 +76,8 @@ export type TfliteConverter = (
 export interface CachedModel {
   name: ModelName;
   onnxPath: string;
+  /** The bytes of `onnxPath` that were hashed to `onnxSha256`: load these instead of reading the file again. */
+  onnx: Uint8Array;
   onnxSha256: string;
   sourceSha256: string;
   sourceFile: string;
@@ -281,6 +283,7 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
             return {
               name,
               onnxPath,
+              onnx,
               onnxSha256: h,
               sourceSha256,
               sourceFile: spec.sourceFile,
@@ -329,6 +332,7 @@ export async function ensureModel(name: ModelName, options: EnsureModelOptions):
   return {
     name,
     onnxPath,
+    onnx,
     onnxSha256,
     sourceSha256,
     sourceFile: spec.sourceFile,
