@@ -1,17 +1,28 @@
 // The only module that calls @neuropose/dtw and @neuropose/segment, so their call shapes live in one place.
-import * as dtwLib from "@neuropose/dtw";
+import {
+  type AlignMode,
+  type DtwResult,
+  dtwAll,
+  dtwMatrix,
+  dtwPerJoint,
+  dtwRelation,
+  type NanPolicy,
+  type PoseDtwOptions,
+  type Representation,
+} from "@neuropose/dtw";
 import type { AnalysisConfig, Segmentation } from "@neuropose/io";
 import { extractJointAngles, type PoseSequence } from "@neuropose/kinematics";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
+import { AnalysisRunError } from "./errors.js";
 
 export interface DtwChoice {
   method: "dtw_all" | "dtw_per_joint" | "dtw_relation";
-  align: "none" | "procrustes_per_frame" | "procrustes_per_sequence";
-  representation: "coords" | "angles";
+  align: AlignMode;
+  representation: Representation;
   angleTriplets: [number, number, number][] | null;
   jointI: number | null;
   jointJ: number | null;
-  nanPolicy: "propagate" | "interpolate" | "drop";
+  nanPolicy: NanPolicy;
   algorithm: "exact" | "fastdtw";
   radius: number;
 }
@@ -22,19 +33,18 @@ export interface PairResult {
   perJoint: number[] | null;
 }
 
-interface DtwOut {
-  distance: number;
-  path?: ReadonlyArray<readonly [number, number]> | undefined;
+/** Throw `E_ABORTED` (a user error) once `signal` has fired. */
+export function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AnalysisRunError("E_ABORTED", "analysis aborted", {
+      kind: "user",
+      hint: "run it again to finish",
+    });
+  }
 }
-type PoseFn = (a: PoseSequence, b: PoseSequence, o: Record<string, unknown>) => DtwOut;
-const lib = dtwLib as unknown as {
-  dtwAll: PoseFn;
-  dtwPerJoint: (a: PoseSequence, b: PoseSequence, o: Record<string, unknown>) => DtwOut[];
-  dtwRelation: (a: PoseSequence, b: PoseSequence, i: number, j: number, o: Record<string, unknown>) => DtwOut;
-};
 
-function opts(c: DtwChoice, path = true): Record<string, unknown> {
-  const o: Record<string, unknown> = {
+function opts(c: DtwChoice, path: boolean): PoseDtwOptions {
+  const o: PoseDtwOptions = {
     align: c.align,
     nanPolicy: c.nanPolicy,
     method: c.algorithm,
@@ -48,26 +58,21 @@ function opts(c: DtwChoice, path = true): Record<string, unknown> {
   return o;
 }
 
-const pathOf = (r: DtwOut) => (r.path ?? []).map(([i, j]) => [i, j] as [number, number]);
-
-/** One DTW comparison of two pose sequences with the configured method. */
-export function comparePair(a: PoseSequence, b: PoseSequence, c: DtwChoice): PairResult {
-  if (c.method === "dtw_all") {
-    const r = lib.dtwAll(a, b, opts(c));
-    return { distance: r.distance, path: pathOf(r), perJoint: null };
+/**
+ * One DTW comparison of two pose sequences with the configured method. `path: false` skips the warping path
+ * (empty in the result), for callers that only need the distance.
+ */
+export function comparePair(a: PoseSequence, b: PoseSequence, c: DtwChoice, path = true): PairResult {
+  const o = opts(c, path);
+  if (c.method === "dtw_per_joint") {
+    const units = dtwPerJoint(a, b, o);
+    let distance = 0;
+    for (const u of units) distance += u.distance;
+    return { distance, path: units[0]?.path ?? [], perJoint: units.map((u) => u.distance) };
   }
-  if (c.method === "dtw_relation") {
-    const r = lib.dtwRelation(a, b, c.jointI as number, c.jointJ as number, opts(c));
-    return { distance: r.distance, path: pathOf(r), perJoint: null };
-  }
-  const units = lib.dtwPerJoint(a, b, opts(c));
-  let distance = 0;
-  for (const u of units) distance += u.distance;
-  return {
-    distance,
-    path: units[0] ? pathOf(units[0]) : [],
-    perJoint: units.map((u) => u.distance),
-  };
+  const r: DtwResult =
+    c.method === "dtw_all" ? dtwAll(a, b, o) : dtwRelation(a, b, c.jointI as number, c.jointJ as number, o);
+  return { distance: r.distance, path: r.path ?? [], perJoint: null };
 }
 
 /**
@@ -94,7 +99,7 @@ export async function pairwiseMatrix(
         : { rows: q.frames, cols: q.joints * 3, data: q.data },
     );
     if (feats.every((f) => f.data.every((v) => Number.isFinite(v)))) {
-      const m = await dtwLib.dtwMatrix(
+      const m = await dtwMatrix(
         feats,
         {},
         {
@@ -112,8 +117,8 @@ export async function pairwiseMatrix(
   let done = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (run.signal?.aborted) throw new Error("aborted");
-      const d = comparePair(seqs[i] as PoseSequence, seqs[j] as PoseSequence, { ...c }).distance;
+      checkAbort(run.signal);
+      const d = comparePair(seqs[i] as PoseSequence, seqs[j] as PoseSequence, c, false).distance;
       out[i]![j] = d;
       out[j]![i] = d;
       run.onProgress?.(++done, total);

@@ -17,6 +17,7 @@ import {
 } from "@neuropose/kinematics";
 import { glob, isDynamicPattern } from "tinyglobby";
 import {
+  checkAbort,
   comparePair,
   type DtwChoice,
   type PredictionsInput,
@@ -216,15 +217,6 @@ export function resolveConfig(config: AnalysisConfig): AnalysisConfig {
     a.time_normalize = a.time_normalize ?? "auto";
   }
   return c;
-}
-
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new AnalysisRunError("E_ABORTED", "analysis aborted", {
-      kind: "user",
-      hint: "run it again to finish",
-    });
-  }
 }
 
 /**
