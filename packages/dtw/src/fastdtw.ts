@@ -85,23 +85,18 @@ function normDist(p: number): Dist {
 }
 
 const SPLIT = 134217729; // 2^27 + 1
-function twoProd(a: number, b: number): [number, number] {
-  const p = a * b;
-  let t = SPLIT * a;
+/** The rounding error of a * a (Dekker's two-product: a * a = p + error exactly, for p = a * a). */
+function squareError(a: number, p: number): number {
+  const t = SPLIT * a;
   const ah = t - (t - a);
   const al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const e = al * bl - (p - ah * bh - al * bh - ah * bl);
-  return [p, e];
+  return al * al - (p - ah * ah - al * ah - ah * al);
 }
 /**
  * scipy.spatial.distance.euclidean as the original ran it (BLAS dnrm2): the square root of the sum of squares,
- * computed here in double-double so the result is the correctly rounded value dnrm2 returns (bit-identical on
- * every parity case).
+ * computed here in double-double (and a corrected square root) so the result is the correctly rounded value
+ * dnrm2 returns (bit-identical on every parity case).
  */
-/** sqrt(sum (x_k - y_k)^2) with the sum of squares in double-double and a corrected square root. */
 function euclideanDD(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
   let hi = 0;
   let lo = 0;
@@ -114,7 +109,8 @@ function euclideanDD(x: Float64Array, xo: number, y: Float64Array, yo: number, d
         "the original's scipy euclidean rejects non-finite frames; fill or drop missing values first",
       );
     }
-    const [p, e] = twoProd(t, t);
+    const p = t * t;
+    const e = squareError(t, p);
     const s = hi + p;
     const bb = s - hi;
     const err = hi - (s - bb) + (p - bb);
@@ -126,8 +122,8 @@ function euclideanDD(x: Float64Array, xo: number, y: Float64Array, yo: number, d
   hi = s;
   if (hi === 0) return 0;
   const r = Math.sqrt(hi);
-  const [rr, re] = twoProd(r, r);
-  return r + (hi - rr - re + lo) / (2 * r);
+  const rr = r * r;
+  return r + (hi - rr - squareError(r, rr) + lo) / (2 * r);
 }
 
 function userDist(f: FrameDistance): Dist {
@@ -172,13 +168,8 @@ function expandWindow(path: Array<[number, number]>, nx: number, ny: number, rad
   for (const key of expanded) {
     const i = Math.floor(key / stride) - off;
     const j = (key % stride) - off;
-    for (const [a, b] of [
-      [i * 2, j * 2],
-      [i * 2, j * 2 + 1],
-      [i * 2 + 1, j * 2],
-      [i * 2 + 1, j * 2 + 1],
-    ] as const) {
-      cells.add((a + off2) * stride2 + (b + off2));
+    for (let a = 2 * i; a <= 2 * i + 1; a++) {
+      for (let b = 2 * j; b <= 2 * j + 1; b++) cells.add((a + off2) * stride2 + (b + off2));
     }
   }
   const start = new Int32Array(nx).fill(-1);
