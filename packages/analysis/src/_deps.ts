@@ -163,27 +163,19 @@ export function segmentTrial(
   seg: NonNullable<AnalysisConfig["segmentation"]>,
   personIndex: number,
 ): Record<string, Segmentation> {
-  if (seg.kind === "gait_cycles") {
-    const s = segmentGaitCycles(preds, {
-      joint: seg.joint,
+  if (seg.kind === "gait_cycles" || seg.kind === "gait_cycles_bilateral") {
+    const gait = {
       axis: seg.axis,
       invert: seg.invert,
       minCycleSeconds: seg.min_cycle_seconds,
       minProminence: seg.min_prominence,
       personIndex,
       method: seg.method ?? "valley_to_valley_v1",
-    });
-    return { [`${seg.joint}_cycles`]: s };
-  }
-  if (seg.kind === "gait_cycles_bilateral") {
-    const s = segmentGaitCyclesBilateral(preds, {
-      axis: seg.axis,
-      invert: seg.invert,
-      minCycleSeconds: seg.min_cycle_seconds,
-      minProminence: seg.min_prominence,
-      personIndex,
-      method: seg.method ?? "valley_to_valley_v1",
-    });
+    };
+    if (seg.kind === "gait_cycles") {
+      return { [`${seg.joint}_cycles`]: segmentGaitCycles(preds, { ...gait, joint: seg.joint }) };
+    }
+    const s = segmentGaitCyclesBilateral(preds, gait);
     return { left_heel_strikes: s.left_heel_strikes, right_heel_strikes: s.right_heel_strikes };
   }
   const s = segmentPredictions(preds, seg.extractor, {
