@@ -1,9 +1,17 @@
 // `neuropose nwb export|validate`: a thin CLI over @neuropose/nwb.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
-import { abortOnSignals, createLogger, createProgress, type LogFormat, UsageError } from "@neuropose/cli-kit";
-import { loadSettings, loadVideoPredictions, NeuroPoseError } from "@neuropose/io";
+import {
+  abortOnSignals,
+  createLogger,
+  createProgress,
+  type LogFormat,
+  type Logger,
+  UsageError,
+} from "@neuropose/cli-kit";
+import { loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
 import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
@@ -49,6 +57,25 @@ async function sha256File(path: string): Promise<string> {
   return `sha256:${h.digest("hex")}`;
 }
 
+/** Reads the predictions file once: the document (migrated, validated) and the hash of its bytes. */
+async function readPredictions(path: string, logger: Logger) {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new NeuroPoseError(
+      "E_INPUT_MISSING",
+      code === "ENOENT" ? "predictions file not found" : `cannot read the predictions file (${code})`,
+      { path, hint: "give the JSON written by neuropose-infer", cause: err },
+    );
+  }
+  return {
+    preds: parseDocument("video_predictions", bytes.toString("utf8"), { source: path, logger }),
+    sha256: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
+  };
+}
+
 /** Runs `neuropose nwb export`. */
 async function runExport(
   args: ExportArgs,
@@ -66,14 +93,8 @@ async function runExport(
   if (existsSync(outPath) && !args.force) {
     throw new UsageError("the output file exists", { path: args.output, hint: "pass --force to replace it" });
   }
-  if (!existsSync(args.predictions)) {
-    throw new NeuroPoseError("E_INPUT_MISSING", "predictions file not found", {
-      path: args.predictions,
-      hint: "give the JSON written by neuropose-infer",
-    });
-  }
-  const preds = await loadVideoPredictions(args.predictions, { logger: log });
-  const hashes: Record<string, string> = { [basename(args.predictions)]: await sha256File(args.predictions) };
+  const { preds, sha256 } = await readPredictions(args.predictions, log);
+  const hashes: Record<string, string> = { [basename(args.predictions)]: sha256 };
   let videoPath: string | undefined;
   if (args.video !== undefined) {
     const abs = resolve(args.video);
