@@ -2,7 +2,7 @@
 // (../shared/fixtures/neuropose-parity/cases.json; its README defines the formats and tolerances).
 // Shared by the packages' parity tests; import it relatively, e.g. `../../../config/parity.js`.
 import { readFileSync } from "node:fs";
-import { fixturePath, fixtureSuite, haveFixture } from "./fixtures.js";
+import { fixturePath, fixtureSuite } from "./fixtures.js";
 
 /** The fixture, relative to ../shared/fixtures. */
 export const PARITY_FIXTURE = ["neuropose-parity", "cases.json"] as const;
@@ -34,11 +34,10 @@ export function paritySuite(name: string, fn: () => void): void {
 }
 
 /**
- * The cases of the given ops (all cases without `ops`), in file order. Returns [] when the fixture is absent
- * (a skipped suite is still collected, so its body must not fail to read the file).
+ * The cases of the given ops (all cases without `ops`), in file order. Call it inside a {@link paritySuite}
+ * body, which is collected only when the fixture exists.
  */
 export function loadCases(ops?: readonly string[]): ParityCase[] {
-  if (!haveFixture(...PARITY_FIXTURE)) return [];
   const all = JSON.parse(readFileSync(fixturePath(...PARITY_FIXTURE), "utf8")) as ParityCase[];
   return ops ? all.filter((c) => ops.includes(c.op)) : all;
 }
