@@ -163,7 +163,6 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
   const configPath = resolve(args.config);
   const { config, text } = await readAnalysisConfig(configPath, { set: args.set, displayName: args.config });
   const baseDir = dirname(configPath);
-  const plan = await planAnalysis(config, { baseDir });
   const reportPath =
     args.output !== undefined ? resolve(args.output) : resolve(baseDir, config.output.report);
   const htmlOut = args.html ?? undefined;
@@ -175,6 +174,8 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
         : undefined;
 
   if (args.dryRun) {
+    // runAnalysis plans (defaults, globs) itself; only the dry run needs the plan here.
+    const plan = await planAnalysis(config, { baseDir });
     const out = {
       config: plan.config,
       base_dir: plan.baseDir,
