@@ -162,6 +162,13 @@ export function resolveSettings(options: LoadSettingsOptions = {}): ResolvedSett
   const defaultDataDir =
     xdgData && isAbsolute(xdgData) ? join(xdgData, "neuropose") : join(home, ".local", "share", "neuropose");
   const merged: Partial<Record<Key, unknown>> = { logFormat: "human", logLevel: "info", device: "auto" };
+  /** Validates one value (`where` names it in errors), resolves a path against `base`, records its source. */
+  const set = (key: Key, raw: unknown, where: string, base: string, source: SettingSource) => {
+    let val = validateField(key, raw, where);
+    if (PATH_KEYS.has(key) && typeof val === "string") val = expandPath(val, base, home);
+    merged[key] = val;
+    sources[key] = source;
+  };
 
   // Config file.
   let configPath: string | undefined;
@@ -205,11 +212,7 @@ export function resolveSettings(options: LoadSettingsOptions = {}): ResolvedSett
             `valid keys: ${Object.keys(SETTINGS_ENV).join(", ")}`,
           );
         }
-        const key = k as Key;
-        let val = validateField(key, v, `${configPath}: ${k}`);
-        if (PATH_KEYS.has(key) && typeof val === "string") val = expandPath(val, dirname(configPath), home);
-        merged[key] = val;
-        sources[key] = "config";
+        set(k as Key, v, `${configPath}: ${k}`, dirname(configPath), "config");
       }
       readConfig = configPath;
     }
@@ -218,11 +221,7 @@ export function resolveSettings(options: LoadSettingsOptions = {}): ResolvedSett
   // Environment.
   for (const [k, name] of Object.entries(SETTINGS_ENV) as [Key, string][]) {
     const raw = value(name);
-    if (raw === undefined) continue;
-    let val = validateField(k, fromEnv(k, raw), name);
-    if (PATH_KEYS.has(k) && typeof val === "string") val = expandPath(val, cwd, home);
-    merged[k] = val;
-    sources[k] = "env";
+    if (raw !== undefined) set(k, fromEnv(k, raw), name, cwd, "env");
   }
   const known = new Set<string>([...Object.values(SETTINGS_ENV), CONFIG_ENV]);
   for (const name of Object.keys(env)) {
@@ -235,11 +234,7 @@ export function resolveSettings(options: LoadSettingsOptions = {}): ResolvedSett
   for (const [k, v] of Object.entries(options.overrides ?? {})) {
     if (v === undefined) continue;
     if (!Object.hasOwn(SETTINGS_ENV, k)) throw settingsError(k, "unknown setting");
-    const key = k as Key;
-    let val = validateField(key, v, k);
-    if (PATH_KEYS.has(key) && typeof val === "string") val = expandPath(val, cwd, home);
-    merged[key] = val;
-    sources[key] = "override";
+    set(k as Key, v, k, cwd, "override");
   }
 
   if (merged.dataDir === undefined) {
