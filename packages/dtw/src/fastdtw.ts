@@ -1,3 +1,4 @@
+import { pairwiseSum } from "@neuropose/kinematics";
 import { dtwError, type SeriesInput, toSeries } from "./_series.js";
 
 /** A frame distance for {@link fastdtw}: receives two frames (views, do not keep them). */
@@ -34,32 +35,6 @@ type Dist = (x: Float64Array, xo: number, y: Float64Array, yo: number, d: number
 
 function absDist(x: Float64Array, xo: number, y: Float64Array, yo: number): number {
   return Math.abs((x[xo] as number) - (y[yo] as number));
-}
-
-/** numpy's pairwise summation (`add.reduce` of a contiguous float64 vector). */
-function pairwiseSum(v: Float64Array, off: number, n: number): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += v[off + i] as number;
-    return res;
-  }
-  if (n <= 128) {
-    const r = new Float64Array(8);
-    for (let k = 0; k < 8; k++) r[k] = v[off + k] as number;
-    let i = 8;
-    for (; i < n - (n % 8); i += 8)
-      for (let k = 0; k < 8; k++) r[k] = (r[k] as number) + (v[off + i + k] as number);
-    let res =
-      (r[0] as number) +
-      (r[1] as number) +
-      ((r[2] as number) + (r[3] as number)) +
-      ((r[4] as number) + (r[5] as number) + ((r[6] as number) + (r[7] as number)));
-    for (; i < n; i++) res += v[off + i] as number;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(v, off, n2) + pairwiseSum(v, off + n2, n - n2);
 }
 
 function normDist(p: number): Dist {

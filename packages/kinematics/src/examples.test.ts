@@ -3,4 +3,4 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkedExamplesSuite } from "../../../config/doc-examples.js";
 
-checkedExamplesSuite(dirname(fileURLToPath(import.meta.url)), 16);
+checkedExamplesSuite(dirname(fileURLToPath(import.meta.url)), 17);

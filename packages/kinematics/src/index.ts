@@ -7,3 +7,4 @@ export * from "./procrustes.js";
 export * from "./sequence.js";
 export * from "./signal.js";
 export * from "./stats.js";
+export * from "./sum.js";

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { pairwiseSum } from "./_num.js";
 import { det3, svd3 } from "./_svd3.js";
 import {
   extractFeatureStatistics,
@@ -17,6 +16,7 @@ import {
   rotationMagnitudeDeg,
   toNested,
 } from "./index.js";
+import { pairwiseSum } from "./sum.js";
 
 /** Rotation matrix (row-major) from a unit quaternion. */
 function quatToMatrix(w: number, x: number, y: number, z: number): Float64Array {

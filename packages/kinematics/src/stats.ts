@@ -1,5 +1,6 @@
-import { npMax, npMin, pairwiseSum } from "./_num.js";
+import { npMax, npMin } from "./_num.js";
 import { KinematicsError } from "./errors.js";
+import { pairwiseSum } from "./sum.js";
 
 /** Summary statistics of a 1-D series (`std` is the population standard deviation, ddof = 0). */
 export interface FeatureStatistics {
