@@ -28,7 +28,7 @@ import {
 import { checkGaitJoint, hasJointNames, type ResolvedJoints, resolveConfigJoints } from "./_joints.js";
 import { resampleSequence, sliceSequence } from "./_resample.js";
 import { AnalysisRunError } from "./errors.js";
-import { type DistanceSummary, summarizeDistances } from "./summary.js";
+import { summarizeDistances } from "./summary.js";
 
 /** Progress of a run: `stage` is "load", "segment", "compare" or "matrix". */
 export interface AnalysisProgress {
@@ -114,6 +114,11 @@ const VERSION = "0.1.0";
 
 function toPosix(p: string): string {
   return p.split(sep).join("/");
+}
+
+/** The YAML file's path as errors and the report show it: relative to the working directory, with "/". */
+function shownConfigPath(configPath: string | undefined): string | null {
+  return configPath ? toPosix(relative(process.cwd(), configPath) || configPath) : null;
 }
 
 async function defaultGlob(pattern: string, baseDir: string): Promise<string[]> {
@@ -354,7 +359,11 @@ export async function runAnalysis(
     }
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const text = typeof data === "string" ? data : Buffer.from(data).toString("utf8");
+    // A view on the bytes read (Buffer.from(data) would copy the whole file once more).
+    const text =
+      typeof data === "string"
+        ? data
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     const raw = parseJson(text, { source: written }) as Record<string, unknown>;
     const predictions = migrateAndValidate("video_predictions", raw, {
       source: written,
@@ -368,9 +377,7 @@ export async function runAnalysis(
 
   // Joints written by name resolve against every input's skeleton before anything runs (all inputs must agree);
   // `work` is the config with every joint as an index, `resolved` (names as written) is what the report records.
-  const configName = options.configPath
-    ? toPosix(relative(process.cwd(), options.configPath) || options.configPath)
-    : undefined;
+  const configName = shownConfigPath(options.configPath) ?? undefined;
   const skeletonOf = (l: Loaded) => ({ path: l.written, skeleton: l.predictions.metadata.skeleton });
   let work = resolved;
   let resolvedJoints: ResolvedJoints | null = null;
@@ -618,10 +625,8 @@ export async function runAnalysis(
   }
 
   // DTW against each reference.
-  const refPaths: string[] = [];
-  if (inputs.reference) refPaths.push(inputs.reference);
-  if (inputs.references) refPaths.push(...inputs.references);
-  const uniqueRefs = [...new Set(refPaths)];
+  // The plan lists inputs.reference, then the expanded inputs.references (deduplicated, reference removed).
+  const uniqueRefs = plan.inputs.filter((i) => i.role === "reference").map((i) => i.path);
   const choice = dtwChoice(work);
   const tn = analysis.time_normalize ?? "auto";
   const needsEqual = analysis.align !== "none";
@@ -701,7 +706,7 @@ export async function runAnalysis(
       paths,
       per_joint_distances: choice.method === "dtw_per_joint" ? perJoint : null,
       segment_labels: labels,
-      summary: summarizeDistances(distances) as DistanceSummary,
+      summary: summarizeDistances(distances),
       time_normalized: normalized,
       segmentations: rSegs,
     });
@@ -784,9 +789,7 @@ function analysisProvenance(
     tool: "@neuropose/analysis",
     version: VERSION,
     node_version: process.versions.node,
-    config_path: options.configPath
-      ? toPosix(relative(process.cwd(), options.configPath) || options.configPath)
-      : null,
+    config_path: shownConfigPath(options.configPath),
     config_sha256:
       options.configText === undefined ? null : createHash("sha256").update(options.configText).digest("hex"),
     resolved_config: resolved as unknown as Record<string, unknown>,
