@@ -1,5 +1,7 @@
 // Writes an NwbFileSpec to an NWB 2.6 file (with ndx-pose 0.2 types) on h5wasm.
 // Order: check everything → write to a temp file in the target's folder → close, fsync → rename over the target.
+// The same steps as @neuropose/io's writeFileAtomic, done here because h5wasm writes the file itself, dataset by
+// dataset and chunk by chunk (ChunkSources stream data that is never in memory): there are no bytes to hand over.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./_check.js";
