@@ -15,9 +15,12 @@ import type {
 } from "./types.js";
 import { writeNwb } from "./writer.js";
 
-export interface VideoPredictionsToNwbOptions {
-  /** Globally unique id of the file (default: a fresh UUID). */
-  identifier?: string;
+/** Options of {@link videoPredictionsToNwb}; the NWB file fields it takes as they are come from `NwbFileSpec`. */
+export interface VideoPredictionsToNwbOptions
+  extends Pick<
+    NwbFileSpec,
+    "identifier" | "experimenter" | "experimentDescription" | "sessionId" | "lab" | "institution" | "keywords"
+  > {
   sessionDescription: string;
   /** When the session (and, unless `videoStartTime` says otherwise, the video) started; must carry a timezone. */
   sessionStartTime: NwbDateTime;
@@ -28,12 +31,6 @@ export interface VideoPredictionsToNwbOptions {
   videoPath?: string;
   /** Camera device (default name "camera"). */
   device?: { name?: string; description?: string; manufacturer?: string };
-  experimenter?: string[];
-  experimentDescription?: string;
-  sessionId?: string;
-  lab?: string;
-  institution?: string;
-  keywords?: string[];
   /** Processing module for the pose (default "behavior", as DLC2NWB and neuroconv do). */
   moduleName?: string;
   /** Which coordinate sets to write (default both). */
