@@ -27,8 +27,6 @@ export interface InferVideoOptions {
   neuroposeVersion?: string | undefined;
 }
 
-type FramePredictionOut = FramePrediction;
-
 /** Speed of one run. */
 export interface InferStats {
   frames: number;
@@ -51,7 +49,7 @@ const round = (v: number, d: number) => {
   return Math.round(v * m) / m;
 };
 
-function framePrediction(people: PersonPose[]): FramePredictionOut {
+function framePrediction(people: PersonPose[]): FramePrediction {
   return {
     boxes: people.map((p) => p.box.map((v) => round(v, 3))),
     poses3d: people.map((p) => p.keypoints3d.map((k) => k.map((v) => round(v, 3)))),
@@ -86,7 +84,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
   adapter.reset();
   const start = options.startFrame ?? 0;
   const total = Math.min(options.maxFrames ?? Number.POSITIVE_INFINITY, Math.max(0, info.frameCount - start));
-  const frames: Record<string, FramePredictionOut> = {};
+  const frames: Record<string, FramePrediction> = {};
   const timestamps: number[] = [];
   let decodeMs = 0;
   let withPerson = 0;

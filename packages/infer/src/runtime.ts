@@ -79,10 +79,6 @@ export interface RunnerOptions {
   label?: string | undefined;
 }
 
-function ortProviderName(d: Exclude<Device, "auto">): string {
-  return d;
-}
-
 /**
  * Which providers to try, in order, for a device request. Throws `E_PROVIDER_UNSUPPORTED` (a user error) for a
  * name this build of onnxruntime-node does not know on this platform at all.
@@ -169,7 +165,7 @@ export async function createRunner(
   for (const p of order) {
     try {
       const opts: ort.InferenceSession.SessionOptions = {
-        executionProviders: [ortProviderName(p)],
+        executionProviders: [p],
         graphOptimizationLevel: "all",
         // A provider that cannot load is reported once by us (below), not by onnxruntime's native logger.
         logSeverityLevel: 4,
