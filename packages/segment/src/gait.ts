@@ -12,7 +12,6 @@ import {
 } from "@neuropose/io";
 import {
   extractSignal,
-  inferSkeleton,
   type PredictionsLike,
   predictionsToSequence,
   resolveAxis,
@@ -24,6 +23,7 @@ import { roundHalfEven, segmentByPeaks } from "./segment.js";
 import {
   detectGaitEvents,
   type GaitEventOptions,
+  resolveGaitSkeleton,
   STRIDE_JOINTS,
   STRIDE_METHOD,
   strideConfidence,
@@ -166,14 +166,6 @@ export interface GaitCycleOptions {
   stride?: Omit<GaitEventOptions, "personIndex" | "skeleton" | "minCycleSeconds">;
 }
 
-function gaitSkeleton(preds: SegmentablePredictions, options: GaitCycleOptions): Skeleton {
-  const explicit = skeletonOf(preds, options.skeleton);
-  if (explicit !== undefined) return inferSkeleton(explicit);
-  const first = Object.values(preds.frames)[0];
-  const joints = first?.poses3d[options.personIndex ?? 0]?.length;
-  return inferSkeleton(undefined, joints);
-}
-
 /**
  * Segment gait cycles from one heel's trace (the original's `segment_gait_cycles`): peaks of the chosen
  * coordinate (heel strikes at the lowest heel point in y-down coordinates), valley to valley, with a
@@ -197,7 +189,7 @@ export function segmentGaitCycles(
   preds: SegmentablePredictions,
   options: GaitCycleOptions = {},
 ): Segmentation {
-  const skeleton = gaitSkeleton(preds, options);
+  const skeleton = resolveGaitSkeleton(preds, options.skeleton, options.personIndex);
   const jointRef = options.joint ?? HEEL_JOINTS[skeleton.name]?.right ?? "rhee";
   const joint = resolveJoint(jointRef, skeleton);
   if ((options.method ?? "valley_to_valley_v1") === STRIDE_METHOD) {
@@ -293,7 +285,7 @@ export function segmentGaitCyclesBilateral(
   preds: SegmentablePredictions,
   options: Omit<GaitCycleOptions, "joint"> = {},
 ): BilateralGaitCycles {
-  const skeleton = gaitSkeleton(preds, options);
+  const skeleton = resolveGaitSkeleton(preds, options.skeleton, options.personIndex);
   const heels = HEEL_JOINTS[skeleton.name] ?? HEEL_JOINTS.berkeley_mhad_43;
   return {
     left_heel_strikes: segmentGaitCycles(preds, { ...options, skeleton, joint: heels.left }),
@@ -378,7 +370,7 @@ export function segmentationConfidence(
 ): CycleConfidence[] {
   if (segmentation.config.method === STRIDE_METHOD) {
     const personIndex = segmentation.config.person_index;
-    const skeleton = gaitSkeleton(preds, { skeleton: options.skeleton, personIndex });
+    const skeleton = resolveGaitSkeleton(preds, options.skeleton, personIndex);
     const events = detectGaitEvents(
       preds,
       strideEventOptions(

@@ -101,7 +101,18 @@ export interface GaitEvents {
   fps: number;
 }
 
-/** The skeleton of gait predictions: explicit, else metadata.skeleton when registered, else by joint count. */
+/**
+ * The skeleton of gait predictions: the explicit one, else metadata.skeleton when it is a registered one, else
+ * inferred from the joint count of `personIndex` in the first frame (the gait functions' default).
+ *
+ * @example
+ * ```ts
+ * import { resolveGaitSkeleton } from "@neuropose/segment";
+ * resolveGaitSkeleton({ metadata: { skeleton: "blazepose_33" }, frames: {} }).name; // "blazepose_33"
+ * const pose25 = Array.from({ length: 25 }, () => [0, 0, 0]);
+ * resolveGaitSkeleton({ metadata: {}, frames: { frame_0: { poses3d: [pose25] } } }).name; // "openpose_body_25"
+ * ```
+ */
 export function resolveGaitSkeleton(
   preds: PredictionsLike & { readonly metadata: { readonly skeleton?: string | null | undefined } },
   explicit?: Skeleton | string,
