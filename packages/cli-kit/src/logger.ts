@@ -1,15 +1,12 @@
+import type { Logger as LibraryLogger, LogFormat, LogLevel as SettingsLogLevel } from "@neuropose/io";
 import { pino } from "pino";
 
-export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-export type LogFormat = "human" | "json";
+export type { LogFormat };
+/** The settings' log levels plus `silent` (a CLI flag: no log lines at all). */
+export type LogLevel = SettingsLogLevel | "silent";
 
-/** The logger interface libraries accept (all methods optional to call; extra fields go in `fields`). */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** The logger libraries accept (@neuropose/io's `Logger`), with every method present; extra fields go in `fields`. */
+export type Logger = Required<LibraryLogger>;
 
 export interface LoggerOptions {
   format?: LogFormat;
