@@ -256,7 +256,7 @@ export async function runInfer(
       // --json without -o: the document goes to stdout only
       if ((args.videos.length === 1 || !args.output) && !(args.json && !args.output)) {
         const out = args.output ?? defaultOutput(info.path);
-        await saveVideoPredictions(out, res.predictions as never);
+        await saveVideoPredictions(out, res.predictions);
         logger.info(`wrote ${out}`);
       }
       results[basename(info.path)] = res.predictions;
