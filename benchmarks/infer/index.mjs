@@ -20,16 +20,15 @@ import {
   readModelSource,
   resolveFfmpeg,
 } from "@neuropose/infer";
+import { loadSettings } from "@neuropose/io";
 import { createTfliteRunner } from "../_tflite.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FRAMES = Number(process.env.NEUROPOSE_BENCH_FRAMES ?? 90);
 const VARIANTS = (process.env.NEUROPOSE_BENCH_MODELS ?? "lite,full,heavy").split(",");
 const cacheDir = join(tmpdir(), "neuropose-bench-models");
-const tools = resolveFfmpeg({
-  ffmpegPath: process.env.NEUROPOSE_FFMPEG_PATH,
-  ffprobePath: process.env.NEUROPOSE_FFPROBE_PATH,
-});
+const settings = loadSettings(); // ffmpeg/ffprobe paths (NEUROPOSE_FFMPEG_PATH, config file), as the CLI reads them
+const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
 
 async function tfliteRunner(bytes) {
   const r = await createTfliteRunner(bytes);
