@@ -1,4 +1,4 @@
-// Test helper (not part of the public API): `runAnalysis` options that serve the inputs from memory.
+// Test helpers (not part of the public API): in-memory `runAnalysis` inputs and a shared analysis block.
 import { stringifyJson } from "@neuropose/io";
 
 /**
@@ -20,3 +20,18 @@ export function virtualIo(files: Record<string, unknown>) {
     },
   };
 }
+
+/**
+ * The `analysis` block of the run and HTML tests: DTW on left and right knee angles (berkeley_mhad_43 indices)
+ * after a Procrustes alignment per sequence, NaNs interpolated.
+ */
+export const KNEE_ANGLES_DTW = {
+  kind: "dtw",
+  align: "procrustes_per_sequence",
+  representation: "angles",
+  angle_triplets: [
+    [27, 31, 32],
+    [35, 39, 40],
+  ],
+  nan_policy: "interpolate",
+};

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { stringifyJson } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { KNEE_ANGLES_DTW, virtualIo } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { renderReportHtml } from "./html.js";
 import { runAnalysis } from "./run.js";
@@ -12,25 +12,15 @@ const FILES: Record<string, unknown> = {
   "ref1.json": synthesizeGaitPredictions({ seed: 4, frames: 90, cadence: 110 }),
   "ref2.json": synthesizeGaitPredictions({ seed: 5, frames: 90, cadence: 116 }),
 };
-const readInput = async (_abs: string, written: string) => stringifyJson(FILES[written]);
 
 async function sampleRun() {
   const config = parseAnalysisConfig({
     inputs: { primary: "subject.json", references: ["ref1.json", "ref2.json"] },
     segmentation: { kind: "gait_cycles_bilateral" },
-    analysis: {
-      kind: "dtw",
-      align: "procrustes_per_sequence",
-      representation: "angles",
-      angle_triplets: [
-        [27, 31, 32],
-        [35, 39, 40],
-      ],
-      nan_policy: "interpolate",
-    },
+    analysis: KNEE_ANGLES_DTW,
     output: { report: "r.json" },
   });
-  return runAnalysis(config, { readInput, baseDir: "/virtual" });
+  return runAnalysis(config, virtualIo(FILES));
 }
 
 describe("renderReportHtml (static)", () => {

@@ -1,6 +1,6 @@
 import { AnalysisReportSchema, parseJson, stringifyJson, validateDocument } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
-import { virtualIo as io } from "./_testing.js";
+import { virtualIo as io, KNEE_ANGLES_DTW } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { planAnalysis, runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
@@ -96,16 +96,7 @@ describe("runAnalysis", () => {
     const raw = {
       inputs: { primary: "a.json", reference: "slow.json" },
       segmentation: { kind: "gait_cycles_bilateral" },
-      analysis: {
-        kind: "dtw",
-        align: "procrustes_per_sequence",
-        representation: "angles",
-        angle_triplets: [
-          [27, 31, 32],
-          [35, 39, 40],
-        ],
-        nan_policy: "interpolate",
-      },
+      analysis: KNEE_ANGLES_DTW,
       output: { report: "r.json" },
     };
     const { report, figures } = await runAnalysis(parseAnalysisConfig(raw), io(FILES));
