@@ -193,7 +193,7 @@ export function segmentGaitCycles(
   const jointRef = options.joint ?? HEEL_JOINTS[skeleton.name]?.right ?? "rhee";
   const joint = resolveJoint(jointRef, skeleton);
   if ((options.method ?? "valley_to_valley_v1") === STRIDE_METHOD) {
-    return segmentStrides(preds, skeleton, joint, options);
+    return segmentStrides(preds, skeleton, [joint], options)[0] as Segmentation;
   }
   const axis = resolveAxis(options.axis ?? "y");
   return segmentPredictions(
@@ -231,31 +231,34 @@ function strideEventOptions(options: GaitCycleOptions, skeleton: Skeleton): Gait
   };
 }
 
+/** One stride segmentation per heel joint, from one gait-event detection shared by the feet. */
 function segmentStrides(
   preds: SegmentablePredictions,
   skeleton: Skeleton,
-  joint: number,
-  options: GaitCycleOptions,
-): Segmentation {
-  const side = strideSide(skeleton, joint);
+  joints: readonly number[],
+  options: Omit<GaitCycleOptions, "joint">,
+): Segmentation[] {
+  const sides = joints.map((joint) => strideSide(skeleton, joint));
   const events = detectGaitEvents(preds, strideEventOptions(options, skeleton));
   const vertical = resolveAxis(options.stride?.verticalAxis ?? "y");
-  const config = validateWith(
-    SegmentationConfigSchema,
-    {
-      // The heel and the first horizontal axis; the signal itself is the heel's position along the
-      // estimated walking direction relative to the pelvis.
-      extractor: { kind: "joint_axis", joint, axis: vertical === 0 ? 1 : 0, invert: false },
-      person_index: options.personIndex ?? 0,
-      min_distance_seconds: options.minCycleSeconds ?? 0.4,
-      min_prominence: events.minProminence,
-      min_height: null,
-      pad_seconds: 0,
-      method: STRIDE_METHOD,
-    },
-    { source: "segmentation config" },
-  );
-  return { config, segments: strideSegments(events, side) };
+  return joints.map((joint, k) => {
+    const config = validateWith(
+      SegmentationConfigSchema,
+      {
+        // The heel and the first horizontal axis; the signal itself is the heel's position along the
+        // estimated walking direction relative to the pelvis.
+        extractor: { kind: "joint_axis", joint, axis: vertical === 0 ? 1 : 0, invert: false },
+        person_index: options.personIndex ?? 0,
+        min_distance_seconds: options.minCycleSeconds ?? 0.4,
+        min_prominence: events.minProminence,
+        min_height: null,
+        pad_seconds: 0,
+        method: STRIDE_METHOD,
+      },
+      { source: "segmentation config" },
+    );
+    return { config, segments: strideSegments(events, sides[k] as "left" | "right") };
+  });
 }
 
 /** Both heels' gait segmentations, under the original's keys. */
@@ -287,6 +290,15 @@ export function segmentGaitCyclesBilateral(
 ): BilateralGaitCycles {
   const skeleton = resolveGaitSkeleton(preds, options.skeleton, options.personIndex);
   const heels = HEEL_JOINTS[skeleton.name] ?? HEEL_JOINTS.berkeley_mhad_43;
+  if ((options.method ?? "valley_to_valley_v1") === STRIDE_METHOD) {
+    const [left, right] = segmentStrides(
+      preds,
+      skeleton,
+      [resolveJoint(heels.left, skeleton), resolveJoint(heels.right, skeleton)],
+      options,
+    ) as [Segmentation, Segmentation];
+    return { left_heel_strikes: left, right_heel_strikes: right };
+  }
   return {
     left_heel_strikes: segmentGaitCycles(preds, { ...options, skeleton, joint: heels.left }),
     right_heel_strikes: segmentGaitCycles(preds, { ...options, skeleton, joint: heels.right }),

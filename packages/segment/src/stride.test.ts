@@ -135,6 +135,11 @@ describe("stride_zeni_v1 on a synthetic walker", () => {
       expectStrides(preds, seg, turn);
       for (const s of seg.segments) expect(s.peak).toBe(s.start);
     }
+    // One gait-event detection for both feet gives what each foot's own call gives.
+    expect(both.left_heel_strikes).toEqual(
+      segmentGaitCycles(preds, { method: "stride_zeni_v1", joint: "left_heel" }),
+    );
+    expect(both.right_heel_strikes).toEqual(segmentGaitCycles(preds, { method: "stride_zeni_v1" }));
     // Strides of a foot follow each other, sharing the heel-strike frame.
     const left = both.left_heel_strikes.segments;
     expect(left[1].start).toBe(left[0].end - 1);
