@@ -125,11 +125,7 @@ function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
     };
     switch (issue.code) {
       case "unrecognized_keys":
-        for (const key of issue.keys) {
-          const field = [...path, key];
-          const allowed = isUnion(path) ? "" : "";
-          add("extra_forbidden", field, `unknown key${allowed}`, true);
-        }
+        for (const key of issue.keys) add("extra_forbidden", [...path, key], "unknown key", true);
         break;
       case "invalid_union": {
         const disc = (issue as { discriminator?: string }).discriminator;
