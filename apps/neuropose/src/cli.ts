@@ -1,4 +1,5 @@
 import { runMain, UsageError } from "@neuropose/cli-kit";
+import { LOG_LEVELS } from "@neuropose/io";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
@@ -15,7 +16,7 @@ export function buildCli(argv: string[]): Argv {
     .scriptName("neuropose")
     .usage("$0 <command> [options]")
     .option("log-format", { choices: ["human", "json"] as const, describe: "log lines on stderr" })
-    .option("log-level", { choices: ["debug", "info", "warn", "error", "silent"] as const })
+    .option("log-level", { choices: [...LOG_LEVELS, "silent"] as const })
     .strict()
     .strictCommands()
     .demandCommand(1, "name a command (see --help)")

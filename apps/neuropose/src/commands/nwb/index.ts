@@ -9,6 +9,7 @@ import {
   createProgress,
   type LogFormat,
   type Logger,
+  type LogLevel,
   UsageError,
 } from "@neuropose/cli-kit";
 import { loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
@@ -17,7 +18,7 @@ import type { Argv, CommandModule } from "yargs";
 
 interface GlobalArgs {
   "log-format"?: LogFormat;
-  "log-level"?: "debug" | "info" | "warn" | "error" | "silent";
+  "log-level"?: LogLevel;
 }
 
 interface ExportArgs extends GlobalArgs {
