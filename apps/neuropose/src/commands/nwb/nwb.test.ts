@@ -54,15 +54,16 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
+/** `neuropose nwb export <dir>/clip.json -o <output> ...flags`. */
+function exportClip(output: string, ...flags: string[]): Promise<number> {
+  return main(["nwb", "export", join(dir, "clip.json"), "-o", output, ...flags]);
+}
+
 describe("neuropose nwb", () => {
   it("export writes a valid NWB file with subject, video link and provenance; validate passes", async () => {
     capture();
     const nwb = join(dir, "out", "clip.nwb");
-    const code = await main([
-      "nwb",
-      "export",
-      join(dir, "clip.json"),
-      "-o",
+    const code = await exportClip(
       nwb,
       "--video",
       join(dir, "clip.mp4"),
@@ -79,7 +80,7 @@ describe("neuropose nwb", () => {
       "--json",
       "--log-level",
       "silent",
-    ]);
+    );
     expect(err.join("")).toBe("");
     expect(code).toBe(0);
     const summary = JSON.parse(out.join(""));
@@ -105,15 +106,7 @@ describe("neuropose nwb", () => {
     capture();
     const nwb = join(dir, "exists.nwb");
     writeFileSync(nwb, "keep me");
-    const code = await main([
-      "nwb",
-      "export",
-      join(dir, "clip.json"),
-      "-o",
-      nwb,
-      "--session-start",
-      "2024-05-01T10:00:00Z",
-    ]);
+    const code = await exportClip(nwb, "--session-start", "2024-05-01T10:00:00Z");
     expect(code).toBe(2);
     expect(err.join("")).toMatch(/^error: .*the output file exists \(hint: pass --force/);
   });
@@ -121,17 +114,7 @@ describe("neuropose nwb", () => {
   it("a session start without timezone is a user error and writes nothing (exit 2)", async () => {
     capture();
     const nwb = join(dir, "tz.nwb");
-    const code = await main([
-      "nwb",
-      "export",
-      join(dir, "clip.json"),
-      "-o",
-      nwb,
-      "--session-start",
-      "2024-05-01T10:00:00",
-      "--log-level",
-      "silent",
-    ]);
+    const code = await exportClip(nwb, "--session-start", "2024-05-01T10:00:00", "--log-level", "silent");
     expect(code).toBe(2);
     expect(err.join("")).toMatch(
       /error: .*session_start_time: "2024-05-01T10:00:00" is not an ISO-8601 date-time with a timezone/,
@@ -142,24 +125,13 @@ describe("neuropose nwb", () => {
   it("without --session-start: the video's modification time, or a usage error when there is no video", async () => {
     capture();
     const nwb = join(dir, "mtime.nwb");
-    const code = await main([
-      "nwb",
-      "export",
-      join(dir, "clip.json"),
-      "-o",
-      nwb,
-      "--video",
-      join(dir, "clip.mp4"),
-      "--log-level",
-      "warn",
-      "--json",
-    ]);
+    const code = await exportClip(nwb, "--video", join(dir, "clip.mp4"), "--log-level", "warn", "--json");
     expect(code).toBe(0);
     expect(err.join("")).toMatch(/warn: no --session-start: using the video file's modification time/);
     const r = await readNwb(nwb);
     expect(Date.parse(r.sessionStartTime)).toBe(statSync(join(dir, "clip.mp4")).mtime.getTime());
     capture();
-    expect(await main(["nwb", "export", join(dir, "clip.json"), "-o", join(dir, "none.nwb")])).toBe(2);
+    expect(await exportClip(join(dir, "none.nwb"))).toBe(2);
     expect(err.join("")).toMatch(
       /error: --session-start is required \(there is no --video to take it from\)/,
     );
