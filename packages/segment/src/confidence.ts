@@ -1,4 +1,5 @@
 import type { Segment } from "@neuropose/io";
+import { median } from "./_median.js";
 import { assertSignal, peakProminences } from "./peaks.js";
 
 /** Per-cycle confidence and its two factors (all in [0, 1]). */
@@ -13,13 +14,6 @@ export interface CycleConfidence {
   prominence: number;
   /** stride_zeni_v1 only: mean walking-direction steadiness over the stride (see `strideConfidence`). */
   steadinessScore?: number;
-}
-
-function median(values: readonly number[]): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return Number.NaN;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 /**

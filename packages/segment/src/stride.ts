@@ -6,6 +6,7 @@ import {
   resolveAxis,
   resolveJoint,
 } from "@neuropose/kinematics";
+import { median } from "./_median.js";
 import type { CycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import { findPeaks, peakProminences } from "./peaks.js";
@@ -400,13 +401,6 @@ export function strideSegments(events: Pick<GaitEvents, "heelStrikes">, side: "l
     out.push({ start: a.frame, end: b.frame + 1, peak: a.frame });
   }
   return out;
-}
-
-function median(values: readonly number[]): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return Number.NaN;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 /**
