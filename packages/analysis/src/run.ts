@@ -5,6 +5,7 @@ import {
   type AnalysisConfig,
   type AnalysisReport,
   isNeuroPoseError,
+  type Logger,
   migrateAndValidate,
   parseJson,
   type Segmentation,
@@ -38,13 +39,8 @@ export interface AnalysisProgress {
   label?: string;
 }
 
-/** Optional logger (same shape as @neuropose/cli-kit's). */
-export interface AnalysisLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** Optional logger: @neuropose/io's `Logger` (every method optional; @neuropose/cli-kit's createLogger fits). */
+export type AnalysisLogger = Logger;
 
 /** Options of {@link runAnalysis}. */
 export interface RunAnalysisOptions {
@@ -371,7 +367,7 @@ export async function runAnalysis(
     }) as unknown as Loaded["predictions"];
     const loaded: Loaded = { written, absolute, predictions, raw, sha256, bytes: bytes.length };
     cache.set(written, loaded);
-    log?.debug("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
+    log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
     return loaded;
   }
 
@@ -387,7 +383,7 @@ export async function runAnalysis(
     const r = resolveConfigJoints(resolved, loaded.map(skeletonOf), configName);
     work = r.config;
     resolvedJoints = r.resolved;
-    log?.debug("resolved joint names", { joints: resolvedJoints });
+    log?.debug?.("resolved joint names", { joints: resolvedJoints });
   }
 
   function toSeq(l: Loaded): PoseSequence {
@@ -710,7 +706,7 @@ export async function runAnalysis(
       time_normalized: normalized,
       segmentations: rSegs,
     });
-    log?.info("compared", {
+    log?.info?.("compared", {
       reference: ref.written,
       pairs: distances.length,
       r: r + 1,
