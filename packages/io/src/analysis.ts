@@ -37,9 +37,6 @@ function rule(
   ctx.addIssue({ code: "custom", message, path, params: { pydantic: type } });
 }
 
-/** A 1-D signal extracted from a pose sequence (io's ExtractorSpec: the original's tags, joints by index or name). */
-const Extractor = ExtractorSpecSchema;
-
 const Axis = z.enum(["x", "y", "z"]);
 const PositiveSeconds = z.number().gt(0);
 
@@ -50,28 +47,27 @@ const GaitMethod = z
     "valley_to_valley_v1 (default, the original's) or stride_zeni_v1: one segment per stride, heel strike to heel strike of the same foot.",
   );
 
+/** The fields both gait segmentations share, in the original's order (after `kind` and `joint`). */
+const gaitCycleFields = {
+  axis: Axis.default("y"),
+  invert: z.boolean().default(false),
+  min_cycle_seconds: PositiveSeconds.default(0.4),
+  min_prominence: z.number().nullable().default(null),
+  // Extension (absent unless written; valley_to_valley_v1 then, as in the original).
+  method: GaitMethod.optional(),
+};
 const GaitCyclesSegmentation = z.strictObject({
   kind: z.literal("gait_cycles"),
   joint: z.string().min(1).default("rhee"),
-  axis: Axis.default("y"),
-  invert: z.boolean().default(false),
-  min_cycle_seconds: PositiveSeconds.default(0.4),
-  min_prominence: z.number().nullable().default(null),
-  // Extension (absent unless written; valley_to_valley_v1 then, as in the original).
-  method: GaitMethod.optional(),
+  ...gaitCycleFields,
 });
 const GaitCyclesBilateralSegmentation = z.strictObject({
   kind: z.literal("gait_cycles_bilateral"),
-  axis: Axis.default("y"),
-  invert: z.boolean().default(false),
-  min_cycle_seconds: PositiveSeconds.default(0.4),
-  min_prominence: z.number().nullable().default(null),
-  // Extension (absent unless written; valley_to_valley_v1 then, as in the original).
-  method: GaitMethod.optional(),
+  ...gaitCycleFields,
 });
 const ExtractorSegmentation = z.strictObject({
   kind: z.literal("extractor"),
-  extractor: Extractor,
+  extractor: ExtractorSpecSchema,
   label: z.string().min(1).default("segments"),
   person_index: z.int().gte(0).nullable().default(null),
   min_distance_seconds: z.number().gte(0).nullable().default(null),
@@ -85,10 +81,13 @@ const Segmentation = z.discriminatedUnion("kind", [
   ExtractorSegmentation,
 ]);
 
+const DtwMethod = z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]);
+const DtwAlgorithm = z.enum(["exact", "fastdtw"]);
+
 const DtwAnalysis = z
   .strictObject({
     kind: z.literal("dtw"),
-    method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]).default("dtw_all"),
+    method: DtwMethod.default("dtw_all"),
     align: z.enum(["none", "procrustes_per_frame", "procrustes_per_sequence"]).default("none"),
     representation: z.enum(["coords", "angles"]).default("coords"),
     angle_triplets: z
@@ -100,7 +99,7 @@ const DtwAnalysis = z
     nan_policy: z.enum(["propagate", "interpolate", "drop"]).default("propagate"),
     // Extensions (absent from a parsed config unless written):
     /** DTW algorithm: "exact" (the default of this port) or "fastdtw" (the original's, approximate). */
-    algorithm: z.enum(["exact", "fastdtw"]).optional(),
+    algorithm: DtwAlgorithm.optional(),
     /** fastdtw radius (default 1, the original's). */
     radius: z.int().gte(0).optional(),
     /**
@@ -132,7 +131,7 @@ const DtwAnalysis = z
       rule(ctx, "radius only applies to algorithm='fastdtw'");
     }
   });
-const StatsAnalysis = z.strictObject({ kind: z.literal("stats"), extractor: Extractor });
+const StatsAnalysis = z.strictObject({ kind: z.literal("stats"), extractor: ExtractorSpecSchema });
 const NoneAnalysis = z.strictObject({ kind: z.literal("none") });
 const Analysis = z.discriminatedUnion("kind", [DtwAnalysis, StatsAnalysis, NoneAnalysis]);
 
@@ -211,8 +210,6 @@ export const ANALYSIS_CONFIG_UNIONS: readonly (readonly string[])[] = [
   ["analysis", "extractor"],
 ];
 
-const SegmentationResultSchema = SegmentationSchema;
-
 const Provenance = z.record(z.string(), z.unknown());
 const InputSummary = z.strictObject({
   path: z.string(),
@@ -239,18 +236,18 @@ const Comparison = z.strictObject({
   segment_labels: z.array(z.string()),
   summary: Summary,
   time_normalized: z.array(TimeNormalization),
-  segmentations: z.record(z.string(), SegmentationResultSchema).optional(),
+  segmentations: z.record(z.string(), SegmentationSchema).optional(),
 });
 const DtwResults = z.strictObject({
   kind: z.literal("dtw"),
-  method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]),
+  method: DtwMethod,
   distances: z.array(Float),
   paths: z.array(Path),
   per_joint_distances: z.array(z.array(Float)).nullable(),
   segment_labels: z.array(z.string()),
   summary: Summary,
   // Extensions:
-  algorithm: z.enum(["exact", "fastdtw"]).optional(),
+  algorithm: DtwAlgorithm.optional(),
   radius: z.int().nullable().optional(),
   time_normalized: z.array(TimeNormalization).optional(),
   comparisons: z.array(Comparison).optional(),
@@ -264,8 +261,8 @@ const DtwResults = z.strictObject({
 });
 const CohortResults = z.strictObject({
   kind: z.literal("cohort"),
-  method: z.enum(["dtw_all", "dtw_per_joint", "dtw_relation"]),
-  algorithm: z.enum(["exact", "fastdtw"]),
+  method: DtwMethod,
+  algorithm: DtwAlgorithm,
   radius: z.int().nullable(),
   labels: z.array(z.string()),
   matrix: z.array(z.array(Float)),
@@ -317,7 +314,7 @@ export const AnalysisReportSchema = z.strictObject({
   provenance: Provenance.nullable(),
   primary: InputSummary.nullable(),
   reference: InputSummary.nullable(),
-  segmentations: z.record(z.string(), SegmentationResultSchema),
+  segmentations: z.record(z.string(), SegmentationSchema),
   results: z.discriminatedUnion("kind", [DtwResults, CohortResults, StatsResults, NoneResults]),
   // Extensions:
   references: z.array(InputSummary).optional(),
