@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { DEVICES, type Device } from "@neuropose/io";
+import { DEVICES, type Device, type Logger as LibraryLogger } from "@neuropose/io";
 import * as ort from "onnxruntime-node";
 import { InferError } from "./errors.js";
 
@@ -29,13 +29,8 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
-/** A minimal logger (libraries never print). */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** The logger of this package (libraries never print): @neuropose/io's `Logger` with every method present. */
+export type Logger = Required<LibraryLogger>;
 
 /** A float32 input: data plus dims. */
 export interface FloatInput {
