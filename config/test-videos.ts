@@ -51,17 +51,5 @@ export function writeTruncated(src: string, out: string, fraction = 0.5): void {
 
 /** The first frame of a video as packed RGB24 bytes, decoded (and autorotated) by ffmpeg itself. */
 export function firstFrameRgb(ffmpeg: string, path: string): Buffer {
-  return execFileSync(ffmpeg, [
-    "-v",
-    "error",
-    "-i",
-    path,
-    "-frames:v",
-    "1",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
-    "rgb24",
-    "-",
-  ]);
+  return runFfmpeg(ffmpeg, "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
 }
