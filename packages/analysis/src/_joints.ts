@@ -268,9 +268,6 @@ export function resolveConfigJoints(
   const resolved: ResolvedJoints = {
     inputs: Object.fromEntries(inputs.map((i) => [i.path, String(i.skeleton)])),
   };
-  if (indexed.segmentation?.kind === "extractor") {
-    resolved.segmentation = { extractor: indexed.segmentation.extractor };
-  }
   const a = indexed.analysis;
   if (a.kind === "dtw") {
     const out: NonNullable<ResolvedJoints["analysis"]> = {};
@@ -280,6 +277,10 @@ export function resolveConfigJoints(
     if (Object.keys(out).length > 0) resolved.analysis = out;
   } else if (a.kind === "stats") {
     resolved.analysis = { extractor: a.extractor };
+  }
+  // After `analysis`: the keys follow AnalysisReportSchema, so the validated report writes in this order.
+  if (indexed.segmentation?.kind === "extractor") {
+    resolved.segmentation = { extractor: indexed.segmentation.extractor };
   }
   return { config: indexed, resolved };
 }

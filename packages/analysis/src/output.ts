@@ -1,11 +1,11 @@
-import { AnalysisReportSchema, stringifyJson, validateWith, writeFileAtomic } from "@neuropose/io";
+import { saveDocument, writeFileAtomic } from "@neuropose/io";
 import { renderReportHtml } from "./html.js";
 import type { AnalysisRun } from "./run.js";
 
 /**
- * Write a run's report as valid JSON (non-finite numbers as "NaN"/"Infinity" strings, validated against
- * `AnalysisReportSchema` first) and, when `html` is given, the self-contained HTML page. Both go through
- * io's atomic writer (temp file, fsync, rename), so a crash never leaves half a report.
+ * Write a run's report with io's `saveDocument` (validated against `AnalysisReportSchema`, valid JSON with
+ * non-finite numbers as "NaN"/"Infinity" strings) and, when `html` is given, the self-contained HTML page. Both
+ * go through io's atomic writer (temp file, fsync, rename), so a crash never leaves half a report.
  *
  * @example
  * ```ts
@@ -18,7 +18,6 @@ export async function writeAnalysisOutputs(
   run: AnalysisRun,
   paths: { report: string; html?: string | undefined },
 ): Promise<void> {
-  validateWith(AnalysisReportSchema, run.report, { source: paths.report });
-  await writeFileAtomic(paths.report, stringifyJson(run.report, { indent: 2 }));
+  await saveDocument("analysis_report", paths.report, run.report);
   if (paths.html) await writeFileAtomic(paths.html, renderReportHtml(run));
 }
