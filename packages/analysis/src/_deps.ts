@@ -10,7 +10,7 @@ import {
   type PoseDtwOptions,
   type Representation,
 } from "@neuropose/dtw";
-import type { AnalysisConfig, Segmentation } from "@neuropose/io";
+import type { AnalysisConfig, Segmentation, VideoPredictions } from "@neuropose/io";
 import { extractJointAngles, type PoseSequence } from "@neuropose/kinematics";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
 import { AnalysisRunError } from "./errors.js";
@@ -127,11 +127,6 @@ export async function pairwiseMatrix(
   return out;
 }
 
-export interface PredictionsInput {
-  metadata: { fps: number; frame_count: number; skeleton?: string | null | undefined };
-  frames: Record<string, { poses3d: number[][][] }>;
-}
-
 /**
  * A report note when gait segmentation with valley_to_valley_v1 (the original's method) produced cycles
  * shorter than `min_cycle_seconds`: its valleys are not filtered, so noise next to a heel strike bounds the
@@ -159,7 +154,7 @@ export function shortCycleNote(
 
 /** Segment predictions as the config says; returns named segmentations in report order. */
 export function segmentTrial(
-  preds: PredictionsInput,
+  preds: VideoPredictions,
   seg: NonNullable<AnalysisConfig["segmentation"]>,
   personIndex: number,
 ): Record<string, Segmentation> {

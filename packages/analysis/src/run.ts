@@ -9,6 +9,7 @@ import {
   migrateAndValidate,
   parseJson,
   type Segmentation,
+  type VideoPredictions,
 } from "@neuropose/io";
 import {
   extractFeatureStatistics,
@@ -21,7 +22,6 @@ import {
   checkAbort,
   comparePair,
   type DtwChoice,
-  type PredictionsInput,
   pairwiseMatrix,
   segmentTrial,
   shortCycleNote,
@@ -100,7 +100,7 @@ export interface AnalysisRun {
 interface Loaded {
   written: string;
   absolute: string;
-  predictions: PredictionsInput & { provenance?: unknown };
+  predictions: VideoPredictions;
   raw: Record<string, unknown>;
   sha256: string;
   bytes: number;
@@ -361,10 +361,7 @@ export async function runAnalysis(
         ? data
         : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     const raw = parseJson(text, { source: written }) as Record<string, unknown>;
-    const predictions = migrateAndValidate("video_predictions", raw, {
-      source: written,
-      logger: log,
-    }) as unknown as Loaded["predictions"];
+    const predictions = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
     const loaded: Loaded = { written, absolute, predictions, raw, sha256, bytes: bytes.length };
     cache.set(written, loaded);
     log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
