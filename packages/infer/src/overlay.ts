@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { rename, unlink } from "node:fs/promises";
+import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
@@ -139,7 +139,7 @@ export interface OverlayOptions {
 /**
  * Renders the predictions' 2D skeletons onto the video and encodes an H.264 MP4 (through ffmpeg), so a person
  * can check the tracking by eye. The file appears only when complete (written to a temporary name in the same
- * folder, then renamed); on abort or error the temporary file is removed.
+ * folder, flushed to disk, then renamed); on abort or error the temporary file is removed.
  *
  * @example
  * ```ts
@@ -233,6 +233,13 @@ export async function renderOverlay(
           path: outPath,
         },
       );
+    }
+    // ffmpeg wrote the file itself (no bytes for @neuropose/io's writeFileAtomic): flush it, then rename
+    const fh = await open(tmp, "r+");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
     }
     await rename(tmp, outPath);
     ok = true;
