@@ -1,48 +1,13 @@
 import { spawn } from "node:child_process";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { SKELETONS } from "@neuropose/io";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
 import { decodeVideo, type VideoInfo } from "./video.js";
 
-/** MediaPipe's POSE_CONNECTIONS over the 33 BlazePose keypoints. */
-export const BLAZEPOSE_EDGES: ReadonlyArray<readonly [number, number]> = [
-  [0, 1],
-  [1, 2],
-  [2, 3],
-  [3, 7],
-  [0, 4],
-  [4, 5],
-  [5, 6],
-  [6, 8],
-  [9, 10],
-  [11, 12],
-  [11, 13],
-  [13, 15],
-  [15, 17],
-  [15, 19],
-  [15, 21],
-  [17, 19],
-  [12, 14],
-  [14, 16],
-  [16, 18],
-  [16, 20],
-  [16, 22],
-  [18, 20],
-  [11, 23],
-  [12, 24],
-  [23, 24],
-  [23, 25],
-  [24, 26],
-  [25, 27],
-  [26, 28],
-  [27, 29],
-  [28, 30],
-  [29, 31],
-  [30, 32],
-  [27, 31],
-  [28, 32],
-];
+/** MediaPipe's POSE_CONNECTIONS over the 33 BlazePose keypoints (the edges of @neuropose/io's `blazepose_33`). */
+export const BLAZEPOSE_EDGES: ReadonlyArray<readonly [number, number]> = SKELETONS.blazepose_33.edges;
 
 const COLORS: ReadonlyArray<readonly [number, number, number]> = [
   [0, 255, 0],
