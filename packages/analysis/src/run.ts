@@ -228,7 +228,7 @@ function displaySignal(
   seq: PoseSequence,
   config: AnalysisConfig,
   written: AnalysisConfig = config,
-): { name: string; values: Float64Array; spec: unknown } | null {
+): { name: string; values: Float64Array } | null {
   const seg = config.segmentation;
   try {
     const an = config.analysis;
@@ -240,39 +240,31 @@ function displaySignal(
     ) {
       // Pairs compared on joint angles are drawn on the first angle, in degrees.
       const t = an.angle_triplets[0] as [number, number, number];
-      const spec = { kind: "joint_angle", triplet: t } as const;
-      const values = extractSignal(seq, spec as never).map((v) => (v * 180) / Math.PI);
+      const values = extractSignal(seq, { kind: "joint_angle", triplet: t }).map((v) => (v * 180) / Math.PI);
       const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[0] : undefined) ?? t;
       const at = typeof w[1] === "string" ? w[1] : `joint ${w[1]}`;
-      return { name: `angle at ${at} (${w.join("-")}), degrees`, values, spec };
+      return { name: `angle at ${at} (${w.join("-")}), degrees`, values };
     }
     if (seg?.kind === "extractor") {
-      return {
-        name: `${seg.extractor.kind}`,
-        values: extractSignal(seq, seg.extractor as never),
-        spec: seg.extractor,
-      };
+      return { name: `${seg.extractor.kind}`, values: extractSignal(seq, seg.extractor) };
     }
     if (seg?.kind === "gait_cycles" || seg?.kind === "gait_cycles_bilateral") {
       const joint = seg.kind === "gait_cycles" ? seg.joint : "rhee";
       const spec = { kind: "joint_axis", joint, axis: seg.axis, invert: seg.invert } as const;
-      return { name: `${joint} ${seg.axis}`, values: extractSignal(seq, spec as never), spec };
+      return { name: `${joint} ${seg.axis}`, values: extractSignal(seq, spec) };
     }
     if (config.analysis.kind === "stats") {
-      return {
-        name: config.analysis.extractor.kind,
-        values: extractSignal(seq, config.analysis.extractor as never),
-        spec: config.analysis.extractor,
-      };
+      return { name: config.analysis.extractor.kind, values: extractSignal(seq, config.analysis.extractor) };
     }
     if (config.analysis.kind === "dtw" && config.analysis.method === "dtw_relation") {
+      // dtw_relation has both joints (the config schema requires them).
       const spec = {
         kind: "joint_pair_distance",
-        joints: [config.analysis.joint_i, config.analysis.joint_j],
+        joints: [config.analysis.joint_i, config.analysis.joint_j] as [number | string, number | string],
       } as const;
       const w =
         written.analysis.kind === "dtw" ? [written.analysis.joint_i, written.analysis.joint_j] : spec.joints;
-      return { name: `distance ${w.join("-")}`, values: extractSignal(seq, spec as never), spec };
+      return { name: `distance ${w.join("-")}`, values: extractSignal(seq, spec) };
     }
     // Coordinates: the vertical coordinate of the joint that moves most vertically.
     let best = 0;
@@ -290,8 +282,10 @@ function displaySignal(
         best = j;
       }
     }
-    const spec = { kind: "joint_axis", joint: best, axis: 1 } as const;
-    return { name: `joint ${best} y`, values: extractSignal(seq, spec as never), spec };
+    return {
+      name: `joint ${best} y`,
+      values: extractSignal(seq, { kind: "joint_axis", joint: best, axis: 1 }),
+    };
   } catch {
     return null;
   }
@@ -445,7 +439,7 @@ export async function runAnalysis(
         const sk = l.predictions.metadata.skeleton;
         const values = extractSignal(
           seq,
-          e as never,
+          e,
           typeof sk === "string" && resolvedJoints ? { skeleton: sk } : {},
         );
         const what =
@@ -592,7 +586,7 @@ export async function runAnalysis(
     const labels = [];
     for (const piece of pieces(pSeq, pSegs)) {
       try {
-        const values = extractSignal(piece.seq, analysis.extractor as never);
+        const values = extractSignal(piece.seq, analysis.extractor);
         statistics.push(extractFeatureStatistics(values));
       } catch (e) {
         throw wrap(e, `${piece.label} of ${primary.written}`, primary.absolute);
