@@ -101,7 +101,8 @@ interface Loaded {
   written: string;
   absolute: string;
   predictions: VideoPredictions;
-  raw: Record<string, unknown>;
+  /** The file's provenance as written (the report stores it so, as the original did); null when absent. */
+  provenance: Record<string, unknown> | null;
   sha256: string;
   bytes: number;
 }
@@ -356,7 +357,9 @@ export async function runAnalysis(
         : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     const raw = parseJson(text, { source: written }) as Record<string, unknown>;
     const predictions = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
-    const loaded: Loaded = { written, absolute, predictions, raw, sha256, bytes: bytes.length };
+    // Only the provenance of the parsed document is kept (not a second copy of every frame).
+    const provenance = (raw.provenance ?? null) as Record<string, unknown> | null;
+    const loaded: Loaded = { written, absolute, predictions, provenance, sha256, bytes: bytes.length };
     cache.set(written, loaded);
     log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
     return loaded;
@@ -390,7 +393,7 @@ export async function runAnalysis(
       path: l.written,
       frame_count: l.predictions.metadata.frame_count,
       fps: l.predictions.metadata.fps,
-      provenance: (l.raw.provenance ?? null) as Record<string, unknown> | null,
+      provenance: l.provenance,
     };
   }
 
@@ -557,9 +560,7 @@ export async function runAnalysis(
   trialFigure("primary", primary, pSeq, pSegs);
   progress?.({ stage: "segment", done: 1, total: 1, label: primary.written });
 
-  const provenance = primary.raw.provenance
-    ? { ...(primary.raw.provenance as Record<string, unknown>), analysis_config: resolved }
-    : null;
+  const provenance = primary.provenance ? { ...primary.provenance, analysis_config: resolved } : null;
   const base = {
     schema_version: 2 as const,
     config: resolved as unknown as Record<string, unknown>,
