@@ -242,22 +242,17 @@ describe("joints by name", () => {
   });
 
   it("cohorts resolve every trial", async () => {
-    const r = await runAnalysis(
-      parseAnalysisConfig({
-        inputs: { cohort: ["bp_a.json", "bp_b.json", "bp_c.json"] },
-        analysis: { kind: "dtw", representation: "angles", angle_triplets: TRIPLET_NAMES },
-        output: { report: "r.json" },
-      }),
-      io(FILES),
-    );
-    const byIndex = await runAnalysis(
-      parseAnalysisConfig({
-        inputs: { cohort: ["bp_a.json", "bp_b.json", "bp_c.json"] },
-        analysis: { kind: "dtw", representation: "angles", angle_triplets: TRIPLET_INDICES },
-        output: { report: "r.json" },
-      }),
-      io(FILES),
-    );
+    const cohort = (triplets: unknown) =>
+      runAnalysis(
+        parseAnalysisConfig({
+          inputs: { cohort: ["bp_a.json", "bp_b.json", "bp_c.json"] },
+          analysis: { kind: "dtw", representation: "angles", angle_triplets: triplets },
+          output: { report: "r.json" },
+        }),
+        io(FILES),
+      );
+    const r = await cohort(TRIPLET_NAMES);
+    const byIndex = await cohort(TRIPLET_INDICES);
     expect((r.report.results as { matrix: number[][] }).matrix).toEqual(
       (byIndex.report.results as { matrix: number[][] }).matrix,
     );
