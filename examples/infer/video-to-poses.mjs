@@ -1,5 +1,5 @@
 // The whole chain from a video file: decode → BlazePose 3D poses → VideoPredictions JSON → NWB file → a look at
-// the numbers (how often a person was found, knee flexion range, heel-strike cadence).
+// the numbers (how often a person was found, right knee flexion range).
 //
 //   pnpm turbo run build && node examples/infer/video-to-poses.mjs [clip.mp4] [out-dir]
 //
@@ -9,19 +9,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createBlazePose, inferVideo, probeVideo, resolveFfmpeg } from "@neuropose/infer";
+import { getSkeleton, loadSettings, saveVideoPredictions } from "@neuropose/io";
+import { angleAt } from "@neuropose/kinematics";
+import { videoPredictionsToNwb } from "@neuropose/nwb";
 
 const here = dirname(fileURLToPath(import.meta.url));
-// The workspace packages (built); examples/package.json does not list infer/nwb yet, so fall back to paths.
-const load = async (name) => {
-  try {
-    return await import(`@neuropose/${name}`);
-  } catch {
-    return import(join(here, "..", "..", "packages", name, "dist", "index.js"));
-  }
-};
-const { createBlazePose, inferVideo, probeVideo, resolveFfmpeg } = await load("infer");
-const { getSkeleton, loadSettings, saveVideoPredictions } = await load("io");
-const { videoPredictionsToNwb } = await load("nwb");
 
 const video = resolve(
   process.argv[2] ?? join(here, "..", "..", "..", "shared", "fixtures", "videos", "gaitlab_input.mp4"),
@@ -70,10 +63,8 @@ const flexion = [];
 for (const f of Object.values(predictions.frames)) {
   const p = f.poses3d[0];
   if (!p) continue;
-  const u = p[hip].map((v, i) => v - p[knee][i]);
-  const w = p[ankle].map((v, i) => v - p[knee][i]);
-  const cos = u.reduce((a, v, i) => a + v * w[i], 0) / (Math.hypot(...u) * Math.hypot(...w));
-  flexion.push(180 - (Math.acos(Math.min(1, Math.max(-1, cos))) * 180) / Math.PI);
+  const xyz = Float64Array.from(p.flat());
+  flexion.push(180 - (angleAt(xyz, hip * 3, knee * 3, ankle * 3) * 180) / Math.PI);
 }
 flexion.sort((a, b) => a - b);
 const q = (x) => flexion[Math.floor(x * (flexion.length - 1))].toFixed(1);
