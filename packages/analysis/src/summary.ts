@@ -1,36 +1,7 @@
+import { pairwiseSum } from "@neuropose/kinematics";
+
 /** Mean and percentiles of a list of distances (`{}` for an empty list). */
 export type DistanceSummary = { mean: number; p50: number; p95: number; p99: number } | Record<string, never>;
-
-/** numpy's pairwise summation (blocks of 8, unrolled), so means match `np.mean` to the last bit in most cases. */
-function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
-  if (n < 8) {
-    let s = -0;
-    for (let i = start; i < start + n; i++) s += a[i];
-    return s;
-  }
-  if (n <= 128) {
-    const r = [
-      a[start],
-      a[start + 1],
-      a[start + 2],
-      a[start + 3],
-      a[start + 4],
-      a[start + 5],
-      a[start + 6],
-      a[start + 7],
-    ];
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (let k = 0; k < 8; k++) r[k] += a[start + i + k];
-    }
-    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
-    for (; i < n; i++) res += a[start + i];
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
 
 /** numpy `percentile(x, q)` with the default "linear" method on sorted data (NaN anywhere gives NaN). */
 function percentile(sorted: number[], q: number): number {
