@@ -1,6 +1,14 @@
 import { NeuroPoseError } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
-import { createLogger, createProgress, exitCodeFor, formatError, runMain, UsageError } from "./index.js";
+import {
+  abortOnSignals,
+  createLogger,
+  createProgress,
+  exitCodeFor,
+  formatError,
+  runMain,
+  UsageError,
+} from "./index.js";
 
 function sink() {
   const chunks: string[] = [];
@@ -102,5 +110,19 @@ describe("createProgress (plain mode)", () => {
     bar.update(1);
     bar.stop();
     expect(out.text()).toBe("");
+  });
+});
+
+describe("abortOnSignals", () => {
+  it("shares one signal and adds one process listener however often it is called", () => {
+    const before = process.listenerCount("SIGUSR2");
+    const a = abortOnSignals(["SIGUSR2"]);
+    const b = abortOnSignals(["SIGUSR2"]);
+    expect(b).toBe(a);
+    expect(process.listenerCount("SIGUSR2")).toBe(before + 1);
+    expect(a.aborted).toBe(false);
+    process.emit("SIGUSR2", "SIGUSR2");
+    expect(a.aborted).toBe(true);
+    expect(String((a.reason as Error).message)).toBe("interrupted by SIGUSR2");
   });
 });

@@ -1,6 +1,11 @@
+// One process has one Ctrl-C: every caller shares one controller per set of signals, so the process gets one
+// listener per signal however many commands (or tests) ask for it.
+const shared = new Map<string, AbortController>();
+
 /**
  * An AbortSignal fired by the first SIGINT/SIGTERM, so long work can stop cleanly (finish or discard the current
- * output, never leave a half-written file). A second signal exits at once with code 130.
+ * output, never leave a half-written file). A second signal exits at once with code 130. Calls share one signal
+ * (and one process listener per signal).
  *
  * @example
  * ```ts
@@ -10,11 +15,17 @@
  * ```
  */
 export function abortOnSignals(signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"]): AbortSignal {
-  const controller = new AbortController();
-  const handler = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(new Error(`interrupted by ${sig}`));
-  };
-  for (const s of signals) process.on(s, handler);
+  const key = [...signals].sort().join(",");
+  let controller = shared.get(key);
+  if (!controller) {
+    const c = new AbortController();
+    const handler = (sig: NodeJS.Signals) => {
+      if (c.signal.aborted) process.exit(130);
+      c.abort(new Error(`interrupted by ${sig}`));
+    };
+    for (const s of signals) process.on(s, handler);
+    shared.set(key, c);
+    controller = c;
+  }
   return controller.signal;
 }
