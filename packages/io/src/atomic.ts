@@ -1,29 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { NeuroPoseError } from "./errors.js";
-
-function tempPathFor(path: string): string {
-  const rand = Math.random().toString(36).slice(2, 10);
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${rand}.tmp`);
-}
-
-function writeError(path: string, err: unknown): NeuroPoseError {
-  const msg = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: string } | null)?.code;
-  const hint =
-    code === "ENOSPC"
-      ? "the disk is full; free space and retry"
-      : code === "EACCES" || code === "EPERM"
-        ? "check the permissions of the folder"
-        : undefined;
-  return new NeuroPoseError("E_WRITE", `could not write ${path}: ${msg}`, {
-    path,
-    hint,
-    kind: "user",
-    cause: err,
-  });
-}
+import { writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { openAtomicTarget, openAtomicTargetSync, writeError } from "./commit.js";
 
 /**
  * Write a file atomically: the data goes to a temporary file in the same folder, which is flushed to disk
@@ -38,36 +15,19 @@ function writeError(path: string, err: unknown): NeuroPoseError {
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const tmp = tempPathFor(path);
-  let created = false;
+  const target = await openAtomicTarget(path);
   try {
-    await mkdir(dir, { recursive: true });
-    const handle = await open(tmp, "wx");
-    created = true;
+    const handle = await open(target.tmp, "wx");
     try {
       await handle.writeFile(data);
-      await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(tmp, path);
-    created = false;
   } catch (err) {
-    if (created) await unlink(tmp).catch(() => undefined);
+    await target.abort();
     throw writeError(path, err);
   }
-  // Make the rename itself durable (best effort: not every platform can open a directory).
-  try {
-    const dh = await open(dir, "r");
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    /* ignore */
-  }
+  await target.commit();
 }
 
 /**
@@ -81,31 +41,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * ```
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  const tmp = tempPathFor(path);
-  let created = false;
+  const target = openAtomicTargetSync(path);
   try {
-    mkdirSync(dir, { recursive: true });
-    const fd = openSync(tmp, "wx");
-    created = true;
-    try {
-      const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    created = false;
+    writeFileSync(target.tmp, data, { flag: "wx" });
   } catch (err) {
-    if (created) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* ignore */
-      }
-    }
+    target.abortSync();
     throw writeError(path, err);
   }
+  target.commitSync();
 }

@@ -5,6 +5,22 @@ export { FloatSchema } from "./_numbers.js";
 export * from "./analysis.js";
 export * from "./atomic.js";
 export * from "./benchmark.js";
+export {
+  type AtomicTarget,
+  type AtomicTargetOptions,
+  type CheckOutputOptions,
+  checkOutputPath,
+  commitTogether,
+  openAtomicTarget,
+  openAtomicTargetSync,
+  parseTempName,
+  type RemoveStaleTempsOptions,
+  removeStaleTemps,
+  removeStaleTempsSync,
+  type TempNameInfo,
+  tempPathFor,
+  writeError,
+} from "./commit.js";
 export * from "./documents.js";
 export * from "./errors.js";
 export * from "./json.js";
