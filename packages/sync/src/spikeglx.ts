@@ -157,7 +157,7 @@ export function parseSpikeGlxMeta(text: string, source = "meta"): SpikeGlxMeta {
  * ```ts
  * import { readSpikeGlxMeta } from "@neuropose/sync";
  * const m = await readSpikeGlxMeta("../shared/fixtures/ttl/spikeglx_DigitalChannelTest_g0/DigitalChannelTest_g0_t0.nidq.meta").catch(() => undefined);
- * console.log(m?.sampleRate); // 2500 (when the fixture is present)
+ * console.log(m?.sampleRate); // prints 2500 when the fixture is present
  * ```
  */
 export async function readSpikeGlxMeta(path: string): Promise<SpikeGlxMeta> {
@@ -241,7 +241,7 @@ function defaultBits(meta: SpikeGlxMeta, acquired: number): number[] {
  * ```ts
  * import { extractSpikeGlxEdges } from "@neuropose/sync";
  * const e = await extractSpikeGlxEdges("../shared/fixtures/ttl/spikeglx_DigitalChannelTest_g0/DigitalChannelTest_g0_t0.nidq.bin").catch(() => undefined);
- * console.log(e?.nSamples); // 406776 (when the fixture is present)
+ * console.log(e?.nSamples); // prints 406776 when the fixture is present
  * ```
  */
 export async function extractSpikeGlxEdges(

@@ -9,7 +9,7 @@ export type MappingMode = "nearest" | "linear";
  * @example
  * ```ts
  * import { nominalTimebase } from "@neuropose/sync";
- * nominalTimebase(3, 150, 2); // Float64Array [2,2.0066666666666664,2.0133333333333332]
+ * nominalTimebase(3, 150, 2); // Float64Array [2,2.006666666666667,2.013333333333333]
  * ```
  */
 export function nominalTimebase(n: number, rate: number, offset = 0): Float64Array {

@@ -90,7 +90,7 @@ export function parseTtlEdges(text: string, options: TtlReadOptions = {}): Float
  * ```ts
  * import { readTtlEdges } from "@neuropose/sync";
  * const camera = await readTtlEdges("../shared/fixtures/w2t-session/Session-000001/TTLs/session.nidq.xa_7_0_frame.txt").catch(() => undefined);
- * console.log(camera?.length); // 8580 (when the fixture is present)
+ * console.log(camera?.length); // prints 8580 when the fixture is present
  * ```
  */
 export async function readTtlEdges(

@@ -260,7 +260,7 @@ export function bpodFromMat(mat: MatFile, path: string): BehaviourFile {
  * ```ts
  * import { readBpod } from "@neuropose/trials";
  * const f = await readBpod("../shared/fixtures/bpod/kepecslab/Dummy_Subject_AudGonogo_Mar11_2014_Session1.mat").catch(() => undefined);
- * console.log(f?.trials.length, f?.layout); // 10 "r0.5" (when the fixture is present)
+ * console.log(f?.trials.length, f?.layout); // prints 10 "r0.5" when the fixture is present
  * ```
  */
 export async function readBpod(file: string | { bytes: Uint8Array; name: string }): Promise<BehaviourFile> {
@@ -396,7 +396,7 @@ export function parseIblrig(textIn: string, path: string): BehaviourFile {
  * ```ts
  * import { readIblrig } from "@neuropose/trials";
  * const f = await readIblrig("../shared/fixtures/bpod/ibl/session_biased_ge5__iblrig_taskData.raw.jsonable").catch(() => undefined);
- * console.log(f?.trials.length); // 8 (when the fixture is present)
+ * console.log(f?.trials.length); // prints 8 when the fixture is present
  * ```
  */
 export async function readIblrig(path: string): Promise<BehaviourFile> {

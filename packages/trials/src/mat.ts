@@ -98,7 +98,7 @@ export function readMat(bytes: Uint8Array, options: ReadMatOptions = {}): MatFil
  * ```ts
  * import { readMatFile } from "@neuropose/trials";
  * const mat = await readMatFile("../shared/fixtures/bpod/kepecslab/Dummy_Subject_AudGonogo_Mar11_2014_Session1.mat").catch(() => undefined);
- * console.log(mat?.order); // ["SessionData"] (when the fixture is present)
+ * console.log(mat?.order); // prints ["SessionData"] when the fixture is present
  * ```
  */
 export async function readMatFile(

@@ -220,7 +220,7 @@ function isNdjson(path: string): boolean {
  * import { readTrials } from "@neuropose/trials";
  * const dir = "../shared/fixtures/w2t-session/Session-000001/Bpod/";
  * const r = await readTrials([dir + "session_file02.mat", dir + "session_file01.mat"], { order: "name_asc" }).catch(() => undefined);
- * console.log(r?.summary.nTrials, r?.trials[2]?.outcome); // 3 "Miss" (when the fixture is present)
+ * console.log(r?.summary.nTrials, r?.trials[2]?.outcome); // prints 3 "Miss" when the fixture is present
  * ```
  */
 export async function readTrials(paths: string[], options: ReadTrialsOptions = {}): Promise<TrialsResult> {
