@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (python3-scipy, python3-numpy, python3-h5py):
 
-    /usr/bin/python3 packages/trials/references/make_references.py
+    /usr/bin/python3 packages/trials/references/make_references.py && npx biome format --write packages/trials/references
 
 Writes, beside this script:
 - bpod_<name>.json for every Bpod .mat in ../shared/fixtures/{bpod,w2t-session}: the squeezed top-level
@@ -12,6 +12,7 @@ Writes, beside this script:
 - iblrig_<name>.json for every iblrig .jsonable (json.loads with Python's NaN tokens);
 - mat_classes_v5.mat / mat_classes_v5_uncompressed.mat (scipy.io.savemat) and mat_classes.json (what
   loadmat(squeeze_me=True) reads back), to check the MAT reader beyond Bpod;
+- mat_sparse.mat: a sparse matrix between two plain variables (the reader rejects it with a clear error);
 - bpod_v73_sample.mat: a MAT v7.3-style HDF5 file written with h5py (MATLAB_class attributes, 512-byte user
   block, transposed storage, cells as object references) and bpod_v73_sample.json (the values written).
 NaN and infinities are written as the strings "NaN", "Infinity", "-Infinity" (strict JSON); the tests decode them.
@@ -309,6 +310,9 @@ def main():
         dump(name, iblrig_reference(p))
         index["iblrig"].append({"fixture": os.path.relpath(p, FIX), "reference": name})
     dump("mat_classes.json", mat_classes())
+    import scipy.sparse
+
+    sio.savemat(os.path.join(HERE, "mat_sparse.mat"), {"before": 1.0, "S": scipy.sparse.csc_matrix(np.eye(3)), "after": "x"})
     dump("bpod_v73_sample.json", v73_sample())
     # the merged session as the W2T session.toml asks (name_asc, continuous_time false and true)
     index["versions"] = {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": __import__("scipy").__version__}

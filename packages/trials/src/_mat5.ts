@@ -5,7 +5,7 @@
 // correctly. The format (MathWorks "MAT-File Format", Level 5) is small: tagged elements, zlib-compressed
 // miMATRIX elements (v7), and five array kinds we need (numeric, logical, char, cell, struct).
 // Every read is bounds-checked; every failure is a TrialsError with the byte offset and the variable path.
-import { inflateSync } from "node:zlib";
+import { constants, inflateSync } from "node:zlib";
 import { TrialsError } from "./errors.js";
 import type { MatFile, MatNumericClass, MatValue } from "./mat.js";
 
@@ -400,6 +400,34 @@ function readMatrix(
   }
 }
 
+/** The name of the variable whose element starts at `p`, read from as much of it as exists (for messages). */
+function peekName(ctx: Ctx, top: Buf, p: number): string {
+  try {
+    const n = top.bytes.length;
+    if (p + 8 > n) return "";
+    const type = top.view.getUint32(p, ctx.le);
+    let b: Buf;
+    let at: number;
+    if (type === MI.COMPRESSED) {
+      const part = inflateSync(top.bytes.subarray(p + 8, Math.min(n, p + 8 + 4096)), {
+        finishFlush: constants.Z_SYNC_FLUSH,
+      });
+      b = buf(part, p, true);
+      at = 8;
+    } else if (type === MI.MATRIX) {
+      b = top;
+      at = p + 8;
+    } else return "";
+    const end = b.bytes.length;
+    const flags = readTag(ctx, b, at, end, "");
+    const dims = readTag(ctx, b, flags.next, end, "");
+    const name = readTag(ctx, b, dims.next, end, "");
+    return ascii(b, name);
+  } catch {
+    return "";
+  }
+}
+
 /** Decode a whole MAT v5/v7 file (not v7.3: that is HDF5, see _mat73.ts). */
 export function readMat5(bytes: Uint8Array, options: Mat5Options = {}): MatFile {
   const top = buf(bytes, 0, false);
@@ -445,7 +473,7 @@ export function readMat5(bytes: Uint8Array, options: Mat5Options = {}): MatFile 
     );
   }
   while (p < bytes.length) {
-    const tag = readTag(ctx, top, p, bytes.length, "", true);
+    const tag = readTag(ctx, top, p, bytes.length, peekName(ctx, top, p), true);
     const isSubsystem = subsys !== 0n && subsys !== 0x2020202020202020n && BigInt(p) === subsys;
     let value: MatValue;
     const nameOut = { name: "" };
