@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (python3-numpy):
 
-    /usr/bin/python3 packages/sync/references/make_references.py
+    /usr/bin/python3 packages/sync/references/make_references.py && npx biome format --write packages/sync/references
 
 Writes sync_references.json beside this script:
 - ttl: for every *.txt edge file under w2t-session: count, first/last times, exact sum (math.fsum), and

@@ -220,6 +220,44 @@ export interface ExtractEdgesOptions {
   meta?: SpikeGlxMeta;
 }
 
+/**
+ * The hot loop, kept small and monomorphic so V8 optimises it early: for `n` samples of one column, push the
+ * sample index of every change of a masked bit to its rising/falling list. Returns the last masked word.
+ */
+function scanChunk(
+  words: Int16Array,
+  n: number,
+  nChans: number,
+  col: number,
+  mask: number,
+  prevIn: number,
+  sample0: number,
+  slot: Int8Array,
+  rise: Growable[],
+  fall: Growable[],
+): number {
+  let prev = prevIn;
+  let i = 0;
+  if (prev < 0) {
+    prev = (words[col] as number) & mask;
+    i = 1;
+  }
+  for (let p = i * nChans + col; i < n; i++, p += nChans) {
+    const w = (words[p] as number) & mask;
+    if (w === prev) continue;
+    let changed = w ^ prev;
+    while (changed !== 0) {
+      const low = changed & -changed;
+      const j = slot[31 - Math.clz32(low)] as number;
+      if (w & low) (rise[j] as Growable).push(sample0 + i);
+      else (fall[j] as Growable).push(sample0 + i);
+      changed ^= low;
+    }
+    prev = w;
+  }
+  return prev;
+}
+
 function defaultBits(meta: SpikeGlxMeta, acquired: number): number[] {
   if (meta.stream === "imec" && acquired === meta.syncChannel) return [6];
   if (meta.stream === "nidq") {
@@ -365,29 +403,18 @@ export async function extractSpikeGlxEdges(
       }
       for (let k = 0; k < cols.length; k++) {
         const st = state[k] as (typeof state)[number];
-        const col = cols[k] as number;
-        const mask = st.mask;
-        let prev = st.prev;
-        let i = 0;
-        if (prev < 0) {
-          prev = (words[col] as number) & mask;
-          i = 1;
-        }
-        for (let p = i * nChans + col; i < n; i++, p += nChans) {
-          const w = (words[p] as number) & mask;
-          if (w === prev) continue;
-          let changed = w ^ prev;
-          while (changed !== 0) {
-            const low = changed & -changed;
-            const bit = 31 - Math.clz32(low);
-            const slot = st.slot[bit] as number;
-            if (w & low) (st.rise[slot] as Growable).push(sample + i);
-            else (st.fall[slot] as Growable).push(sample + i);
-            changed ^= low;
-          }
-          prev = w;
-        }
-        st.prev = prev;
+        st.prev = scanChunk(
+          words,
+          n,
+          nChans,
+          cols[k] as number,
+          st.mask,
+          st.prev,
+          sample,
+          st.slot,
+          st.rise,
+          st.fall,
+        );
       }
       sample += n;
       options.onProgress?.(sample * frame, size);

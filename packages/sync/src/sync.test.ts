@@ -39,6 +39,21 @@ describe("TTL edge files", () => {
     expect(Array.from(t)).toEqual(lines.map(Number));
     expect(progress).toBe(Buffer.byteLength(text));
   });
+  it("property: every decimal line parses to exactly Number()'s double (the fast path is correctly rounded)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 20 })).map(([x, k]) => x.toFixed(k)),
+          fc.stringMatching(/^[+-]?\d{1,25}(\.\d{0,25})?$/),
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+        ),
+        (s) => {
+          expect(Object.is(parseTtlEdges(s)[0], Number(s)), s).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
   it("a non-numeric line is one error naming the file and the line", async () => {
     const dir = tmp();
     const f = join(dir, "bad.txt");
