@@ -43,7 +43,9 @@ describe("TTL edge files", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.tuple(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 20 })).map(([x, k]) => x.toFixed(k)),
+          fc
+            .tuple(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 20 }))
+            .map(([x, k]) => x.toFixed(k)),
           fc.stringMatching(/^[+-]?\d{1,25}(\.\d{0,25})?$/),
           fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
         ),
@@ -168,6 +170,13 @@ describe("SpikeGLX NIDQ edges", () => {
     expect([meta.stream, meta.syncChannel]).toEqual(["imec", 2]);
     const e = await extractSpikeGlxEdges(bin);
     expect(e.channels[0]?.bits.map((b) => [b.bit, Array.from(b.risingSamples)])).toEqual([[6, [1, 4]]]);
+  });
+  it("OneBox: digital words after XA, the SY channel after them", () => {
+    const m = parseSpikeGlxMeta(
+      "typeThis=obx\nobSampRate=30303\nnSavedChans=3\nfileSizeBytes=600\nsnsXaDwSy=1,1,1\n",
+      "ob.meta",
+    );
+    expect([m.stream, m.sampleRate, m.digitalWords, m.syncChannel]).toEqual(["obx", 30303, [1], 2]);
   });
   it("mismatched or broken meta / bin: one error each with file, place and hint", async () => {
     const dir = tmp();

@@ -29,4 +29,5 @@ export {
   type TrialRow,
   type TrialsResult,
   type TrialsSummary,
+  trialsColumns,
 } from "./tables.js";

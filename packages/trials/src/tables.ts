@@ -267,3 +267,34 @@ export async function readTrials(paths: string[], options: ReadTrialsOptions = {
     options,
   );
 }
+
+/**
+ * The trials table as columns (one array per column, rows in trial order), ready for a table writer (NWB trials,
+ * Parquet, CSV): `trial`, `file_index`, `trial_in_file`, `type`, `start_time`, `stop_time`, `outcome`, then
+ * `<state>_onset`, `<state>_offset` for every state (NaN when not visited).
+ *
+ * @example
+ * ```ts
+ * import { buildTrials, parseIblrig, trialsColumns } from "@neuropose/trials";
+ * const f = parseIblrig('{"behavior_data": {"Trial start timestamp": 1, "Trial end timestamp": 3, "States timestamps": {"HIT": [[0.5, 0.6]]}, "Events timestamps": {}}}', "x");
+ * const c = trialsColumns(buildTrials([f]));
+ * console.log(Object.keys(c).join(",")); // trial,file_index,trial_in_file,type,start_time,stop_time,outcome,HIT_onset,HIT_offset
+ * c.HIT_onset; // [1.5]
+ * ```
+ */
+export function trialsColumns(result: TrialsResult): Record<string, (number | string | null)[]> {
+  const cols: Record<string, (number | string | null)[]> = {
+    trial: result.trials.map((t) => t.trial),
+    file_index: result.trials.map((t) => t.fileIndex),
+    trial_in_file: result.trials.map((t) => t.trialInFile),
+    type: result.trials.map((t) => t.type),
+    start_time: result.trials.map((t) => t.start),
+    stop_time: result.trials.map((t) => t.stop),
+    outcome: result.trials.map((t) => t.outcome),
+  };
+  for (const s of result.stateNames) {
+    cols[`${s}_onset`] = result.trials.map((t) => t.states[s]?.onset ?? Number.NaN);
+    cols[`${s}_offset`] = result.trials.map((t) => t.states[s]?.offset ?? Number.NaN);
+  }
+  return cols;
+}
