@@ -18,6 +18,16 @@ export interface TrialRow {
   stop: number;
   /** The first visited (earliest onset; list order breaks ties) of the outcome states, or null. */
   outcome: string | null;
+  /** The first and last visited states (by onset / offset), null when no state was visited (W2T `phase_first/last`). */
+  phaseFirst: string | null;
+  phaseLast: string | null;
+  /** Last state offset - first state onset (seconds; NaN when no state was visited): the W2T `observed_span`. */
+  observedSpan: number;
+  /**
+   * Quality flags: `no_outcome` (no outcome state visited), `stop_derived` (no TrialEndTimestamp),
+   * `overlaps_previous` (starts before the previous trial stops), `span_exceeds_duration` (states run past stop).
+   */
+  qcFlags: string[];
   /**
    * Per state: first onset and last offset (absolute), NaN when not visited. `visits` counts entries (a state
    * visited twice in one trial is one onset/offset pair here; every visit is in `stateVisits`).
@@ -137,14 +147,39 @@ export function buildTrials(files: BehaviourFile[], options: BuildTrialsOptions 
           outcome = name;
         }
       }
+      let phaseFirst: string | null = null;
+      let phaseLast: string | null = null;
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const name of stateNames) {
+        const s = states[name] as { onset: number; offset: number };
+        if (s.onset < first) {
+          first = s.onset;
+          phaseFirst = name;
+        }
+        if (s.offset > last) {
+          last = s.offset;
+          phaseLast = name;
+        }
+      }
+      const stop = t.stop + offset;
+      const observedSpan = phaseFirst === null ? Number.NaN : last - first;
+      const qcFlags: string[] = [];
+      if (outcome === null) qcFlags.push("no_outcome");
+      if (!t.stopFromFile) qcFlags.push("stop_derived");
+      if (phaseLast !== null && last > stop + 1e-9) qcFlags.push("span_exceeds_duration");
       trials.push({
         trial: number,
         fileIndex: fi,
         trialInFile: t.numberInFile,
         type: t.type,
         start,
-        stop: t.stop + offset,
+        stop,
         outcome,
+        phaseFirst,
+        phaseLast,
+        observedSpan,
+        qcFlags,
         states,
         stateVisits,
       });
@@ -159,6 +194,7 @@ export function buildTrials(files: BehaviourFile[], options: BuildTrialsOptions 
     const a = trials[i - 1] as TrialRow;
     const b = trials[i] as TrialRow;
     if (b.start < a.stop) {
+      b.qcFlags.push("overlaps_previous");
       warnings.push(
         `trial ${b.trial} starts at ${b.start} before trial ${a.trial} stops at ${a.stop} (overlap; check the merge order or continuous_time)`,
       );
@@ -278,8 +314,9 @@ export async function readTrials(paths: string[], options: ReadTrialsOptions = {
  * import { buildTrials, parseIblrig, trialsColumns } from "@neuropose/trials";
  * const f = parseIblrig('{"behavior_data": {"Trial start timestamp": 1, "Trial end timestamp": 3, "States timestamps": {"HIT": [[0.5, 0.6]]}, "Events timestamps": {}}}', "x");
  * const c = trialsColumns(buildTrials([f]));
- * console.log(Object.keys(c).join(",")); // trial,file_index,trial_in_file,type,start_time,stop_time,outcome,HIT_onset,HIT_offset
+ * console.log(Object.keys(c).length); // prints 15: 13 fixed columns + HIT_onset, HIT_offset
  * c.HIT_onset; // [1.5]
+ * c.observed_span; // [0.10000000000000009]
  * ```
  */
 export function trialsColumns(result: TrialsResult): Record<string, (number | string | null)[]> {
@@ -291,6 +328,12 @@ export function trialsColumns(result: TrialsResult): Record<string, (number | st
     start_time: result.trials.map((t) => t.start),
     stop_time: result.trials.map((t) => t.stop),
     outcome: result.trials.map((t) => t.outcome),
+    phase_first: result.trials.map((t) => t.phaseFirst),
+    phase_last: result.trials.map((t) => t.phaseLast),
+    declared_duration: result.trials.map((t) => t.stop - t.start),
+    observed_span: result.trials.map((t) => t.observedSpan),
+    duration_delta: result.trials.map((t) => t.stop - t.start - t.observedSpan),
+    qc_flags: result.trials.map((t) => t.qcFlags.join(",")),
   };
   for (const s of result.stateNames) {
     cols[`${s}_onset`] = result.trials.map((t) => t.states[s]?.onset ?? Number.NaN);
