@@ -10,7 +10,13 @@ import { join } from "node:path";
 
 const args = process.argv.slice(2);
 const mbArg = args.indexOf("--mb");
-const MB = args.includes("--gb") ? 1024 : mbArg >= 0 ? Number(args[mbArg + 1]) : args.includes("--quick") ? 32 : 256;
+const MB = args.includes("--gb")
+  ? 1024
+  : mbArg >= 0
+    ? Number(args[mbArg + 1])
+    : args.includes("--quick")
+      ? 32
+      : 256;
 const RATE = 25000;
 const CHANS = 9; // 8 analog + 1 digital word, a common NIDQ layout
 const PY = "/usr/bin/python3";
@@ -52,7 +58,9 @@ try {
       "niXDBytes1=1",
     ].join("\n"),
   );
-  console.log(`SpikeGLX NIDQ edges: ${(bytes / 1e6).toFixed(0)} MB, ${CHANS} channels at ${RATE} Hz, bits 0-7 of the digital word`);
+  console.log(
+    `SpikeGLX NIDQ edges: ${(bytes / 1e6).toFixed(0)} MB, ${CHANS} channels at ${RATE} Hz, bits 0-7 of the digital word`,
+  );
 
   // --- ours, in a child node process
   const ours = spawnSync(
@@ -110,12 +118,15 @@ print(json.dumps({"s": s, "counts": counts, "maxRssKb": resource.getrusage(resou
       ],
       { encoding: "utf8" },
     );
-    const p = py.status === 0 ? JSON.parse(py.stdout.trim().split("\n").pop()) : { skip: py.stderr.slice(0, 200) };
+    const p =
+      py.status === 0 ? JSON.parse(py.stdout.trim().split("\n").pop()) : { skip: py.stderr.slice(0, 200) };
     if (p.skip) console.log(`  numpy: skipped (${p.skip})`);
     else {
       console.log(line(`numpy ${"(chunked memmap)"}`, p));
       const same = JSON.stringify(p.counts) === JSON.stringify(o.counts);
-      console.log(`  ratio numpy time / ours: ${(p.s / o.s).toFixed(2)}; edge counts ${same ? "identical" : `DIFFER: ${o.counts} vs ${p.counts}`}`);
+      console.log(
+        `  ratio numpy time / ours: ${(p.s / o.s).toFixed(2)}; edge counts ${same ? "identical" : `DIFFER: ${o.counts} vs ${p.counts}`}`,
+      );
     }
   }
 
@@ -148,7 +159,12 @@ print(json.dumps({"s": s, "counts": counts, "maxRssKb": resource.getrusage(resou
   const to = JSON.parse(tOurs.stdout.trim());
   const { size } = await import("node:fs").then((fs) => fs.statSync(ttl));
   console.log(`TTL edge file: ${nLines} lines, ${(size / 1e6).toFixed(1)} MB (CRLF)`);
-  console.log(line("@neuropose/sync readTtlEdges", to).replace(`${(bytes / 1e6 / to.s).toFixed(0)} MB/s`, `${(size / 1e6 / to.s).toFixed(0)} MB/s`));
+  console.log(
+    line("@neuropose/sync readTtlEdges", to).replace(
+      `${(bytes / 1e6 / to.s).toFixed(0)} MB/s`,
+      `${(size / 1e6 / to.s).toFixed(0)} MB/s`,
+    ),
+  );
   if (existsSync(PY)) {
     const tp = spawnSync(
       PY,
@@ -163,8 +179,12 @@ print(json.dumps({"s": time.perf_counter() - t0, "n": int(a.size), "maxRssKb": r
     );
     if (tp.status === 0) {
       const p = JSON.parse(tp.stdout.trim());
-      console.log(`  numpy.loadtxt: ${p.s.toFixed(2)} s, ${(size / 1e6 / p.s).toFixed(0)} MB/s, peak RSS ${(p.maxRssKb / 1024).toFixed(0)} MB`);
-      console.log(`  ratio numpy time / ours: ${(p.s / to.s).toFixed(2)}; counts ${p.n === to.n ? "identical" : `DIFFER ${to.n} vs ${p.n}`}`);
+      console.log(
+        `  numpy.loadtxt: ${p.s.toFixed(2)} s, ${(size / 1e6 / p.s).toFixed(0)} MB/s, peak RSS ${(p.maxRssKb / 1024).toFixed(0)} MB`,
+      );
+      console.log(
+        `  ratio numpy time / ours: ${(p.s / to.s).toFixed(2)}; counts ${p.n === to.n ? "identical" : `DIFFER ${to.n} vs ${p.n}`}`,
+      );
     } else console.log(`  numpy.loadtxt: skipped (${tp.stderr.slice(0, 120)})`);
   }
 } finally {
