@@ -22,6 +22,8 @@ export {
   drift,
   type JitterStats,
   jitter,
+  type PulseSummary,
+  summarizePulses,
 } from "./stats.js";
 export { type MappingMode, mapClock, nominalTimebase, sampleTimes, ttlTimebase } from "./timebase.js";
 export { parseTtlEdges, readTtlEdges, type TtlReadOptions } from "./ttl.js";

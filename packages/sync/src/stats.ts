@@ -246,3 +246,37 @@ export function checkCounts(frames: number, pulses: number, tolerance: number): 
   const difference = frames - pulses;
   return { frames, pulses, difference, tolerance, ok: Math.abs(difference) <= tolerance };
 }
+
+export interface PulseSummary {
+  count: number;
+  jitter: JitterStats;
+  drops: DropReport;
+  /** Present when `frames` was given. */
+  counts?: CountCheck;
+  /** Present when `jitterBudget` was given: max jitter ≤ budget. */
+  withinJitterBudget?: boolean;
+}
+
+/**
+ * The sync statistics of one pulse train in one call (what a sync stage summary reports): jitter, drops and
+ * duplicates, and optionally the frame-vs-pulse count check and the jitter budget (W2T `jitter_budget_s`).
+ *
+ * @example
+ * ```ts
+ * import { summarizePulses } from "@neuropose/sync";
+ * const s = summarizePulses([0, 1, 2, 4, 5], { frames: 6, tolerance: 0, jitterBudget: 0.01 });
+ * console.log(s.drops.dropped, s.counts?.ok, s.withinJitterBudget); // 1 false true
+ * ```
+ */
+export function summarizePulses(
+  times: ArrayLike<number>,
+  options: { period?: number; frames?: number; tolerance?: number; jitterBudget?: number } = {},
+): PulseSummary {
+  const drops = detectDrops(times, options.period === undefined ? {} : { period: options.period });
+  const j = jitter(times, { period: drops.period });
+  const out: PulseSummary = { count: times.length, jitter: j, drops };
+  if (options.frames !== undefined)
+    out.counts = checkCounts(options.frames, times.length, options.tolerance ?? 0);
+  if (options.jitterBudget !== undefined) out.withinJitterBudget = !(j.max > options.jitterBudget);
+  return out;
+}
