@@ -83,8 +83,8 @@ class EdgeParser {
       }
       t = ok ? Number(latin1(b, start, end)) : Number.NaN;
     }
-    const where = `line ${this.line}`;
     if (Number.isNaN(t)) {
+      const where = `line ${this.line}`;
       const shown = Buffer.from(b.buffer, b.byteOffset + start, Math.min(40, end - start)).toString("utf8");
       throw new SyncError(
         "E_TTL_NUMBER",
@@ -97,6 +97,7 @@ class EdgeParser {
       );
     }
     if (t < this.prev) {
+      const where = `line ${this.line}`;
       throw new SyncError(
         "E_TTL_ORDER",
         `${this.source ?? "TTL file"}: ${where}: ${latin1(b, start, end)} is earlier than the previous edge ${this.prev}`,

@@ -190,6 +190,9 @@ def mat_classes():
         "cell_one": np.array([[np.array([[7.0, 8.0]])]], dtype=object),
         "struct_scalar": {"x": 1.0, "y": "why", "nested": {"z": np.array([[1.0, 2.0]])}},
         "struct_array": st,
+        "struct_empty": {},
+        "cell_empty": np.empty((0, 0), dtype=object),
+        "char_empty": "",
     }
     out = {}
     for compress, name in [(True, "mat_classes_v5.mat"), (False, "mat_classes_v5_uncompressed.mat")]:

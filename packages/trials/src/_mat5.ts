@@ -328,9 +328,11 @@ function readMatrix(
       if (lenTag.type !== MI.INT32) fail(ctx, b, p, here, "struct field-name length missing");
       const len = b.view.getInt32(lenTag.data, ctx.le);
       const namesTag = readTag(ctx, b, lenTag.next, end, here);
-      if (len <= 0 || namesTag.nbytes % len !== 0)
+      // a struct without fields may store a zero name length; otherwise the names must fill whole slots
+      if (namesTag.nbytes > 0 && (len <= 0 || namesTag.nbytes % len !== 0)) {
         fail(ctx, b, lenTag.next, here, "invalid struct field names");
-      const nf = namesTag.nbytes / len;
+      }
+      const nf = namesTag.nbytes === 0 ? 0 : namesTag.nbytes / len;
       const fields: string[] = [];
       for (let f = 0; f < nf; f++) {
         let s = "";

@@ -169,6 +169,8 @@ export function squeezeMat(value: MatValue): Squeezed {
     case "numeric":
       return nest(value.data, value.dims, (x: number) => x);
     case "char":
+      // scipy gives an empty char array ([]), not "", for a 0x0 char
+      if (value.dims.some((d) => d === 0)) return [];
       return value.rows.length === 1 ? (value.rows[0] as string) : value.rows;
     case "cell":
       return nest(value.elements, value.dims, (x: MatValue) => squeezeMat(x));
