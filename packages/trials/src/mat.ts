@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { readMat5 } from "./_mat5.js";
-import { readMat73 } from "./_mat73.js";
 import { TrialsError } from "./errors.js";
 
 /** MATLAB numeric classes (logical arrays are `uint8` with `logical: true`). */
@@ -119,7 +118,11 @@ export async function readMatFile(
       },
     );
   }
-  if (isHdf5(bytes)) return readMat73(path, bytes, options);
+  if (isHdf5(bytes)) {
+    // h5wasm is loaded only for v7.3 files: reading v5/v7 never pays for the WASM module
+    const { readMat73 } = await import("./_mat73.js");
+    return readMat73(path, bytes, options);
+  }
   return readMat5(bytes, { ...options, source: path });
 }
 
