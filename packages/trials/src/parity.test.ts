@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import { readBpod, readIblrig } from "./bpod.js";
 import { readMat, readMatFile, squeezeMat } from "./mat.js";
-import { buildTrials, readTrials, type TrialsResult } from "./tables.js";
+import { buildTrials, readTrials, type TrialsResult, trialsColumns } from "./tables.js";
 
 const refs = join(dirname(fileURLToPath(import.meta.url)), "..", "references");
 const NON_FINITE: Record<string, number> = {
@@ -157,6 +157,18 @@ fixtureSuite("W2T session: two Gen2 files merge in order", ["w2t-session", "Sess
     ]);
     expect(r.trials[1]?.start).toBeCloseTo(30.4916 + 0.1438, 12);
     expect(r.events.every((e, i, all) => i === 0 || e.trial >= (all[i - 1] as typeof e).trial)).toBe(true);
+  });
+  it("W2T design columns: phases, spans, QC flags", async () => {
+    const r = await readTrials([a, b]);
+    const c = trialsColumns(r);
+    expect(c.phase_first).toEqual(["ITI", "ITI", "ITI"]);
+    expect(c.phase_last?.[2]).toBe("Miss");
+    expect(c.qc_flags).toEqual(["", "", ""]);
+    for (const [i, t] of r.trials.entries()) {
+      expect(c.declared_duration?.[i]).toBe(t.stop - t.start);
+      expect(Number(c.duration_delta?.[i])).toBeGreaterThan(-1e-9); // states end by TrialEndTimestamp
+    }
+    expect(c.Miss_onset?.[2]).toBe(22.0374 + 8.4442);
   });
   it("time_asc ties (same SessionStartTime) fall back to the name", async () => {
     const r = await readTrials([b, a], { order: "time_asc" });
