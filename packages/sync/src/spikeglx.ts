@@ -218,6 +218,8 @@ export interface ExtractEdgesOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** The .meta, when already parsed (default: read from the .bin's name with .meta). */
   meta?: SpikeGlxMeta;
+  /** Stops the read between chunks (the signal's reason is thrown, e.g. an AbortError). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -383,6 +385,7 @@ export async function extractSpikeGlxEdges(
   try {
     let sample = 0;
     while (sample < nSamples) {
+      options.signal?.throwIfAborted();
       const n = Math.min(chunkSamples, nSamples - sample);
       const want = n * frame;
       let got = 0;

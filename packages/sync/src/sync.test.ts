@@ -148,6 +148,16 @@ describe("SpikeGLX NIDQ edges", () => {
       { numRuns: 60 },
     );
   });
+  it("an abort signal stops the read between chunks", async () => {
+    const dir = tmp();
+    const bin = writeNidq(
+      dir,
+      Array.from({ length: 1000 }, (_, i) => i & 1),
+    );
+    const ac = new AbortController();
+    const p = extractSpikeGlxEdges(bin, { chunkBytes: 60, signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(p).rejects.toThrow(/abort/i);
+  });
   it("a saved-channel subset moves the digital word's column", async () => {
     const dir = tmp();
     const words = [0, 1, 1, 0, 1];
