@@ -36,14 +36,42 @@ export async function loadH5(): Promise<typeof import("@neuropose/h5")> {
   return import("@neuropose/h5");
 }
 
-/** Re-throws @neuropose/h5's errors unchanged (they already name file and dataset); wraps anything else. */
+/**
+ * One PoseFormatError for anything a reader hits: @neuropose/h5's errors keep their message and hint and gain
+ * `place` (the dataset); other NeuroPose errors pass through; anything else (an h5wasm or JSON surprise on a
+ * damaged file) becomes a user error naming the file.
+ */
 export function asPoseError(e: unknown, path: string, place: string | undefined): unknown {
-  if (e && typeof e === "object" && "code" in e && "kind" in e) return e;
+  if (e instanceof PoseFormatError) return e;
+  if (e && typeof e === "object" && "code" in e && "kind" in e) {
+    const h = e as { code: string; message: string; hint?: string; dataset?: string; kind: "user" | "bug" };
+    if (typeof h.code === "string" && h.code.startsWith("E_H5_")) {
+      const where = h.dataset ?? place;
+      const msg = where && h.message.startsWith(`${where}: `) ? h.message.slice(where.length + 2) : h.message;
+      return new PoseFormatError(h.code === "E_H5_NOT_FOUND" ? "E_POSE_NOT_FOUND" : "E_POSE_FORMAT", msg, {
+        path,
+        place: where,
+        hint: h.hint,
+        kind: h.kind,
+        cause: e,
+      });
+    }
+    return e;
+  }
   return new PoseFormatError("E_POSE_FORMAT", `cannot read the file: ${(e as Error)?.message ?? String(e)}`, {
     path,
     place,
-    hint: "the file may be damaged or truncated",
+    hint: "the file may be damaged or truncated; export it again",
     kind: "user",
     cause: e,
   });
+}
+
+/** Runs a reader body, turning every failure into one PoseFormatError (see asPoseError). */
+export async function guarded<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asPoseError(e, path, undefined);
+  }
 }

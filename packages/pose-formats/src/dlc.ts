@@ -3,7 +3,7 @@
 import { buildFromColumns, type ColumnKey, DLC_CONFIDENCE, fileSource } from "./_build.js";
 import { parseCell, splitCsvLine, splitLines } from "./_csv.js";
 import { pandasKey, readPandasFrame } from "./_pandas.js";
-import { asPoseError, isHdf5Bytes, loadH5, loadInput } from "./_source.js";
+import { asPoseError, guarded, isHdf5Bytes, loadH5, loadInput } from "./_source.js";
 import { PoseFormatError } from "./errors.js";
 import type { HarmonisedPose, PoseFormat } from "./types.js";
 
@@ -162,6 +162,17 @@ async function readDlcLike(
   const input = loadInput(source, options.name, what);
   const zeroIsMissing = options.zeroIsMissing ?? true;
   const src = fileSource(input.name, input.bytes);
+  return guarded(input.name, () => readDlcBytes(input, src, options, software, zeroIsMissing, what));
+}
+
+async function readDlcBytes(
+  input: { name: string; bytes: Uint8Array },
+  src: HarmonisedPose["source"],
+  options: ReadDlcOptions,
+  software: "DeepLabCut" | "Lightning Pose",
+  zeroIsMissing: boolean,
+  what: string,
+): Promise<HarmonisedPose> {
   if (isHdf5Bytes(input.bytes)) {
     const { openH5 } = await loadH5();
     const f = await openH5(input.bytes, { label: input.name });

@@ -3,7 +3,7 @@
 // `point_scores`, `node_names`, `edge_inds`, `track_names`, `track_occupancy`; transposed for MATLAB by default).
 import type { H5Reader } from "@neuropose/h5";
 import { fileSource } from "./_build.js";
-import { asPoseError, isHdf5Bytes, loadH5, loadInput } from "./_source.js";
+import { asPoseError, guarded, isHdf5Bytes, loadH5, loadInput } from "./_source.js";
 import { PoseFormatError } from "./errors.js";
 import type { HarmonisedPose, PoseSoftware } from "./types.js";
 
@@ -388,6 +388,7 @@ export async function readSleap(source: string | Uint8Array, options: ReadSleapO
     });
   }
   const src = fileSource(input.name, input.bytes);
+  return guarded(input.name, async () => {
   const { openH5 } = await loadH5();
   const f = await openH5(input.bytes, { label: input.name });
   try {
@@ -406,4 +407,5 @@ export async function readSleap(source: string | Uint8Array, options: ReadSleapO
   } finally {
     f.close();
   }
+  });
 }
