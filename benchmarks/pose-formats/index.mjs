@@ -19,27 +19,46 @@ const K = 20;
 const PY = "/usr/bin/python3";
 
 if (!existsSync(PY)) {
-  console.log(`skipped: ${PY} (Debian python3-pandas, python3-tables, python3-h5py) writes the synthetic files`);
+  console.log(
+    `skipped: ${PY} (Debian python3-pandas, python3-tables, python3-h5py) writes the synthetic files`,
+  );
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), "bench-pose-"));
 try {
   let t = performance.now();
-  const gen = spawnSync(PY, [join(here, "make_synthetic.py"), dir, String(N), String(K)], { encoding: "utf8" });
+  const gen = spawnSync(PY, [join(here, "make_synthetic.py"), dir, String(N), String(K)], {
+    encoding: "utf8",
+  });
   if (gen.status !== 0) {
-    console.log(`skipped: could not write the synthetic files: ${(gen.stderr || gen.stdout).trim().split("\n").pop()}`);
+    console.log(
+      `skipped: could not write the synthetic files: ${(gen.stderr || gen.stdout).trim().split("\n").pop()}`,
+    );
     process.exit(0);
   }
-  console.log(`synthetic ${N} frames x ${K} keypoints written by pandas/h5py in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `synthetic ${N} frames x ${K} keypoints written by pandas/h5py in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   // Baseline: the same numbers (x, y, likelihood per keypoint per frame) as JSON text, parsed by JSON.parse.
   const csv = readFileSync(join(dir, "dlc.csv"), "utf8").split("\n").slice(3, -1);
-  const json = `[${csv.map((l) => `[${l.split(",").slice(1).map((v) => (v === "" ? "null" : v)).join(",")}]`).join(",")}]`;
+  const json = `[${csv
+    .map(
+      (l) =>
+        `[${l
+          .split(",")
+          .slice(1)
+          .map((v) => (v === "" ? "null" : v))
+          .join(",")}]`,
+    )
+    .join(",")}]`;
   t = performance.now();
   const parsed = JSON.parse(json);
   const baseMs = performance.now() - t;
   if (parsed.length !== N) throw new Error("baseline parse");
-  console.log(`baseline JSON.parse of the same table (${(json.length / 1e6).toFixed(0)} MB): ${baseMs.toFixed(0)} ms, ${Math.round(N / (baseMs / 1000)).toLocaleString("en-US")} frames/s`);
+  console.log(
+    `baseline JSON.parse of the same table (${(json.length / 1e6).toFixed(0)} MB): ${baseMs.toFixed(0)} ms, ${Math.round(N / (baseMs / 1000)).toLocaleString("en-US")} frames/s`,
+  );
 
   // warm the HDF5 module once (WASM compile) so the HDF5 rows time reading, not start-up
   await readSleap(join(dir, "sleap.slp"));
@@ -58,10 +77,15 @@ try {
       runs.push(performance.now() - t0);
     }
     const ms = Math.min(...runs);
-    if (pose.nFrames !== N || pose.nKeypoints !== K) throw new Error(`${label}: read ${pose.nFrames} x ${pose.nKeypoints}`);
+    if (pose.nFrames !== N || pose.nKeypoints !== K)
+      throw new Error(`${label}: read ${pose.nFrames} x ${pose.nKeypoints}`);
     const mb = statSync(path).size / 1e6;
     console.log(
-      `${label.padEnd(14)} ${mb.toFixed(0).padStart(4)} MB  ${ms.toFixed(0).padStart(6)} ms  ${Math.round(N / (ms / 1000)).toLocaleString("en-US").padStart(10)} frames/s  ${(ms / baseMs).toFixed(2)}x JSON.parse`,
+      `${label.padEnd(14)} ${mb.toFixed(0).padStart(4)} MB  ${ms.toFixed(0).padStart(6)} ms  ${Math.round(
+        N / (ms / 1000),
+      )
+        .toLocaleString("en-US")
+        .padStart(10)} frames/s  ${(ms / baseMs).toFixed(2)}x JSON.parse`,
     );
   }
 } finally {

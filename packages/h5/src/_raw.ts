@@ -109,6 +109,26 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
+/** A reader of one number of dtype `d` at a byte offset, chosen once per column (no per-value switch). */
+export function scalarReader(view: DataView, d: H5Dtype): (off: number) => number {
+  const le = d.littleEndian;
+  const c = d.class === "enum" && d.base ? d.base.class : d.class;
+  if (c === "float" && d.size === 8) return (o) => view.getFloat64(o, le);
+  if (c === "float" && d.size === 4) return (o) => view.getFloat32(o, le);
+  if (c === "int") {
+    if (d.size === 1) return (o) => view.getInt8(o);
+    if (d.size === 2) return (o) => view.getInt16(o, le);
+    if (d.size === 4) return (o) => view.getInt32(o, le);
+    if (d.size === 8) return (o) => Number(view.getBigInt64(o, le));
+  } else if (c !== "float") {
+    if (d.size === 1) return (o) => view.getUint8(o);
+    if (d.size === 2) return (o) => view.getUint16(o, le);
+    if (d.size === 4) return (o) => view.getUint32(o, le);
+    if (d.size === 8) return (o) => Number(view.getBigUint64(o, le));
+  }
+  return (o) => readScalar(view, o, d);
+}
+
 /** Number of scalar values per element of an array member (1 for a scalar member). */
 export function widthOf(d: H5Dtype): number {
   return d.class === "array" ? (d.arrayShape ?? []).reduce((a, b) => a * b, 1) : 1;

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm, { type Dataset, type Group, Module } from "h5wasm/node";
-import { decodeFixedStrings, dtypeOf, isNumeric, readScalar, widthOf } from "./_raw.js";
+import { decodeFixedStrings, dtypeOf, isNumeric, readScalar, scalarReader, widthOf } from "./_raw.js";
 import { H5Error } from "./errors.js";
 import type { H5Array, H5DatasetInfo, H5Dtype, H5NumberArray, H5Table } from "./types.js";
 
@@ -480,9 +480,15 @@ export class H5Reader {
       if (!el || !isNumeric(el)) continue; // references, vlen members: not needed by our readers
       const w = widthOf(md);
       const out = new Float64Array(rowCount * w);
-      for (let r = 0; r < rowCount; r++) {
-        const base = r * size + m.offset;
-        for (let k = 0; k < w; k++) out[r * w + k] = readScalar(view, base + k * el.size, el);
+      const get = scalarReader(view, el);
+      const es = el.size;
+      if (w === 1) {
+        for (let r = 0, off = m.offset; r < rowCount; r++, off += size) out[r] = get(off);
+      } else {
+        for (let r = 0; r < rowCount; r++) {
+          const base = r * size + m.offset;
+          for (let k = 0; k < w; k++) out[r * w + k] = get(base + k * es);
+        }
       }
       columns[m.name] = { data: out, width: w, dtype: md };
     }

@@ -77,18 +77,23 @@ export function buildFromColumns(inp: BuildInput): HarmonisedPose {
   const present = new Uint8Array(nInd * nKp);
   for (let c = 0; c < nCols; c++) {
     const k = columns[c] as ColumnKey;
-    const slot = k.coord === "x" ? 0 : k.coord === "y" ? 1 : k.coord === "z" ? 2 : k.coord === "likelihood" ? nDims : -1;
+    const slot =
+      k.coord === "x" ? 0 : k.coord === "y" ? 1 : k.coord === "z" ? 2 : k.coord === "likelihood" ? nDims : -1;
     if (slot < 0) {
       ignored.add(k.coord);
       continue;
     }
     const ik = (indOf.get(k.individual) as number) * nKp + (kpOf.get(k.bodypart) as number);
     if (colOf[ik * slots + slot] !== -1) {
-      throw new PoseFormatError("E_POSE_HEADER", `column ${k.individual}/${k.bodypart}/${k.coord} appears twice`, {
-        path: inp.source.path,
-        place: `${inp.headerPlace}, column ${c + 1}`,
-        hint: "each (individual, bodypart, coord) must appear once",
-      });
+      throw new PoseFormatError(
+        "E_POSE_HEADER",
+        `column ${k.individual}/${k.bodypart}/${k.coord} appears twice`,
+        {
+          path: inp.source.path,
+          place: `${inp.headerPlace}, column ${c + 1}`,
+          hint: "each (individual, bodypart, coord) must appear once",
+        },
+      );
     }
     colOf[ik * slots + slot] = c;
     present[ik] = 1;
@@ -99,11 +104,15 @@ export function buildFromColumns(inp: BuildInput): HarmonisedPose {
       if (colOf[ik * slots + s] === -1) {
         const ind = individuals[Math.floor(ik / nKp)];
         const kp = keypoints[ik % nKp];
-        throw new PoseFormatError("E_POSE_HEADER", `keypoint ${ind === "" ? "" : `${ind}/`}${kp} has no ${"xyz"[s]} column`, {
-          path: inp.source.path,
-          place: inp.headerPlace,
-          hint: "the CSV/table is missing a column; re-export it from DeepLabCut",
-        });
+        throw new PoseFormatError(
+          "E_POSE_HEADER",
+          `keypoint ${ind === "" ? "" : `${ind}/`}${kp} has no ${"xyz"[s]} column`,
+          {
+            path: inp.source.path,
+            place: inp.headerPlace,
+            hint: "the CSV/table is missing a column; re-export it from DeepLabCut",
+          },
+        );
       }
     }
   }
@@ -162,7 +171,8 @@ export function buildFromColumns(inp: BuildInput): HarmonisedPose {
     coords,
     confidence,
     confidenceDefinition:
-      inp.confidenceDefinition ?? (hasLikelihood ? DLC_CONFIDENCE : "No confidence in the file: all values are NaN."),
+      inp.confidenceDefinition ??
+      (hasLikelihood ? DLC_CONFIDENCE : "No confidence in the file: all values are NaN."),
     warnings,
     stats: { missingPoints: missing, zeroAsMissing: zeros },
   };

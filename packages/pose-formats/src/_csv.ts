@@ -38,14 +38,34 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-const NA = new Set(["", "nan", "NaN", "NAN", "NA", "N/A", "null", "NULL", "None", "-nan", "-NaN", "<NA>", "n/a", "#N/A"]);
+const NA = new Set([
+  "",
+  "nan",
+  "NaN",
+  "NAN",
+  "NA",
+  "N/A",
+  "null",
+  "NULL",
+  "None",
+  "-nan",
+  "-NaN",
+  "<NA>",
+  "n/a",
+  "#N/A",
+]);
 
 /** A CSV cell as pandas reads a float column: empty and NA tokens are NaN; undefined when it is not a number. */
 export function parseCell(s: string): number | undefined {
-  const v = Number(s);
-  if (!Number.isNaN(v) && s.trim() !== "") return v;
+  const c = s.charCodeAt(0);
+  // fast path: starts like a number (digit, sign, dot) — Number() then rejects trailing garbage itself
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+    const v = +s;
+    if (!Number.isNaN(v)) return v;
+  }
   const t = s.trim();
   if (NA.has(t)) return Number.NaN;
-  if (/^[-+]?inf(inity)?$/i.test(t)) return t.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (/^[-+]?inf(inity)?$/i.test(t))
+    return t.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   return undefined;
 }

@@ -39,7 +39,13 @@ function pickled(f: H5Reader, path: string, name: string): unknown {
   try {
     return unpickle(raw);
   } catch (e) {
-    throw fail(f, `${path}@${name}`, `cannot decode the pickled attribute: ${(e as Error).message}`, "the pandas metadata is damaged; re-save the file with pandas", e);
+    throw fail(
+      f,
+      `${path}@${name}`,
+      `cannot decode the pickled attribute: ${(e as Error).message}`,
+      "the pandas metadata is damaged; re-save the file with pandas",
+      e,
+    );
   }
 }
 
@@ -60,11 +66,15 @@ export function pandasKey(f: H5Reader, key: string | undefined): string {
   const top = f.keys("/");
   if (key !== undefined) {
     if (!top.includes(key.replace(/^\//, ""))) {
-      throw new PoseFormatError("E_POSE_LAYOUT", `no key "${key}" in the file (keys: ${top.join(", ") || "none"})`, {
-        path: f.file,
-        place: `/${key.replace(/^\//, "")}`,
-        hint: "pass one of the file's keys as `key`",
-      });
+      throw new PoseFormatError(
+        "E_POSE_LAYOUT",
+        `no key "${key}" in the file (keys: ${top.join(", ") || "none"})`,
+        {
+          path: f.file,
+          place: `/${key.replace(/^\//, "")}`,
+          hint: "pass one of the file's keys as `key`",
+        },
+      );
     }
     return key.replace(/^\//, "");
   }
@@ -97,7 +107,9 @@ export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
   throw fail(
     f,
     `${g}@pandas_type`,
-    pandasType === undefined ? "not a pandas DataFrame (no pandas_type attribute)" : `pandas_type "${pandasType}" is not a DataFrame`,
+    pandasType === undefined
+      ? "not a pandas DataFrame (no pandas_type attribute)"
+      : `pandas_type "${pandasType}" is not a DataFrame`,
     "DeepLabCut writes DataFrames (pandas_type frame or frame_table); check the key",
   );
 }
@@ -105,10 +117,16 @@ export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
 function readTable(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
   const g = `/${key}`;
   const tpath = `${g}/table`;
-  if (f.kind(tpath) !== "dataset") throw fail(f, tpath, "the table dataset is missing", "the file is damaged; re-export it");
+  if (f.kind(tpath) !== "dataset")
+    throw fail(f, tpath, "the table dataset is missing", "the file is damaged; re-export it");
   const nia = pickled(f, g, "non_index_axes");
   if (!Array.isArray(nia) || nia.length !== 1 || !Array.isArray(nia[0]) || !Array.isArray(nia[0][1])) {
-    throw fail(f, `${g}@non_index_axes`, "column labels are missing or not a list", "re-save the file with pandas");
+    throw fail(
+      f,
+      `${g}@non_index_axes`,
+      "column labels are missing or not a list",
+      "re-save the file with pandas",
+    );
   }
   const labels = (nia[0][1] as unknown[]).map(asTuple);
   const info = pickled(f, g, "info");
@@ -130,25 +148,47 @@ function readTable(f: H5Reader, key: string, pandasVersion: string | undefined):
   const blocks = (infoT.dtype.members ?? []).map((m) => m.name).filter((n) => n.startsWith("values_block_"));
   for (const b of blocks) {
     const kind = pickled(f, tpath, `${b}_kind`);
-    if (!Array.isArray(kind)) throw fail(f, `${tpath}@${b}_kind`, "block column labels are missing", "re-save the file with pandas");
+    if (!Array.isArray(kind))
+      throw fail(f, `${tpath}@${b}_kind`, "block column labels are missing", "re-save the file with pandas");
     const col = t.columns[b];
     const dtypeName = f.attrText(tpath, `${b}_dtype`);
     if (!col) {
-      throw fail(f, `${tpath}/${b}`, `block holds ${dtypeName ?? "non-numeric"} values`, "pose tables hold numbers only");
+      throw fail(
+        f,
+        `${tpath}/${b}`,
+        `block holds ${dtypeName ?? "non-numeric"} values`,
+        "pose tables hold numbers only",
+      );
     }
     if (col.width !== kind.length) {
-      throw fail(f, `${tpath}/${b}`, `block has ${col.width} values per row but ${kind.length} labels`, "the file is damaged; re-export it");
+      throw fail(
+        f,
+        `${tpath}/${b}`,
+        `block has ${col.width} values per row but ${kind.length} labels`,
+        "the file is damaged; re-export it",
+      );
     }
     kind.forEach((k, j) => {
       const c = colOf.get(keyOf(asTuple(k)));
-      if (c === undefined) throw fail(f, `${tpath}@${b}_kind`, `label ${asTuple(k).join("/")} is not a column`, "the file is damaged; re-export it");
+      if (c === undefined)
+        throw fail(
+          f,
+          `${tpath}@${b}_kind`,
+          `label ${asTuple(k).join("/")} is not a column`,
+          "the file is damaged; re-export it",
+        );
       filled[c] = 1;
       for (let r = 0; r < nRows; r++) values[r * nCols + c] = col.data[r * col.width + j] as number;
     });
   }
   const missing = filled.indexOf(0);
   if (missing >= 0) {
-    throw fail(f, tpath, `column ${(labels[missing] ?? []).join("/")} has no values (data_columns are not supported)`, "re-save with DataFrame.to_hdf(format='table') without data_columns");
+    throw fail(
+      f,
+      tpath,
+      `column ${(labels[missing] ?? []).join("/")} has no values (data_columns are not supported)`,
+      "re-save with DataFrame.to_hdf(format='table') without data_columns",
+    );
   }
   const idx = t.columns.index;
   const kindAttr = f.attrText(tpath, "index_kind");
@@ -182,18 +222,30 @@ function levelName(f: H5Reader, path: string): string | null {
 }
 
 function readArray(f: H5Reader, path: string): { strings?: string[]; numbers?: Float64Array } {
-  if (f.kind(path) !== "dataset") throw fail(f, path, "dataset is missing", "the file is damaged; re-export it");
+  if (f.kind(path) !== "dataset")
+    throw fail(f, path, "dataset is missing", "the file is damaged; re-export it");
   const info = f.info(path);
   if (info.dtype.class === "string") return { strings: f.strings(path) };
   if (["int", "uint", "float", "enum"].includes(info.dtype.class)) return { numbers: f.float64(path).data };
-  throw fail(f, path, `holds ${info.dtype.class} values (e.g. pickled objects)`, "pose tables have string or integer labels");
+  throw fail(
+    f,
+    path,
+    `holds ${info.dtype.class} values (e.g. pickled objects)`,
+    "pose tables have string or integer labels",
+  );
 }
 
 function readAxis(f: H5Reader, g: string, prefix: string): Axis {
   const variety = f.attrText(g, `${prefix}_variety`);
   if (variety === "multi") {
     const n = f.attrNumber(g, `${prefix}_nlevels`);
-    if (!n || n < 1) throw fail(f, `${g}@${prefix}_nlevels`, "MultiIndex level count missing", "the file is damaged; re-export it");
+    if (!n || n < 1)
+      throw fail(
+        f,
+        `${g}@${prefix}_nlevels`,
+        "MultiIndex level count missing",
+        "the file is damaged; re-export it",
+      );
     const levels: string[][] = [];
     const codes: Float64Array[] = [];
     const names: (string | null)[] = [];
@@ -215,7 +267,13 @@ function readAxis(f: H5Reader, g: string, prefix: string): Axis {
           const c = (codes[k] as Float64Array)[i] as number;
           if (c < 0) return "";
           const v = lv[c];
-          if (v === undefined) throw fail(f, `${g}/${prefix}_label${k}`, `code ${c} at ${i} is outside the level's ${lv.length} values`, "the file is damaged; re-export it");
+          if (v === undefined)
+            throw fail(
+              f,
+              `${g}/${prefix}_label${k}`,
+              `code ${c} at ${i} is outside the level's ${lv.length} values`,
+              "the file is damaged; re-export it",
+            );
           return v;
         }),
       );
@@ -225,7 +283,8 @@ function readAxis(f: H5Reader, g: string, prefix: string): Axis {
   const p = `${g}/${prefix}`;
   const a = readArray(f, p);
   const name = levelName(f, p);
-  if (a.numbers) return { tuples: Array.from(a.numbers, (x) => [String(x)]), names: [name], numbers: a.numbers };
+  if (a.numbers)
+    return { tuples: Array.from(a.numbers, (x) => [String(x)]), names: [name], numbers: a.numbers };
   return { tuples: (a.strings ?? []).map((s) => [s]), names: [name] };
 }
 
@@ -254,11 +313,22 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
     const [a, bdim] = [v.shape[0] ?? 0, v.shape[1] ?? 0];
     const ok = transposed ? a === nRows && bdim === nItems : a === nItems && bdim === nRows;
     if (!ok) {
-      throw fail(f, vp, `values are ${v.shape.join("×")}; expected ${transposed ? `${nRows}×${nItems}` : `${nItems}×${nRows}`}`, "the file is damaged; re-export it");
+      throw fail(
+        f,
+        vp,
+        `values are ${v.shape.join("×")}; expected ${transposed ? `${nRows}×${nItems}` : `${nItems}×${nRows}`}`,
+        "the file is damaged; re-export it",
+      );
     }
     items.tuples.forEach((t, j) => {
       const c = colOf.get(keyOf(t));
-      if (c === undefined) throw fail(f, `${g}/block${b}_items`, `item ${t.join("/")} is not a column`, "the file is damaged; re-export it");
+      if (c === undefined)
+        throw fail(
+          f,
+          `${g}/block${b}_items`,
+          `item ${t.join("/")} is not a column`,
+          "the file is damaged; re-export it",
+        );
       filled[c] = 1;
       for (let r = 0; r < nRows; r++) {
         values[r * nCols + c] = (transposed ? v.data[r * nItems + j] : v.data[j * nRows + r]) as number;
@@ -266,8 +336,23 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
     });
   }
   const missing = filled.indexOf(0);
-  if (missing >= 0) throw fail(f, g, `column ${(cols.tuples[missing] ?? []).join("/")} has no values`, "the file is damaged; re-export it");
+  if (missing >= 0)
+    throw fail(
+      f,
+      g,
+      `column ${(cols.tuples[missing] ?? []).join("/")} has no values`,
+      "the file is damaged; re-export it",
+    );
   const numericIndex = !!idx.numbers;
   const index = idx.numbers ?? Float64Array.from({ length: nRows }, (_, i) => i);
-  return { key, format: "fixed", pandasVersion, index, numericIndex, levelNames: cols.names, columns: cols.tuples, values };
+  return {
+    key,
+    format: "fixed",
+    pandasVersion,
+    index,
+    numericIndex,
+    levelNames: cols.names,
+    columns: cols.tuples,
+    values,
+  };
 }

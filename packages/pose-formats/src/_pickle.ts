@@ -16,19 +16,33 @@ export class PickleError extends Error {}
 const MARK = Symbol("mark");
 
 function unescapeRawUnicode(s: string): string {
-  return s.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, a: string | undefined, b: string | undefined) =>
-    String.fromCodePoint(Number.parseInt((a ?? b) as string, 16)),
+  return s.replace(
+    /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+    (_m, a: string | undefined, b: string | undefined) =>
+      String.fromCodePoint(Number.parseInt((a ?? b) as string, 16)),
   );
 }
 
 function unescapePyRepr(s: string): string {
   const q = s[0];
-  if ((q !== "'" && q !== '"') || s.at(-1) !== q) throw new PickleError(`bad string literal ${s.slice(0, 20)}`);
+  if ((q !== "'" && q !== '"') || s.at(-1) !== q)
+    throw new PickleError(`bad string literal ${s.slice(0, 20)}`);
   const body = s.slice(1, -1);
   return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
     if (e[0] === "x") return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8));
-    const map: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", v: "\v" };
+    const map: Record<string, string> = {
+      n: "\n",
+      r: "\r",
+      t: "\t",
+      "\\": "\\",
+      "'": "'",
+      '"': '"',
+      a: "\x07",
+      b: "\b",
+      f: "\f",
+      v: "\v",
+    };
     return map[e] ?? `\\${e}`;
   });
 }
@@ -44,8 +58,7 @@ function unescapePyRepr(s: string): string {
  * ```
  */
 export function unpickle(input: string | Uint8Array): unknown {
-  const bytes =
-    typeof input === "string" ? Uint8Array.from(input, (c) => c.charCodeAt(0) & 0xff) : input;
+  const bytes = typeof input === "string" ? Uint8Array.from(input, (c) => c.charCodeAt(0) & 0xff) : input;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = new TextDecoder("latin1");
   const utf8 = new TextDecoder("utf-8");
@@ -101,7 +114,7 @@ export function unpickle(input: string | Uint8Array): unknown {
         stack.push(MARK);
         break;
       case ".":
-        if (stack.length !== 1) throw new PickleError("STOP with a stack of " + stack.length);
+        if (stack.length !== 1) throw new PickleError(`STOP with a stack of ${stack.length}`);
         return stack[0];
       case "l":
         stack.push(popMark());
@@ -263,7 +276,9 @@ export function unpickle(input: string | Uint8Array): unknown {
         for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[pos + i] as number);
         if (n > 0 && (bytes[pos + n - 1] as number) & 0x80) v -= 1n << BigInt(8 * n);
         pos += n;
-        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        stack.push(
+          v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v,
+        );
         break;
       }
       case "\x88":
@@ -300,7 +315,11 @@ export function unpickle(input: string | Uint8Array): unknown {
         const lenBytes = c === "\x8c" || c === "U" || c === "C" ? 1 : c === "\x8d" || c === "\x8e" ? 8 : 4;
         need(lenBytes);
         const n =
-          lenBytes === 1 ? (bytes[pos] as number) : lenBytes === 4 ? view.getUint32(pos, true) : Number(view.getBigUint64(pos, true));
+          lenBytes === 1
+            ? (bytes[pos] as number)
+            : lenBytes === 4
+              ? view.getUint32(pos, true)
+              : Number(view.getBigUint64(pos, true));
         pos += lenBytes;
         need(n);
         const raw = bytes.subarray(pos, pos + n);

@@ -11,15 +11,27 @@ export interface LoadedInput {
 export function loadInput(source: string | Uint8Array, name: string | undefined, what: string): LoadedInput {
   if (typeof source !== "string") {
     const label = name ?? "<bytes>";
-    if (source.length === 0) throw new PoseFormatError("E_POSE_EMPTY", "the file is empty", { path: label, hint: `expected a ${what}` });
+    if (source.length === 0)
+      throw new PoseFormatError("E_POSE_EMPTY", "the file is empty", {
+        path: label,
+        hint: `expected a ${what}`,
+      });
     return { name: label, bytes: source };
   }
-  if (!existsSync(source)) throw new PoseFormatError("E_POSE_NOT_FOUND", "file not found", { path: source, hint: "check the path" });
+  if (!existsSync(source))
+    throw new PoseFormatError("E_POSE_NOT_FOUND", "file not found", { path: source, hint: "check the path" });
   if (statSync(source).isDirectory()) {
-    throw new PoseFormatError("E_POSE_FORMAT", "is a folder, not a file", { path: source, hint: `expected a ${what}` });
+    throw new PoseFormatError("E_POSE_FORMAT", "is a folder, not a file", {
+      path: source,
+      hint: `expected a ${what}`,
+    });
   }
   const bytes = readFileSync(source);
-  if (bytes.length === 0) throw new PoseFormatError("E_POSE_EMPTY", "the file is empty", { path: source, hint: `expected a ${what}; was the export interrupted?` });
+  if (bytes.length === 0)
+    throw new PoseFormatError("E_POSE_EMPTY", "the file is empty", {
+      path: source,
+      hint: `expected a ${what}; was the export interrupted?`,
+    });
   return { name: source, bytes };
 }
 

@@ -10,7 +10,8 @@ import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import { PoseFormatError, readDlc, readLightningPose, readOpenPose, readSleap } from "./index.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const GOOD = "scorer,s,s,s,s,s,s\nbodyparts,a,a,a,b,b,b\ncoords,x,y,likelihood,x,y,likelihood\n0,1,2,0.9,3,4,0.8\n1,5,6,0.7,,,\n";
+const GOOD =
+  "scorer,s,s,s,s,s,s\nbodyparts,a,a,a,b,b,b\ncoords,x,y,likelihood,x,y,likelihood\n0,1,2,0.9,3,4,0.8\n1,5,6,0.7,,,\n";
 
 async function failure(p: Promise<unknown>): Promise<PoseFormatError> {
   try {
@@ -43,12 +44,25 @@ describe("DLC CSV: bad input", () => {
   it("wrong header rows", async () => {
     const noScorer = await failure(readDlc(enc(GOOD.replace("scorer,", "frame,")), { name: "h.csv" }));
     expect([noScorer.code, noScorer.place, noScorer.path]).toEqual(["E_POSE_HEADER", "row 1", "h.csv"]);
-    const noCoords = await failure(readDlc(enc(GOOD.split("\n").filter((l) => !l.startsWith("coords")).join("\n")), { name: "h.csv" }));
+    const noCoords = await failure(
+      readDlc(
+        enc(
+          GOOD.split("\n")
+            .filter((l) => !l.startsWith("coords"))
+            .join("\n"),
+        ),
+        { name: "h.csv" },
+      ),
+    );
     expect(noCoords.code).toBe("E_POSE_HEADER");
     expect(noCoords.message).toMatch(/coords/);
-    const short = await failure(readDlc(enc(GOOD.replace("bodyparts,a,a,a,b,b,b", "bodyparts,a,a,a,b,b")), { name: "h.csv" }));
+    const short = await failure(
+      readDlc(enc(GOOD.replace("bodyparts,a,a,a,b,b,b", "bodyparts,a,a,a,b,b")), { name: "h.csv" }),
+    );
     expect([short.code, short.place]).toEqual(["E_POSE_HEADER", "row 2"]);
-    const noY = await failure(readDlc(enc(GOOD.replace("x,y,likelihood,x,y", "x,q,likelihood,x,y")), { name: "h.csv" }));
+    const noY = await failure(
+      readDlc(enc(GOOD.replace("x,y,likelihood,x,y", "x,q,likelihood,x,y")), { name: "h.csv" }),
+    );
     expect(noY.message).toMatch(/a has no y column/);
   });
 
@@ -65,13 +79,17 @@ describe("DLC CSV: bad input", () => {
   });
 
   it("binary garbage and folders", async () => {
-    expect((await failure(readDlc(Uint8Array.of(0xff, 0xfe, 0x00, 0x80, 0x81), { name: "b.csv" }))).code).toBe("E_POSE_FORMAT");
+    expect(
+      (await failure(readDlc(Uint8Array.of(0xff, 0xfe, 0x00, 0x80, 0x81), { name: "b.csv" }))).code,
+    ).toBe("E_POSE_FORMAT");
     expect((await failure(readDlc(tmpdir()))).code).toBe("E_POSE_FORMAT");
     expect((await failure(readDlc("/no/such/file.csv"))).code).toBe("E_POSE_NOT_FOUND");
   });
 
   it("Lightning Pose CSVs read like DLC ones and keep their software name", async () => {
-    const lp = await readLightningPose(enc(GOOD.replace(/,s/g, ",heatmap_tracker")), { name: "predictions.csv" });
+    const lp = await readLightningPose(enc(GOOD.replace(/,s/g, ",heatmap_tracker")), {
+      name: "predictions.csv",
+    });
     expect(lp.software).toEqual({ name: "Lightning Pose", scorer: "heatmap_tracker" });
     expect(lp.format).toBe("lightning-pose-csv");
     expect(lp.confidenceDefinition).toMatch(/Lightning Pose/);
@@ -111,7 +129,8 @@ fixtureSuite("truncated HDF5 pose files", ["sleap", "deepof", "testDLC_sleap.slp
         expect(e.path).toBe(name);
         expect(e.hint, `${name} cut at ${cut}`).toMatch(/truncated|damaged|re-/);
         // HDF5 notices most cuts when opening (its superblock states the file size): the message says "truncated"
-        if (cut > 600) expect(`${e.place ?? ""} ${e.message}`, `${name} cut at ${cut}`).toMatch(/\/|truncated/);
+        if (cut > 600)
+          expect(`${e.place ?? ""} ${e.message}`, `${name} cut at ${cut}`).toMatch(/\/|truncated/);
       }
     }
   });
@@ -131,19 +150,33 @@ describe("OpenPose: bad input", () => {
   it("empty folder, invalid JSON, wrong part count", async () => {
     const dir = mkdtempSync(join(tmpdir(), "openpose-"));
     expect((await failure(readOpenPose(dir))).code).toBe("E_POSE_EMPTY");
-    writeFileSync(join(dir, "clip_000000000000_keypoints.json"), '{"version":1.3,"people":[{"pose_keypoints_2d":[1,2,0.5');
+    writeFileSync(
+      join(dir, "clip_000000000000_keypoints.json"),
+      '{"version":1.3,"people":[{"pose_keypoints_2d":[1,2,0.5',
+    );
     const bad = await failure(readOpenPose(dir));
     expect(bad.path).toMatch(/clip_000000000000_keypoints\.json$/);
-    writeFileSync(join(dir, "clip_000000000000_keypoints.json"), JSON.stringify({ version: 1.3, people: [{ pose_keypoints_2d: Array(30).fill(1) }] }));
+    writeFileSync(
+      join(dir, "clip_000000000000_keypoints.json"),
+      JSON.stringify({ version: 1.3, people: [{ pose_keypoints_2d: Array(30).fill(1) }] }),
+    );
     expect((await failure(readOpenPose(dir))).code).toBe("E_POSE_LAYOUT");
   });
 
   it("reads COCO (18 parts) with (0, 0, 0) as missing, ordered by frame number", async () => {
     const dir = mkdtempSync(join(tmpdir(), "openpose-"));
     mkdirSync(dir, { recursive: true });
-    const person = (v: number) => ({ pose_keypoints_2d: Array.from({ length: 54 }, (_, i) => (i < 3 ? 0 : v)) });
-    writeFileSync(join(dir, "c_000000000010_keypoints.json"), JSON.stringify({ version: 1.7, people: [person(2)] }));
-    writeFileSync(join(dir, "c_000000000009_keypoints.json"), JSON.stringify({ version: 1.7, people: [person(1), person(3)] }));
+    const person = (v: number) => ({
+      pose_keypoints_2d: Array.from({ length: 54 }, (_, i) => (i < 3 ? 0 : v)),
+    });
+    writeFileSync(
+      join(dir, "c_000000000010_keypoints.json"),
+      JSON.stringify({ version: 1.7, people: [person(2)] }),
+    );
+    writeFileSync(
+      join(dir, "c_000000000009_keypoints.json"),
+      JSON.stringify({ version: 1.7, people: [person(1), person(3)] }),
+    );
     const p = await readOpenPose(dir);
     expect(p.keypoints[1]).toBe("Neck");
     expect(p.nKeypoints).toBe(18);
@@ -164,9 +197,16 @@ async function neverCrashes(read: (b: Uint8Array) => Promise<unknown>, base: Uin
         fc.record({ kind: fc.constant("cut" as const), at: fc.nat({ max: base.length }) }),
         fc.record({
           kind: fc.constant("flip" as const),
-          edits: fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+          edits: fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+            minLength: 1,
+            maxLength: 8,
+          }),
         }),
-        fc.record({ kind: fc.constant("insert" as const), at: fc.nat({ max: base.length }), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+        fc.record({
+          kind: fc.constant("insert" as const),
+          at: fc.nat({ max: base.length }),
+          bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+        }),
       ),
       async (m) => {
         let b: Uint8Array;
@@ -194,8 +234,20 @@ describe("fuzz: DLC CSV", () => {
 
 fixtureSuite("fuzz: HDF5 pose files", ["sleap", "small_robot.000_small_robot_3_frame.analysis.h5"], () => {
   it("mutated SLEAP analysis / .slp / DLC .h5 bytes never throw anything but a NeuroPoseError", async () => {
-    await neverCrashes((b) => readSleap(b, { name: "fuzz.h5" }), readFileSync(fixturePath("sleap", "small_robot.000_small_robot_3_frame.analysis.h5")), 40);
-    await neverCrashes((b) => readSleap(b, { name: "fuzz.slp" }), readFileSync(fixturePath("sleap", "deepof", "testDLC_sleap.slp")), 40);
-    await neverCrashes((b) => readDlc(b, { name: "fuzz.h5" }), readFileSync(fixturePath("dlc", "deepof_single", "testDLC_h5_table.h5")), 40);
+    await neverCrashes(
+      (b) => readSleap(b, { name: "fuzz.h5" }),
+      readFileSync(fixturePath("sleap", "small_robot.000_small_robot_3_frame.analysis.h5")),
+      40,
+    );
+    await neverCrashes(
+      (b) => readSleap(b, { name: "fuzz.slp" }),
+      readFileSync(fixturePath("sleap", "deepof", "testDLC_sleap.slp")),
+      40,
+    );
+    await neverCrashes(
+      (b) => readDlc(b, { name: "fuzz.h5" }),
+      readFileSync(fixturePath("dlc", "deepof_single", "testDLC_h5_table.h5")),
+      40,
+    );
   }, 120_000);
 });

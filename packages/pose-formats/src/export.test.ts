@@ -13,7 +13,8 @@ import type { HarmonisedPose } from "./types.js";
 
 const SLP = ["sleap", "dance.mp4.labels.slp"];
 const VALIDATOR = join(repoRoot, "..", "shared", "tools", "nwb-validator", "validate.sh");
-const haveValidator = existsSync("/tmp/nwb-validator/pynwb-2.3.1") && existsSync("/usr/bin/python3") && existsSync(VALIDATOR);
+const haveValidator =
+  existsSync("/tmp/nwb-validator/pynwb-2.3.1") && existsSync("/usr/bin/python3") && existsSync(VALIDATOR);
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "pose-formats-"));
@@ -32,7 +33,9 @@ async function writePoseNwb(pose: HarmonisedPose, out: string, fps: number) {
     institution: "Test institution",
     keywords: ["pose"],
     experimentDescription: "SLEAP predictions imported by @neuropose/pose-formats",
-    processing: [{ name: "behavior", description: "pose estimates", dataInterfaces: [skeletons, ...poseEstimations] }],
+    processing: [
+      { name: "behavior", description: "pose estimates", dataInterfaces: [skeletons, ...poseEstimations] },
+    ],
   });
 }
 
@@ -61,27 +64,38 @@ fixtureSuite("SLEAP .slp → harmonised → ndx-pose NWB", SLP, () => {
     expect(nose?.confidenceDefinition).toMatch(/SLEAP point score/);
   });
 
-  it.runIf(haveValidator)("passes pynwb validation and nwbinspector (developer machines)", async () => {
-    const pose = await readSleap(fixturePath(...SLP));
-    const out = join(tempDir(), "dance.nwb");
-    await writePoseNwb(pose, out, 30);
-    const r = spawnSync(VALIDATOR, [out, "--strict"], { encoding: "utf8", timeout: 180_000 });
-    expect(r.stdout, r.stdout + r.stderr).toMatch(/RESULT: PASS \(exit 0\)/);
-    expect(r.stdout).not.toMatch(/^\s+(CRITICAL|BEST_PRACTICE_VIOLATION)\s|SCHEMA ERROR|READ ERROR/m);
-  }, 240_000);
+  it.runIf(haveValidator)(
+    "passes pynwb validation and nwbinspector (developer machines)",
+    async () => {
+      const pose = await readSleap(fixturePath(...SLP));
+      const out = join(tempDir(), "dance.nwb");
+      await writePoseNwb(pose, out, 30);
+      const r = spawnSync(VALIDATOR, [out, "--strict"], { encoding: "utf8", timeout: 180_000 });
+      expect(r.stdout, r.stdout + r.stderr).toMatch(/RESULT: PASS \(exit 0\)/);
+      expect(r.stdout).not.toMatch(/^\s+(CRITICAL|BEST_PRACTICE_VIOLATION)\s|SCHEMA ERROR|READ ERROR/m);
+    },
+    240_000,
+  );
 });
 
-fixtureSuite("multi-animal DLC → one PoseEstimation per individual", ["dlc", "deepof_madlc", "testDLC_h5_table_madlc.h5"], () => {
-  it("names the PoseEstimations after the individuals and keeps the scorer", async () => {
-    const pose = await readDlc(fixturePath("dlc", "deepof_madlc", "testDLC_h5_table_madlc.h5"));
-    const { skeletons, poseEstimations } = poseToNwb(pose, { fps: 25 });
-    expect(skeletons.skeletons[0]?.nodes).toHaveLength(14);
-    expect(poseEstimations.map((p) => p.name)).toEqual(["PoseEstimation_mouse_black_tail", "PoseEstimation_mouse_white_tail"]);
-    expect(poseEstimations[0]?.scorer).toMatch(/^DLC_dlcrnetms5/);
-    expect(poseEstimations[0]?.sourceSoftware).toBe("DeepLabCut");
-    expect(() => poseToNwb(pose)).toThrow(/no time base/);
-  });
-});
+fixtureSuite(
+  "multi-animal DLC → one PoseEstimation per individual",
+  ["dlc", "deepof_madlc", "testDLC_h5_table_madlc.h5"],
+  () => {
+    it("names the PoseEstimations after the individuals and keeps the scorer", async () => {
+      const pose = await readDlc(fixturePath("dlc", "deepof_madlc", "testDLC_h5_table_madlc.h5"));
+      const { skeletons, poseEstimations } = poseToNwb(pose, { fps: 25 });
+      expect(skeletons.skeletons[0]?.nodes).toHaveLength(14);
+      expect(poseEstimations.map((p) => p.name)).toEqual([
+        "PoseEstimation_mouse_black_tail",
+        "PoseEstimation_mouse_white_tail",
+      ]);
+      expect(poseEstimations[0]?.scorer).toMatch(/^DLC_dlcrnetms5/);
+      expect(poseEstimations[0]?.sourceSoftware).toBe("DeepLabCut");
+      expect(() => poseToNwb(pose)).toThrow(/no time base/);
+    });
+  },
+);
 
 async function duckdb() {
   try {
@@ -128,15 +142,30 @@ fixtureSuite("Parquet export read back by DuckDB", SLP, () => {
       expect(rr.y_px).toBe(pose.coords[p * 2 + 1]);
       expect(rr.confidence).toBe(pose.confidence[p]);
     }
-    const cols = await con.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
-    expect(cols.getRowObjects().map((c) => c.column_name)).toEqual(["time", "frame", "keypoint", "x_px", "y_px", "confidence"]);
+    const cols = await con.runAndReadAll(
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`,
+    );
+    expect(cols.getRowObjects().map((c) => c.column_name)).toEqual([
+      "time",
+      "frame",
+      "keypoint",
+      "x_px",
+      "y_px",
+      "confidence",
+    ]);
   });
 });
 
 describe("Parquet export: bad options", () => {
   it("refuses a name without .parquet and timestamps of the wrong length", async () => {
-    const pose = await readDlc(new TextEncoder().encode("scorer,s,s,s\nbodyparts,a,a,a\ncoords,x,y,likelihood\n0,1,2,0.5\n"));
-    await expect(writePoseParquet(pose, join(tempDir(), "x.csv"))).rejects.toMatchObject({ code: "E_POSE_OPTION" });
-    await expect(writePoseParquet(pose, join(tempDir(), "x.parquet"), { timestamps: [0, 1] })).rejects.toMatchObject({ code: "E_POSE_OPTION" });
+    const pose = await readDlc(
+      new TextEncoder().encode("scorer,s,s,s\nbodyparts,a,a,a\ncoords,x,y,likelihood\n0,1,2,0.5\n"),
+    );
+    await expect(writePoseParquet(pose, join(tempDir(), "x.csv"))).rejects.toMatchObject({
+      code: "E_POSE_OPTION",
+    });
+    await expect(
+      writePoseParquet(pose, join(tempDir(), "x.parquet"), { timestamps: [0, 1] }),
+    ).rejects.toMatchObject({ code: "E_POSE_OPTION" });
   });
 });

@@ -1,9 +1,8 @@
-export { readDlc, readLightningPose, type ReadDlcOptions } from "./dlc.js";
-export { readSleap, type ReadSleapOptions, SLEAP_CONFIDENCE } from "./sleap.js";
+export { type ReadDlcOptions, readDlc, readLightningPose } from "./dlc.js";
+export { PoseFormatError, type PoseFormatErrorCode } from "./errors.js";
 export { BUILTIN_KEYPOINT_MAPPINGS, mapKeypoints } from "./mapping.js";
 export { type PoseNwbObjects, type PoseToNwbOptions, poseToNwb } from "./nwb.js";
 export { OPENPOSE_COCO_18, OPENPOSE_CONFIDENCE, type ReadOpenPoseOptions, readOpenPose } from "./openpose.js";
-export { type LongTableOptions, type PoseLongTable, toLongTable } from "./table.js";
 export {
   POSE_SIDECAR_VERSION,
   type PoseSidecar,
@@ -12,7 +11,8 @@ export {
   type WritePoseParquetResult,
   writePoseParquet,
 } from "./parquet.js";
-export { PoseFormatError, type PoseFormatErrorCode } from "./errors.js";
+export { type ReadSleapOptions, readSleap, SLEAP_CONFIDENCE } from "./sleap.js";
+export { type LongTableOptions, type PoseLongTable, toLongTable } from "./table.js";
 export type {
   HarmonisedPose,
   KeypointMapping,

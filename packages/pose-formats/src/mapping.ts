@@ -16,11 +16,12 @@ const COCO_17_FROM_OPENPOSE: [string, string][] = [
  *   (snake_case, COCO order; Neck, MidHip and the feet are dropped);
  * - `sleap-coco17`: SLEAP's COCO-style node names (nose, left_eye, ...) kept in COCO order.
  */
-export const BUILTIN_KEYPOINT_MAPPINGS: Readonly<Record<string, readonly (readonly [string, string])[]>> = Object.freeze({
-  "openpose-body25-to-coco17": COCO_17_FROM_OPENPOSE,
-  "openpose-coco18-to-coco17": COCO_17_FROM_OPENPOSE,
-  "sleap-coco17": COCO_17_FROM_OPENPOSE.map(([, b]) => [b, b] as const),
-});
+export const BUILTIN_KEYPOINT_MAPPINGS: Readonly<Record<string, readonly (readonly [string, string])[]>> =
+  Object.freeze({
+    "openpose-body25-to-coco17": COCO_17_FROM_OPENPOSE,
+    "openpose-coco18-to-coco17": COCO_17_FROM_OPENPOSE,
+    "sleap-coco17": COCO_17_FROM_OPENPOSE.map(([, b]) => [b, b] as const),
+  });
 
 /**
  * Renames and selects keypoints: each `[source, target]` pair (or `{ source: target }` entry) keeps the source
@@ -49,19 +50,29 @@ export function mapKeypoints(
       });
     }
     pairs = [...b];
-  } else pairs = Array.isArray(mapping) ? [...(mapping as readonly (readonly [string, string])[])] : Object.entries(mapping);
+  } else
+    pairs = Array.isArray(mapping)
+      ? [...(mapping as readonly (readonly [string, string])[])]
+      : Object.entries(mapping);
   const targets = new Set<string>();
   for (const [, t] of pairs) {
-    if (targets.has(t)) throw new PoseFormatError("E_POSE_MAPPING", `target name "${t}" is used twice`, { hint: "each harmonised keypoint name must come from one source keypoint" });
+    if (targets.has(t))
+      throw new PoseFormatError("E_POSE_MAPPING", `target name "${t}" is used twice`, {
+        hint: "each harmonised keypoint name must come from one source keypoint",
+      });
     targets.add(t);
   }
   const srcIdx = pairs.map(([s]) => pose.keypoints.indexOf(s));
   const missing = pairs.filter((_, i) => srcIdx[i] === -1).map(([s]) => s);
   if (missing.length && !options.allowMissing) {
-    throw new PoseFormatError("E_POSE_MAPPING", `the pose has no keypoint ${missing.map((m) => `"${m}"`).join(", ")}`, {
-      path: pose.source.path,
-      hint: `its keypoints are ${pose.keypoints.join(", ")}; fix the mapping or pass allowMissing`,
-    });
+    throw new PoseFormatError(
+      "E_POSE_MAPPING",
+      `the pose has no keypoint ${missing.map((m) => `"${m}"`).join(", ")}`,
+      {
+        path: pose.source.path,
+        hint: `its keypoints are ${pose.keypoints.join(", ")}; fix the mapping or pass allowMissing`,
+      },
+    );
   }
   const nK = pairs.length;
   const { nFrames, nIndividuals: nI, nKeypoints: oK, nDims: D } = pose;
@@ -96,7 +107,9 @@ export function mapKeypoints(
     edges,
     coords,
     confidence,
-    warnings: missing.length ? [...pose.warnings, `mapping: no source keypoint ${missing.join(", ")} (all NaN)`] : pose.warnings,
+    warnings: missing.length
+      ? [...pose.warnings, `mapping: no source keypoint ${missing.join(", ")} (all NaN)`]
+      : pose.warnings,
     stats: { ...pose.stats, missingPoints },
   };
 }

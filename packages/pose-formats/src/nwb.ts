@@ -31,8 +31,24 @@ export interface PoseNwbObjects {
   poseEstimations: NwbPoseEstimation[];
 }
 
-const REFERENCE_FRAME = "(0, 0) is the top-left corner of the video frame; x to the right, y down, in pixels.";
-const RESERVED = new Set(["description", "scorer", "source_software", "source_software_version", "skeleton", "devices", "original_videos", "labeled_videos", "labeled_video", "dimensions", "source_video", "nodes", "edges", "name"]);
+const REFERENCE_FRAME =
+  "(0, 0) is the top-left corner of the video frame; x to the right, y down, in pixels.";
+const RESERVED = new Set([
+  "description",
+  "scorer",
+  "source_software",
+  "source_software_version",
+  "skeleton",
+  "devices",
+  "original_videos",
+  "labeled_videos",
+  "labeled_video",
+  "dimensions",
+  "source_video",
+  "nodes",
+  "edges",
+  "name",
+]);
 
 function nwbName(s: string): string {
   const n = s.replace(/\//g, "_").trim();
@@ -62,10 +78,14 @@ export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}):
   let timing: NwbTiming;
   if (options.timestamps) {
     if (options.timestamps.length !== nFrames) {
-      throw new PoseFormatError("E_POSE_OPTION", `${options.timestamps.length} timestamps for ${nFrames} frames`, {
-        path: pose.source.path,
-        hint: "pass one timestamp per pose frame (the camera's timebase)",
-      });
+      throw new PoseFormatError(
+        "E_POSE_OPTION",
+        `${options.timestamps.length} timestamps for ${nFrames} frames`,
+        {
+          path: pose.source.path,
+          hint: "pass one timestamp per pose frame (the camera's timebase)",
+        },
+      );
     }
     timing = { timestamps: Float64Array.from(options.timestamps) };
   } else {
@@ -95,7 +115,9 @@ export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}):
   }
   const skeletons: NwbSkeletons = {
     kind: "Skeletons",
-    skeletons: [{ name: skeletonName, nodes: [...pose.keypoints], edges: pose.edges.map(([a, b]) => [a, b]) }],
+    skeletons: [
+      { name: skeletonName, nodes: [...pose.keypoints], edges: pose.edges.map(([a, b]) => [a, b]) },
+    ],
   };
   const description =
     options.description ??

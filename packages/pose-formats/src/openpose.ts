@@ -38,17 +38,31 @@ export interface ReadOpenPoseOptions {
  * console.log(pose.nFrames, pose.keypoints[1], pose.individuals); // 344 Neck [ 'person_0', 'person_1' ]
  * ```
  */
-export async function readOpenPose(folder: string, options: ReadOpenPoseOptions = {}): Promise<HarmonisedPose> {
-  if (!existsSync(folder)) throw new PoseFormatError("E_POSE_NOT_FOUND", "folder not found", { path: folder, hint: "check the path" });
-  if (!statSync(folder).isDirectory()) {
-    throw new PoseFormatError("E_POSE_FORMAT", "is a file; OpenPose writes a folder of per-frame JSON files", {
+export async function readOpenPose(
+  folder: string,
+  options: ReadOpenPoseOptions = {},
+): Promise<HarmonisedPose> {
+  if (!existsSync(folder))
+    throw new PoseFormatError("E_POSE_NOT_FOUND", "folder not found", {
       path: folder,
-      hint: "pass the folder given to OpenPose's --write_json",
+      hint: "check the path",
     });
+  if (!statSync(folder).isDirectory()) {
+    throw new PoseFormatError(
+      "E_POSE_FORMAT",
+      "is a file; OpenPose writes a folder of per-frame JSON files",
+      {
+        path: folder,
+        hint: "pass the folder given to OpenPose's --write_json",
+      },
+    );
   }
   const names = readdirSync(folder).filter((n) => n.endsWith(".json"));
   if (names.length === 0) {
-    throw new PoseFormatError("E_POSE_EMPTY", "no .json files in the folder", { path: folder, hint: "pass the folder given to OpenPose's --write_json" });
+    throw new PoseFormatError("E_POSE_EMPTY", "no .json files in the folder", {
+      path: folder,
+      hint: "pass the folder given to OpenPose's --write_json",
+    });
   }
   const frameOf = (n: string) => {
     const m = /_(\d+)_keypoints\.json$/.exec(n) ?? /(\d+)\D*\.json$/.exec(n);
@@ -70,11 +84,19 @@ export async function readOpenPose(folder: string, options: ReadOpenPoseOptions 
     try {
       doc = JSON.parse(buf.toString("utf8"));
     } catch (e) {
-      throw new PoseFormatError("E_POSE_FORMAT", `invalid JSON: ${(e as Error).message}`, { path: p, hint: "the file is damaged or was cut short", cause: e });
+      throw new PoseFormatError("E_POSE_FORMAT", `invalid JSON: ${(e as Error).message}`, {
+        path: p,
+        hint: "the file is damaged or was cut short",
+        cause: e,
+      });
     }
     const people = (doc as { people?: unknown })?.people;
     if (!Array.isArray(people)) {
-      throw new PoseFormatError("E_POSE_LAYOUT", "no people[] array", { path: p, place: "people", hint: "is this an OpenPose --write_json file?" });
+      throw new PoseFormatError("E_POSE_LAYOUT", "no people[] array", {
+        path: p,
+        place: "people",
+        hint: "is this an OpenPose --write_json file?",
+      });
     }
     const v = (doc as { version?: unknown }).version;
     if (version === undefined && v !== undefined) version = typeof v === "number" ? v.toFixed(1) : String(v);
@@ -90,7 +112,11 @@ export async function readOpenPose(folder: string, options: ReadOpenPoseOptions 
       if (k.length > 0) {
         if (nParts === 0) nParts = k.length / 3;
         else if (k.length / 3 !== nParts) {
-          throw new PoseFormatError("E_POSE_LAYOUT", `${k.length / 3} parts; earlier frames have ${nParts}`, { path: p, place: `people[${i}].pose_keypoints_2d`, hint: "all frames must come from one OpenPose model" });
+          throw new PoseFormatError("E_POSE_LAYOUT", `${k.length / 3} parts; earlier frames have ${nParts}`, {
+            path: p,
+            place: `people[${i}].pose_keypoints_2d`,
+            hint: "all frames must come from one OpenPose model",
+          });
         }
       }
       return k as number[];
@@ -107,7 +133,9 @@ export async function readOpenPose(folder: string, options: ReadOpenPoseOptions 
   }
   const keypoints = model === "COCO" ? [...OPENPOSE_COCO_18] : [...SKELETONS.openpose_body_25.joints];
   const edges: [number, number][] =
-    model === "COCO" ? COCO_18_EDGES.map(([a, b]) => [a, b]) : SKELETONS.openpose_body_25.edges.map(([a, b]) => [a, b]);
+    model === "COCO"
+      ? COCO_18_EDGES.map(([a, b]) => [a, b])
+      : SKELETONS.openpose_body_25.edges.map(([a, b]) => [a, b]);
   const nKp = keypoints.length;
   const nFrames = frames.length;
   const nInd = Math.max(0, ...frames.map((f) => f.length));

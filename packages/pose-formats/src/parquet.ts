@@ -21,14 +21,25 @@ export const PoseSidecarSchema = z.strictObject({
   missing: z.literal("NaN"),
   time: z.strictObject({ source: z.enum(["timestamps", "fps", "frame"]), fps: z.number().optional() }),
   format: z.string(),
-  software: z.strictObject({ name: z.string(), version: z.string().optional(), scorer: z.string().optional() }),
+  software: z.strictObject({
+    name: z.string(),
+    version: z.string().optional(),
+    scorer: z.string().optional(),
+  }),
   source: z.strictObject({ path: z.string(), sha256: z.string(), bytes: z.int(), files: z.int() }),
   keypoints: z.array(z.string()),
   edges: z.array(z.tuple([z.int(), z.int()])),
   individuals: z.array(z.string()),
   n_frames: z.int().nonnegative(),
   confidence_definition: z.string(),
-  video: z.strictObject({ path: z.string(), width: z.number().optional(), height: z.number().optional(), fps: z.number().optional() }).optional(),
+  video: z
+    .strictObject({
+      path: z.string(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      fps: z.number().optional(),
+    })
+    .optional(),
   warnings: z.array(z.string()),
   extra: z.record(z.string(), z.unknown()).optional(),
 });
@@ -69,14 +80,24 @@ export async function writePoseParquet(
   options: WritePoseParquetOptions = {},
 ): Promise<WritePoseParquetResult> {
   if (!path.endsWith(".parquet")) {
-    throw new PoseFormatError("E_POSE_OPTION", "the output name must end in .parquet", { path, hint: "e.g. cam0.pose.parquet" });
+    throw new PoseFormatError("E_POSE_OPTION", "the output name must end in .parquet", {
+      path,
+      hint: "e.g. cam0.pose.parquet",
+    });
   }
   const t = toLongTable(pose, options);
   const withInd = options.individualColumn ?? pose.nIndividuals > 1;
   const cols: { name: string; type: string; description: string; data: ArrayLike<unknown> }[] = [
-    { name: "time", type: "DOUBLE", description: "seconds (or frame number when no time base was given)", data: t.time },
+    {
+      name: "time",
+      type: "DOUBLE",
+      description: "seconds (or frame number when no time base was given)",
+      data: t.time,
+    },
     { name: "frame", type: "INT32", description: "video frame number", data: t.frame },
-    ...(withInd ? [{ name: "individual", type: "STRING", description: "individual / track name", data: t.individual }] : []),
+    ...(withInd
+      ? [{ name: "individual", type: "STRING", description: "individual / track name", data: t.individual }]
+      : []),
     { name: "keypoint", type: "STRING", description: "harmonised keypoint name", data: t.keypoint },
     { name: "x_px", type: "DOUBLE", description: "x in pixels (NaN = missing)", data: t.x_px },
     { name: "y_px", type: "DOUBLE", description: "y in pixels (NaN = missing)", data: t.y_px },
@@ -120,7 +141,15 @@ export async function writePoseParquet(
       type: c.type as "DOUBLE",
       nullable: false,
     })),
-    kvMetadata: [{ key: "neuropose.pose-table", value: JSON.stringify({ schema_version: POSE_SIDECAR_VERSION, sidecar: sidecarPath.split(/[\\/]/).pop() }) }],
+    kvMetadata: [
+      {
+        key: "neuropose.pose-table",
+        value: JSON.stringify({
+          schema_version: POSE_SIDECAR_VERSION,
+          sidecar: sidecarPath.split(/[\\/]/).pop(),
+        }),
+      },
+    ],
     createdBy: "@neuropose/pose-formats (hyparquet-writer)",
   });
   const bytes = new Uint8Array(writer.getBuffer());

@@ -10,7 +10,10 @@ import type { HarmonisedPose } from "./types.js";
 const REF_DIR = join(import.meta.dirname, "..", "references");
 const refs = readdirSync(REF_DIR)
   .filter((n) => n.endsWith(".json"))
-  .map((n) => ({ file: n, doc: JSON.parse(readFileSync(join(REF_DIR, n), "utf8")) as Record<string, unknown> }));
+  .map((n) => ({
+    file: n,
+    doc: JSON.parse(readFileSync(join(REF_DIR, n), "utf8")) as Record<string, unknown>,
+  }));
 
 type Num = number | null;
 const asNum = (v: Num) => (v === null ? Number.NaN : v);
@@ -19,7 +22,9 @@ const asNum = (v: Num) => (v === null ? Number.NaN : v);
 function closeSum(actual: number, expected: Num, what: string) {
   const e = asNum(expected);
   if (Number.isNaN(e)) return expect(actual, what).toBeNaN();
-  expect(Math.abs(actual - e), `${what}: ${actual} vs ${e}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(e)));
+  expect(Math.abs(actual - e), `${what}: ${actual} vs ${e}`).toBeLessThanOrEqual(
+    1e-12 * Math.max(1, Math.abs(e)),
+  );
 }
 
 function sameValues(actual: ArrayLike<number>, expected: Num[], what: string) {
@@ -43,7 +48,8 @@ function nansum(xs: Iterable<number>): number {
 /** Our harmonised pose seen as pandas' wide table: one column per (individual, bodypart, coord). */
 function dlcColumn(p: HarmonisedPose, tuple: string[], levelNames: (string | null)[]): Float64Array {
   const n = tuple.length;
-  const at = (name: string, fallback: number) => (levelNames.includes(name) ? levelNames.indexOf(name) : fallback);
+  const at = (name: string, fallback: number) =>
+    levelNames.includes(name) ? levelNames.indexOf(name) : fallback;
   const coord = tuple[at("coords", n - 1)] as string;
   const bp = tuple[at("bodyparts", n - 2)] as string;
   const ind = n === 4 ? (tuple[at("individuals", 1)] as string) : undefined;
@@ -54,7 +60,10 @@ function dlcColumn(p: HarmonisedPose, tuple: string[], levelNames: (string | nul
   const out = new Float64Array(p.nFrames);
   for (let f = 0; f < p.nFrames; f++) {
     const q = (f * p.nIndividuals + i) * p.nKeypoints + k;
-    out[f] = coord === "likelihood" ? (p.confidence[q] as number) : (p.coords[q * p.nDims + "xyz".indexOf(coord)] as number);
+    out[f] =
+      coord === "likelihood"
+        ? (p.confidence[q] as number)
+        : (p.coords[q * p.nDims + "xyz".indexOf(coord)] as number);
   }
   return out;
 }
@@ -78,7 +87,8 @@ function checkDense(p: HarmonisedPose, ref: Record<string, unknown>) {
   const perKp = ref.per_keypoint_nansum_x as Num[];
   perKp.forEach((s, k) => {
     const v: number[] = [];
-    for (let fi = 0; fi < p.nFrames * p.nIndividuals; fi++) v.push(p.coords[(fi * p.nKeypoints + k) * 2] as number);
+    for (let fi = 0; fi < p.nFrames * p.nIndividuals; fi++)
+      v.push(p.coords[(fi * p.nKeypoints + k) * 2] as number);
     closeSum(nansum(v), s, `nansum x of ${p.keypoints[k]}`);
   });
   const per = p.nIndividuals * p.nKeypoints;
@@ -108,7 +118,9 @@ for (const { file, doc } of refs) {
         expect(raw.nIndividuals * raw.nKeypoints * (raw.nDims + 1)).toBeGreaterThanOrEqual(cols.length);
         wide.forEach((col, j) => {
           closeSum(nansum(col), sums[j] as Num, `column ${(cols[j] as string[]).join("/")} sum`);
-          expect(col.filter(Number.isNaN).length, `column ${(cols[j] as string[]).join("/")} NaN`).toBe(nans[j]);
+          expect(col.filter(Number.isNaN).length, `column ${(cols[j] as string[]).join("/")} NaN`).toBe(
+            nans[j],
+          );
         });
         const exact = (doc.rows_round_trip ?? rows) as Record<string, Num[]>;
         for (const [r, vals] of Object.entries(exact)) {
@@ -135,7 +147,10 @@ for (const { file, doc } of refs) {
         expect(p.keypoints).toEqual(doc.nodes);
         expect(p.edges).toEqual(doc.edges);
         if ((doc.individuals as string[]).length) expect(p.individuals).toEqual(doc.individuals);
-        if (doc.instances) expect({ user: p.stats.instances?.user, predicted: p.stats.instances?.predicted }).toEqual(doc.instances);
+        if (doc.instances)
+          expect({ user: p.stats.instances?.user, predicted: p.stats.instances?.predicted }).toEqual(
+            doc.instances,
+          );
         if (doc.sleap_version) expect(p.software.version).toBe(doc.sleap_version);
         checkDense(p, doc);
       });

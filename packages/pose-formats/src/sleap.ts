@@ -50,13 +50,21 @@ interface SkeletonInfo {
 
 /** Skeletons from the metadata JSON, decoded like sleap-io (jsonpickle edge types: 1 = edge, 2 = symmetry). */
 function skeletonsOf(meta: Record<string, unknown>, f: H5Reader): SkeletonInfo[] {
-  const nodes = Array.isArray(meta.nodes) ? (meta.nodes as { name?: unknown }[]).map((n) => String(n?.name ?? "")) : [];
+  const nodes = Array.isArray(meta.nodes)
+    ? (meta.nodes as { name?: unknown }[]).map((n) => String(n?.name ?? ""))
+    : [];
   const skels = Array.isArray(meta.skeletons) ? (meta.skeletons as Record<string, unknown>[]) : [];
   return skels.map((s, si) => {
     const ids = Array.isArray(s.nodes) ? (s.nodes as { id?: unknown }[]).map((n) => Number(n?.id)) : [];
     const names = ids.map((id) => {
       const nm = nodes[id];
-      if (nm === undefined) throw layoutError(f, "/metadata@json", `skeleton ${si} names node ${id}, but there are ${nodes.length} nodes`, "the labels file is damaged; re-save it in SLEAP");
+      if (nm === undefined)
+        throw layoutError(
+          f,
+          "/metadata@json",
+          `skeleton ${si} names node ${id}, but there are ${nodes.length} nodes`,
+          "the labels file is damaged; re-save it in SLEAP",
+        );
       return nm;
     });
     const reduceTypes: number[] = [];
@@ -102,7 +110,12 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   const formatRaw = f.attr("/metadata", "format_id");
   const formatId = Number(formatRaw ?? 1.0);
   if (!Number.isFinite(formatId) || formatId >= 2) {
-    throw layoutError(f, "/metadata@format_id", `format ${String(formatRaw)} is not 1.x`, "read it with a SLEAP version that writes format 1.x, or export an analysis .h5");
+    throw layoutError(
+      f,
+      "/metadata@format_id",
+      `format ${String(formatRaw)} is not 1.x`,
+      "read it with a SLEAP version that writes format 1.x, or export an analysis .h5",
+    );
   }
   const metaText = f.attrText("/metadata", "json");
   if (metaText === undefined) throw layoutError(f, "/metadata@json", "attribute is missing", hint);
@@ -110,12 +123,21 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   const skeletons = skeletonsOf(meta, f);
   const si = opts.skeleton ?? 0;
   const skel = skeletons[si];
-  if (!skel) throw new PoseFormatError("E_POSE_OPTION", `skeleton ${si} does not exist (the file has ${skeletons.length})`, { path: f.file, place: "/metadata@json", hint: "choose `skeleton` between 0 and the count - 1" });
+  if (!skel)
+    throw new PoseFormatError(
+      "E_POSE_OPTION",
+      `skeleton ${si} does not exist (the file has ${skeletons.length})`,
+      { path: f.file, place: "/metadata@json", hint: "choose `skeleton` between 0 and the count - 1" },
+    );
   for (const d of ["/frames", "/instances", "/points", "/pred_points"]) requireDataset(f, d, hint);
   const videos = jsonRows(f, "/videos_json");
   const vi = opts.video ?? 0;
   if (videos.length > 0 && (vi < 0 || vi >= videos.length)) {
-    throw new PoseFormatError("E_POSE_OPTION", `video ${vi} does not exist (the file has ${videos.length})`, { path: f.file, place: "/videos_json", hint: "choose `video` between 0 and the count - 1" });
+    throw new PoseFormatError("E_POSE_OPTION", `video ${vi} does not exist (the file has ${videos.length})`, {
+      path: f.file,
+      place: "/videos_json",
+      hint: "choose `video` between 0 and the count - 1",
+    });
   }
   const warnings: string[] = [];
   if (videos.length > 1) warnings.push(`the file labels ${videos.length} videos; read video ${vi}`);
@@ -127,12 +149,14 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
     if (path) video = { path };
   }
   const trackNames: string[] = [];
-  {
-    jsonRows(f, "/tracks_json").forEach((t, i) => {
-      const v = parseJson(t, f, `/tracks_json[${i}]`);
-      trackNames.push(Array.isArray(v) && v.length >= 2 ? String(v[1]) : String((v as Record<string, unknown>)?.name ?? `track_${i}`));
-    });
-  }
+  jsonRows(f, "/tracks_json").forEach((t, i) => {
+    const v = parseJson(t, f, `/tracks_json[${i}]`);
+    trackNames.push(
+      Array.isArray(v) && v.length >= 2
+        ? String(v[1])
+        : String((v as Record<string, unknown>)?.name ?? `track_${i}`),
+    );
+  });
   const frames = f.table("/frames");
   const inst = f.table("/instances");
   const col = (t: typeof frames, name: string, where: string) => {
@@ -166,7 +190,8 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   const nKp = skel.nodes.length;
   // frames of this video
   let maxFrame = -1;
-  for (let r = 0; r < frames.length; r++) if (fVideo[r] === vi && (fIdx[r] as number) > maxFrame) maxFrame = fIdx[r] as number;
+  for (let r = 0; r < frames.length; r++)
+    if (fVideo[r] === vi && (fIdx[r] as number) > maxFrame) maxFrame = fIdx[r] as number;
   const nFrames = maxFrame + 1;
   const tracked = trackNames.length > 0;
   // per frame, the instances kept (row numbers into /instances), user instances first
@@ -185,14 +210,26 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
     }
     const s = fStart[r] as number;
     const e = fEnd[r] as number;
-    if (s < 0 || e > inst.length || e < s) throw layoutError(f, `/frames[${r}]`, `instance range ${s}..${e} is outside /instances (${inst.length})`, "the labels file is damaged (truncated?); re-save it in SLEAP");
+    if (s < 0 || e > inst.length || e < s)
+      throw layoutError(
+        f,
+        `/frames[${r}]`,
+        `instance range ${s}..${e} is outside /instances (${inst.length})`,
+        "the labels file is damaged (truncated?); re-save it in SLEAP",
+      );
     const replaced = new Set<number>();
-    if (mode === "user-over-predicted") for (let i = s; i < e; i++) if (iType[i] === INSTANCE_TYPE_USER && (iFrom[i] as number) >= 0) replaced.add(iFrom[i] as number);
+    if (mode === "user-over-predicted")
+      for (let i = s; i < e; i++)
+        if (iType[i] === INSTANCE_TYPE_USER && (iFrom[i] as number) >= 0) replaced.add(iFrom[i] as number);
     const users: number[] = [];
     const preds: number[] = [];
     for (let i = s; i < e; i++) {
       const isUser = iType[i] === INSTANCE_TYPE_USER;
-      if ((mode === "predicted" && isUser) || (mode === "user" && !isUser) || (!isUser && replaced.has(iId[i] as number))) {
+      if (
+        (mode === "predicted" && isUser) ||
+        (mode === "user" && !isUser) ||
+        (!isUser && replaced.has(iId[i] as number))
+      ) {
         skipped++;
         continue;
       }
@@ -225,7 +262,13 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
     for (const i of list) {
       const isUser = iType[i] === INSTANCE_TYPE_USER;
       const slot = tracked ? (iTrack[i] as number) : slotNext++;
-      if (slot >= nInd) throw layoutError(f, `/instances[${i}].track`, `track ${slot} does not exist (${nInd} tracks)`, "the labels file is damaged; re-save it in SLEAP");
+      if (slot >= nInd)
+        throw layoutError(
+          f,
+          `/instances[${i}].track`,
+          `track ${slot} does not exist (${nInd} tracks)`,
+          "the labels file is damaged; re-save it in SLEAP",
+        );
       if (instanceKind[fr * nInd + slot]) {
         conflicts++;
         skipped++;
@@ -235,7 +278,12 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
       const p1 = iPEnd[i] as number;
       const n = isUser ? ux.length : px.length;
       if (p1 - p0 !== nKp || p0 < 0 || p1 > n) {
-        throw layoutError(f, `/instances[${i}]`, `points ${p0}..${p1} do not match the skeleton's ${nKp} nodes within ${isUser ? "/points" : "/pred_points"} (${n})`, "the labels file is damaged (truncated?); re-save it in SLEAP");
+        throw layoutError(
+          f,
+          `/instances[${i}]`,
+          `points ${p0}..${p1} do not match the skeleton's ${nKp} nodes within ${isUser ? "/points" : "/pred_points"} (${n})`,
+          "the labels file is damaged (truncated?); re-save it in SLEAP",
+        );
       }
       instanceKind[fr * nInd + slot] = isUser ? 1 : 2;
       if (isUser) user++;
@@ -255,7 +303,8 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   });
   if (otherSkeleton) warnings.push(`${otherSkeleton} instances of other skeletons were left out`);
   if (untracked) warnings.push(`${untracked} untracked instances were left out (the file has tracks)`);
-  if (conflicts) warnings.push(`${conflicts} instances shared a track in one frame with an earlier one and were left out`);
+  if (conflicts)
+    warnings.push(`${conflicts} instances shared a track in one frame with an earlier one and were left out`);
   let missing = 0;
   for (let i = 0; i < confidence.length; i++) if (Number.isNaN(coords[i * 2] as number)) missing++;
   const prov = meta.provenance as Record<string, unknown> | undefined;
@@ -285,7 +334,8 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
 }
 
 function readAnalysis(f: H5Reader, src: HarmonisedPose["source"]): HarmonisedPose {
-  const hint = "a SLEAP analysis file has tracks, node_names and point_scores (sleap-convert --format analysis)";
+  const hint =
+    "a SLEAP analysis file has tracks, node_names and point_scores (sleap-convert --format analysis)";
   requireDataset(f, "/tracks", hint);
   requireDataset(f, "/node_names", hint);
   const nodes = f.strings("/node_names");
@@ -307,15 +357,24 @@ function readAnalysis(f: H5Reader, src: HarmonisedPose["source"]): HarmonisedPos
   const confidence = new Float64Array(nFrames * nTracks * nKp).fill(Number.NaN);
   const scores = f.kind("/point_scores") === "dataset" ? f.float64("/point_scores") : undefined;
   if (scores && scores.data.length !== nTracks * nKp * nFrames) {
-    throw layoutError(f, "/point_scores", `has ${scores.data.length} values; expected ${nTracks * nKp * nFrames}`, hint);
+    throw layoutError(
+      f,
+      "/point_scores",
+      `has ${scores.data.length} values; expected ${nTracks * nKp * nFrames}`,
+      hint,
+    );
   }
   let missing = 0;
   for (let fr = 0; fr < nFrames; fr++) {
     for (let tr = 0; tr < nTracks; tr++) {
       for (let k = 0; k < nKp; k++) {
         const p = (fr * nTracks + tr) * nKp + k;
-        const ix = transposed ? ((tr * nDimsRaw + 0) * nKp + k) * nFrames + fr : ((fr * nKp + k) * nDimsRaw + 0) * nTracks + tr;
-        const iy = transposed ? ((tr * nDimsRaw + 1) * nKp + k) * nFrames + fr : ((fr * nKp + k) * nDimsRaw + 1) * nTracks + tr;
+        const ix = transposed
+          ? ((tr * nDimsRaw + 0) * nKp + k) * nFrames + fr
+          : ((fr * nKp + k) * nDimsRaw + 0) * nTracks + tr;
+        const iy = transposed
+          ? ((tr * nDimsRaw + 1) * nKp + k) * nFrames + fr
+          : ((fr * nKp + k) * nDimsRaw + 1) * nTracks + tr;
         const x = t.data[ix] as number;
         const y = t.data[iy] as number;
         if (Number.isNaN(x) || Number.isNaN(y)) {
@@ -324,12 +383,16 @@ function readAnalysis(f: H5Reader, src: HarmonisedPose["source"]): HarmonisedPos
         }
         coords[p * 2] = x;
         coords[p * 2 + 1] = y;
-        if (scores) confidence[p] = scores.data[transposed ? (tr * nKp + k) * nFrames + fr : (fr * nKp + k) * nTracks + tr] as number;
+        if (scores)
+          confidence[p] = scores.data[
+            transposed ? (tr * nKp + k) * nFrames + fr : (fr * nKp + k) * nTracks + tr
+          ] as number;
       }
     }
   }
   const trackNames = jsonRows(f, "/track_names");
-  const individuals = trackNames.length === nTracks ? trackNames : Array.from({ length: nTracks }, (_, i) => `instance_${i}`);
+  const individuals =
+    trackNames.length === nTracks ? trackNames : Array.from({ length: nTracks }, (_, i) => `instance_${i}`);
   const edges: [number, number][] = [];
   if (f.kind("/edge_inds") === "dataset") {
     const e = f.float64("/edge_inds");
@@ -379,7 +442,10 @@ function readAnalysis(f: H5Reader, src: HarmonisedPose["source"]): HarmonisedPos
  * console.log(pose.nFrames, pose.keypoints.length, pose.individuals, pose.stats.instances);
  * ```
  */
-export async function readSleap(source: string | Uint8Array, options: ReadSleapOptions = {}): Promise<HarmonisedPose> {
+export async function readSleap(
+  source: string | Uint8Array,
+  options: ReadSleapOptions = {},
+): Promise<HarmonisedPose> {
   const input = loadInput(source, options.name, "SLEAP .slp or analysis .h5 file");
   if (!isHdf5Bytes(input.bytes)) {
     throw new PoseFormatError("E_POSE_FORMAT", "not an HDF5 file (no HDF5 signature)", {
@@ -389,23 +455,27 @@ export async function readSleap(source: string | Uint8Array, options: ReadSleapO
   }
   const src = fileSource(input.name, input.bytes);
   return guarded(input.name, async () => {
-  const { openH5 } = await loadH5();
-  const f = await openH5(input.bytes, { label: input.name });
-  try {
-    const keys = f.keys("/");
+    const { openH5 } = await loadH5();
+    const f = await openH5(typeof source === "string" ? source : input.bytes, { label: input.name });
     try {
-      if (keys.includes("metadata")) return readSlp(f, options, src);
-      if (keys.includes("tracks") && keys.includes("node_names")) return readAnalysis(f, src);
-    } catch (e) {
-      throw asPoseError(e, input.name, undefined);
+      const keys = f.keys("/");
+      try {
+        if (keys.includes("metadata")) return readSlp(f, options, src);
+        if (keys.includes("tracks") && keys.includes("node_names")) return readAnalysis(f, src);
+      } catch (e) {
+        throw asPoseError(e, input.name, undefined);
+      }
+      throw new PoseFormatError(
+        "E_POSE_LAYOUT",
+        `neither a SLEAP labels file nor an analysis export (top-level: ${keys.join(", ") || "nothing"})`,
+        {
+          path: input.name,
+          place: "/",
+          hint: "is this a DeepLabCut .h5 (use readDlc) or an NWB file?",
+        },
+      );
+    } finally {
+      f.close();
     }
-    throw new PoseFormatError("E_POSE_LAYOUT", `neither a SLEAP labels file nor an analysis export (top-level: ${keys.join(", ") || "nothing"})`, {
-      path: input.name,
-      place: "/",
-      hint: "is this a DeepLabCut .h5 (use readDlc) or an NWB file?",
-    });
-  } finally {
-    f.close();
-  }
   });
 }

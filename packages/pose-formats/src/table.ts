@@ -45,10 +45,16 @@ export function toLongTable(pose: HarmonisedPose, options: LongTableOptions = {}
     });
   }
   if (options.fps !== undefined && !(options.fps > 0)) {
-    throw new PoseFormatError("E_POSE_OPTION", `fps ${options.fps} is not positive`, { hint: "pass the video's frame rate" });
+    throw new PoseFormatError("E_POSE_OPTION", `fps ${options.fps} is not positive`, {
+      hint: "pass the video's frame rate",
+    });
   }
   const timeOf = (f: number) =>
-    ts ? (ts[f] as number) : options.fps ? (pose.frameIndex[f] as number) / options.fps : (pose.frameIndex[f] as number);
+    ts
+      ? (ts[f] as number)
+      : options.fps
+        ? (pose.frameIndex[f] as number) / options.fps
+        : (pose.frameIndex[f] as number);
   let n = nFrames * nI * nK;
   if (options.dropMissing) {
     n = 0;
