@@ -50,12 +50,7 @@ function unescapePyRepr(s: string): string {
 /**
  * Decodes a pickle (protocol 0 text or protocols 2-5 binary) into plain values: lists → arrays, tuples →
  * arrays, dicts → Map, str → string, bytes → Uint8Array, int → number (bigint beyond 2^53), None → null.
- *
- * @example
- * ```ts
- * import { unpickle } from "./_pickle.js";
- * console.log(unpickle("(lp0\nVx\np1\na.")); // [ 'x' ]
- * ```
+ * For instance the protocol-0 text `(lp0\nVx\np1\na.` decodes to `["x"]`.
  */
 export function unpickle(input: string | Uint8Array): unknown {
   const bytes = typeof input === "string" ? Uint8Array.from(input, (c) => c.charCodeAt(0) & 0xff) : input;
