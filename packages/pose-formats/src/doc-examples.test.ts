@@ -26,12 +26,23 @@ fixtureSuite("pose-formats TSDoc examples", ["sleap", "dance.mp4.labels.slp"], (
         join(template, "videoDLC_resnet50_shuffle1_100000.h5"),
       );
       cpSync(fixturePath("dlc", "w2t_pose_sample.csv"), join(template, "video.csv"));
-      cpSync(fixturePath("openpose", "mobile-gaitlab_input_keypoints"), join(template, "keypoints"), { recursive: true });
-      cpSync(fixturePath("openpose", "mobile-gaitlab_input_keypoints"), join(template, "output", "keypoints"), { recursive: true });
+      cpSync(fixturePath("openpose", "mobile-gaitlab_input_keypoints"), join(template, "keypoints"), {
+        recursive: true,
+      });
+      cpSync(
+        fixturePath("openpose", "mobile-gaitlab_input_keypoints"),
+        join(template, "output", "keypoints"),
+        { recursive: true },
+      );
       const rows = Array.from({ length: 1000 }, (_, i) => `${i},${i},${i + 1},0.9`);
       writeFileSync(
         join(template, "predictions.csv"),
-        ["scorer,heatmap_tracker,heatmap_tracker,heatmap_tracker", "bodyparts,paw,paw,paw", "coords,x,y,likelihood", ...rows].join("\n"),
+        [
+          "scorer,heatmap_tracker,heatmap_tracker,heatmap_tracker",
+          "bodyparts,paw,paw,paw",
+          "coords,x,y,likelihood",
+          ...rows,
+        ].join("\n"),
       );
       writeFileSync(join(template, "empty.csv"), "");
       mkdirSync(join(template, "out"));
