@@ -162,7 +162,8 @@ def sleap_dense(f, video=0, si=0):
         ins = inst[s:e]
         replaced = set(int(i["from_predicted"]) for i in ins if i["instance_type"] == 0 and i["from_predicted"] >= 0)
         users = [i for i in ins if i["instance_type"] == 0 and i["skeleton"] == si and (not tracks or i["track"] >= 0)]
-        preds = [i for i in ins if i["instance_type"] == 1 and int(i["instance_id"]) not in replaced and i["skeleton"] == si and (not tracks or i["track"] >= 0)]
+        # from_predicted is the row in /instances (SLEAP's reader: instances[from_predicted])
+        preds = [i for r, i in enumerate(ins, start=s) if i["instance_type"] == 1 and r not in replaced and i["skeleton"] == si and (not tracks or i["track"] >= 0)]
         kept.append((int(row["frame_idx"]), users + preds))
     n_ind = len(tracks) if tracks else max(len(k) for _, k in kept)
     arr = np.full((n_frames, n_ind, len(nodes), 2), np.nan)

@@ -174,7 +174,6 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   const iFrom = col(inst, "from_predicted", "/instances");
   const iPStart = col(inst, "point_id_start", "/instances");
   const iPEnd = col(inst, "point_id_end", "/instances");
-  const iId = col(inst, "instance_id", "/instances");
   const userPts = f.table("/points");
   const predPts = f.table("/pred_points");
   const ux = col(userPts, "x", "/points");
@@ -184,8 +183,9 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   const py = col(predPts, "y", "/pred_points");
   const pv = col(predPts, "visible", "/pred_points");
   const ps = col(predPts, "score", "/pred_points");
-  // format < 1.1 stored points with the top-left pixel corner at (0, 0); SLEAP shifts them to pixel centres
-  const shift = formatId < 1.1 ? -0.5 : 0;
+  // format < 1.1 stored user-labelled points with the top-left pixel corner at (0, 0); SLEAP shifts those (not the
+  // predicted ones) to pixel centres when reading
+  const userShift = formatId < 1.1 ? -0.5 : 0;
   const mode = opts.instances ?? "user-over-predicted";
   const nKp = skel.nodes.length;
   // frames of this video
@@ -217,6 +217,7 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
         `instance range ${s}..${e} is outside /instances (${inst.length})`,
         "the labels file is damaged (truncated?); re-save it in SLEAP",
       );
+    // from_predicted is the row in /instances of the predicted instance a user instance was made from
     const replaced = new Set<number>();
     if (mode === "user-over-predicted")
       for (let i = s; i < e; i++)
@@ -228,7 +229,7 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
       if (
         (mode === "predicted" && isUser) ||
         (mode === "user" && !isUser) ||
-        (!isUser && replaced.has(iId[i] as number))
+        (!isUser && replaced.has(i))
       ) {
         skipped++;
         continue;
@@ -295,8 +296,8 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
         const y = (isUser ? uy[q] : py[q]) as number;
         const vis = (isUser ? uv[q] : pv[q]) as number;
         if (!vis || Number.isNaN(x) || Number.isNaN(y)) continue;
-        coords[p * 2] = x + shift;
-        coords[p * 2 + 1] = y + shift;
+        coords[p * 2] = isUser ? x + userShift : x;
+        coords[p * 2 + 1] = isUser ? y + userShift : y;
         confidence[p] = isUser ? 1 : (ps[q] as number);
       }
     }
