@@ -386,7 +386,11 @@ export class H5Reader {
     const shape = info.shape.length === 0 ? [] : [rowCount, ...info.shape.slice(1)];
     const c = dt.class === "enum" && dt.base ? dt.base.class : dt.class;
     let data: H5NumberArray;
-    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    // raw() returns a fresh copy out of the WASM heap: reuse its buffer instead of copying again
+    const buf =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     if (dt.littleEndian && c === "float" && dt.size === 8) data = new Float64Array(buf);
     else if (dt.littleEndian && c === "float" && dt.size === 4) data = new Float32Array(buf);
     else if (c === "int" && dt.size === 1) data = new Int8Array(buf);
