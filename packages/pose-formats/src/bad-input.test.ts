@@ -135,6 +135,17 @@ fixtureSuite("truncated HDF5 pose files", ["sleap", "deepof", "testDLC_sleap.slp
     }
   });
 
+  it("SLEAP options: a video or skeleton the file lacks is an option error; instances can be filtered", async () => {
+    const slp = fixturePath("sleap", "deepof", "testDLC_sleap.slp");
+    const e = await failure(readSleap(slp, { video: 1 }));
+    expect([e.code, e.place]).toEqual(["E_POSE_OPTION", "/videos_json"]);
+    expect((await failure(readSleap(slp, { skeleton: 3 }))).code).toBe("E_POSE_OPTION");
+    const userOnly = await readSleap(slp, { instances: "user" });
+    expect(userOnly.stats.instances).toEqual({ user: 0, predicted: 0, skipped: 101 });
+    expect(userOnly.nIndividuals).toBe(1);
+    expect(userOnly.stats.missingPoints).toBe(userOnly.nFrames * userOnly.nKeypoints);
+  });
+
   it("a SLEAP file given to readDlc and a DLC file given to readSleap say so", async () => {
     const e = await failure(readDlc(fixturePath("sleap", "deepof", "testDLC_sleap.slp")));
     expect(e.code).toBe("E_POSE_LAYOUT");

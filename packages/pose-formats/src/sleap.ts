@@ -226,11 +226,7 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
     const preds: number[] = [];
     for (let i = s; i < e; i++) {
       const isUser = iType[i] === INSTANCE_TYPE_USER;
-      if (
-        (mode === "predicted" && isUser) ||
-        (mode === "user" && !isUser) ||
-        (!isUser && replaced.has(i))
-      ) {
+      if ((mode === "predicted" && isUser) || (mode === "user" && !isUser) || (!isUser && replaced.has(i))) {
         skipped++;
         continue;
       }

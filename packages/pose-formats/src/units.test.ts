@@ -81,3 +81,21 @@ describe("mapKeypoints", () => {
     expect(() => toLongTable(p, { timestamps: [1] })).toThrow(/1 timestamps for 2 frames/);
   });
 });
+
+describe("DLC CSV index columns", () => {
+  it("labelled-data CSVs (3 index columns of image paths) number their rows 0..n-1 and say so", async () => {
+    const csv = [
+      "scorer,,,me,me",
+      "bodyparts,,,nose,nose",
+      "coords,,,x,y",
+      "labeled-data,vid1,img001.png,10,20",
+      "labeled-data,vid1,img007.png,,",
+    ].join("\n");
+    const p = await readDlc(new TextEncoder().encode(csv), { name: "CollectedData_me.csv" });
+    expect(Array.from(p.frameIndex)).toEqual([0, 1]);
+    expect(p.warnings.join()).toMatch(/not frame numbers/);
+    expect(Array.from(p.coords.slice(0, 2))).toEqual([10, 20]);
+    expect(p.coords[2]).toBeNaN();
+    expect(p.confidenceDefinition).toMatch(/No confidence/);
+  });
+});
