@@ -170,9 +170,9 @@ export function buildFromColumns(inp: BuildInput): HarmonisedPose {
     individuals: single ? ["individual_0"] : individuals,
     coords,
     confidence,
-    confidenceDefinition:
-      inp.confidenceDefinition ??
-      (hasLikelihood ? DLC_CONFIDENCE : "No confidence in the file: all values are NaN."),
+    confidenceDefinition: hasLikelihood
+      ? (inp.confidenceDefinition ?? DLC_CONFIDENCE)
+      : "No confidence in the file (no likelihood columns): all values are NaN.",
     warnings,
     stats: { missingPoints: missing, zeroAsMissing: zeros },
   };
