@@ -101,3 +101,48 @@ describe("h5: bad input", () => {
     expect(isHdf5(new Uint8Array([1, 2, 3]))).toBe(false);
   });
 });
+
+describe("h5: files written here (vlen strings, 64-bit integers, attributes, 2-D slices)", () => {
+  it("reads what h5wasm wrote with the right types", async () => {
+    const { default: h5wasm } = await import("h5wasm/node");
+    await h5wasm.ready;
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const path = join(mkdtempSync(join(tmpdir(), "h5-test-")), "t.h5");
+    const w = new h5wasm.File(path, "w");
+    w.create_group("g");
+    const g = w.get("g") as InstanceType<typeof h5wasm.Group>;
+    g.create_dataset({ name: "names", data: ["nose", "tail_base", "été"], shape: [3] });
+    g.create_dataset({ name: "ids", data: new BigInt64Array([1n, 2n, 9007199254740993n]), shape: [3] });
+    g.create_dataset({ name: "m", data: Float32Array.from({ length: 12 }, (_, i) => i), shape: [4, 3] });
+    g.create_attribute("label", "cam0");
+    g.create_attribute("rate", 30.5, null, "<d");
+    w.close();
+    const f = await openH5(path);
+    try {
+      expect(f.info("/g/names").dtype).toMatchObject({ class: "string", vlen: true });
+      expect(f.strings("/g/names")).toEqual(["nose", "tail_base", "été"]);
+      const ids = f.numbers("/g/ids");
+      expect(ids.data).toBeInstanceOf(Float64Array);
+      expect(Array.from(ids.data.slice(0, 2))).toEqual([1, 2]);
+      const m = f.numbers("/g/m", { start: 1, end: 3 });
+      expect(m.data).toBeInstanceOf(Float32Array);
+      expect(m.shape).toEqual([2, 3]);
+      expect(Array.from(m.data)).toEqual([3, 4, 5, 6, 7, 8]);
+      expect(f.attrText("/g", "label")).toBe("cam0");
+      expect(f.attrNumber("/g", "rate")).toBe(30.5);
+      expect(f.attrNames("/g").sort()).toEqual(["label", "rate"]);
+      expect(f.attr("/g", "nope")).toBeUndefined();
+      expect(() => f.table("/g/m")).toThrow(/not a compound table/);
+      expect(() => f.strings("/g/m")).toThrow(/not strings/);
+      expect(() => f.keys("/g/m")).toThrow(/no such group/);
+      expect(f.kind("/g")).toBe("group");
+      expect(f.kind("/g/m")).toBe("dataset");
+    } finally {
+      f.close();
+      f.close();
+    }
+    expect(() => f.has("/g")).toThrow(/already closed/);
+  });
+});
