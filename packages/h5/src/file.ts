@@ -337,6 +337,23 @@ export class H5Reader {
     info: H5DatasetInfo,
     rows: RowRange = {},
   ): { bytes: Uint8Array; count: number; rowCount: number } {
+    return this.withRaw(path, info, rows, (view, count, rowCount) => ({
+      bytes: view.slice(),
+      count,
+      rowCount,
+    }));
+  }
+
+  /**
+   * Reads rows [start, end) into the WASM heap and hands `fn` a view of those bytes, valid only during the call
+   * (no copy: compound tables are decoded straight from the heap).
+   */
+  private withRaw<T>(
+    path: string,
+    info: H5DatasetInfo,
+    rows: RowRange,
+    fn: (view: Uint8Array, count: number, rowCount: number) => T,
+  ): T {
     const d = this.dataset(path);
     const shape = info.shape;
     const n0 = shape[0] ?? 1;
@@ -346,7 +363,7 @@ export class H5Reader {
     const rowCount = shape.length === 0 ? 1 : end - start;
     const count = rowCount * rest;
     const nbytes = count * info.dtype.size;
-    if (count === 0) return { bytes: new Uint8Array(0), count: 0, rowCount };
+    if (count === 0) return fn(new Uint8Array(0), 0, rowCount);
     const ptr = Module._malloc(nbytes);
     if (!ptr)
       throw this.err("E_H5_READ", info.path, `cannot allocate ${nbytes} bytes`, "read fewer rows at a time");
@@ -359,9 +376,12 @@ export class H5Reader {
         const st = shape.map(() => 1n);
         quietly(() => Module.get_dataset_data(d.file_id, d.path, c, o, st, BigInt(ptr)));
       }
-      return { bytes: Module.HEAPU8.slice(ptr, ptr + nbytes), count, rowCount };
     } catch (e) {
+      Module._free(ptr);
       throw this.err("E_H5_READ", info.path, `cannot read the data: ${summary(e)}`, TRUNCATED_HINT, e);
+    }
+    try {
+      return fn(Module.HEAPU8.subarray(ptr, ptr + nbytes), count, rowCount);
     } finally {
       Module._free(ptr);
     }
@@ -462,12 +482,15 @@ export class H5Reader {
         "check the dataset path",
       );
     }
-    const { bytes, rowCount } = this.raw(path, info, rows);
+    return this.withRaw(path, info, rows, (bytes, _count, rowCount) => this.decodeTable(dt, bytes, rowCount));
+  }
+
+  private decodeTable(dt: H5Dtype, bytes: Uint8Array, rowCount: number): H5Table {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const columns: H5Table["columns"] = {};
     const strings: H5Table["strings"] = {};
     const size = dt.size;
-    for (const m of dt.members) {
+    for (const m of dt.members ?? []) {
       const md = m.dtype;
       if (md.class === "string" && !md.vlen) {
         const out: string[] = new Array(rowCount);
