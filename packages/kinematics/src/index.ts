@@ -1,5 +1,6 @@
 export * from "./angles.js";
 export * from "./errors.js";
+export * from "./filters.js";
 export * from "./joints.js";
 export * from "./normalize.js";
 export * from "./predictions.js";
