@@ -1,0 +1,230 @@
+// The accuracy statement of NeuroPose's angles, measured on the four-camera calibrated trial in
+// ../shared/fixtures/pose2sim_multiperson (two people, 4 portrait views, Qualisys calibration):
+//   node benchmarks/multiview/accuracy.mjs PRED_DIR     (PRED_DIR holds cam01.json … cam04.json from
+//   `neuropose-infer camNN.mp4 --max-people 2 -o PRED_DIR/camNN.json`)
+// It associates people across views per frame (pairwise triangulation + reprojection, not detection index),
+// triangulates them (@neuropose/multiview), follows them over time, and prints: median reprojection error per
+// camera, bone-length CV per person (triangulated vs each view's monocular 3D), each view's monocular knee
+// flexion against the triangulated one (bias, r, mean absolute difference), and leave-one-camera-out changes.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseQualisysCalibration, projectPoint, triangulatePoint } from "@neuropose/multiview";
+
+const predDir = resolve(process.argv[2] ?? "/tmp/mv");
+const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
+const calib = parseQualisysCalibration(readFileSync(join(fixtures, "calibration", "Calib.qca.txt"), "utf8"));
+const cams = calib.cameras;
+const preds = cams.map((c) => JSON.parse(readFileSync(join(predDir, `${c.name}.json`), "utf8")));
+const K = 33;
+const MIN_CONF = 0.5;
+const MAX_ERR = 20; // px, at 1088×1920
+const frameKeys = Object.keys(preds[0].frames).sort();
+
+const conf = (fr, p, k) => Math.min(fr.visibility?.[p]?.[k] ?? 1, fr.presence?.[p]?.[k] ?? 1);
+const det = (view, key) => {
+  const fr = preds[view].frames[key];
+  if (!fr) return [];
+  return fr.poses2d.map((pts, p) => ({
+    view,
+    p,
+    pts,
+    conf: pts.map((_, k) => conf(fr, p, k)),
+    mono3d: fr.poses3d[p],
+  }));
+};
+
+function triangulateSet(members, views = null) {
+  const X = [];
+  const err = [];
+  const used = [];
+  for (let k = 0; k < K; k++) {
+    const u = cams.map(() => Number.NaN);
+    const v = cams.map(() => Number.NaN);
+    const c = cams.map(() => 0);
+    for (const m of members) {
+      if (views && !views.includes(m.view)) continue;
+      u[m.view] = m.pts[k][0];
+      v[m.view] = m.pts[k][1];
+      c[m.view] = m.conf[k];
+    }
+    const r = triangulatePoint(cams, u, v, c, { minConfidence: MIN_CONF, maxReprojectionPx: MAX_ERR });
+    X.push(r.X);
+    err.push(r.errorPx);
+    used.push(r.views);
+  }
+  return { X, err, used };
+}
+
+function pairError(a, b) {
+  const t = triangulateSet([a, b]);
+  const e = t.err.filter(Number.isFinite);
+  return e.length >= 8 ? e.reduce((s, x) => s + x, 0) / e.length : Number.POSITIVE_INFINITY;
+}
+
+// Per frame: clusters of detections that are the same person (greedy on pairwise agreement).
+const people = []; // { track: [{ frame, X, members }] }
+const perCamErr = cams.map(() => []);
+for (const [fi, key] of frameKeys.entries()) {
+  const all = cams.flatMap((_, view) => det(view, key));
+  const clusters = [];
+  const taken = new Set();
+  const anchors = [...all].sort(
+    (a, b) => b.conf.reduce((s, x) => s + x, 0) - a.conf.reduce((s, x) => s + x, 0),
+  );
+  for (const a of anchors) {
+    if (taken.has(a)) continue;
+    const members = [a];
+    for (let view = 0; view < cams.length; view++) {
+      if (view === a.view) continue;
+      let best = null;
+      let bestErr = MAX_ERR;
+      for (const d of all) {
+        if (d.view !== view || taken.has(d)) continue;
+        const e = pairError(a, d);
+        if (e < bestErr) {
+          bestErr = e;
+          best = d;
+        }
+      }
+      if (best) members.push(best);
+    }
+    if (members.length < 2) continue;
+    for (const m of members) taken.add(m);
+    clusters.push(members);
+  }
+  for (const members of clusters) {
+    const t = triangulateSet(members);
+    for (let k = 0; k < K; k++)
+      for (const m of members)
+        if (t.used[k] & (1 << m.view)) {
+          const [pu, pv] = projectPoint(cams[m.view], t.X[k]);
+          perCamErr[m.view].push(Math.hypot(pu - m.pts[k][0], pv - m.pts[k][1]));
+        }
+    const hip = [0, 1, 2].map((i) => (t.X[23][i] + t.X[24][i]) / 2);
+    if (!Number.isFinite(hip[0])) continue;
+    // Follow people over time by the mid-hip position.
+    let best = null;
+    let bestD = 0.5;
+    for (const person of people) {
+      const last = person.track[person.track.length - 1];
+      if (last.frame === fi) continue;
+      const d = Math.hypot(...hip.map((x, i) => x - last.hip[i]));
+      if (d < bestD) {
+        bestD = d;
+        best = person;
+      }
+    }
+    const entry = { frame: fi, hip, X: t.X, members };
+    if (best) best.track.push(entry);
+    else people.push({ track: [entry] });
+  }
+}
+
+const median = (a) => {
+  const s = a.filter(Number.isFinite).sort((x, y) => x - y);
+  return s.length ? s[s.length >> 1] : Number.NaN;
+};
+const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
+const sd = (a) => Math.sqrt(mean(a.map((x) => (x - mean(a)) ** 2)));
+const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+const angle = (a, b, c) => {
+  const u = [0, 1, 2].map((i) => a[i] - b[i]);
+  const v = [0, 1, 2].map((i) => c[i] - b[i]);
+  const cos = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (Math.hypot(...u) * Math.hypot(...v));
+  return (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI;
+};
+const kneeFlexion = (X, side) =>
+  side === "left" ? 180 - angle(X[23], X[25], X[27]) : 180 - angle(X[24], X[26], X[28]);
+const pearson = (a, b) => {
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+};
+
+console.log(
+  `frames: ${frameKeys.length}; people followed: ${people.length} (tracks of ${people.map((p) => p.track.length).join(", ")} frames)`,
+);
+console.log("\nMedian reprojection error per camera (px, 1088×1920):");
+console.log(
+  `| ${cams.map((c) => c.name).join(" | ")} |\n|${cams.map(() => "---").join("|")}|\n| ${perCamErr.map((e) => median(e).toFixed(2)).join(" | ")} |`,
+);
+
+const BONES = {
+  "left thigh": [23, 25],
+  "right thigh": [24, 26],
+  "left shank": [25, 27],
+  "right shank": [26, 28],
+  "left upper arm": [11, 13],
+  "right upper arm": [12, 14],
+};
+const main = people.filter((p) => p.track.length >= 20);
+console.log("\nBone-length CV per person (triangulated; monocular per view in brackets):");
+for (const [i, person] of main.entries()) {
+  const cells = [];
+  for (const [name, [a, b]] of Object.entries(BONES)) {
+    const tri = person.track.map((e) => dist(e.X[a], e.X[b])).filter(Number.isFinite);
+    const mono = cams.map((_, view) => {
+      const v = person.track
+        .map((e) => e.members.find((m) => m.view === view))
+        .filter(Boolean)
+        .map((m) => dist(m.mono3d[a], m.mono3d[b]));
+      return v.length > 5 ? ((100 * sd(v)) / mean(v)).toFixed(1) : "–";
+    });
+    cells.push(
+      `${name} ${((100 * sd(tri)) / mean(tri)).toFixed(1)} % (${(mean(tri) * 100).toFixed(1)} cm) [${mono.join("/")}]`,
+    );
+  }
+  console.log(`person ${i + 1}: ${cells.join("; ")}`);
+}
+
+console.log("\nMonocular knee flexion (each view's BlazePose world landmarks) vs triangulated (4 views):");
+console.log(
+  "| person | side | camera | n | bias (°) | r | mean abs diff (°) |\n|---|---|---|---|---|---|---|",
+);
+for (const [i, person] of main.entries())
+  for (const side of ["left", "right"])
+    for (let view = 0; view < cams.length; view++) {
+      const tri = [];
+      const mono = [];
+      for (const e of person.track) {
+        const m = e.members.find((x) => x.view === view);
+        const t = kneeFlexion(e.X, side);
+        if (!m || !Number.isFinite(t)) continue;
+        const mm = kneeFlexion(m.mono3d, side);
+        if (!Number.isFinite(mm)) continue;
+        tri.push(t);
+        mono.push(mm);
+      }
+      if (tri.length < 10) continue;
+      const d = mono.map((x, k) => x - tri[k]);
+      console.log(
+        `| ${i + 1} | ${side} | ${cams[view].name} | ${tri.length} | ${mean(d).toFixed(1)} | ${pearson(mono, tri).toFixed(2)} | ${mean(d.map(Math.abs)).toFixed(1)} |`,
+      );
+    }
+
+console.log("\nLeave one camera out (knee flexion from the other 3 views vs all 4; median |change| in °):");
+const loo = [];
+for (let out = 0; out < cams.length; out++) {
+  const ch = [];
+  for (const person of main)
+    for (const e of person.track) {
+      const views = e.members.map((m) => m.view).filter((v) => v !== out);
+      if (views.length < 2) continue;
+      const t3 = triangulateSet(e.members, views);
+      for (const side of ["left", "right"]) {
+        const a = kneeFlexion(e.X, side);
+        const b = kneeFlexion(t3.X, side);
+        if (Number.isFinite(a) && Number.isFinite(b)) ch.push(Math.abs(a - b));
+      }
+    }
+  loo.push(`without ${cams[out].name}: ${median(ch).toFixed(2)}° (n = ${ch.length})`);
+}
+console.log(loo.join("; "));
