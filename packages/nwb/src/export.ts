@@ -140,7 +140,7 @@ export function videoPredictionsToNwbSpec(
   for (const k of keys) scanner.add(k, frame(k));
   const scan = scanner.finish();
   const tracks = newTracks(scan, n, include);
-  if (issues.length === 0) keys.forEach((k, i) => fillFrame(tracks, i, frame(k), scan, include));
+  if (issues.length === 0) for (const [i, k] of keys.entries()) fillFrame(tracks, i, frame(k), scan, include);
   return exportSpec(preds, scan, outPath, options, issues, include, time, (id) => {
     const t = tracks.get(id);
     if (!t) throw new Error(`no track ${id}`);
