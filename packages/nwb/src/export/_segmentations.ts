@@ -34,12 +34,13 @@ export function segmentationIntervals(
         {
           name: "start_frame",
           description: "Inclusive start frame index.",
-          data: seg.segments.map((s) => s.start),
+          // frame indices are integers in the file (int32), not float64 seconds-like numbers
+          data: Int32Array.from(seg.segments, (s) => s.start),
         },
         {
           name: "end_frame",
           description: "Exclusive end frame index.",
-          data: seg.segments.map((s) => s.end),
+          data: Int32Array.from(seg.segments, (s) => s.end),
         },
       ],
     });
