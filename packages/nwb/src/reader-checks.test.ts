@@ -1,6 +1,6 @@
 // readNwb on files other tools (or broken tools) write: shapes, dtypes, links and compression filters
 // (issue 9 items 9-11). The files are built by our writer, then edited with h5py.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { h5pyEdit, h5pyMissing } from "../test/_h5py.js";

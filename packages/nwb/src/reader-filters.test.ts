@@ -49,7 +49,7 @@ describe.skipIf(missing !== undefined)("a filter that cannot be decoded", () => 
         message: "compressed with the HDF5 filter lzf (id 32000), which this reader cannot decode",
       });
     } finally {
-      saved.forEach((d, i) => Module.insert_plugin_search_path(d, i));
+      for (const [i, d] of saved.entries()) Module.insert_plugin_search_path(d, i);
     }
   });
 });

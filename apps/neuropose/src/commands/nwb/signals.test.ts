@@ -14,7 +14,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "neuropose-nwb-signals-"));
   // seeded pseudo-random pose, one person, BlazePose 33 (about 15 MB of JSON: a write of a few seconds)
   let s = 7;
-  const r = () => ((s = (s * 16807) % 2147483647) % 1000) / 10;
+  const r = () => {
+    s = (s * 16807) % 2147483647;
+    return (s % 1000) / 10;
+  };
   const parts: string[] = [];
   for (let i = 0; i < FRAMES; i++) {
     const p3 = Array.from({ length: 33 }, () => [r(), r(), r()]);
