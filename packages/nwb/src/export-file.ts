@@ -14,6 +14,7 @@ import {
   type PredictionsFileHead,
   readFrameBatches,
 } from "./export/_predictions-file.js";
+import { exportSpec, includeOf, writeOptionsOf } from "./export/_spec.js";
 import { timeBase } from "./export/_time-base.js";
 import {
   clearTracks,
@@ -24,7 +25,7 @@ import {
   type Track,
 } from "./export/_tracks.js";
 import type { NwbExportSummary, VideoPredictionsToNwbOptions } from "./export/options.js";
-import { exportSpec, includeOf, videoPredictionsToNwb, writeOptionsOf } from "./export.js";
+import { videoPredictionsToNwb } from "./export.js";
 import type { ChunkSource } from "./types.js";
 import { writeNwb } from "./writer.js";
 
