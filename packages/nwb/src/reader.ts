@@ -1,4 +1,5 @@
 // Reads NWB 2.x files (ours and others': NWB 2.4–2.9, ndx-pose 0.1.x–0.3.x layouts) into typed objects.
+// Over 500 lines: one reader per NWB type plus the result types; the type readers could move to read/ like export/.
 import { childPath, type Group, type H5File, h5ErrorSummary, quietly } from "./_h5.js";
 import { H5View, isHdf5File, openForRead } from "./_view.js";
 import { NwbReadError } from "./errors.js";

@@ -1,4 +1,6 @@
 // Writes an NwbFileSpec to an NWB 2.6 file (with ndx-pose 0.2 types) on h5wasm.
+// Over 500 lines: one writer per NWB type, in the order the file is laid out; splitting it per type is the next
+// step (the pose part first, as export/ was split).
 // Order: check everything → h5wasm writes the temp file of io's atomic target (a name later runs recognise and
 // remove once this process is gone) → close → commit (fsync, rename over the target, fsync the folder).
 // The write yields to the event loop between chunks, so Ctrl-C/SIGTERM (an AbortSignal) stop it between chunks.
