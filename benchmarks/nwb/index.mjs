@@ -4,10 +4,16 @@
 // Float32 binary dump of the same numbers (fs.writeFileSync). Target: gzip write < 10 s.
 // Then the export path (a VideoPredictions document, which is JSON and so held in memory, to NWB) for 10 minutes
 // of one person's BlazePose output (2D + 3D + visibility).
-// `node benchmarks/nwb/index.mjs [--quick]` (--quick: 10 minutes of pose instead of one hour).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Last, the streaming export of a predictions FILE (issue 11: one hour = 108,000 frames in < 10 s and < 500 MB
+// peak RSS), each run in its own process for its own peak RSS, beside two baselines run the same way on the same
+// file: JSON.parse of the file (the least any JSON reader must do) and today's whole-document export
+// (loadVideoPredictions + videoPredictionsToNwb; skipped with --no-whole, it needs GBs for an hour).
+// `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only]` (--quick: 10 minutes instead of one hour).
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readNwb, validateNwb, videoPredictionsToNwb, writeNwb } from "@neuropose/nwb";
 
 const quick = process.argv.includes("--quick");
@@ -72,6 +78,89 @@ function spec() {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "neuropose-bench-nwb-"));
+
+/** Write a predictions file of N frames (BlazePose 33, 2D + 3D + visibility, float64 values as infer writes). */
+function writePredictionsFile(path) {
+  const fd = openSync(path, "w");
+  writeSync(
+    fd,
+    `{"schema_version":3,"metadata":{"frame_count":${N},"fps":${FPS},"width":1280,"height":720,"skeleton":"blazepose_33","poses3d_unit":"m","poses3d_frame":"hip_centered"},"frames":{`,
+  );
+  let batch = [];
+  for (let i = 0; i < N; i++) {
+    const f = {
+      boxes: [[10, 20, 100, 200, 0.9]],
+      poses3d: [
+        Array.from({ length: K }, (_, k) => [
+          data[k][i * 3] / 1000,
+          data[k][i * 3 + 1] / 1000,
+          data[k][i * 3 + 2] / 1000,
+        ]),
+      ],
+      poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
+      visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
+    };
+    batch.push(`${i ? "," : ""}"frame_${String(i).padStart(6, "0")}":${JSON.stringify(f)}`);
+    if (batch.length === 1000) {
+      writeSync(fd, batch.join(""));
+      batch = [];
+    }
+  }
+  writeSync(fd, `${batch.join("")}},"segmentations":{},"provenance":null}`);
+  closeSync(fd);
+}
+
+function child(mode, input, out) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const r = spawnSync(process.execPath, [join(here, "export-child.mjs"), mode, input, out], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop());
+}
+
+if (process.argv.includes("--export-only")) {
+  try {
+    await exportBench();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(process.exitCode ?? 0);
+}
+
+async function exportBench() {
+  const pj = join(dir, "predictions.json");
+  writePredictionsFile(pj);
+  const jsonMB = statSync(pj).size / 1e6;
+  console.log(`\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON`);
+  const parse = child("parse", pj, "");
+  console.log(
+    `baseline  JSON.parse of the file:        ${parse.seconds.toFixed(2)} s, peak RSS ${parse.maxRssMB.toFixed(0)} MB`,
+  );
+  const sOut = join(dir, "stream.nwb");
+  const st = child("stream", pj, sOut);
+  const v = await validateNwb(sOut);
+  console.log(
+    `nwb       predictionsFileToNwb (stream): ${st.seconds.toFixed(2)} s (x${(st.seconds / parse.seconds).toFixed(2)} JSON.parse), ` +
+      `peak RSS ${st.maxRssMB.toFixed(0)} MB, ${(statSync(sOut).size / 1e6).toFixed(1)} MB, validateNwb ok=${v.ok}`,
+  );
+  if (!process.argv.includes("--no-whole")) {
+    const wOut = join(dir, "whole.nwb");
+    const wh = child("whole", pj, wOut);
+    console.log(
+      `baseline  whole document (load + videoPredictionsToNwb): ${wh.seconds.toFixed(2)} s, peak RSS ${wh.maxRssMB.toFixed(0)} MB, ` +
+        `${(statSync(wOut).size / 1e6).toFixed(1)} MB; stream is x${(wh.seconds / st.seconds).toFixed(2)} faster, ` +
+        `x${(wh.maxRssMB / st.maxRssMB).toFixed(1)} less memory`,
+    );
+  }
+  const target = quick ? 10 / 6 : 10;
+  console.log(
+    `${st.seconds < target && st.maxRssMB < 500 ? "PASS" : "MISS"}: stream export ${st.seconds.toFixed(2)} s (target < ${target.toFixed(1)} s), ` +
+      `peak RSS ${st.maxRssMB.toFixed(0)} MB (target < 500 MB)`,
+  );
+  if (!v.ok) process.exitCode = 1;
+}
+
 const rawBytes = K * N * 4 * 4;
 const mb = (b) => (b / 1e6).toFixed(1);
 try {
@@ -178,6 +267,7 @@ try {
     `${tGz < target ? "PASS" : "SLOW"}: gzip write ${tGz.toFixed(2)} s (target < ${target.toFixed(1)} s)`,
   );
   if (!ok || !v.ok) process.exitCode = 1;
+  await exportBench();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,14 +1,76 @@
 // Thin helpers over h5wasm (HDF5 compiled to WebAssembly; the node build reads and writes real files).
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import h5wasm, { type Dataset, type Group, Module } from "h5wasm/node";
 
 let readyPromise: Promise<unknown> | undefined;
 
-/** Wait until the WASM module is loaded (once per process). */
+/**
+ * The folder of h5wasm-plugins' compiled HDF5 filters (lzf, blosc, blosc2, zstd, lz4, bz2, bitshuffle, ...), which
+ * h5wasm's node build loads from the real file system; undefined when the package is missing.
+ */
+function pluginFolder(): string | undefined {
+  try {
+    const dir = join(
+      dirname(createRequire(import.meta.url).resolve("h5wasm-plugins/package.json")),
+      "plugins",
+    );
+    return existsSync(dir) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wait until the WASM module is loaded and the filter plugins are on its search path (once per process). */
 export async function h5ready(): Promise<typeof h5wasm> {
-  readyPromise ??= h5wasm.ready;
+  readyPromise ??= h5wasm.ready.then(() => {
+    const dir = pluginFolder();
+    if (dir && !Module.get_plugin_search_paths().includes(dir)) Module.insert_plugin_search_path(dir, 0);
+  });
   await readyPromise;
   return h5wasm;
 }
+
+/** HDF5 filters built into h5wasm (no plugin needed). */
+const BUILTIN_FILTERS = new Set([1, 2, 3, 4, 5, 6]);
+
+/**
+ * The filters of `d` that cannot be decoded here (neither built in nor a plugin on h5wasm's search path), as
+ * "name (id N)".
+ */
+export function unreadableFilters(d: Dataset): string[] {
+  let filters: { id: number; name: string }[];
+  try {
+    filters = d.filters;
+  } catch {
+    return [];
+  }
+  const dirs = Module.get_plugin_search_paths();
+  const out: string[] = [];
+  for (const f of filters) {
+    if (BUILTIN_FILTERS.has(f.id)) continue;
+    const known = PLUGIN_FILES[f.id];
+    if (known && dirs.some((d) => existsSync(join(d, known)))) continue;
+    out.push(`${f.name || "unnamed"} (id ${f.id})`);
+  }
+  return out;
+}
+
+/** Registered HDF5 filter ids → the h5wasm-plugins file that decodes them. */
+const PLUGIN_FILES: Record<number, string> = {
+  307: "libH5Zbz2.so",
+  32000: "libH5Zlzf.so",
+  32001: "libH5Zblosc.so",
+  32004: "libH5Zlz4.so",
+  32008: "libH5Zbshuf.so",
+  32013: "libH5Zzfp.so",
+  32015: "libH5Zzstd.so",
+  32019: "libH5Zjpeg.so",
+  32022: "libH5Zbitgroom.so",
+  32023: "libH5Zbitround.so",
+  32026: "libH5Zblosc2.so",
+};
 
 export type H5File = InstanceType<typeof h5wasm.File>;
 

@@ -1,6 +1,15 @@
 // Read helpers over an open h5wasm file (internal).
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
-import { childPath, type Dataset, type Group, type H5File, h5ErrorSummary, h5ready, quietly } from "./_h5.js";
+import {
+  childPath,
+  type Dataset,
+  type Group,
+  type H5File,
+  h5ErrorSummary,
+  h5ready,
+  quietly,
+  unreadableFilters,
+} from "./_h5.js";
 import { NwbReadError } from "./errors.js";
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -106,10 +115,57 @@ export class H5View {
     return undefined;
   }
 
+  /** File this view reads (for error messages). */
+  get file(): string {
+    return this.f.filename;
+  }
+
+  /** An error about the object at `path` in this file: "<path>: <message>". */
+  fail(path: string, message: string, hint?: string): NwbReadError {
+    return new NwbReadError(`${path}: ${message}`, { path: this.file, ...(hint ? { hint } : {}) });
+  }
+
+  /**
+   * The dataset's values; a compression filter that cannot be decoded (or any other read failure) becomes an
+   * NwbReadError naming the dataset and the filter.
+   */
+  value(path: string, d: Dataset): unknown {
+    try {
+      return d.value;
+    } catch (e) {
+      const bad = unreadableFilters(d);
+      if (bad.length > 0)
+        throw this.fail(
+          path,
+          `compressed with the HDF5 filter ${bad.join(", ")}, which this reader cannot decode`,
+          "rewrite the file with gzip, e.g. `h5repack -f GZIP=4 in.nwb out.nwb` (hdf5-tools)",
+        );
+      throw this.fail(path, `cannot read the data (${h5ErrorSummary(e)})`);
+    }
+  }
+
+  /** HDF5 type class of a dataset: 0 integer, 1 float, 3 string, ... */
+  typeClass(d: Dataset): number {
+    return d.metadata.type;
+  }
+
+  /** Numbers of a dataset that must be numeric (integer or float): an error names the path otherwise. */
+  numeric(path: string, what: string): Float64Array | Float32Array | undefined {
+    const d = this.dataset(path);
+    if (!d) return undefined;
+    const cls = this.typeClass(d);
+    if (cls !== 0 && cls !== 1)
+      throw this.fail(
+        path,
+        `${what} must be numbers, but the dataset holds ${cls === 3 ? "text" : `HDF5 type class ${cls}`}`,
+      );
+    return this.numbers(path);
+  }
+
   text(path: string): string | undefined {
     const d = this.dataset(path);
     if (!d) return undefined;
-    const v = d.value;
+    const v = this.value(path, d);
     if (typeof v === "string") return v;
     if (Array.isArray(v) && typeof v[0] === "string") return v.join("\n");
     return undefined;
@@ -118,7 +174,7 @@ export class H5View {
   textArray(path: string): string[] {
     const d = this.dataset(path);
     if (!d) return [];
-    const v = d.value;
+    const v = this.value(path, d);
     if (typeof v === "string") return [v];
     if (Array.isArray(v)) return v.map((x) => String(x));
     return [];
@@ -127,7 +183,7 @@ export class H5View {
   numbers(path: string): Float64Array | Float32Array | undefined {
     const d = this.dataset(path);
     if (!d) return undefined;
-    const v = d.value;
+    const v = this.value(path, d);
     if (v instanceof Float32Array || v instanceof Float64Array) return v;
     if (ArrayBuffer.isView(v)) return Float64Array.from(v as unknown as ArrayLike<number>, Number);
     if (typeof v === "number") return Float64Array.of(v);

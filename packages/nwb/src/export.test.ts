@@ -144,6 +144,20 @@ describe("videoPredictionsToNwb", () => {
     expect(t?.columns.map((c) => c.name)).toEqual(["peak_time", "start_frame", "end_frame"]);
   });
 
+  it("stores segmentation frame indices as integers (issue 9 item 11)", async () => {
+    const dir = tempDir();
+    const preds = synthPredictions({ frames: 30 });
+    preds.segmentations = { squat: { segments: [{ start: 2, end: 12, peak: 7 }] } } as never;
+    const out = join(dir, "seg.nwb");
+    await videoPredictionsToNwb(preds, out, base);
+    const t = (await readNwb(out)).intervals[0];
+    const start = t?.columns.find((c) => c.name === "start_frame")?.data;
+    const end = t?.columns.find((c) => c.name === "end_frame")?.data;
+    expect(start).toBeInstanceOf(Int32Array);
+    expect(Array.from(start as Int32Array)).toEqual([2]);
+    expect(Array.from(end as Int32Array)).toEqual([12]);
+  });
+
   const bad: [string, () => Parameters<typeof videoPredictionsToNwb>, RegExp][] = [
     [
       "no fps and no timestamps",

@@ -1,4 +1,5 @@
 // Reads NWB 2.x files (ours and others': NWB 2.4–2.9, ndx-pose 0.1.x–0.3.x layouts) into typed objects.
+// Over 500 lines: one reader per NWB type plus the result types; the type readers could move to read/ like export/.
 import { childPath, type Group, type H5File, h5ErrorSummary, quietly } from "./_h5.js";
 import { H5View, isHdf5File, openForRead } from "./_view.js";
 import { NwbReadError } from "./errors.js";
@@ -32,8 +33,9 @@ export interface NwbReadImageSeries extends Omit<NwbImageSeries, "timing"> {
 
 export interface NwbReadPoseSeries extends Omit<NwbPoseSeries, "data" | "confidence"> {
   path: string;
-  data: Float32Array;
-  confidence: Float32Array | undefined;
+  /** The values in the file's own precision (float32 as written by NeuroPose; float64 stays float64). */
+  data: Float32Array | Float64Array;
+  confidence: Float32Array | Float64Array | undefined;
   /** This series' own time base (series of one PoseEstimation usually share one). */
   timing: NwbReadTiming | undefined;
   /** Path of the timestamps dataset when this series soft-links another series' timestamps. */
@@ -124,8 +126,18 @@ export interface NwbFileContents {
   poseEstimations: NwbReadPoseEstimation[];
 }
 
-function readTiming(v: H5View, path: string): NwbReadTiming | undefined {
-  const ts = v.numbers(`${path}/timestamps`);
+function readTiming(v: H5View, path: string, rows?: number): NwbReadTiming | undefined {
+  const tp = `${path}/timestamps`;
+  const link = v.softLink(tp);
+  if (link && !v.exists(link)) throw v.fail(tp, `soft link to ${link}, which does not exist`);
+  const tds = v.dataset(tp);
+  if (tds) {
+    const shape = tds.shape ?? [];
+    if (shape.length !== 1) throw v.fail(tp, `timestamps must be 1-D, the shape is ${JSON.stringify(shape)}`);
+    if (rows !== undefined && shape[0] !== rows)
+      throw v.fail(tp, `${shape[0]} timestamps for ${rows} rows of data (they must match)`);
+  }
+  const ts = v.numeric(tp, "timestamps");
   if (ts) return { timestamps: ts instanceof Float64Array ? ts : Float64Array.from(ts) };
   const st = v.dataset(`${path}/starting_time`);
   if (st) {
@@ -148,7 +160,7 @@ function readTimeSeries(v: H5View, path: string, name: string): NwbReadTimeSerie
   const g = v.group(path) as Group;
   const d = v.dataset(`${path}/data`);
   const shape = d?.shape ?? [];
-  const raw = v.numbers(`${path}/data`) ?? new Float64Array(0);
+  const raw = v.numeric(`${path}/data`, "TimeSeries data") ?? new Float64Array(0);
   const width = shape.length >= 2 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
   const conv = v.attrNumber(d, "conversion");
   const off = v.attrNumber(d, "offset");
@@ -161,7 +173,9 @@ function readTimeSeries(v: H5View, path: string, name: string): NwbReadTimeSerie
     ...(width !== 1 ? { width } : {}),
     dtype: raw instanceof Float32Array ? "float32" : "float64",
     unit: v.attrText(d, "unit") ?? "",
-    timing: readTiming(v, path) ?? { timestamps: new Float64Array(0) },
+    timing: readTiming(v, path, d && !v.exists(`${path}/external_file`) ? shape[0] : undefined) ?? {
+      timestamps: new Float64Array(0),
+    },
     ...(conv !== undefined ? { conversion: conv } : {}),
     ...(off !== undefined ? { offset: off } : {}),
     ...(res !== undefined ? { resolution: res } : {}),
@@ -185,18 +199,39 @@ function readImageSeries(v: H5View, path: string, name: string): NwbReadImageSer
 }
 
 function readSkeleton(v: H5View, path: string, name: string): NwbSkeleton {
+  const nd = v.dataset(`${path}/nodes`);
+  if (nd && v.typeClass(nd) !== 3)
+    throw v.fail(
+      `${path}/nodes`,
+      "skeleton nodes must be text (keypoint names), but the dataset holds numbers",
+    );
   const nodes = v.textArray(`${path}/nodes`);
-  const e = v.numbers(`${path}/edges`) ?? new Float64Array(0);
+  const ed = v.dataset(`${path}/edges`);
+  const eshape = ed?.shape ?? [];
+  if (ed && !(eshape.length === 2 && eshape[1] === 2) && !(eshape.length === 1 && eshape[0] === 0))
+    throw v.fail(`${path}/edges`, `edges must have shape (edges, 2), the shape is ${JSON.stringify(eshape)}`);
+  const e = v.numeric(`${path}/edges`, "skeleton edges") ?? new Float64Array(0);
   const edges: [number, number][] = [];
   for (let i = 0; i + 1 < e.length; i += 2) edges.push([e[i] as number, e[i + 1] as number]);
+  const bad = edges.findIndex(
+    ([a, b]) =>
+      !(
+        Number.isInteger(a) &&
+        Number.isInteger(b) &&
+        a >= 0 &&
+        b >= 0 &&
+        a < nodes.length &&
+        b < nodes.length
+      ),
+  );
+  if (bad >= 0)
+    throw v.fail(
+      `${path}/edges`,
+      `edge ${bad} (${edges[bad]?.join(", ")}) does not index the ${nodes.length} nodes`,
+    );
   const sk: NwbSkeleton = { name, nodes, edges };
   if (v.softLink(`${path}/subject`)) sk.linkSubject = true;
   return sk;
-}
-
-function toF32(a: Float32Array | Float64Array | undefined): Float32Array | undefined {
-  if (!a) return undefined;
-  return a instanceof Float32Array ? a : Float32Array.from(a);
 }
 
 function readPose(v: H5View, path: string, name: string): NwbReadPoseEstimation {
@@ -210,6 +245,7 @@ function readPose(v: H5View, path: string, name: string): NwbReadPoseEstimation 
     const p = childPath(path, key);
     const link = v.softLink(p);
     if (link) {
+      if (!v.exists(link)) throw v.fail(p, `soft link to ${link}, which does not exist`);
       const t = v.typeOf(v.group(link))?.type;
       if (t === "Skeleton") {
         skeletonName = key;
@@ -220,23 +256,44 @@ function readPose(v: H5View, path: string, name: string): NwbReadPoseEstimation 
       continue;
     }
     const sg = v.group(p);
-    if (!sg || v.typeOf(sg)?.type !== "PoseEstimationSeries") continue;
+    if (!sg) continue;
+    const st = v.typeOf(sg)?.type;
+    if (st === undefined)
+      throw v.fail(
+        p,
+        "a group inside a PoseEstimation without neurodata_type (expected a PoseEstimationSeries)",
+      );
+    if (st !== "PoseEstimationSeries") continue;
     const d = v.dataset(`${p}/data`);
-    const dims = (d?.shape?.[1] ?? 2) === 3 ? 3 : 2;
+    if (!d) throw v.fail(`${p}/data`, "missing (every PoseEstimationSeries has data)");
+    const shape = d.shape ?? [];
+    if (shape.length !== 2 || (shape[1] !== 2 && shape[1] !== 3))
+      throw v.fail(
+        `${p}/data`,
+        `the shape is ${JSON.stringify(shape)}; pose data must be (frames, 2) or (frames, 3)`,
+      );
+    const rows = shape[0] as number;
+    const dims = shape[1] === 3 ? 3 : 2;
+    const data = v.numeric(`${p}/data`, "pose data") ?? new Float32Array(0);
     const cds = v.dataset(`${p}/confidence`);
-    const confidence = toF32(v.numbers(`${p}/confidence`));
+    if (cds) {
+      const cs = cds.shape ?? [];
+      if (cs.length !== 1 || cs[0] !== rows)
+        throw v.fail(`${p}/confidence`, `the shape is ${JSON.stringify(cs)} for ${rows} frames of data`);
+    }
+    const confidence = v.numeric(`${p}/confidence`, "confidence");
     const definition = v.attrText(cds, "definition");
     const tlink = v.softLink(`${p}/timestamps`);
     series.push({
       ...seriesCommon(v, sg, key),
       path: p,
-      data: toF32(v.numbers(`${p}/data`)) ?? new Float32Array(0),
+      data,
       dims,
       unit: v.attrText(d, "unit") ?? "pixels",
       referenceFrame: v.text(`${p}/reference_frame`) ?? "",
       confidence,
       ...(definition !== undefined ? { confidenceDefinition: definition } : {}),
-      timing: readTiming(v, p),
+      timing: readTiming(v, p, rows),
       ...(tlink ? { timestampsLink: tlink } : {}),
     });
   }
@@ -319,7 +376,11 @@ function readIntervals(v: H5View, path: string, name: string): NwbReadTimeInterv
 function readInterface(v: H5View, path: string, name: string): NwbReadDataInterface | undefined {
   const g = v.group(path);
   const t = v.typeOf(g ?? v.dataset(path));
-  if (!t) return undefined;
+  if (!t) {
+    if (g && v.dataset(`${path}/data`))
+      throw v.fail(path, "a group with data but no neurodata_type: readers cannot tell what it is");
+    return undefined;
+  }
   switch (t.type) {
     case "PoseEstimation":
       return readPose(v, path, name);

@@ -1,6 +1,6 @@
 // Structural NWB validator: required groups, datasets, attributes, shapes and link targets. It is not the
 // NWB schema validator (pynwb/hdmf): it checks what real readers need, fast, with no Python.
-import { childPath, type Dataset, type Group, h5ErrorSummary, quietly } from "./_h5.js";
+import { childPath, type Dataset, type Group, h5ErrorSummary, quietly, unreadableFilters } from "./_h5.js";
 import { H5View, openForRead } from "./_view.js";
 import { NwbReadError } from "./errors.js";
 
@@ -151,10 +151,36 @@ class Checker {
         continue;
       }
       const cg = this.v.group(p);
-      const obj = cg ?? this.v.dataset(p);
+      const ds = cg ? undefined : this.v.dataset(p);
+      const obj = cg ?? ds;
+      if (ds) this.readable(p, ds);
       const t = this.v.typeOf(obj);
       if (t) this.typed(p, obj as Group | Dataset, t.type, t.ns);
       if (cg) this.walk(p);
+    }
+  }
+
+  /** A compressed dataset must be decodable: read its first chunk (cheap; every chunk goes through one pipeline). */
+  readable(p: string, d: Dataset): void {
+    let filters: unknown[];
+    try {
+      filters = d.filters;
+    } catch {
+      filters = [];
+    }
+    if (filters.length === 0) return;
+    const shape = d.shape ?? [];
+    if (shape.some((n) => n === 0)) return;
+    try {
+      d.slice(shape.map(() => [0, 1]));
+    } catch (e) {
+      const bad = unreadableFilters(d);
+      this.err(
+        p,
+        bad.length > 0
+          ? `compressed with the HDF5 filter ${bad.join(", ")}, which this reader cannot decode`
+          : `cannot read the data (${h5ErrorSummary(e)})`,
+      );
     }
   }
 

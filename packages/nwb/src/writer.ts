@@ -1,9 +1,11 @@
 // Writes an NwbFileSpec to an NWB 2.6 file (with ndx-pose 0.2 types) on h5wasm.
-// Order: check everything → write to a temp file in the target's folder → close, fsync → rename over the target.
-// The same steps as @neuropose/io's writeFileAtomic, done here because h5wasm writes the file itself, dataset by
-// dataset and chunk by chunk (ChunkSources stream data that is never in memory): there are no bytes to hand over.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// Over 500 lines: one writer per NWB type, in the order the file is laid out; splitting it per type is the next
+// step (the pose part first, as export/ was split).
+// Order: check everything → h5wasm writes the temp file of io's atomic target (a name later runs recognise and
+// remove once this process is gone) → close → commit (fsync, rename over the target, fsync the folder).
+// The write yields to the event loop between chunks, so Ctrl-C/SIGTERM (an AbortSignal) stop it between chunks.
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { type AtomicTarget, openAtomicTarget } from "@neuropose/io";
 import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./_check.js";
 import {
   attrF64,
@@ -56,6 +58,12 @@ interface Ctx {
 }
 
 class Aborted extends Error {}
+
+/** Let signal handlers and other I/O run (a write of many chunks must not hold the event loop), then check. */
+async function yieldTurn(ctx: Ctx): Promise<void> {
+  await nextTurn();
+  if (ctx.signal?.aborted) throw new Aborted("aborted");
+}
 
 type Float = "float32" | "float64";
 
@@ -130,6 +138,7 @@ class RowWriter {
       this.written = e;
       this.ctx.done += e - s;
       this.ctx.onProgress?.({ done: this.ctx.done, total: this.ctx.total, object: this.object });
+      await yieldTurn(this.ctx);
     }
   }
 
@@ -251,11 +260,14 @@ function writeSkeletons(parent: Group, s: NwbSkeletons): void {
 }
 
 /**
- * Write a PoseEstimation. All series' datasets are created first, then filled window by window in time order:
- * every source's `read(start, end)` for a window is called before any source is asked for the next window, so
- * chunk sources fed by one sequential stream of frames need only one window in memory.
+ * Create a PoseEstimation and its series' datasets; returns the writers that fill them (see `fillWindows`).
  */
-async function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeletonsPath: string | undefined) {
+function createPose(
+  ctx: Ctx,
+  parent: Group,
+  p: NwbPoseEstimation,
+  skeletonsPath: string | undefined,
+): RowWriter[] {
   const g = parent.create_group(p.name);
   setType(g, "PoseEstimation", "ndx-pose");
   dsText(g, "description", p.description);
@@ -298,6 +310,15 @@ async function writePose(ctx: Ctx, parent: Group, p: NwbPoseEstimation, skeleton
     }
     writers.push(data, conf);
   }
+  return writers;
+}
+
+/**
+ * Fill datasets window by window in time order: every source's `read(start, end)` for a window is called before
+ * any source is asked for the next window, so chunk sources fed by one sequential stream of frames (all the
+ * PoseEstimations of a processing module together) need only one window in memory.
+ */
+async function fillWindows(ctx: Ctx, writers: RowWriter[]): Promise<void> {
   const n = Math.max(0, ...writers.map((w) => w.n));
   const step = Math.max(1, ctx.chunkRows);
   for (let s = 0; s < n; s += step) {
@@ -445,12 +466,14 @@ async function writeAll(ctx: Ctx, spec: NwbFileSpec): Promise<void> {
         skeletonsPath = childPath(g.path, di.name ?? "Skeletons");
       }
     }
+    const poseWriters: RowWriter[] = [];
     for (const di of m.dataInterfaces) {
       if (di.kind === "TimeSeries") await writeTimeSeries(ctx, g, di);
       else if (di.kind === "BehavioralEvents") await writeBehavioralEvents(ctx, g, di);
-      else if (di.kind === "PoseEstimation") await writePose(ctx, g, di, skeletonsPath);
+      else if (di.kind === "PoseEstimation") poseWriters.push(...createPose(ctx, g, di, skeletonsPath));
       else if (di.kind === "TimeIntervals") writeIntervals(g, di.name, di);
     }
+    await fillWindows(ctx, poseWriters);
   }
   const intervals = f.get("intervals") as Group;
   if (spec.trials) writeIntervals(intervals, "trials", spec.trials);
@@ -472,11 +495,6 @@ function usesPose(spec: NwbFileSpec): boolean {
   return (spec.processing ?? []).some((m) =>
     m.dataInterfaces.some((d) => d.kind === "PoseEstimation" || d.kind === "Skeletons"),
   );
-}
-
-function tempPathFor(target: string): string {
-  const rand = Math.random().toString(36).slice(2, 10);
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
 }
 
 /**
@@ -510,10 +528,20 @@ export async function writeNwb(
   if (!Number.isInteger(level) || level < 0 || level > 9)
     throw new NwbInputError([`options: compressionLevel: ${level} must be an integer 0..9`], { path });
   const h5 = await h5ready();
-  const tmp = tempPathFor(path);
+  if (options.signal?.aborted) throw abortedError(path, options.signal.reason);
+  let target: AtomicTarget;
+  try {
+    target = await openAtomicTarget(path, { keepExtension: true });
+  } catch (e) {
+    throw new NwbWriteError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      path,
+      cause: e,
+      hint: "check that the folder exists or can be created, and its permissions",
+    });
+  }
+  const tmp = target.tmp;
   let f: H5File | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true });
     f = quietly(() => new h5.File(tmp, "w"));
     const ctx: Ctx = {
       f,
@@ -531,42 +559,25 @@ export async function writeNwb(
       file.close();
     });
     f = undefined;
-    const fd = openSync(tmp, "r+");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    if (options.signal?.aborted) throw new Aborted("aborted");
+    await target.commit();
   } catch (e) {
     try {
       f?.close();
     } catch {
       // already failing; the temp file is removed below
     }
-    rmSync(tmp, { force: true });
+    await target.abort();
     if (e instanceof NwbInputError) throw e;
-    if (e instanceof Aborted || options.signal?.aborted) {
-      throw new NwbWriteError("writing was aborted; nothing was written", {
-        path,
-        code: "E_ABORTED",
-        cause: e,
-      });
-    }
+    if (e instanceof Aborted || options.signal?.aborted) throw abortedError(path, e);
     throw new NwbWriteError(`writing ${path} failed: ${h5ErrorSummary(e)}`, {
       path,
       cause: e,
       hint: "check free space and permissions; the target was not modified",
     });
   }
-  try {
-    const dfd = openSync(dirname(path), "r");
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // directory fsync is best effort (not supported everywhere)
-  }
+}
+
+function abortedError(path: string, cause: unknown): NwbWriteError {
+  return new NwbWriteError("writing was aborted; nothing was written", { path, code: "E_ABORTED", cause });
 }

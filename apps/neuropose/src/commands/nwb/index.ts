@@ -1,19 +1,17 @@
 // `neuropose nwb export|validate`: a thin CLI over @neuropose/nwb.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   abortOnSignals,
   createLogger,
   createProgress,
   type LogFormat,
-  type Logger,
   type LogLevel,
   UsageError,
 } from "@neuropose/cli-kit";
-import { loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
-import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
+import { checkOutputPath, isNeuroPoseError, loadSettings, NeuroPoseError } from "@neuropose/io";
+import { type NwbSubject, predictionsFileToNwb, validateNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
 interface GlobalArgs {
@@ -58,25 +56,6 @@ async function sha256File(path: string): Promise<string> {
   return `sha256:${h.digest("hex")}`;
 }
 
-/** Reads the predictions file once: the document (migrated, validated) and the hash of its bytes. */
-async function readPredictions(path: string, logger: Logger) {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new NeuroPoseError(
-      "E_INPUT_MISSING",
-      code === "ENOENT" ? "predictions file not found" : `cannot read the predictions file (${code})`,
-      { path, hint: "give the JSON written by neuropose-infer", cause: err },
-    );
-  }
-  return {
-    preds: parseDocument("video_predictions", bytes.toString("utf8"), { source: path, logger }),
-    sha256: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
-  };
-}
-
 /** Runs `neuropose nwb export`. */
 async function runExport(
   args: ExportArgs,
@@ -91,11 +70,15 @@ async function runExport(
   });
   const log = createLogger({ format: settings.logFormat, level: args["log-level"] ?? settings.logLevel });
   const outPath = resolve(args.output);
-  if (existsSync(outPath) && !args.force) {
-    throw new UsageError("the output file exists", { path: args.output, hint: "pass --force to replace it" });
+  await checkOutputPath(outPath, { force: args.force, label: "-o" });
+  if (!existsSync(args.predictions)) {
+    throw new NeuroPoseError("E_INPUT_MISSING", "predictions file not found", {
+      path: args.predictions,
+      hint: "give the JSON written by neuropose-infer",
+    });
   }
-  const { preds, sha256 } = await readPredictions(args.predictions, log);
-  const hashes: Record<string, string> = { [basename(args.predictions)]: sha256 };
+  // the predictions file's own hash is added by the export, which reads the file anyway
+  const hashes: Record<string, string> = {};
   let videoPath: string | undefined;
   if (args.video !== undefined) {
     const abs = resolve(args.video);
@@ -131,10 +114,11 @@ async function runExport(
   } else log.warn("no --subject-id: the file will have no Subject (DANDI requires one)");
   let progress: ReturnType<typeof createProgress> | undefined;
   const showProgress = !args.json && args["log-level"] !== "silent";
-  let summary: Awaited<ReturnType<typeof videoPredictionsToNwb>>;
+  let summary: Awaited<ReturnType<typeof predictionsFileToNwb>>;
   const t0 = performance.now();
+  const signal = abortOnSignals();
   try {
-    summary = await videoPredictionsToNwb(preds, outPath, {
+    summary = await predictionsFileToNwb(args.predictions, outPath, {
       sessionDescription:
         args["session-description"] ??
         `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
@@ -153,12 +137,22 @@ async function runExport(
       ...(args["session-id"] !== undefined ? { sessionId: args["session-id"] } : {}),
       include: { image2d: args["2d"], world3d: args["3d"] },
       inputHashes: hashes,
-      signal: abortOnSignals(),
+      signal,
       onProgress: (p) => {
         progress ??= createProgress({ label: "nwb", total: p.total, unit: "rows", enabled: showProgress });
         progress.update(p.done, { detail: p.object });
       },
     });
+  } catch (err) {
+    progress?.stop();
+    // Ctrl-C / SIGTERM: the write stopped between chunks and removed its temp file; exit like a shell does.
+    if (signal.aborted && isNeuroPoseError(err) && err.code === "E_ABORTED") {
+      process.stderr.write(
+        `error: ${(signal.reason as Error)?.message ?? "interrupted"}; nothing was written\n`,
+      );
+      process.exit(130);
+    }
+    throw err;
   } finally {
     progress?.stop();
   }

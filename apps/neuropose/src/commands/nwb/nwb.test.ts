@@ -108,7 +108,7 @@ describe("neuropose nwb", () => {
     writeFileSync(nwb, "keep me");
     const code = await exportClip(nwb, "--session-start", "2024-05-01T10:00:00Z");
     expect(code).toBe(2);
-    expect(err.join("")).toMatch(/^error: .*the output file exists \(hint: pass --force/);
+    expect(err.join("")).toMatch(/^error: .*already exists \(hint: pass --force/);
   });
 
   it("a session start without timezone is a user error and writes nothing (exit 2)", async () => {
