@@ -1,4 +1,5 @@
-import type { AnalysisRun, PairFigure, SignalPanel } from "./run.js";
+import type { PairFigure, SignalPanel } from "./figures.js";
+import type { AnalysisRun } from "./run.js";
 
 const W = 760;
 const H = 170;

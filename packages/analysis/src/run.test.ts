@@ -2,7 +2,8 @@ import { AnalysisReportSchema, parseJson, stringifyJson, validateDocument } from
 import { describe, expect, it } from "vitest";
 import { virtualIo as io, KNEE_ANGLES_DTW } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
-import { planAnalysis, runAnalysis } from "./run.js";
+import { planAnalysis } from "./plan.js";
+import { runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
 
 type Files = Record<string, unknown>;
