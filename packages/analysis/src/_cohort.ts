@@ -19,10 +19,8 @@ export async function runCohort(
   const progress = ctx.options.onProgress;
   if (analysis.kind !== "dtw")
     throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
+  // planAnalysis checked that the patterns expand to at least 2 files.
   const paths = ctx.resolved.inputs.cohort ?? [];
-  if (paths.length < 2) {
-    throw new AnalysisRunError("E_INPUT_GLOB", `cohort needs at least 2 trials; got ${paths.length}`);
-  }
   const items: { label: string; seq: PoseSequence }[] = [];
   const summaries: InputSummary[] = [];
   for (const [k, p] of paths.entries()) {

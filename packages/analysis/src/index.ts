@@ -6,6 +6,7 @@ export {
   parseOverride,
   readAnalysisConfig,
   validateAnalysisConfig,
+  YAML_LIMITS,
 } from "./config.js";
 export { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
 export type { AnalysisFigures, PairFigure, SignalPanel, TrialFigure } from "./figures.js";

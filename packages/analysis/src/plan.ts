@@ -78,6 +78,17 @@ export async function planAnalysis(
   const i = resolved.inputs;
   if (i.cohort) {
     i.cohort = await expand(i.cohort, "inputs.cohort");
+    // Counted on the expanded files: one glob matching 50 trials is a cohort of 50.
+    if (i.cohort.length < 2) {
+      throw new AnalysisRunError(
+        "E_INPUT_GLOB",
+        `inputs.cohort names ${i.cohort.length} trial after expanding its patterns; a cohort needs at least 2`,
+        {
+          path: baseDir,
+          hint: "list two or more files, or a glob that matches them (relative to the YAML file)",
+        },
+      );
+    }
     for (const p of i.cohort) inputs.push({ role: "cohort", path: p, absolute: abs(p) });
   } else {
     if (i.primary) inputs.push({ role: "primary", path: i.primary, absolute: abs(i.primary) });

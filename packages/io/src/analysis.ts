@@ -142,8 +142,12 @@ const Inputs = z
     // Extensions:
     /** Several reference trials (paths or globs, relative to the YAML file): one distance set per reference. */
     references: z.array(z.string().min(1)).optional(),
-    /** Cohort mode (paths or globs): the full pairwise distance matrix of these trials. Replaces primary. */
-    cohort: z.array(z.string().min(1)).min(2).optional(),
+    /**
+     * Cohort mode (paths or globs): the full pairwise distance matrix of these trials. Replaces primary. One
+     * glob may name the whole cohort: the "at least 2 trials" rule is checked on the files the patterns expand
+     * to (by @neuropose/analysis's planAnalysis), not on the number of patterns.
+     */
+    cohort: z.array(z.string().min(1)).min(1).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.cohort !== undefined) {
