@@ -60,10 +60,14 @@ export async function compareWithReferences(
     const labels: string[] = [];
     const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
       [];
-    const unpaired = pPieces.filter((p) => !byLabel.has(p.label)).length;
-    if (unpaired > 0 || rPieces.length > pPieces.length) {
+    const pLabels = new Set(pPieces.map((p) => p.label));
+    const onlyPrimary = pPieces.filter((p) => !byLabel.has(p.label)).map((p) => p.label);
+    const onlyReference = rPieces.filter((p) => !pLabels.has(p.label)).map((p) => p.label);
+    if (onlyPrimary.length > 0 || onlyReference.length > 0) {
+      const left = (what: string, l: string[]) =>
+        l.length > 0 ? `; not compared (${what} only): ${l.join(", ")}` : "";
       notes.push(
-        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); segment i is paired with segment i and the extra ones are not compared`,
+        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pPieces.length - onlyPrimary.length} pair(s) compared (segment i with segment i of the same name)${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
       );
     }
     for (const piece of pPieces) {
@@ -101,6 +105,7 @@ export async function compareWithReferences(
         b,
         path: res.path,
         timeNormalizedTo: to,
+        skeleton: ref.predictions.metadata.skeleton,
       });
       options.onProgress?.({
         stage: "compare",
@@ -117,7 +122,7 @@ export async function compareWithReferences(
       segment_labels: labels,
       summary: summarizeDistances(distances),
       time_normalized: normalized,
-      segmentations: refTrial.segs,
+      segmentations: refTrial.reportSegs,
     });
     log?.info?.("compared", {
       reference: ref.written,
@@ -136,6 +141,10 @@ export async function compareWithReferences(
     reference: c.reference,
     mean: "mean" in c.summary ? c.summary.mean : Number.NaN,
   }));
+  // Reference range: the same comparison between the references themselves (each pair, same segment labels),
+  // so a reader can tell whether the subject is further from the references than they are from each other.
+  const refRange = await referenceRange(ctx, choice, tn, needsEqual);
+  const overall = summarizeDistances(perRefMean.map((m) => m.mean));
   const results = {
     kind: "dtw" as const,
     method: analysis.method,
@@ -150,9 +159,68 @@ export async function compareWithReferences(
     comparisons,
     reference_summary: {
       per_reference_mean: perRefMean,
-      summary: summarizeDistances(perRefMean.map((m) => m.mean)),
+      summary: overall,
     },
+    summary_scope: `summary is the first reference only (${first?.reference ?? "none"}); overall_summary summarises the per-reference means over all ${comparisons.length} reference(s)`,
+    overall_summary: overall,
+    ...(refRange ? { reference_range: refRange } : {}),
     notes,
   };
   return { results, references: refSummaries };
+}
+
+/** Mean DTW distance of every pair of references (pieces paired by label); null with fewer than 2 references. */
+async function referenceRange(
+  ctx: RunContext,
+  choice: DtwChoice,
+  tn: "auto" | "never" | number,
+  needsEqual: boolean,
+): Promise<{ pairs: { a: string; b: string; mean: number }[]; min: number; max: number } | null> {
+  const refs = ctx.plan.inputs.filter((i) => i.role === "reference").map((i) => i.path);
+  if (refs.length < 2) return null;
+  // The references were loaded (and their figures drawn) by the comparison; this only re-reads the cache.
+  const trials = [];
+  const quiet = {
+    ...ctx,
+    notes: [],
+    warnings: [],
+    trials: [],
+    provenanceInputs: [],
+    figures: { trials: [], pairs: [] },
+  };
+  for (const r of refs) trials.push(await loadTrial(quiet, "reference", r));
+  const pairs: { a: string; b: string; mean: number }[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    for (let j = i + 1; j < trials.length; j++) {
+      checkAbort(ctx.options.signal);
+      const pa = trialPieces(ctx, trials[i] as Trial);
+      const pb = new Map(trialPieces(ctx, trials[j] as Trial).map((p) => [p.label, p.seq]));
+      const d: number[] = [];
+      for (const piece of pa) {
+        const other = pb.get(piece.label);
+        if (!other) continue;
+        let a = piece.seq;
+        let b = other;
+        const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
+        if (to !== null) {
+          a = resampleSequence(a, to);
+          b = resampleSequence(b, to);
+        }
+        try {
+          d.push(comparePair(a, b, choice, false).distance);
+        } catch {
+          // A pair that cannot be compared does not enter the range.
+        }
+      }
+      if (d.length > 0)
+        pairs.push({
+          a: refs[i] as string,
+          b: refs[j] as string,
+          mean: d.reduce((x, y) => x + y, 0) / d.length,
+        });
+    }
+  }
+  if (pairs.length === 0) return null;
+  const means = pairs.map((p) => p.mean);
+  return { pairs, min: Math.min(...means), max: Math.max(...means) };
 }

@@ -3,6 +3,7 @@
 import type { AnalysisConfig, Logger } from "@neuropose/io";
 import { createInputLoader, type Loaded } from "./_inputs.js";
 import { hasJointNames, type InputSkeleton, type ResolvedJoints, resolveConfigJoints } from "./_joints.js";
+import { DEFAULT_MISSING_FRAMES, type MissingFramesPolicy, type MissingFramesRecord } from "./_missing.js";
 import type { AnalysisFigures } from "./figures.js";
 import { type AnalysisPlan, shownConfigPath } from "./plan.js";
 import type { RunAnalysisOptions } from "./run.js";
@@ -35,7 +36,30 @@ export interface RunContext {
   /** Report notes: segmentation notes as trials are segmented, then those of the comparison steps. */
   notes: string[];
   figures: AnalysisFigures;
+  /** Unit of every pose in the run: the first input's declared unit (others are converted to it). */
+  unit: "m" | "mm" | undefined;
+  missingFrames: MissingFramesPolicy;
+  checks: { stride_seconds: [number, number]; min_confidence: number };
+  /** Per input: what preparation did and each cycle's quality (report.trials). */
+  trials: TrialRecord[];
+  /** Warnings for the reader (implausible strides, low-confidence cycles). */
+  warnings: string[];
 }
+
+/** One entry of report.trials. */
+export interface TrialRecord {
+  role: string;
+  path: string;
+  unit: "m" | "mm";
+  missing_frames: MissingFramesRecord;
+  cycles: Record<string, { seconds: number[]; confidence: number[] }>;
+}
+
+/** Default plausibility checks (report warnings). */
+export const DEFAULT_CHECKS = Object.freeze({
+  stride_seconds: [0.8, 2.0] as [number, number],
+  min_confidence: 0.5,
+});
 
 /** The context of a run of `plan`. */
 export function createRunContext(plan: AnalysisPlan, options: RunAnalysisOptions): RunContext {
@@ -52,6 +76,11 @@ export function createRunContext(plan: AnalysisPlan, options: RunAnalysisOptions
     provenanceInputs: [],
     notes: [],
     figures: { trials: [], pairs: [] },
+    unit: undefined,
+    missingFrames: { ...DEFAULT_MISSING_FRAMES, ...(plan.config.preprocessing.missing_frames ?? {}) },
+    checks: { ...DEFAULT_CHECKS, ...(plan.config.checks ?? {}) } as RunContext["checks"],
+    trials: [],
+    warnings: [],
   };
 }
 

@@ -1,9 +1,80 @@
 // The signals the HTML page draws: each trial's segmentation signal (or a display signal) and each pair's 1-D view.
-import type { AnalysisConfig, Segmentation } from "@neuropose/io";
+import { type AnalysisConfig, type ExtractorSpec, getSkeleton, type Segmentation } from "@neuropose/io";
 import { extractSignal, type PoseSequence } from "@neuropose/kinematics";
 import type { RunContext } from "./_context.js";
 import type { Loaded } from "./_inputs.js";
 import type { SignalPanel, TrialFigure } from "./figures.js";
+
+/** A joint as a reader knows it: its skeleton name with the index ("left_heel (29)"), else "joint 29". */
+export function jointLabel(skeleton: string | null | undefined, joint: number | string): string {
+  if (typeof joint === "string") return joint;
+  try {
+    const name = skeleton ? getSkeleton(skeleton).joints[joint] : undefined;
+    return name ? `${name} (${joint})` : `joint ${joint}`;
+  } catch {
+    return `joint ${joint}`;
+  }
+}
+
+function jointName(skeleton: string | null | undefined, joint: number | string): string {
+  if (typeof joint === "string") return joint;
+  try {
+    return (skeleton ? getSkeleton(skeleton).joints[joint] : undefined) ?? `joint ${joint}`;
+  } catch {
+    return `joint ${joint}`;
+  }
+}
+
+/** What an extractor's signal is, with its unit: "left_heel (29) x position, m". */
+export function extractorCaption(
+  e: ExtractorSpec,
+  skeleton: string | null | undefined,
+  unit: string,
+): string {
+  switch (e.kind) {
+    case "joint_axis":
+      return `${jointLabel(skeleton, e.joint)} ${"xyz"[e.axis as number] ?? e.axis} position${e.invert ? " (inverted)" : ""}, ${unit}`;
+    case "joint_speed":
+      return `${jointLabel(skeleton, e.joint)} speed, ${unit}/frame`;
+    case "joint_pair_distance":
+      return `distance ${e.joints.map((j) => jointLabel(skeleton, j)).join(" – ")}, ${unit}`;
+    case "joint_angle":
+      return `interior angle at ${jointLabel(skeleton, e.triplet[1])} (${e.triplet.map((j) => jointName(skeleton, j)).join("–")}), radians`;
+    default:
+      return (e as { kind: string }).kind;
+  }
+}
+
+/**
+ * How an angle triplet is shown: clinical flexion (0° = straight, 180° − the interior angle) when the middle joint
+ * is a knee, hip or elbow, else the interior angle under its own name.
+ */
+function angleView(names: string[]): { name: string; flexion: boolean } {
+  const mid = names[1] ?? "";
+  const m = /(knee|hip|elbow)/i.exec(mid);
+  if (m) {
+    const side = /^(left|right|l|r)[_ ]?/i.exec(mid)?.[1] ?? "";
+    const s = side.toLowerCase().startsWith("l")
+      ? "left "
+      : side.toLowerCase().startsWith("r")
+        ? "right "
+        : "";
+    return {
+      name: `${s}${m[1]?.toLowerCase()} flexion (0° = straight; 180° − interior angle ${names.join("–")}), degrees`,
+      flexion: true,
+    };
+  }
+  return { name: `interior angle at ${mid} (${names.join("–")}), degrees`, flexion: false };
+}
+
+/** The side of a piece label ("right_heel_strikes[2]" → "right"), null when it has none. */
+export function sideOf(label: string): "left" | "right" | null {
+  return /^(left|l)[_a-z]*\[|^left_/i.test(label)
+    ? "left"
+    : /^(right|r)[_a-z]*\[|^right_|^rhee/i.test(label)
+      ? "right"
+      : null;
+}
 
 /**
  * The 1-D signal drawn for a trial or a pair. `config` has every joint as an index (computing); `written` is the
@@ -13,8 +84,10 @@ export function displaySignal(
   seq: PoseSequence,
   config: AnalysisConfig,
   written: AnalysisConfig = config,
+  view: { side?: "left" | "right" | null; skeleton?: string | null; unit?: string } = {},
 ): { name: string; values: Float64Array } | null {
   const seg = config.segmentation;
+  const unit = view.unit ?? "";
   try {
     const an = config.analysis;
     if (
@@ -23,12 +96,24 @@ export function displaySignal(
       an.angle_triplets &&
       an.angle_triplets.length > 0
     ) {
-      // Pairs compared on joint angles are drawn on the first angle, in degrees.
-      const t = an.angle_triplets[0] as [number, number, number];
-      const values = extractSignal(seq, { kind: "joint_angle", triplet: t }).map((v) => (v * 180) / Math.PI);
-      const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[0] : undefined) ?? t;
-      const at = typeof w[1] === "string" ? w[1] : `joint ${w[1]}`;
-      return { name: `angle at ${at} (${w.join("-")}), degrees`, values };
+      // Pairs compared on joint angles are drawn on one angle in degrees: the first of the stride's side (a
+      // right stride on the right knee), else the first; as flexion where the middle joint is a knee/hip/elbow.
+      const names = an.angle_triplets.map((t, k) => {
+        const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[k] : undefined) ?? t;
+        return w.map((j, c) => (typeof j === "string" ? j : jointName(view.skeleton, t[c] as number)));
+      });
+      let k = 0;
+      const side = view.side;
+      if (side) {
+        const hit = names.findIndex((n) => new RegExp(`^(${side}|${side[0]})`, "i").test(n[1] ?? ""));
+        if (hit >= 0) k = hit;
+      }
+      const t = an.angle_triplets[k] as [number, number, number];
+      const shown = angleView(names[k] as string[]);
+      const values = extractSignal(seq, { kind: "joint_angle", triplet: t }).map((v) =>
+        shown.flexion ? 180 - (v * 180) / Math.PI : (v * 180) / Math.PI,
+      );
+      return { name: shown.name, values };
     }
     if (seg?.kind === "extractor") {
       return { name: `${seg.extractor.kind}`, values: extractSignal(seq, seg.extractor) };
@@ -36,7 +121,7 @@ export function displaySignal(
     if (seg?.kind === "gait_cycles" || seg?.kind === "gait_cycles_bilateral") {
       const joint = seg.kind === "gait_cycles" ? seg.joint : "rhee";
       const spec = { kind: "joint_axis", joint, axis: seg.axis, invert: seg.invert } as const;
-      return { name: `${joint} ${seg.axis}`, values: extractSignal(seq, spec) };
+      return { name: `${joint} ${seg.axis} position, ${unit}`, values: extractSignal(seq, spec) };
     }
     if (config.analysis.kind === "stats") {
       return { name: config.analysis.extractor.kind, values: extractSignal(seq, config.analysis.extractor) };
@@ -68,7 +153,7 @@ export function displaySignal(
       }
     }
     return {
-      name: `joint ${best} y`,
+      name: `${jointLabel(view.skeleton, best)} y position, ${unit}`,
       values: extractSignal(seq, { kind: "joint_axis", joint: best, axis: 1 }),
     };
   } catch {
@@ -94,10 +179,7 @@ export function addTrialFigure(
         e,
         typeof sk === "string" && ctx.resolvedJoints ? { skeleton: sk } : {},
       );
-      const what =
-        e.kind === "joint_axis"
-          ? `joint ${e.joint} ${"xyz"[e.axis]}${e.invert ? " (inverted)" : ""}`
-          : e.kind;
+      const what = extractorCaption(e, sk, ctx.unit ?? l.predictions.metadata.poses3d_unit);
       panels.push({
         name: `${name}: ${what}`,
         signal: Array.from(values),
@@ -109,7 +191,10 @@ export function addTrialFigure(
     }
   }
   if (panels.length === 0) {
-    const d = displaySignal(seq, ctx.work, ctx.resolved);
+    const d = displaySignal(seq, ctx.work, ctx.resolved, {
+      skeleton: l.predictions.metadata.skeleton,
+      unit: ctx.unit ?? l.predictions.metadata.poses3d_unit,
+    });
     if (d) panels.push({ name: d.name, signal: Array.from(d.values), segmentation: null, segments: [] });
   }
   if (panels.length > 0)
@@ -127,10 +212,12 @@ export function addPairFigure(
     b: PoseSequence;
     path: [number, number][];
     timeNormalizedTo: number | null;
+    skeleton: string | null;
   },
 ): void {
-  const da = displaySignal(pair.a, ctx.work, ctx.resolved);
-  const db = displaySignal(pair.b, ctx.work, ctx.resolved);
+  const view = { side: sideOf(pair.label), skeleton: pair.skeleton, unit: ctx.unit ?? "" };
+  const da = displaySignal(pair.a, ctx.work, ctx.resolved, view);
+  const db = displaySignal(pair.b, ctx.work, ctx.resolved, view);
   if (!da || !db) return;
   ctx.figures.pairs.push({
     label: pair.label,

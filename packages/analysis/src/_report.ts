@@ -37,6 +37,8 @@ export function assembleReport(ctx: RunContext, parts: ReportParts): AnalysisRep
     ...(parts.references ? { references: parts.references } : {}),
     ...(parts.cohort ? { cohort: parts.cohort } : {}),
     ...(ctx.resolvedJoints ? { resolved_joints: ctx.resolvedJoints } : {}),
+    ...(ctx.trials.length > 0 ? { trials: ctx.trials } : {}),
+    warnings: ctx.warnings,
     analysis_provenance: analysisProvenance(ctx),
   } as AnalysisReport;
 }

@@ -2,6 +2,7 @@
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { AnalysisConfig } from "@neuropose/io";
 import { glob, isDynamicPattern } from "tinyglobby";
+import { DEFAULT_MISSING_FRAMES } from "./_missing.js";
 import { AnalysisRunError } from "./errors.js";
 import type { RunAnalysisOptions } from "./run.js";
 
@@ -114,6 +115,7 @@ export async function planAnalysis(
  */
 export function resolveConfig(config: AnalysisConfig): AnalysisConfig {
   const c = structuredClone(config);
+  c.preprocessing.missing_frames = { ...DEFAULT_MISSING_FRAMES, ...(c.preprocessing.missing_frames ?? {}) };
   if (c.analysis.kind === "dtw") {
     const a = c.analysis;
     a.algorithm = a.algorithm ?? "exact";

@@ -102,7 +102,7 @@ export async function runAnalysis(
     provenance: stampedProvenance(ctx, primary.input),
     primary: inputSummary(primary.input),
     reference: null,
-    segmentations: primary.segs,
+    segmentations: primary.reportSegs,
   };
 
   // 4. The analysis: nothing, statistics, or DTW against each reference.
