@@ -232,6 +232,9 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
       segment_labels: results.segment_labels ?? results.labels ?? [],
       distances: results.distances ?? null,
       summary: results.summary ?? null,
+      summary_scope: results.summary_scope ?? null,
+      overall_summary: results.overall_summary ?? null,
+      warnings: (run.report as { warnings?: string[] }).warnings ?? [],
       references: (results.comparisons as { reference: string; summary: unknown }[] | undefined)?.map(
         (c) => ({
           reference: c.reference,

@@ -51,8 +51,9 @@ export function extractorCaption(
  */
 function angleView(names: string[]): { name: string; flexion: boolean } {
   const mid = names[1] ?? "";
-  const m = /(knee|hip|elbow)/i.exec(mid);
+  const m = /(knee|kne|hip|elbow|elb)/i.exec(mid);
   if (m) {
+    const joint = { kne: "knee", elb: "elbow" }[m[1]?.toLowerCase() as string] ?? m[1]?.toLowerCase();
     const side = /^(left|right|l|r)[_ ]?/i.exec(mid)?.[1] ?? "";
     const s = side.toLowerCase().startsWith("l")
       ? "left "
@@ -60,7 +61,7 @@ function angleView(names: string[]): { name: string; flexion: boolean } {
         ? "right "
         : "";
     return {
-      name: `${s}${m[1]?.toLowerCase()} flexion (0° = straight; 180° − interior angle ${names.join("–")}), degrees`,
+      name: `${s}${joint} flexion (0° = straight; 180° − interior angle ${names.join("–")}), degrees`,
       flexion: true,
     };
   }

@@ -50,7 +50,7 @@ export async function loadTrial(ctx: RunContext, role: TrialFigure["role"], path
   const seq = toSequence({ ...input, predictions: prepared.predictions }, 0);
   const segs = segmentInput(ctx, input, prepared);
   const reportSegs = shift(segs, prepared.offset);
-  const cycles = cycleQuality(ctx, input, seq, segs);
+  const cycles = cycleQuality(ctx, input, seq, segs, prepared.offset);
   ctx.trials.push({ role, path: input.written, unit: ctx.unit, missing_frames: prepared.record, cycles });
   addTrialFigure(ctx, role, input, seq, segs);
   return { input, prepared, seq, segs, reportSegs, cycles };
@@ -115,6 +115,7 @@ function cycleQuality(
   l: Loaded,
   seq: PoseSequence,
   segs: Record<string, Segmentation>,
+  offset: number,
 ): CycleQuality {
   const out: CycleQuality = {};
   const fps = l.predictions.metadata.fps;
@@ -123,7 +124,12 @@ function cycleQuality(
     let confidence: number[];
     try {
       const signal = extractSignal(seq, sg.config.extractor);
-      confidence = cycleConfidence(signal, sg.segments).map((c) => c.confidence);
+      // stride_zeni_v1 segments run heel strike to heel strike of the forward heel position, whose `peak` is
+      // not a peak of that signal: their confidence is the duration regularity alone.
+      const stride = sg.config.method === "stride_zeni_v1";
+      confidence = cycleConfidence(signal, sg.segments).map((c) =>
+        stride ? c.regularityScore : c.confidence,
+      );
     } catch {
       confidence = sg.segments.map(() => Number.NaN);
     }
@@ -131,7 +137,7 @@ function cycleQuality(
     out[name] = { seconds, confidence };
     const gait = ctx.resolved.segmentation?.kind !== "extractor";
     sg.segments.forEach((g, i) => {
-      const label = `${l.written}: ${name}[${i}] (frames ${g.start + 0}–${g.end - 1})`;
+      const label = `${l.written}: ${name}[${i}] (frames ${g.start + offset}–${g.end - 1 + offset})`;
       const s = seconds[i] as number;
       if (gait && Number.isFinite(s) && (s < checks.stride_seconds[0] || s > checks.stride_seconds[1])) {
         ctx.warnings.push(

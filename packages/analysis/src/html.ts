@@ -127,7 +127,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #dde;padding:
 svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke:#99a;stroke-width:1}.tick{font-size:10px;fill:#667}
 .sig{fill:none;stroke:#2456c8;stroke-width:1.6}.sig.ref{stroke:#c8442c}.link{stroke:#8a8fa3;stroke-width:.6;opacity:.6}
 .seg-a{fill:#2456c8;fill-opacity:.08}.seg-b{fill:#20a070;fill-opacity:.08}.peak{fill-opacity:.9}circle.seg-a{fill:#2456c8}circle.seg-b{fill:#20a070}
-.warn{border-left-color:#c8442c;background:#fdeeee}.summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
+.summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
 
 const MIN_FOR_TAILS = 20;
 
@@ -358,7 +358,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
   if (trials.some((t) => Object.keys(t.cycles).length > 0)) {
     parts.push("<h2>Detected cycles: duration and confidence</h2>");
     parts.push(
-      `<p>Confidence (0–1) combines how clear the cycle's peak is and how close its duration is to the trial's typical cycle; below ${esc(String((report.config as { checks?: { min_confidence?: number } }).checks?.min_confidence ?? 0.5))} the cycle is flagged.</p>`,
+      `<p>Confidence (0–1) combines how clear the cycle's peak is and how close its duration is to the trial's typical cycle (stride segmentation: the duration alone); below ${esc(String((report.config as { checks?: { min_confidence?: number } }).checks?.min_confidence ?? 0.5))} the cycle is flagged.</p>`,
     );
     let t = `<table><tr><th class="l">trial</th><th class="l">cycles</th><th>#</th><th>duration (s)</th><th>confidence</th></tr>`;
     for (const tr of trials) {
