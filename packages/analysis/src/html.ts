@@ -185,7 +185,10 @@ function plainSummary(run: AnalysisRun): string {
   if (r.kind === "dtw") {
     const comps =
       (r.comparisons as { reference: string; distances: number[]; summary: { mean?: number } }[]) ?? [];
-    const pairs = comps[0]?.distances.length ?? 0;
+    const counts = comps.map((c) => c.distances.length);
+    const lo = Math.min(...counts, Number.POSITIVE_INFINITY);
+    const hi = Math.max(...counts, 0);
+    const pairs = comps.length === 0 ? "0" : lo === hi ? String(hi) : `${lo}–${hi}`;
     const overall = (r.overall_summary as { mean?: number } | undefined)?.mean ?? comps[0]?.summary.mean;
     const range = r.reference_range as { min: number; max: number } | undefined;
     let verdict = "";

@@ -201,8 +201,6 @@ export const AnalysisConfigSchema = z
         missing_frames: MissingFrames.optional(),
       })
       .default({ person_index: 0 }),
-    // Extension: plausibility checks that add warnings to the report (defaults apply when absent).
-    checks: Checks.optional(),
     segmentation: Segmentation.nullable().default(null),
     analysis: Analysis,
     output: z.strictObject({
@@ -210,6 +208,8 @@ export const AnalysisConfigSchema = z
       /** Extension: also write a self-contained HTML page here. */
       html: z.string().min(1).optional(),
     }),
+    // Extension: plausibility checks that add warnings to the report (defaults apply when absent).
+    checks: Checks.optional(),
   })
   .superRefine((v, ctx) => {
     const hasRef = v.inputs.reference !== null || (v.inputs.references?.length ?? 0) > 0;
