@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseAnalysisConfigText, validateAnalysisConfig, YAML_LIMITS } from "./config.js";
+import { parseAnalysisConfigText, validateAnalysisConfig } from "./config.js";
 import { AnalysisConfigError, AnalysisYamlError } from "./errors.js";
+import { YAML_LIMITS } from "./yaml-bounds.js";
 
 const BASE = `config_version: 1
 inputs:

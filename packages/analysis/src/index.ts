@@ -6,7 +6,6 @@ export {
   parseOverride,
   readAnalysisConfig,
   validateAnalysisConfig,
-  YAML_LIMITS,
 } from "./config.js";
 export { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
 export type { AnalysisFigures, PairFigure, SignalPanel, TrialFigure } from "./figures.js";
@@ -26,3 +25,4 @@ export {
   type SyntheticPredictions,
   synthesizeGaitPredictions,
 } from "./synthesize.js";
+export { YAML_LIMITS } from "./yaml-bounds.js";
