@@ -217,7 +217,8 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
   } finally {
     bar?.stop();
   }
-  await writeAnalysisOutputs(run, { report: reportPath, html: htmlPath });
+  logger.debug("writing outputs", { report: reportPath, ...(htmlPath ? { html: htmlPath } : {}) });
+  await writeAnalysisOutputs(run, { report: reportPath, html: htmlPath }, { signal });
   const results = run.report.results as Record<string, unknown>;
   logger.info("report written", { report: reportPath, ...(htmlPath ? { html: htmlPath } : {}) });
   if (args.json) {
@@ -231,6 +232,9 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
       segment_labels: results.segment_labels ?? results.labels ?? [],
       distances: results.distances ?? null,
       summary: results.summary ?? null,
+      summary_scope: results.summary_scope ?? null,
+      overall_summary: results.overall_summary ?? null,
+      warnings: (run.report as { warnings?: string[] }).warnings ?? [],
       references: (results.comparisons as { reference: string; summary: unknown }[] | undefined)?.map(
         (c) => ({
           reference: c.reference,
@@ -262,7 +266,7 @@ export async function main(
   streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const signal = abortOnSignals();
-  return runMain(
+  const code = await runMain(
     async () => {
       try {
         return await analyzeCli(argv, streams, signal);
@@ -276,6 +280,10 @@ export async function main(
         throw e;
       }
     },
-    { stderr: streams.stderr },
+    { stderr: streams.stderr, exit: () => undefined },
   );
+  // Interrupted (SIGINT/SIGTERM) before the outputs were replaced: 130, as shells expect.
+  const exit = signal.aborted && code !== 0 ? 130 : code;
+  process.exitCode = exit;
+  return exit;
 }

@@ -36,7 +36,8 @@ export interface PairResult {
 /** Throw `E_ABORTED` (a user error) once `signal` has fired. */
 export function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new AnalysisRunError("E_ABORTED", "analysis aborted", {
+    const why = (signal.reason as Error | undefined)?.message ?? "aborted";
+    throw new AnalysisRunError("E_ABORTED", `analysis ${why}; no report was written`, {
       kind: "user",
       hint: "run it again to finish",
     });

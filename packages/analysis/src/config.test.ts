@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAnalysisConfigText, validateAnalysisConfig } from "./config.js";
 import { AnalysisConfigError, AnalysisYamlError } from "./errors.js";
+import { YAML_LIMITS } from "./yaml-bounds.js";
 
 const BASE = `config_version: 1
 inputs:
@@ -146,5 +147,69 @@ describe("extensions stay out of the dump unless written", () => {
       output: { report: "r" },
     });
     expect(stats.ok).toBe(false);
+  });
+});
+
+describe("hostile YAML is refused before it is parsed (issue 9, item 13)", () => {
+  const TAIL = "inputs: {primary: a.json}\nanalysis: {kind: none}\noutput: {report: r.json}\n";
+  function refused(text: string): AnalysisYamlError {
+    try {
+      parseAnalysisConfigText(text, { file: "evil.yaml" });
+    } catch (e) {
+      if (e instanceof AnalysisYamlError) return e;
+      throw e;
+    }
+    throw new Error("expected AnalysisYamlError");
+  }
+  function laughs(levels: number): string {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let k = 1; k < levels; k++) {
+      const n = String.fromCharCode(97 + k);
+      const p = String.fromCharCode(96 + k);
+      lines.push(`${n}: &${n} [${Array(9).fill(`*${p}`).join(",")}]`);
+    }
+    return `${lines.join("\n")}\n${TAIL}`;
+  }
+
+  it("a billion-laughs alias bomb is a user error, not an unexpected ReferenceError", () => {
+    const e = refused(laughs(9));
+    expect(e.kind).toBe("user");
+    expect(e.code).toBe("E_ANALYSIS_YAML_LIMIT");
+    expect(e.oneLine()).toMatch(/^evil\.yaml: aliases expand to too many nodes/);
+  });
+
+  it("more aliases than the bound are refused by the pre-scan, before any node is built", () => {
+    const text = `a: &a 1\nb: [${Array(YAML_LIMITS.maxAliases + 1)
+      .fill("*a")
+      .join(", ")}]\n${TAIL}`;
+    expect(refused(text).message).toMatch(/more than 100 aliases/);
+    // A few anchors and aliases are fine.
+    const ok = parseAnalysisConfigText(
+      "inputs: {primary: a.json, reference: b.json}\nanalysis: {kind: dtw, representation: angles, angle_triplets: [&t [left_hip, left_knee, left_ankle], *t]}\noutput: {report: r.json}\n",
+    );
+    expect(ok.analysis.kind).toBe("dtw");
+  });
+
+  it("size, key count and bracket depth are bounded", () => {
+    expect(refused(`# ${"x".repeat(YAML_LIMITS.maxBytes)}\n${TAIL}`).message).toMatch(/limited to 1048576/);
+    const keys = Array.from({ length: 80_000 }, (_, i) => `  k${i}: 1\n`).join("");
+    expect(refused(`${TAIL}x:\n${keys}`).message).toMatch(/more than 10000 mapping keys/);
+    const deep = `${"[".repeat(YAML_LIMITS.maxDepth + 1)}${"]".repeat(YAML_LIMITS.maxDepth + 1)}`;
+    expect(refused(`${TAIL}x: ${deep}\n`).message).toMatch(/nested deeper than 64/);
+  });
+
+  it("duplicate keys are still refused at their line (checked with one set per mapping)", () => {
+    const e = refused(`${TAIL}analysis: {kind: none}\n`);
+    expect(e.code).toBe("E_ANALYSIS_YAML");
+    expect(e.line).toBe(4);
+    expect(e.message).toBe("Map keys must be unique");
+    // Equal text but different types are different keys (as the YAML library compares them).
+    expect(fail(`${TAIL}x: {1: a, "1": b}\n`).issues[0]?.field).toEqual(["x"]);
+  });
+
+  it("a mapping just under the key bound is read (and reported at its line)", () => {
+    const keys = Array.from({ length: 9_990 }, (_, i) => `  k${i}: ${i}\n`).join("");
+    const e = fail(`${TAIL}x:\n${keys}`);
+    expect(e.issues[0]).toMatchObject({ field: ["x"], line: 4, type: "extra_forbidden" });
   });
 });

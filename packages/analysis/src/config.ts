@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { ANALYSIS_CONFIG_UNIONS, type AnalysisConfig, AnalysisConfigSchema } from "@neuropose/io";
 import {
   type Document,
@@ -15,6 +15,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
+import { checkYamlBounds, findDuplicateKey, limitError, YAML_LIMITS } from "./yaml-bounds.js";
 
 type Key = string | number;
 
@@ -381,24 +382,58 @@ export interface ParseConfigTextOptions {
  * ```
  */
 export function parseAnalysisConfigText(text: string, opts: ParseConfigTextOptions = {}): AnalysisConfig {
+  checkYamlBounds(text, opts.file);
   const lc = new LineCounter();
-  const doc = parseDocument(text, {
-    ...YAML_OPTIONS,
-    lineCounter: lc,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = lc.linePos(e.pos[0]);
-    throw new AnalysisYamlError(e.message.split("\n")[0], {
-      file: opts.file,
-      line: pos.line,
-      column: pos.col,
-      syntax: SCANNER_CODES.has(e.code) ? "scanner" : "parser",
+  let doc: Document;
+  let value: unknown;
+  try {
+    doc = parseDocument(text, {
+      ...YAML_OPTIONS,
+      lineCounter: lc,
+      prettyErrors: false,
+      uniqueKeys: false,
     });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      const pos = lc.linePos(e.pos[0]);
+      throw new AnalysisYamlError(e.message.split("\n")[0], {
+        file: opts.file,
+        line: pos.line,
+        column: pos.col,
+        syntax: SCANNER_CODES.has(e.code) ? "scanner" : "parser",
+      });
+    }
+    const dup = findDuplicateKey(doc);
+    if (dup) {
+      const pos = lc.linePos(dup.range?.[0] ?? 0);
+      throw new AnalysisYamlError("Map keys must be unique", {
+        file: opts.file,
+        line: pos.line,
+        column: pos.col,
+        syntax: "parser",
+      });
+    }
+    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliases }) ?? {};
+  } catch (e) {
+    if (e instanceof AnalysisYamlError) throw e;
+    // The YAML library refuses alias bombs with a ReferenceError and overflows its stack on deep block nesting:
+    // both are properties of the file, not bugs.
+    if (e instanceof ReferenceError && /alias count/i.test(e.message)) {
+      throw limitError(
+        "aliases expand to too many nodes (an alias bomb?); refusing to expand them",
+        opts.file,
+        "write the values out instead of repeating anchors",
+      );
+    }
+    if (e instanceof ReferenceError) {
+      // e.g. "Unresolved alias (the anchor must be set before the alias): t"
+      throw new AnalysisYamlError(e.message.split("\n")[0] as string, { file: opts.file, syntax: "parser" });
+    }
+    if (e instanceof RangeError) {
+      throw limitError("the document is nested too deeply to read", opts.file, "flatten the YAML");
+    }
+    throw e;
   }
-  let value: unknown = doc.toJS() ?? {};
   const overridden = new Map<string, string>();
   for (const spec of opts.set ?? []) {
     const { path, value: v } = parseOverride(spec);
@@ -439,8 +474,18 @@ export async function readAnalysisConfig(
 ): Promise<{ config: AnalysisConfig; text: string }> {
   let text: string;
   try {
+    // A file over the size bound is refused before it is read (a YAML config is never megabytes).
+    const size = (await stat(file)).size;
+    if (size > YAML_LIMITS.maxBytes) {
+      throw limitError(
+        `the file has ${size} bytes; analysis YAML is limited to ${YAML_LIMITS.maxBytes}`,
+        opts.displayName ?? file,
+        "an analysis config is a short YAML file; check that this is the right file",
+      );
+    }
     text = await readFile(file, "utf8");
   } catch (e) {
+    if (e instanceof AnalysisYamlError) throw e;
     throw new AnalysisRunError(
       "E_CONFIG_READ",
       `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,

@@ -62,12 +62,20 @@ export class AnalysisYamlError extends NeuroPoseError {
   readonly column: number | undefined;
   constructor(
     message: string,
-    opts: { file?: string | undefined; line?: number; column?: number; syntax: "scanner" | "parser" },
+    opts: {
+      file?: string | undefined;
+      line?: number;
+      column?: number;
+      syntax: "scanner" | "parser";
+      /** `E_ANALYSIS_YAML_LIMIT`: the text exceeds a bound checked before parsing (size, aliases, keys, depth). */
+      code?: "E_ANALYSIS_YAML" | "E_ANALYSIS_YAML_LIMIT";
+      hint?: string;
+    },
   ) {
     const where = opts.file ?? "<yaml>";
-    super("E_ANALYSIS_YAML", message, {
+    super(opts.code ?? "E_ANALYSIS_YAML", message, {
       path: opts.line ? `${where}:${opts.line}:${opts.column ?? 1}` : where,
-      hint: "fix the YAML syntax (indent with spaces, close brackets and quotes)",
+      hint: opts.hint ?? "fix the YAML syntax (indent with spaces, close brackets and quotes)",
       kind: "user",
     });
     this.syntax = opts.syntax;

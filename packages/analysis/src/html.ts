@@ -1,4 +1,5 @@
-import type { AnalysisRun, PairFigure, SignalPanel } from "./run.js";
+import type { PairFigure, SignalPanel } from "./figures.js";
+import type { AnalysisRun } from "./run.js";
 
 const W = 760;
 const H = 170;
@@ -126,7 +127,92 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #dde;padding:
 svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke:#99a;stroke-width:1}.tick{font-size:10px;fill:#667}
 .sig{fill:none;stroke:#2456c8;stroke-width:1.6}.sig.ref{stroke:#c8442c}.link{stroke:#8a8fa3;stroke-width:.6;opacity:.6}
 .seg-a{fill:#2456c8;fill-opacity:.08}.seg-b{fill:#20a070;fill-opacity:.08}.peak{fill-opacity:.9}circle.seg-a{fill:#2456c8}circle.seg-b{fill:#20a070}
-.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
+.summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
+
+const MIN_FOR_TAILS = 20;
+
+interface TrialRecordView {
+  role: string;
+  path: string;
+  unit: string;
+  missing_frames: {
+    frames: number;
+    absent_frames: number;
+    trimmed_start: number;
+    trimmed_end: number;
+    interpolated: [number, number][];
+    long_gaps: [number, number][];
+  };
+  cycles: Record<string, { seconds: number[]; confidence: number[] }>;
+}
+
+/** The unit of a DTW distance: summed along the warping path, in the compared representation's unit. */
+function distanceUnit(report: AnalysisRun["report"]): string {
+  const an = (report.config as { analysis?: { representation?: string } }).analysis;
+  if (an?.representation === "angles") return "radians, summed over aligned frames";
+  const unit = (report as { trials?: { unit: string }[] }).trials?.[0]?.unit ?? "pose units";
+  return `${unit}, summed over aligned frames`;
+}
+
+/** The plain-language paragraph at the top: what was compared, what the number means, how it compares. */
+function plainSummary(run: AnalysisRun): string {
+  const { report } = run;
+  const r = report.results as Record<string, unknown>;
+  const cfg = report.config as {
+    analysis?: { representation?: string; angle_triplets?: unknown[][]; align?: string };
+  };
+  const trials = (report as { trials?: TrialRecordView[] }).trials ?? [];
+  const unit = distanceUnit(report);
+  const what =
+    cfg.analysis?.representation === "angles"
+      ? `${(cfg.analysis.angle_triplets ?? []).length} joint angle(s) (${(cfg.analysis.angle_triplets ?? []).map((t) => t.join("–")).join("; ")})`
+      : "3D joint positions";
+  const missing = trials
+    .filter((t) => t.missing_frames.absent_frames > 0)
+    .map(
+      (t) =>
+        `${t.path}: subject not detected in ${t.missing_frames.absent_frames} of ${t.missing_frames.frames} frames (${t.missing_frames.trimmed_start} trimmed at the start, ${t.missing_frames.trimmed_end} at the end, ${t.missing_frames.interpolated.reduce((a, [x, y]) => a + y - x, 0)} interpolated${t.missing_frames.long_gaps.length > 0 ? `, split at ${t.missing_frames.long_gaps.length} long gap(s)` : ""})`,
+    );
+  const missingText =
+    trials.length === 0
+      ? ""
+      : missing.length > 0
+        ? ` Missing detections: ${missing.join("; ")}.`
+        : " The subject was detected in every frame of every trial.";
+  const nWarn = ((report as { warnings?: string[] }).warnings ?? []).length;
+  const warnText =
+    nWarn > 0 ? ` ${nWarn} warning(s) below concern implausible or low-confidence cycles.` : "";
+  if (r.kind === "dtw") {
+    const comps =
+      (r.comparisons as { reference: string; distances: number[]; summary: { mean?: number } }[]) ?? [];
+    const counts = comps.map((c) => c.distances.length);
+    const lo = Math.min(...counts, Number.POSITIVE_INFINITY);
+    const hi = Math.max(...counts, 0);
+    const pairs = comps.length === 0 ? "0" : lo === hi ? String(hi) : `${lo}–${hi}`;
+    const overall = (r.overall_summary as { mean?: number } | undefined)?.mean ?? comps[0]?.summary.mean;
+    const range = r.reference_range as { min: number; max: number } | undefined;
+    let verdict = "";
+    if (range && overall !== undefined) {
+      verdict =
+        overall > range.max
+          ? ` This is <b>above</b> the range between the references themselves (${fmt(range.min)}–${fmt(range.max)}): the subject's movement differs from the references more than they differ from each other.`
+          : overall < range.min
+            ? ` This is below the range between the references themselves (${fmt(range.min)}–${fmt(range.max)}): the subject is as close to the references as they are to each other, or closer.`
+            : ` This is <b>within</b> the range between the references themselves (${fmt(range.min)}–${fmt(range.max)}): no more different from them than they are from each other.`;
+    } else if (comps.length < 2) {
+      verdict =
+        " With a single reference there is no reference range to judge this number against; add references to get one.";
+    }
+    return `<p class="summary"><b>Summary.</b> The movement of <b>${esc(report.primary?.path ?? "the subject")}</b> was compared with ${comps.length} reference trial(s) (${esc(comps.map((c) => c.reference).join(", "))}), cycle by cycle (${pairs} pair(s) per reference), on ${esc(what)}, using dynamic time warping (DTW)${cfg.analysis?.align && cfg.analysis.align !== "none" ? " after removing differences in position, orientation and size (Procrustes alignment)" : ""}. The main number is the <b>DTW distance</b> (${esc(unit)}): how far apart the two curves are once aligned in time; 0 means identical movement and larger numbers mean less similar movement. It has no universal normal value. Mean distance to the references: <b>${fmt(overall)}</b>.${verdict}${esc(missingText)}${esc(warnText)}</p>`;
+  }
+  if (r.kind === "stats") {
+    return `<p class="summary"><b>Summary.</b> Statistics (mean, standard deviation, minimum, maximum, range) of one signal of <b>${esc(report.primary?.path ?? "the subject")}</b>, per segment.${esc(missingText)}${esc(warnText)}</p>`;
+  }
+  if (r.kind === "cohort") {
+    return `<p class="summary"><b>Summary.</b> Every trial of the cohort was compared with every other on ${esc(what)} using dynamic time warping (DTW); each cell is a DTW distance (${esc(unit)}; 0 = identical, larger = less similar).${esc(missingText)}${esc(warnText)}</p>`;
+  }
+  return `<p class="summary"><b>Summary.</b> ${esc(report.primary?.path ?? "")} was loaded and segmented; no comparison was configured.${esc(missingText)}${esc(warnText)}</p>`;
+}
 
 /**
  * A single self-contained HTML page (inline CSS and SVG, no scripts, no network) for a clinician: the settings,
@@ -148,6 +234,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
   const title = options.title ?? `NeuroPose analysis — ${String(an.kind ?? "")}`;
   const parts: string[] = [];
   parts.push(`<h1>${esc(title)}</h1>`);
+  parts.push(plainSummary(run));
   const settings: [string, unknown][] = [["analysis", an.kind]];
   if (an.kind === "dtw") {
     settings.push(
@@ -180,6 +267,12 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
 
   const results = report.results as Record<string, unknown>;
   const notes = (results.notes as string[] | undefined) ?? [];
+  const warnings = (report as { warnings?: string[] }).warnings ?? [];
+  if (warnings.length > 0) {
+    parts.push(`<h3>Warnings (${warnings.length})</h3>`);
+    for (const w of warnings) parts.push(`<p class="note warn">${esc(w)}</p>`);
+  }
+  if (notes.length > 0) parts.push("<h3>Notes</h3>");
   for (const n of notes) parts.push(`<p class="note">${esc(n)}</p>`);
 
   if (results.kind === "dtw") {
@@ -198,7 +291,8 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
         summary: results.summary as Record<string, number>,
       },
     ];
-    parts.push("<h2>Distances</h2>");
+    const unit = distanceUnit(report);
+    parts.push(`<h2>Distances: DTW, ${esc(unit)} (0 = identical, lower = more similar)</h2>`);
     const labels = [...new Set(comparisons.flatMap((c) => c.segment_labels))];
     let t = `<table><tr><th class="l">segment</th>${comparisons.map((c) => `<th>${esc(c.reference)}</th>`).join("")}</tr>`;
     for (const l of labels) {
@@ -210,9 +304,30 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
         .join("")}</tr>`;
     }
     for (const s of ["mean", "p50", "p95", "p99"]) {
-      t += `<tr><th class="l">${s}</th>${comparisons.map((c) => `<th>${s in c.summary ? fmt(c.summary[s]) : "–"}</th>`).join("")}</tr>`;
+      // Tail percentiles from a handful of values are not estimates of anything: shown from 20 values on.
+      if ((s === "p95" || s === "p99") && !comparisons.some((c) => c.distances.length >= MIN_FOR_TAILS))
+        continue;
+      const name = s === "mean" ? "mean (this reference)" : s === "p50" ? "median" : s;
+      t += `<tr><th class="l">${name}</th>${comparisons
+        .map((c) => {
+          const few = (s === "p95" || s === "p99") && c.distances.length < MIN_FOR_TAILS;
+          return `<th>${few || !(s in c.summary) ? "–" : fmt(c.summary[s])}</th>`;
+        })
+        .join("")}</tr>`;
     }
     parts.push(`${t}</table>`);
+    const overall = results.overall_summary as Record<string, number> | undefined;
+    if (overall && "mean" in overall && comparisons.length > 1) {
+      parts.push(
+        `<p><b>Overall</b> (mean of the ${comparisons.length} per-reference means): ${fmt(overall.mean)} ${esc(unit)}.</p>`,
+      );
+    }
+    const range = results.reference_range as { min: number; max: number; pairs: unknown[] } | undefined;
+    if (range) {
+      parts.push(
+        `<p><b>Reference range</b>: the references differ from each other by ${fmt(range.min)}–${fmt(range.max)} ${esc(unit)} (mean distance of each of the ${range.pairs.length} reference pair(s), same segments).</p>`,
+      );
+    }
   } else if (results.kind === "stats") {
     const stats = results.statistics as Record<string, number>[];
     const labels = results.segment_labels as string[];
@@ -242,14 +357,33 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
     );
   }
 
+  const trials = (report as { trials?: TrialRecordView[] }).trials ?? [];
+  if (trials.some((t) => Object.keys(t.cycles).length > 0)) {
+    parts.push("<h2>Detected cycles: duration and confidence</h2>");
+    parts.push(
+      `<p>Confidence (0–1) combines how clear the cycle's peak is and how close its duration is to the trial's typical cycle (stride segmentation: the duration alone); below ${esc(String((report.config as { checks?: { min_confidence?: number } }).checks?.min_confidence ?? 0.5))} the cycle is flagged.</p>`,
+    );
+    let t = `<table><tr><th class="l">trial</th><th class="l">cycles</th><th>#</th><th>duration (s)</th><th>confidence</th></tr>`;
+    for (const tr of trials) {
+      for (const [name, c] of Object.entries(tr.cycles)) {
+        c.seconds.forEach((sec, i) => {
+          t += `<tr><td class="l">${esc(tr.path)}</td><td class="l">${esc(name)}</td><td>${i}</td><td>${fmt(sec)}</td><td>${fmt(c.confidence[i])}</td></tr>`;
+        });
+      }
+    }
+    parts.push(`${t}</table>`);
+  }
+
   if (figures.trials.length > 0) {
     parts.push("<h2>Signals and detected cycles</h2>");
     for (const t of figures.trials) {
       parts.push(`<h3>${esc(t.role)}: ${esc(t.path)}</h3>`);
       for (const p of t.panels) {
-        const counts = p.segmentation ? `; ${p.segments.length} segment(s) shaded, dots at the peaks` : "";
+        const counts = p.segmentation
+          ? `; ${p.segments.length} segment(s) shaded, a dot at each segment's peak frame as the segmentation defines it`
+          : "";
         parts.push(
-          `<figure class="trial">${panelSvg(p)}<figcaption>${esc(p.name)} per frame (${fmt(t.fps)} fps)${esc(counts)}</figcaption></figure>`,
+          `<figure class="trial">${panelSvg(p)}<figcaption>${esc(p.name)} (y axis) per frame (x axis, ${fmt(t.fps)} fps)${esc(counts)}</figcaption></figure>`,
         );
       }
     }
@@ -259,7 +393,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
     for (const p of figures.pairs) {
       const tn = p.timeNormalizedTo === null ? "" : `; both time-normalised to ${p.timeNormalizedTo} frames`;
       parts.push(
-        `<figure class="pair" data-label="${esc(p.label)}" data-reference="${esc(p.reference)}">${pairSvg(p)}<figcaption><b>${esc(p.label)}</b> vs ${esc(p.reference)} — distance ${fmt(p.distance)}; ${esc(p.signalName)}${esc(tn)}</figcaption></figure>`,
+        `<figure class="pair" data-label="${esc(p.label)}" data-reference="${esc(p.reference)}">${pairSvg(p)}<figcaption><b>${esc(p.label)}</b> vs ${esc(p.reference)} — DTW distance ${fmt(p.distance)} ${esc(distanceUnit(report))}; drawn: ${esc(p.signalName)}${esc(tn)}</figcaption></figure>`,
       );
     }
   }

@@ -115,8 +115,9 @@ describe("joints by name", () => {
     // Index-only configs are reported exactly as before (no resolved_joints).
     expect(byIndex.report.resolved_joints).toBeUndefined();
     expect(AnalysisReportSchema.safeParse(JSON.parse(stringifyJson(byName.report))).success).toBe(true);
+    // Knee angles are drawn as clinical flexion (0° = straight knee), named as such (issue 10).
     expect(byName.figures.pairs[0]?.signalName).toBe(
-      "angle at left_knee (left_hip-left_knee-left_ankle), degrees",
+      "left knee flexion (0° = straight; 180° − interior angle left_hip–left_knee–left_ankle), degrees",
     );
   });
 

@@ -2,7 +2,8 @@ import { AnalysisReportSchema, parseJson, stringifyJson, validateDocument } from
 import { describe, expect, it } from "vitest";
 import { virtualIo as io, KNEE_ANGLES_DTW } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
-import { planAnalysis, runAnalysis } from "./run.js";
+import { planAnalysis } from "./plan.js";
+import { runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
 
 type Files = Record<string, unknown>;
@@ -181,6 +182,24 @@ describe("runAnalysis", () => {
       io(FILES),
     );
     expect(r.matrix[0]![1]).toBeCloseTo((pair.report.results as { distances: number[] }).distances[0]!, 6);
+  });
+
+  it("a cohort given as one glob counts the files it matches, not the patterns (issue 9, item 12)", async () => {
+    const one = (cohort: string[]) =>
+      parseAnalysisConfig({ inputs: { cohort }, analysis: { kind: "dtw" }, output: { report: "r.json" } });
+    const { report } = await runAnalysis(one(["refs/*.json"]), io(FILES));
+    expect((report.results as { labels: string[] }).labels).toEqual(["refs/r1.json", "refs/r2.json"]);
+    // Fewer than 2 files after expansion: a user error naming the count, before any file is read.
+    for (const c of [["refs/r1.json"], ["refs/r1*.json"]]) {
+      await expect(runAnalysis(one(c), io(FILES))).rejects.toMatchObject({
+        code: "E_INPUT_GLOB",
+        kind: "user",
+        message: expect.stringMatching(
+          /names 1 trial after expanding its patterns; a cohort needs at least 2/,
+        ),
+      });
+    }
+    expect(() => one([])).toThrow(/at least 1/);
   });
 
   it("cohort mode with segmentation compares every cycle of every trial (Procrustes: pair by pair)", async () => {

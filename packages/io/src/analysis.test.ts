@@ -102,6 +102,7 @@ describe("AnalysisConfigSchema", () => {
       "segmentation",
       "analysis",
       "output",
+      "checks",
     ]);
   });
 });

@@ -131,6 +131,23 @@ const DtwAnalysis = z
       rule(ctx, "radius only applies to algorithm='fastdtw'");
     }
   });
+/**
+ * What to do with frames where the analysed person is missing (no detection, pose flag below the threshold, or
+ * every landmark NaN): "repair" trims leading/trailing absence (`trim`), fills gaps up to `max_gap_seconds` by
+ * linear interpolation and, for longer gaps, splits the trial (`long_gaps: split`: no cycle spans a gap) or
+ * refuses; "refuse" refuses any missing frame. The report states what was done (report.trials[].missing_frames).
+ */
+const MissingFrames = z.strictObject({
+  policy: z.enum(["repair", "refuse"]).default("repair"),
+  max_gap_seconds: z.number().gte(0).default(0.5),
+  trim: z.boolean().default(true),
+  long_gaps: z.enum(["split", "refuse"]).default("split"),
+});
+/** Plausibility checks: gait cycles outside `stride_seconds` or below `min_confidence` are reported as warnings. */
+const Checks = z.strictObject({
+  stride_seconds: z.tuple([z.number().gt(0), z.number().gt(0)]).default([0.8, 2.0]),
+  min_confidence: z.number().gte(0).lte(1).default(0.5),
+});
 const StatsAnalysis = z.strictObject({ kind: z.literal("stats"), extractor: ExtractorSpecSchema });
 const NoneAnalysis = z.strictObject({ kind: z.literal("none") });
 const Analysis = z.discriminatedUnion("kind", [DtwAnalysis, StatsAnalysis, NoneAnalysis]);
@@ -142,8 +159,12 @@ const Inputs = z
     // Extensions:
     /** Several reference trials (paths or globs, relative to the YAML file): one distance set per reference. */
     references: z.array(z.string().min(1)).optional(),
-    /** Cohort mode (paths or globs): the full pairwise distance matrix of these trials. Replaces primary. */
-    cohort: z.array(z.string().min(1)).min(2).optional(),
+    /**
+     * Cohort mode (paths or globs): the full pairwise distance matrix of these trials. Replaces primary. One
+     * glob may name the whole cohort: the "at least 2 trials" rule is checked on the files the patterns expand
+     * to (by @neuropose/analysis's planAnalysis), not on the number of patterns.
+     */
+    cohort: z.array(z.string().min(1)).min(1).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.cohort !== undefined) {
@@ -173,7 +194,13 @@ export const AnalysisConfigSchema = z
   .strictObject({
     config_version: z.literal(1).default(1),
     inputs: Inputs,
-    preprocessing: z.strictObject({ person_index: z.int().gte(0).default(0) }).default({ person_index: 0 }),
+    preprocessing: z
+      .strictObject({
+        person_index: z.int().gte(0).default(0),
+        // Extension (absent unless written; the defaults below apply):
+        missing_frames: MissingFrames.optional(),
+      })
+      .default({ person_index: 0 }),
     segmentation: Segmentation.nullable().default(null),
     analysis: Analysis,
     output: z.strictObject({
@@ -181,6 +208,8 @@ export const AnalysisConfigSchema = z
       /** Extension: also write a self-contained HTML page here. */
       html: z.string().min(1).optional(),
     }),
+    // Extension: plausibility checks that add warnings to the report (defaults apply when absent).
+    checks: Checks.optional(),
   })
   .superRefine((v, ctx) => {
     const hasRef = v.inputs.reference !== null || (v.inputs.references?.length ?? 0) > 0;
@@ -258,6 +287,18 @@ const DtwResults = z.strictObject({
     })
     .optional(),
   notes: z.array(z.string()).optional(),
+  /** Extension: what `summary` covers (the first reference only, as the original), to quote the right one. */
+  summary_scope: z.string().optional(),
+  /** Extension: the summary over all references (= reference_summary.summary). */
+  overall_summary: Summary.optional(),
+  /** Extension: mean distance between each pair of references (same segments): the range the references span. */
+  reference_range: z
+    .strictObject({
+      pairs: z.array(z.strictObject({ a: z.string(), b: z.string(), mean: Float })),
+      min: Float,
+      max: Float,
+    })
+    .optional(),
 });
 const CohortResults = z.strictObject({
   kind: z.literal("cohort"),
@@ -297,6 +338,25 @@ const ResolvedJoints = z.strictObject({
   segmentation: z.strictObject({ extractor: ExtractorSpecSchema }).optional(),
 });
 
+const Range = z.tuple([z.int(), z.int()]);
+const TrialRecord = z.strictObject({
+  role: z.string(),
+  path: z.string(),
+  unit: z.enum(["m", "mm"]),
+  missing_frames: z.strictObject({
+    path: z.string(),
+    frames: z.int(),
+    absent_frames: z.int(),
+    trimmed_start: z.int(),
+    trimmed_end: z.int(),
+    interpolated: z.array(Range),
+    long_gaps: z.array(Range),
+    parts: z.array(Range),
+    unit_converted_from: z.enum(["m", "mm"]).nullable(),
+  }),
+  cycles: z.record(z.string(), z.strictObject({ seconds: z.array(Float), confidence: z.array(Float) })),
+});
+
 /**
  * The report of one analysis run (`schema_version` 2, as the original's). Extensions: `references`,
  * `cohort`, `resolved_joints` (the indices joint names resolved to), `analysis_provenance` (resolved config,
@@ -320,6 +380,13 @@ export const AnalysisReportSchema = z.strictObject({
   references: z.array(InputSummary).optional(),
   cohort: z.array(InputSummary).optional(),
   resolved_joints: ResolvedJoints.optional(),
+  /**
+   * Extension: per input, what its preparation did (missing frames trimmed / interpolated / split, unit
+   * converted) and each gait cycle's duration (s) and confidence (0..1), per segmentation.
+   */
+  trials: z.array(TrialRecord).optional(),
+  /** Extension: warnings for the reader (implausible stride durations, low-confidence cycles). */
+  warnings: z.array(z.string()).optional(),
   analysis_provenance: z
     .strictObject({
       tool: z.string(),

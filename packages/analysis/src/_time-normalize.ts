@@ -1,4 +1,24 @@
+// Time-normalisation: the one rule deciding when and to how many frames sequences are resampled (cohort
+// matrices and reference pairs both use it), and the linear resampling itself.
 import type { PoseSequence } from "@neuropose/kinematics";
+
+/** `analysis.time_normalize` of a resolved DTW config. */
+export type TimeNormalize = "auto" | "never" | number;
+
+/**
+ * The frame count to resample sequences of these `lengths` to, or null to leave them as they are: a number
+ * `time_normalize` always applies; "auto" resamples to the longest length when an alignment needs equal frame
+ * counts (`needsEqual`) and the lengths differ; "never" never resamples.
+ */
+export function normalizationTarget(
+  tn: TimeNormalize,
+  needsEqual: boolean,
+  lengths: readonly number[],
+): number | null {
+  if (typeof tn === "number") return tn;
+  if (tn === "auto" && needsEqual && new Set(lengths).size > 1) return Math.max(...lengths);
+  return null;
+}
 
 /**
  * Linear time-normalisation of a pose sequence to `n` frames: output frame k samples the input at
@@ -26,12 +46,4 @@ export function resampleSequence(seq: PoseSequence, n: number): PoseSequence {
     }
   }
   return { frames: n, joints, data: out };
-}
-
-/** Frames [start, end) of a pose sequence (a view: no copy). */
-export function sliceSequence(seq: PoseSequence, start: number, end: number): PoseSequence {
-  const stride = seq.joints * 3;
-  const s = Math.max(0, Math.min(start, seq.frames));
-  const e = Math.max(s, Math.min(end, seq.frames));
-  return { frames: e - s, joints: seq.joints, data: seq.data.subarray(s * stride, e * stride) };
 }

@@ -1,0 +1,77 @@
+// Cohort mode (inputs.cohort): every trial's pieces, time-normalised as the config says, and their full pairwise
+// DTW distance matrix.
+import type { AnalysisReport } from "@neuropose/io";
+import type { PoseSequence } from "@neuropose/kinematics";
+import { dtwChoice } from "./_compare.js";
+import type { RunContext } from "./_context.js";
+import { checkAbort, pairwiseMatrix } from "./_deps.js";
+import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
+import { loadTrial, trialPieces } from "./_trials.js";
+import { AnalysisRunError } from "./errors.js";
+import { summarizeDistances } from "./summary.js";
+
+/** Load every cohort trial and compute the distance matrix of their pieces. */
+export async function runCohort(
+  ctx: RunContext,
+): Promise<{ results: AnalysisReport["results"]; cohort: InputSummary[] }> {
+  const analysis = ctx.work.analysis;
+  const progress = ctx.options.onProgress;
+  if (analysis.kind !== "dtw")
+    throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
+  // planAnalysis checked that the patterns expand to at least 2 files.
+  const paths = ctx.resolved.inputs.cohort ?? [];
+  const items: { label: string; seq: PoseSequence }[] = [];
+  const summaries: InputSummary[] = [];
+  for (const [k, p] of paths.entries()) {
+    checkAbort(ctx.options.signal);
+    const trial = await loadTrial(ctx, "cohort", p);
+    summaries.push(inputSummary(trial.input));
+    for (const piece of trialPieces(ctx, trial)) {
+      items.push({ label: ctx.resolved.segmentation ? `${p}:${piece.label}` : p, seq: piece.seq });
+    }
+    progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
+  }
+  const choice = dtwChoice(ctx.work);
+  let seqs = items.map((i) => i.seq);
+  const tn = analysis.time_normalize ?? "auto";
+  const to = normalizationTarget(
+    tn,
+    analysis.align !== "none",
+    seqs.map((s) => s.frames),
+  );
+  if (to !== null) {
+    seqs = seqs.map((s) => resampleSequence(s, to));
+    ctx.notes.push(
+      typeof tn === "number"
+        ? `every sequence was time-normalised to ${tn} frames (linear interpolation) before comparison`
+        : `sequences differ in length and ${analysis.align} needs equal frame counts: every sequence was time-normalised to ${to} frames (linear interpolation)`,
+    );
+  }
+  let matrix: number[][];
+  try {
+    matrix = await pairwiseMatrix(seqs, choice, {
+      threads: ctx.options.threads,
+      signal: ctx.options.signal,
+      onProgress: (done, total) => progress?.({ stage: "matrix", done, total }),
+    });
+  } catch (e) {
+    throw withContext(e, "cohort matrix");
+  }
+  const upper: number[] = [];
+  for (let i = 0; i < matrix.length; i++)
+    for (let j = i + 1; j < matrix.length; j++) upper.push(matrix[i][j]);
+  return {
+    results: {
+      kind: "cohort",
+      method: analysis.method,
+      algorithm: choice.algorithm,
+      radius: choice.algorithm === "fastdtw" ? choice.radius : null,
+      labels: items.map((i) => i.label),
+      matrix,
+      summary: summarizeDistances(upper),
+      notes: ctx.notes,
+    },
+    cohort: summaries,
+  };
+}

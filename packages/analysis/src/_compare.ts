@@ -1,0 +1,230 @@
+// analysis.kind "dtw" against references: segment i of the primary is paired with segment i of each reference
+// (time-normalised as the config says), one DTW per pair, a summary per reference and across references.
+import type { AnalysisConfig, AnalysisReport } from "@neuropose/io";
+import type { RunContext } from "./_context.js";
+import { checkAbort, comparePair, type DtwChoice } from "./_deps.js";
+import { addPairFigure } from "./_figures.js";
+import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
+import { loadTrial, type Trial, trialPieces } from "./_trials.js";
+import { summarizeDistances } from "./summary.js";
+
+/** The DTW settings of a config whose joints are all indices. */
+export function dtwChoice(c: AnalysisConfig): DtwChoice {
+  const a = c.analysis;
+  if (a.kind !== "dtw") throw new Error("unreachable: dtwChoice on a non-dtw analysis");
+  // Joint names were resolved to indices before (resolveConfigJoints); a name here is a bug.
+  const index = (j: number | string | null): number | null => {
+    if (typeof j === "string") throw new Error(`unreachable: unresolved joint name '${j}'`);
+    return j;
+  };
+  return {
+    method: a.method,
+    align: a.align,
+    representation: a.representation,
+    angleTriplets: a.angle_triplets?.map((t) => t.map(index) as [number, number, number]) ?? null,
+    jointI: index(a.joint_i),
+    jointJ: index(a.joint_j),
+    nanPolicy: a.nan_policy,
+    algorithm: a.algorithm ?? "exact",
+    radius: a.radius ?? 1,
+  };
+}
+
+/** Compare the primary with every reference (inputs.reference, then the expanded inputs.references). */
+export async function compareWithReferences(
+  ctx: RunContext,
+  primary: Trial,
+): Promise<{ results: AnalysisReport["results"]; references: InputSummary[] }> {
+  const analysis = ctx.work.analysis;
+  if (analysis.kind !== "dtw") throw new Error("unreachable: compareWithReferences on a non-dtw analysis");
+  const { options, log, notes } = ctx;
+  // The plan lists inputs.reference, then the expanded inputs.references (deduplicated, reference removed).
+  const uniqueRefs = ctx.plan.inputs.filter((i) => i.role === "reference").map((i) => i.path);
+  const choice = dtwChoice(ctx.work);
+  const tn = analysis.time_normalize ?? "auto";
+  const needsEqual = analysis.align !== "none";
+  const pPieces = trialPieces(ctx, primary);
+  const comparisons = [];
+  const refSummaries: InputSummary[] = [];
+  for (const [r, refPath] of uniqueRefs.entries()) {
+    checkAbort(options.signal);
+    const refTrial = await loadTrial(ctx, "reference", refPath);
+    const ref = refTrial.input;
+    refSummaries.push(inputSummary(ref));
+    const rPieces = trialPieces(ctx, refTrial);
+    const byLabel = new Map(rPieces.map((p) => [p.label, p.seq]));
+    const distances: number[] = [];
+    const paths: [number, number][][] = [];
+    const perJoint: number[][] = [];
+    const labels: string[] = [];
+    const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
+      [];
+    const pLabels = new Set(pPieces.map((p) => p.label));
+    const onlyPrimary = pPieces.filter((p) => !byLabel.has(p.label)).map((p) => p.label);
+    const onlyReference = rPieces.filter((p) => !pLabels.has(p.label)).map((p) => p.label);
+    if (onlyPrimary.length > 0 || onlyReference.length > 0) {
+      const left = (what: string, l: string[]) =>
+        l.length > 0 ? `; not compared (${what} only): ${l.join(", ")}` : "";
+      notes.push(
+        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pPieces.length - onlyPrimary.length} pair(s) compared (segment i with segment i of the same name)${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
+      );
+    }
+    for (const piece of pPieces) {
+      checkAbort(options.signal);
+      const other = byLabel.get(piece.label);
+      if (!other) continue;
+      let a = piece.seq;
+      let b = other;
+      const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
+      if (to !== null) {
+        normalized.push({
+          label: piece.label,
+          primary_frames: a.frames,
+          reference_frames: b.frames,
+          frames: to,
+        });
+        a = resampleSequence(a, to);
+        b = resampleSequence(b, to);
+      }
+      let res: ReturnType<typeof comparePair>;
+      try {
+        res = comparePair(a, b, choice);
+      } catch (e) {
+        throw withContext(e, `${piece.label} (${primary.input.written} vs ${ref.written})`);
+      }
+      distances.push(res.distance);
+      paths.push(res.path);
+      if (res.perJoint) perJoint.push(res.perJoint);
+      labels.push(piece.label);
+      addPairFigure(ctx, {
+        label: piece.label,
+        reference: ref.written,
+        distance: res.distance,
+        a,
+        b,
+        path: res.path,
+        timeNormalizedTo: to,
+        skeleton: ref.predictions.metadata.skeleton,
+      });
+      options.onProgress?.({
+        stage: "compare",
+        done: distances.length,
+        total: pPieces.length,
+        label: piece.label,
+      });
+    }
+    comparisons.push({
+      reference: ref.written,
+      distances,
+      paths,
+      per_joint_distances: choice.method === "dtw_per_joint" ? perJoint : null,
+      segment_labels: labels,
+      summary: summarizeDistances(distances),
+      time_normalized: normalized,
+      segmentations: refTrial.reportSegs,
+    });
+    log?.info?.("compared", {
+      reference: ref.written,
+      pairs: distances.length,
+      r: r + 1,
+      of: uniqueRefs.length,
+    });
+  }
+  const first = comparisons[0];
+  if (first && first.time_normalized.length > 0) {
+    notes.push(
+      `${first.time_normalized.length} paired segment(s) differ in length; ${analysis.align} needs equal frame counts, so both were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
+    );
+  }
+  const perRefMean = comparisons.map((c) => ({
+    reference: c.reference,
+    mean: "mean" in c.summary ? c.summary.mean : Number.NaN,
+  }));
+  // Reference range: the same comparison between the references themselves (each pair, same segment labels),
+  // so a reader can tell whether the subject is further from the references than they are from each other.
+  const refRange = await referenceRange(ctx, choice, tn, needsEqual);
+  const overall = summarizeDistances(perRefMean.map((m) => m.mean));
+  const results = {
+    kind: "dtw" as const,
+    method: analysis.method,
+    distances: first?.distances ?? [],
+    paths: first?.paths ?? [],
+    per_joint_distances: first?.per_joint_distances ?? (choice.method === "dtw_per_joint" ? [] : null),
+    segment_labels: first?.segment_labels ?? [],
+    summary: first?.summary ?? {},
+    algorithm: choice.algorithm,
+    radius: choice.algorithm === "fastdtw" ? choice.radius : null,
+    time_normalized: first?.time_normalized ?? [],
+    comparisons,
+    reference_summary: {
+      per_reference_mean: perRefMean,
+      summary: overall,
+    },
+    summary_scope: `summary is the first reference only (${first?.reference ?? "none"}); overall_summary summarises the per-reference means over all ${comparisons.length} reference(s)`,
+    overall_summary: overall,
+    ...(refRange ? { reference_range: refRange } : {}),
+    notes,
+  };
+  return { results, references: refSummaries };
+}
+
+/** Mean DTW distance of every pair of references (pieces paired by label); null with fewer than 2 references. */
+async function referenceRange(
+  ctx: RunContext,
+  choice: DtwChoice,
+  tn: "auto" | "never" | number,
+  needsEqual: boolean,
+): Promise<{ pairs: { a: string; b: string; mean: number }[]; min: number; max: number } | null> {
+  // Pairs grow with the square of the references: the range is taken over the first 20 (190 pairs).
+  const refs = ctx.plan.inputs
+    .filter((i) => i.role === "reference")
+    .map((i) => i.path)
+    .slice(0, 20);
+  if (refs.length < 2) return null;
+  // The references were loaded (and their figures drawn) by the comparison; this only re-reads the cache.
+  const trials = [];
+  const quiet = {
+    ...ctx,
+    notes: [],
+    warnings: [],
+    trials: [],
+    provenanceInputs: [],
+    figures: { trials: [], pairs: [] },
+  };
+  for (const r of refs) trials.push(await loadTrial(quiet, "reference", r));
+  const pairs: { a: string; b: string; mean: number }[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    for (let j = i + 1; j < trials.length; j++) {
+      checkAbort(ctx.options.signal);
+      const pa = trialPieces(ctx, trials[i] as Trial);
+      const pb = new Map(trialPieces(ctx, trials[j] as Trial).map((p) => [p.label, p.seq]));
+      const d: number[] = [];
+      for (const piece of pa) {
+        const other = pb.get(piece.label);
+        if (!other) continue;
+        let a = piece.seq;
+        let b = other;
+        const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
+        if (to !== null) {
+          a = resampleSequence(a, to);
+          b = resampleSequence(b, to);
+        }
+        try {
+          d.push(comparePair(a, b, choice, false).distance);
+        } catch {
+          // A pair that cannot be compared does not enter the range.
+        }
+      }
+      if (d.length > 0)
+        pairs.push({
+          a: refs[i] as string,
+          b: refs[j] as string,
+          mean: d.reduce((x, y) => x + y, 0) / d.length,
+        });
+    }
+  }
+  if (pairs.length === 0) return null;
+  const means = pairs.map((p) => p.mean);
+  return { pairs, min: Math.min(...means), max: Math.max(...means) };
+}

@@ -1,0 +1,107 @@
+// Reading the input files of a run: bytes (hashed for provenance), JSON, migration and validation, once per file.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import {
+  isNeuroPoseError,
+  type Logger,
+  migrateAndValidate,
+  parseJson,
+  type VideoPredictions,
+} from "@neuropose/io";
+import { type PoseSequence, predictionsToSequence } from "@neuropose/kinematics";
+import { AnalysisRunError } from "./errors.js";
+
+/** One input file, read and validated. */
+export interface Loaded {
+  written: string;
+  absolute: string;
+  predictions: VideoPredictions;
+  /** The file's provenance as written (the report stores it so, as the original did); null when absent. */
+  provenance: Record<string, unknown> | null;
+  sha256: string;
+  bytes: number;
+}
+
+/** A loaded input as the report's `primary` / `reference` / `cohort` entries summarise it. */
+export interface InputSummary {
+  path: string;
+  frame_count: number;
+  fps: number;
+  provenance: Record<string, unknown> | null;
+}
+
+/** Reads one input file (absolute path) as written in the config. */
+export type ReadInput = (absolutePath: string, written: string) => Promise<string | Uint8Array>;
+
+/** A NeuroPose error re-thrown as an AnalysisRunError with `context` before its message; other errors as they are. */
+export function withContext(e: unknown, context: string, path?: string): unknown {
+  if (isNeuroPoseError(e)) {
+    return new AnalysisRunError(e.code, `${context}: ${e.message}`, {
+      path: path ?? e.path,
+      hint: e.hint,
+      kind: e.kind,
+      cause: e,
+    });
+  }
+  return e;
+}
+
+/** A loader of input files that reads, hashes, parses and validates each file once (later calls hit a cache). */
+export function createInputLoader(
+  baseDir: string,
+  readInput: ReadInput = (abs: string) => readFile(abs),
+  log?: Logger,
+): (written: string) => Promise<Loaded> {
+  const cache = new Map<string, Loaded>();
+  return async function load(written: string): Promise<Loaded> {
+    const hit = cache.get(written);
+    if (hit) return hit;
+    const absolute = isAbsolute(written) ? written : resolve(baseDir, written);
+    let data: string | Uint8Array;
+    try {
+      data = await readInput(absolute, written);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AnalysisRunError(
+        "E_INPUT_MISSING",
+        `cannot read input ${written}${code ? ` (${code})` : ""}`,
+        { path: absolute, hint: `relative inputs resolve against the YAML file's folder (${baseDir})` },
+      );
+    }
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    // A view on the bytes read (Buffer.from(data) would copy the whole file once more).
+    const text =
+      typeof data === "string"
+        ? data
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+    const raw = parseJson(text, { source: written }) as Record<string, unknown>;
+    const predictions = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
+    // Only the provenance of the parsed document is kept (not a second copy of every frame).
+    const provenance = (raw.provenance ?? null) as Record<string, unknown> | null;
+    const loaded: Loaded = { written, absolute, predictions, provenance, sha256, bytes: bytes.length };
+    cache.set(written, loaded);
+    log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
+    return loaded;
+  };
+}
+
+/** The report's summary of an input (path, frame count, fps, provenance as written). */
+export function inputSummary(l: Loaded): InputSummary {
+  return {
+    path: l.written,
+    frame_count: l.predictions.metadata.frame_count,
+    fps: l.predictions.metadata.fps,
+    provenance: l.provenance,
+  };
+}
+
+/** The input's frames of person `personIndex` as a pose sequence (errors name the file). */
+export function toSequence(l: Loaded, personIndex: number): PoseSequence {
+  try {
+    return predictionsToSequence(l.predictions, { personIndex });
+  } catch (e) {
+    throw withContext(e, `${l.written}`, l.absolute);
+  }
+}
