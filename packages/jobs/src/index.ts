@@ -1,0 +1,31 @@
+// Public API of @neuropose/jobs, listed by name.
+export { type DaemonEvent, type DaemonOptions, type DaemonSummary, runDaemon } from "./daemon.js";
+export { JOBS_ERROR_CODES, JobsError, type JobsErrorCode } from "./errors.js";
+export {
+  describeError,
+  FolderJobSource,
+  type FolderJobSourceOptions,
+  INTERRUPTED_ERROR,
+  type PruneReport,
+  type RecoveryReport,
+} from "./folder-source.js";
+export { type DataDirLayout, dataDirLayout, isJobName, isVideoFile, VIDEO_EXTENSIONS } from "./layout.js";
+export {
+  type AcquireLockOptions,
+  acquireLock,
+  type HeldLock,
+  isProcessAlive,
+  type LockInfo,
+  readLock,
+  tryAcquireLock,
+  withLock,
+} from "./lock.js";
+export type { ClaimedJob, JobInput, JobProgress, JobSource, JobState, JobView } from "./source.js";
+export {
+  type BlazePoseWorkerOptions,
+  createBlazePoseWorker,
+  type VideoProgress,
+  type VideoSummary,
+  type VideoWorker,
+  type VideoWorkOptions,
+} from "./worker.js";
