@@ -68,7 +68,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * ```
  */
 export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> {
-  const { source, worker, signal } = options;
+  const { source, signal } = options;
   const summary: DaemonSummary = { completed: [], failed: [], requeued: [] };
   const log = withFields(options.logger, {});
   const pollMs = options.pollMs ?? 5000;

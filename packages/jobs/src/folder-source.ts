@@ -12,8 +12,8 @@ import {
   saveStatusFile,
 } from "@neuropose/io";
 import { exists, freeName, listDir, moveDir, removeDeadTemps, removeTree, sortByName } from "./_fs.js";
-import { JobsError } from "./errors.js";
 import { type FullLogger, withFields } from "./_logger.js";
+import { JobsError } from "./errors.js";
 import { type DataDirLayout, dataDirLayout, isJobName, isVideoFile } from "./layout.js";
 import { withLock } from "./lock.js";
 import type { ClaimedJob, JobInput, JobProgress, JobSource, JobView } from "./source.js";
@@ -135,7 +135,11 @@ export class FolderJobSource implements JobSource {
 
   async list(): Promise<JobView[]> {
     const status = await this.readStatus();
-    const views: JobView[] = Object.entries(status).map(([id, entry]) => ({ id, state: entry.status, entry }));
+    const views: JobView[] = Object.entries(status).map(([id, entry]) => ({
+      id,
+      state: entry.status,
+      entry,
+    }));
     for (const e of sortByName(await listDir(this.layout.in))) {
       if (!e.isDirectory() || !isJobName(e.name) || Object.hasOwn(status, e.name)) continue;
       views.push({ id: e.name, state: "queued", entry: null });
@@ -217,13 +221,21 @@ export class FolderJobSource implements JobSource {
           });
           report.completed.push(job);
         } else {
-          s[job] = entryOf({ ...entry, status: "failed", completed_at: now, error: INTERRUPTED_ERROR, last_update: now });
+          s[job] = entryOf({
+            ...entry,
+            status: "failed",
+            completed_at: now,
+            error: INTERRUPTED_ERROR,
+            last_update: now,
+          });
           report.interrupted.push(job);
         }
       }
     });
-    for (const job of report.interrupted) this.logger.warn(`job was interrupted: ${INTERRUPTED_ERROR}`, { job });
-    for (const job of report.completed) this.logger.info("job had finished before the crash: completed", { job });
+    for (const job of report.interrupted)
+      this.logger.warn(`job was interrupted: ${INTERRUPTED_ERROR}`, { job });
+    for (const job of report.completed)
+      this.logger.info("job had finished before the crash: completed", { job });
     const after = await this.readStatus();
     for (const [job, entry] of Object.entries(after)) {
       const outDir = join(this.layout.out, job);
@@ -269,7 +281,9 @@ export class FolderJobSource implements JobSource {
    */
   async requeue(job: string): Promise<{ job: string; from: string; to: string }> {
     if (!isJobName(job)) {
-      throw new JobsError("E_JOB_UNKNOWN", `"${job}" is not a job name`, { hint: "give a folder name from failed/" });
+      throw new JobsError("E_JOB_UNKNOWN", `"${job}" is not a job name`, {
+        hint: "give a folder name from failed/",
+      });
     }
     const failedNames = (await listDir(this.layout.failed)).filter((e) => e.isDirectory()).map((e) => e.name);
     let name = job;
@@ -287,9 +301,13 @@ export class FolderJobSource implements JobSource {
     const entry = status[name];
     if (folder === undefined) {
       if (entry && entry.status !== "failed") {
-        throw new JobsError("E_JOB_STATE", `job "${name}" is ${entry.status}, not failed; nothing to requeue`, {
-          path: name,
-        });
+        throw new JobsError(
+          "E_JOB_STATE",
+          `job "${name}" is ${entry.status}, not failed; nothing to requeue`,
+          {
+            path: name,
+          },
+        );
       }
       throw new JobsError("E_JOB_UNKNOWN", `no failed job "${job}" in ${this.layout.failed}`, {
         path: job,
@@ -297,7 +315,9 @@ export class FolderJobSource implements JobSource {
       });
     }
     if (entry && entry.status === "processing") {
-      throw new JobsError("E_JOB_STATE", `job "${name}" is running; requeue it after it finishes`, { path: name });
+      throw new JobsError("E_JOB_STATE", `job "${name}" is running; requeue it after it finishes`, {
+        path: name,
+      });
     }
     const to = join(this.layout.in, name);
     if (await exists(to)) {
@@ -389,7 +409,7 @@ export class FolderJobSource implements JobSource {
       const code = (err as { code?: string }).code;
       throw new JobsError("E_DATA_DIR", `could not write ${target}: ${(err as Error).message}`, {
         path: target,
-        hint: code === "ENOSPC" ? "the disk is full; free space, then neuropose requeue " + job : undefined,
+        hint: code === "ENOSPC" ? `the disk is full; free space, then neuropose requeue ${job}` : undefined,
         cause: err,
       });
     }
@@ -457,7 +477,8 @@ function quietMissing(logger: Logger | undefined): Logger | undefined {
 
 /** A claimed job of the folder source. */
 class FolderJob implements ClaimedJob {
-  private pending: Promise<void> = Promise.resolve();
+  private writing: Promise<void> | undefined;
+  private dirty = false;
   private lastWrite = 0;
   private lastVideo: string | undefined;
   private latest: JobProgress | undefined;
@@ -493,6 +514,11 @@ class FolderJob implements ClaimedJob {
   }
 
   private flush(): void {
+    // one checkpoint write at a time; progress that arrives meanwhile is coalesced into the next write
+    if (this.writing) {
+      this.dirty = true;
+      return;
+    }
     const p = this.latest;
     if (!p || this.finished) return;
     this.latest = undefined;
@@ -501,33 +527,40 @@ class FolderJob implements ClaimedJob {
     const at = this.source.clock().toISOString();
     const share = p.framesTotal > 0 ? Math.min(1, p.framesProcessed / p.framesTotal) : 0;
     const percent = p.videosTotal > 0 ? (100 * (p.videosCompleted + share)) / p.videosTotal : 0;
-    this.pending = this.pending.then(() =>
-      this.source
-        .updateStatus((s) => {
-          const e = s[this.id];
-          if (!e || e.status !== "processing") return;
-          s[this.id] = {
-            ...e,
-            current_video: p.currentVideo,
-            frames_processed: p.framesProcessed,
-            frames_total: p.framesTotal,
-            videos_completed: p.videosCompleted,
-            videos_total: p.videosTotal,
-            percent_complete: Math.round(Math.min(100, percent) * 100) / 100,
-            last_update: at,
-          };
-        })
-        .catch((err) => {
-          // checkpoints never raise: the job goes on, the next checkpoint tries again
-          this.source.log().warn(`could not write a progress checkpoint: ${(err as Error).message}`, { job: this.id });
-        }),
-    );
+    this.writing = this.source
+      .updateStatus((s) => {
+        const e = s[this.id];
+        if (e?.status !== "processing") return;
+        s[this.id] = {
+          ...e,
+          current_video: p.currentVideo,
+          frames_processed: p.framesProcessed,
+          frames_total: p.framesTotal,
+          videos_completed: p.videosCompleted,
+          videos_total: p.videosTotal,
+          percent_complete: Math.round(Math.min(100, percent) * 100) / 100,
+          last_update: at,
+        };
+      })
+      .catch((err) => {
+        // checkpoints never raise: the job goes on, the next checkpoint tries again
+        this.source
+          .log()
+          .warn(`could not write a progress checkpoint: ${(err as Error).message}`, { job: this.id });
+      })
+      .finally(() => {
+        this.writing = undefined;
+        if (this.dirty) {
+          this.dirty = false;
+          this.flush();
+        }
+      });
   }
 
   private async settle(): Promise<void> {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.pending;
+    while (this.writing) await this.writing;
   }
 
   async complete(): Promise<{ resultsPath: string }> {

@@ -236,7 +236,10 @@ export function acquireLock(path: string, options: AcquireLockOptions = {}): Hel
   const r = tryAcquireLock(path, options);
   if ("lock" in r) return r.lock;
   const who = r.holder.role === "unknown" ? "a NeuroPose process" : `another NeuroPose ${r.holder.role}`;
-  const pid = r.holder.pid > 0 ? ` (pid ${r.holder.pid}${r.holder.host !== hostname() ? ` on ${r.holder.host}` : ""})` : "";
+  const pid =
+    r.holder.pid > 0
+      ? ` (pid ${r.holder.pid}${r.holder.host !== hostname() ? ` on ${r.holder.host}` : ""})`
+      : "";
   throw new JobsError("E_LOCKED", `${who}${pid} already holds ${path}`, {
     path,
     hint:
@@ -273,7 +276,9 @@ export async function withLock<T>(
       }
     }
     if (Date.now() > deadline) {
-      throw new JobsError("E_LOCKED", `timed out waiting for ${path} (held by pid ${r.holder.pid})`, { path });
+      throw new JobsError("E_LOCKED", `timed out waiting for ${path} (held by pid ${r.holder.pid})`, {
+        path,
+      });
     }
     await new Promise((res) => setTimeout(res, wait));
     wait = Math.min(50, wait * 2);
