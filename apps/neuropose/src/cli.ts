@@ -5,10 +5,25 @@ import yargs from "yargs";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
+import { processCommand } from "./commands/process/index.js";
+import { pruneCommand } from "./commands/prune/index.js";
+import { requeueCommand } from "./commands/requeue/index.js";
+import { statusCommand } from "./commands/status/index.js";
+import { watchCommand } from "./commands/watch/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
-const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand, ...delegateCommands];
+const commands: CommandModule<any, any>[] = [
+  demoCommand,
+  nwbCommand,
+  ...delegateCommands,
+  // the job daemon and the operator's commands (each loads its code only when it runs)
+  watchCommand,
+  processCommand,
+  statusCommand,
+  requeueCommand,
+  pruneCommand,
+];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
 export function buildCli(argv: string[]): Argv {

@@ -1,5 +1,12 @@
 // Public API of @neuropose/jobs, listed by name.
 export { type DaemonEvent, type DaemonOptions, type DaemonSummary, runDaemon } from "./daemon.js";
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorOptions,
+  type DoctorReport,
+  runDoctor,
+} from "./doctor.js";
 export { JOBS_ERROR_CODES, JobsError, type JobsErrorCode } from "./errors.js";
 export {
   describeError,
