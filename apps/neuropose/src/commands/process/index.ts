@@ -6,13 +6,11 @@ export const processCommand: CommandModule = {
   command: "process <videos..>",
   describe: "run the daemon's work on video files now (one VideoPredictions each, or a JobResults with -o)",
   builder: (y) =>
-    modelOptions(y)
-      .positional("videos", { type: "string", array: true })
-      .option("output", {
-        alias: "o",
-        type: "string",
-        describe: "write one JobResults file (all videos) here",
-      }),
+    modelOptions(y).positional("videos", { type: "string", array: true }).option("output", {
+      alias: "o",
+      type: "string",
+      describe: "write one JobResults file (all videos) here",
+    }),
   handler: async (args) => {
     const { runProcess } = await import("./run.js");
     process.exitCode = await runProcess(args as never);
