@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
+import { ingestCommand } from "./commands/ingest/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
 import { processCommand } from "./commands/process/index.js";
 import { pruneCommand } from "./commands/prune/index.js";
@@ -23,6 +24,7 @@ const commands: CommandModule<any, any>[] = [
   statusCommand,
   requeueCommand,
   pruneCommand,
+  ingestCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */

@@ -5,7 +5,15 @@
 // no input lost. NEUROPOSE_CRASH_KILLS (default 100) and NEUROPOSE_CRASH_SEED (default 1) set the run.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +60,8 @@ function runChild(root: string, journal: string, kill?: { ms: number; afterReady
     let t: NodeJS.Timeout | undefined;
     if (kill && !kill.afterReady) t = setTimeout(() => c.kill("SIGKILL"), kill.ms);
     c.stdout.on("data", (d) => {
-      if (kill?.afterReady && String(d).includes("ready") && !t) t = setTimeout(() => c.kill("SIGKILL"), kill.ms);
+      if (kill?.afterReady && String(d).includes("ready") && !t)
+        t = setTimeout(() => c.kill("SIGKILL"), kill.ms);
     });
     c.on("exit", (code, signal) => {
       if (t) clearTimeout(t);
@@ -78,7 +87,9 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
         const n = 1 + Math.floor(rng() * 3);
         for (let v = 0; v < n; v++) {
           const name = j === 7 && v === n - 1 ? `corrupt${v}.mp4` : `clip${v}.mp4`;
-          const bytes = Buffer.from(Array.from({ length: 2000 + Math.floor(rng() * 5000) }, () => Math.floor(rng() * 256)));
+          const bytes = Buffer.from(
+            Array.from({ length: 2000 + Math.floor(rng() * 5000) }, () => Math.floor(rng() * 256)),
+          );
           writeFileSync(join(root, "in", job, name), bytes);
           inputs.set(`${job}/${name}`, createHash("sha256").update(bytes).digest("hex"));
         }
@@ -90,7 +101,10 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
       for (let i = 0; i < KILLS; i++) {
         // a quarter of the kills land anywhere from spawn (start-up, lock, recovery), the rest while jobs run
         const early = rng() < 0.25;
-        const r = await runChild(root, journal, { ms: Math.floor(rng() * (early ? 800 : 400)), afterReady: !early });
+        const r = await runChild(root, journal, {
+          ms: Math.floor(rng() * (early ? 800 : 400)),
+          afterReady: !early,
+        });
         if (r.signal === "SIGKILL") outcomes.killed++;
         else {
           outcomes.exitedFirst++;
@@ -145,7 +159,10 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
       const done = lines.filter((l) => l.startsWith("done ")).map((l) => l.slice(5));
       for (const job of jobs) {
         const firstDone = lines.indexOf(`done ${job}`);
-        if (firstDone >= 0) expect(lines.slice(firstDone + 1), `${job} ran again after it was done`).not.toContain(`start ${job}`);
+        if (firstDone >= 0)
+          expect(lines.slice(firstDone + 1), `${job} ran again after it was done`).not.toContain(
+            `start ${job}`,
+          );
       }
       for (const job of jobs) {
         const e = status[job];
@@ -157,9 +174,13 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
         }
         expect(e?.status, `${job}: ${e?.error}`).toBe("completed");
         // (0 when the kill fell between the status commit and the journal line)
-        expect(done.filter((d) => d === job).length, `${job} completed more than once`).toBeLessThanOrEqual(1);
+        expect(done.filter((d) => d === job).length, `${job} completed more than once`).toBeLessThanOrEqual(
+          1,
+        );
         const results = await loadJobResults(join(root, "out", job, "results.json"));
-        const names = [...inputs.keys()].filter((k) => k.startsWith(`${job}/`)).map((k) => k.slice(job.length + 1));
+        const names = [...inputs.keys()]
+          .filter((k) => k.startsWith(`${job}/`))
+          .map((k) => k.slice(job.length + 1));
         expect(Object.keys(results).sort()).toEqual(names.sort());
         for (const n of names) expect(Object.keys(results[n]?.frames ?? {})).toHaveLength(6);
         for (const n of names) expect(sha(join(root, "in", job, n))).toBe(inputs.get(`${job}/${n}`));

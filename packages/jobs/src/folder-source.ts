@@ -176,6 +176,13 @@ export class FolderJobSource implements JobSource {
         return true;
       });
       if (!took) continue;
+      if (!(await exists(dir))) {
+        // moved away between our look and our claim (an ingest rolled back, an operator): forget it
+        await this.updateStatus((s) => {
+          delete s[e.name];
+        });
+        continue;
+      }
       const outDir = join(this.layout.out, e.name);
       await removeTree(outDir);
       await mkdir(join(outDir, ".parts"), { recursive: true });

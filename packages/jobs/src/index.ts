@@ -16,6 +16,15 @@ export {
   type PruneReport,
   type RecoveryReport,
 } from "./folder-source.js";
+export {
+  DEFAULT_INGEST_MAX_BYTES,
+  DEFAULT_INGEST_MAX_RATIO,
+  type IngestOptions,
+  type IngestPlan,
+  ingestArchive,
+  type PlannedFile,
+  planIngest,
+} from "./ingest.js";
 export { type DataDirLayout, dataDirLayout, isJobName, isVideoFile, VIDEO_EXTENSIONS } from "./layout.js";
 export {
   type AcquireLockOptions,

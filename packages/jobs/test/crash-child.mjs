@@ -22,11 +22,23 @@ const worker = {
         throw e;
       }
       await new Promise((r) => setTimeout(r, 4));
-      frames[`frame_${String(i).padStart(6, "0")}`] = { boxes: [[0, 0, 1, 1, 1]], poses3d: [[[i, 0, 0]]], poses2d: [[[0, 0]]] };
+      frames[`frame_${String(i).padStart(6, "0")}`] = {
+        boxes: [[0, 0, 1, 1, 1]],
+        poses3d: [[[i, 0, 0]]],
+        poses2d: [[[0, 0]]],
+      };
       o.onProgress?.({ done: i + 1, total: FRAMES });
     }
     await saveVideoPredictions(outPath, {
-      metadata: { frame_count: FRAMES, fps: 30, width: 8, height: 8, skeleton: "blazepose_33", poses3d_unit: "mm", poses3d_frame: "hip_centered" },
+      metadata: {
+        frame_count: FRAMES,
+        fps: 30,
+        width: 8,
+        height: 8,
+        skeleton: "blazepose_33",
+        poses3d_unit: "mm",
+        poses3d_frame: "hip_centered",
+      },
       frames,
     });
     return { frames: FRAMES, framesWithPerson: FRAMES, wallMs: 1, fps: 1, provider: "fake" };
