@@ -35,7 +35,7 @@ function zipOf(
     z.outputStream.on("data", (c: Buffer) => chunks.push(c));
     z.outputStream.on("error", reject);
     z.outputStream.on("end", () => {
-      let b = Buffer.concat(chunks);
+      let b: Buffer = Buffer.concat(chunks);
       if (patch) b = patch(b);
       writeFileSync(path, b);
       resolve(path);
@@ -59,7 +59,7 @@ async function line(p: Promise<unknown>): Promise<string> {
   throw new Error("did not throw");
 }
 
-const video = (n: number) => Buffer.alloc(n, 7).map((_, i) => (i * 31 + n) & 255);
+const video = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + n) & 255));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "np-ingest-"));
