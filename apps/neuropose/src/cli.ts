@@ -4,11 +4,14 @@ import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
+import { doctorCommand } from "./commands/doctor/index.js";
 import { ingestCommand } from "./commands/ingest/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
 import { processCommand } from "./commands/process/index.js";
 import { pruneCommand } from "./commands/prune/index.js";
 import { requeueCommand } from "./commands/requeue/index.js";
+import { resetCommand } from "./commands/reset/index.js";
+import { serveCommand } from "./commands/serve/index.js";
 import { statusCommand } from "./commands/status/index.js";
 import { watchCommand } from "./commands/watch/index.js";
 
@@ -25,6 +28,9 @@ const commands: CommandModule<any, any>[] = [
   requeueCommand,
   pruneCommand,
   ingestCommand,
+  serveCommand,
+  resetCommand,
+  doctorCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
@@ -63,5 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   if (delegated !== undefined) return delegated;
   return runMain(async () => {
     await buildCli(argv).parseAsync();
+    // commands with their own exit codes (doctor: 0/1/2) set process.exitCode
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   });
 }

@@ -596,8 +596,10 @@ class FolderJob implements ClaimedJob {
     const at = this.source.clock().toISOString();
     const text = describeError(error);
     try {
-      // the entry first, then the move: a crash in between leaves a failed entry whose inputs the next
-      // start quarantines
+      // partial outputs go first (they also free the space a full disk needs for the status write), then the
+      // entry, then the move: a crash in between leaves a processing entry (failed as interrupted at the next
+      // start) or a failed entry whose inputs the next start quarantines
+      await removeTree(this.outDir);
       await this.source.updateStatus((s) => {
         const e = s[this.id];
         s[this.id] = entryOf({
@@ -609,7 +611,6 @@ class FolderJob implements ClaimedJob {
           last_update: at,
         });
       });
-      await removeTree(this.outDir);
       await this.source.quarantine(this.id);
     } catch (err) {
       this.source.log().error(`could not record the failure: ${(err as Error).message}`, { job: this.id });
