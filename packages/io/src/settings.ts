@@ -27,7 +27,11 @@ export const SettingsSchema = z.strictObject({
   ffprobePath: z.string().min(1).optional().describe("ffprobe binary (default: the bundled one, then PATH)."),
   threads: z.int().gte(1).optional().describe("CPU threads for inference (default: the runtime's choice)."),
   // The job daemon and its monitor (`neuropose watch | serve | ingest | prune`).
-  pollSeconds: z.number().gt(0).optional().describe("How often the daemon looks for new jobs, s (default 5)."),
+  pollSeconds: z
+    .number()
+    .gt(0)
+    .optional()
+    .describe("How often the daemon looks for new jobs, s (default 5)."),
   retentionDays: z
     .number()
     .gt(0)
@@ -70,7 +74,13 @@ export const SETTINGS_ENV: Readonly<Record<Key, string>> = Object.freeze({
   monitorPort: "NEUROPOSE_MONITOR_PORT",
   ingestMaxBytes: "NEUROPOSE_INGEST_MAX_BYTES",
 });
-const NUMBER_KEYS = new Set<Key>(["threads", "pollSeconds", "retentionDays", "monitorPort", "ingestMaxBytes"]);
+const NUMBER_KEYS = new Set<Key>([
+  "threads",
+  "pollSeconds",
+  "retentionDays",
+  "monitorPort",
+  "ingestMaxBytes",
+]);
 
 const PATH_KEYS = new Set<Key>(["dataDir", "modelCacheDir", "ffmpegPath", "ffprobePath"]);
 const CONFIG_ENV = "NEUROPOSE_CONFIG";
