@@ -11,6 +11,7 @@ import { processCommand } from "./commands/process/index.js";
 import { pruneCommand } from "./commands/prune/index.js";
 import { requeueCommand } from "./commands/requeue/index.js";
 import { resetCommand } from "./commands/reset/index.js";
+import { segmentCommand } from "./commands/segment/index.js";
 import { serveCommand } from "./commands/serve/index.js";
 import { statusCommand } from "./commands/status/index.js";
 import { watchCommand } from "./commands/watch/index.js";
@@ -31,6 +32,7 @@ const commands: CommandModule<any, any>[] = [
   serveCommand,
   resetCommand,
   doctorCommand,
+  segmentCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */

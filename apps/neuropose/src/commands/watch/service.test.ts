@@ -12,7 +12,10 @@ if (!analyze) console.log("skipping systemd-analyze verify: systemd-analyze is n
 describe("service files", () => {
   it.skipIf(!analyze)("systemd-analyze verify accepts the units", () => {
     for (const unit of ["neuropose.service", "neuropose-monitor.service"]) {
-      const out = execFileSync(analyze as string, ["verify", join(dir, unit)], { encoding: "utf8", stdio: "pipe" });
+      const out = execFileSync(analyze as string, ["verify", join(dir, unit)], {
+        encoding: "utf8",
+        stdio: "pipe",
+      });
       expect(out).toBe("");
     }
   });
