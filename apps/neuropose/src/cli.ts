@@ -2,6 +2,7 @@ import { runMain, UsageError } from "@neuropose/cli-kit";
 import { LOG_LEVELS } from "@neuropose/io";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
+import { benchmarkCommand } from "./commands/benchmark/index.js";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
 import { doctorCommand } from "./commands/doctor/index.js";
@@ -33,6 +34,7 @@ const commands: CommandModule<any, any>[] = [
   resetCommand,
   doctorCommand,
   segmentCommand,
+  benchmarkCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
