@@ -55,12 +55,39 @@ console.log(
   `${CLIPS} clips x ${FRAMES} frames (${existsSync(src) ? "gaitlab_input.mp4 cuts" : "testsrc"}), ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`,
 );
 
-function timed(cmd, args, cwd) {
+function timed(cmd, args, cwd, extraEnv = {}) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, cmd), ...args], { cwd, env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(root, cmd), ...args], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: "utf8",
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  timed.stderr = r.stderr;
   return ms;
+}
+
+/** The daemon's own bookkeeping per job, from its JSON log: job wall time minus the videos' inference time,
+ * plus the gap to the next job (claim). Independent of how loaded the machine is. */
+const bookkeeping = [];
+function parseLog(stderr) {
+  const lines = stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+  let infer = 0;
+  let lastDone;
+  for (const l of lines) {
+    if (l.msg.startsWith("job started") && lastDone !== undefined)
+      bookkeeping.push({ kind: "gap", ms: Date.parse(l.time) - lastDone });
+    if (l.msg.startsWith("video done")) infer += (1000 * l.frames) / l.fps;
+    if (l.msg.startsWith("job completed")) {
+      bookkeeping.push({ kind: "job", ms: l.ms - infer });
+      infer = 0;
+      lastDone = Date.parse(l.time);
+    }
+  }
 }
 
 function runInfer() {
@@ -133,5 +160,14 @@ console.log(row("neuropose watch", best(daemon)));
 const overhead = best(daemon) / best(infer) - 1;
 console.log(
   `daemon / infer = ${(best(daemon) / best(infer)).toFixed(3)}: overhead ${(100 * overhead).toFixed(1)}% (${((best(daemon) - best(infer)) / CLIPS).toFixed(0)} ms per job; target < 5%) [best of ${ROUNDS}; all: infer ${infer.map((m) => (m / 1000).toFixed(1)).join("/")} s, daemon ${daemon.map((m) => (m / 1000).toFixed(1)).join("/")} s]`,
+);
+const mean = (k) => {
+  const v = bookkeeping.filter((b) => b.kind === k).map((b) => b.ms);
+  return v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+};
+const perJob = mean("job") + mean("gap");
+const inferPerJob = best(infer) / CLIPS;
+console.log(
+  `daemon bookkeeping (from its log): ${mean("job").toFixed(0)} ms per job around inference + ${mean("gap").toFixed(0)} ms between jobs = ${perJob.toFixed(0)} ms = ${((100 * perJob) / inferPerJob).toFixed(1)}% of neuropose-infer's ${inferPerJob.toFixed(0)} ms per clip`,
 );
 rmSync(work, { recursive: true, force: true });
