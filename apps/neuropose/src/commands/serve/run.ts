@@ -16,6 +16,7 @@ export async function runServe(args: ServeArgs): Promise<number> {
     ...(args.port !== undefined ? { monitorPort: args.port } : {}),
     ...(args.token ? { monitorToken: args.token } : {}),
   });
+  await source.ensureLayout();
   // one monitor per data dir; its pid lets `neuropose reset` stop it
   const lock = acquireLock(`${source.layout.root}/.neuropose-monitor.lock`, { logger, role: "monitor" });
   try {
