@@ -47,7 +47,7 @@ function toolVersion(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(path, ["-version"], { timeout: 10_000 }, (err, stdout) => {
       if (err) reject(err);
-      else resolve(stdout.split("\n")[0]?.trim() ?? "");
+      else resolve((stdout.split("\n")[0] ?? "").replace(/\s+Copyright.*$/, "").trim());
     });
   });
 }

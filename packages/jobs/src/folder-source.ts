@@ -144,7 +144,7 @@ export class FolderJobSource implements JobSource {
       if (!e.isDirectory() || !isJobName(e.name) || Object.hasOwn(status, e.name)) continue;
       views.push({ id: e.name, state: "queued", entry: null });
     }
-    return sortByName(views.map((v) => ({ ...v, name: v.id }))).map(({ name: _n, ...v }) => v);
+    return views.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** The videos of a job folder (direct children with a video extension, sorted). */
