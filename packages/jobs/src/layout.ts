@@ -16,6 +16,8 @@ export interface DataDirLayout {
   status: string;
   /** `.neuropose.lock`: pid of the daemon that owns the data dir. */
   lock: string;
+  /** `.neuropose-monitor.lock`: pid of the monitor serving the data dir (so `reset` can stop it). */
+  monitorLock: string;
   /** `.staging/`: where `ingest` extracts before renaming into in/ (same filesystem). */
   staging: string;
 }
@@ -37,6 +39,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     failed: join(root, "failed"),
     status: join(root, "out", "status.json"),
     lock: join(root, ".neuropose.lock"),
+    monitorLock: join(root, ".neuropose-monitor.lock"),
     staging: join(root, ".staging"),
   };
 }

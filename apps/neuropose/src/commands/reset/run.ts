@@ -1,5 +1,4 @@
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { UsageError } from "@neuropose/cli-kit";
 import { isProcessAlive, readLock } from "@neuropose/jobs";
 import { context, type DaemonArgs } from "../_shared/context.js";
@@ -27,7 +26,7 @@ export async function runReset(
   if (!dry && !args.yes && !args["stop-only"]) {
     throw new UsageError("reset deletes data: pass --yes (or --dry-run to see what it would do)");
   }
-  const locks = [layout.lock, join(layout.root, ".neuropose-monitor.lock")];
+  const locks = [layout.lock, layout.monitorLock];
   for (const path of locks) {
     const info = readLock(path);
     if (!info || !isProcessAlive(info.pid)) continue;

@@ -18,7 +18,7 @@ export async function runServe(args: ServeArgs): Promise<number> {
   });
   await source.ensureLayout();
   // one monitor per data dir; its pid lets `neuropose reset` stop it
-  const lock = acquireLock(`${source.layout.root}/.neuropose-monitor.lock`, { logger, role: "monitor" });
+  const lock = acquireLock(source.layout.monitorLock, { logger, role: "monitor" });
   try {
     const monitor = await startMonitor({
       source,
