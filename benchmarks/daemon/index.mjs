@@ -68,8 +68,9 @@ function timed(cmd, args, cwd, extraEnv = {}) {
   return ms;
 }
 
-/** The daemon's own bookkeeping per job, from its JSON log: job wall time minus the videos' inference time,
- * plus the gap to the next job (claim). Independent of how loaded the machine is. */
+/** The daemon's own bookkeeping per job, from its JSON log: job wall time minus the worker's calls (probe,
+ * inference, document write: the work neuropose-infer does too), plus the gap to the next job (claim).
+ * Much less sensitive than the wall-clock ratio to what else the machine is doing. */
 const bookkeeping = [];
 function parseLog(stderr) {
   const lines = stderr
@@ -81,7 +82,7 @@ function parseLog(stderr) {
   for (const l of lines) {
     if (l.msg.startsWith("job started") && lastDone !== undefined)
       bookkeeping.push({ kind: "gap", ms: Date.parse(l.time) - lastDone });
-    if (l.msg.startsWith("video done")) infer += (1000 * l.frames) / l.fps;
+    if (l.msg.startsWith("video done")) infer += l.ms; // the worker's call: the work neuropose-infer does too
     if (l.msg.startsWith("job completed")) {
       bookkeeping.push({ kind: "job", ms: l.ms - infer });
       infer = 0;
@@ -168,6 +169,6 @@ const mean = (k) => {
 const perJob = mean("job") + mean("gap");
 const inferPerJob = best(infer) / CLIPS;
 console.log(
-  `daemon bookkeeping (from its log): ${mean("job").toFixed(0)} ms per job around inference + ${mean("gap").toFixed(0)} ms between jobs = ${perJob.toFixed(0)} ms = ${((100 * perJob) / inferPerJob).toFixed(1)}% of neuropose-infer's ${inferPerJob.toFixed(0)} ms per clip`,
+  `daemon bookkeeping (from its log): ${mean("job").toFixed(0)} ms per job around the worker + ${mean("gap").toFixed(0)} ms between jobs = ${perJob.toFixed(0)} ms = ${((100 * perJob) / inferPerJob).toFixed(1)}% of neuropose-infer's ${inferPerJob.toFixed(0)} ms per clip`,
 );
 rmSync(work, { recursive: true, force: true });

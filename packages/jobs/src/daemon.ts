@@ -125,6 +125,7 @@ async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSu
         framesProcessed: 0,
         framesTotal: 0,
       });
+      const tv = performance.now();
       const s = await worker.process(video.path, job.outputPathFor(video), {
         signal,
         onProgress: (p) => {
@@ -141,6 +142,7 @@ async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSu
       vlog.info(`video done: ${s.frames} frames, ${s.fps.toFixed(1)} frames/s on ${s.provider}`, {
         frames: s.frames,
         fps: Math.round(s.fps * 10) / 10,
+        ms: Math.round(performance.now() - tv), // the worker's whole call: probe, inference, document write
       });
       options.onEvent?.({ type: "video-done", job: job.id, video: video.name, summary: s });
     }
