@@ -125,9 +125,13 @@ function runDaemon() {
       "cpu",
       "--poll",
       "0.05",
+      "--log-format",
+      "json",
     ],
     work,
+    { NEUROPOSE_LOG_LEVEL: "info" },
   );
+  parseLog(timed.stderr);
   const done = readdirSync(join(data, "out")).filter((d) => existsSync(join(data, "out", d, "results.json")));
   if (done.length !== CLIPS) throw new Error(`the daemon completed ${done.length} of ${CLIPS} jobs`);
   rmSync(data, { recursive: true });
