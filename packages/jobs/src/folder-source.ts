@@ -583,6 +583,7 @@ class FolderJob implements ClaimedJob {
         completed_at: at,
         results_path: resultsPath,
         current_video: null,
+        frames_processed: e.frames_total ?? e.frames_processed, // the last video's last frames may fall between checkpoints
         videos_completed: this.videos.length,
         percent_complete: 100,
         last_update: at,
