@@ -2,13 +2,40 @@ import { runMain, UsageError } from "@neuropose/cli-kit";
 import { LOG_LEVELS } from "@neuropose/io";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
+import { benchmarkCommand } from "./commands/benchmark/index.js";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
+import { doctorCommand } from "./commands/doctor/index.js";
+import { ingestCommand } from "./commands/ingest/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
+import { processCommand } from "./commands/process/index.js";
+import { pruneCommand } from "./commands/prune/index.js";
+import { requeueCommand } from "./commands/requeue/index.js";
+import { resetCommand } from "./commands/reset/index.js";
+import { segmentCommand } from "./commands/segment/index.js";
+import { serveCommand } from "./commands/serve/index.js";
+import { statusCommand } from "./commands/status/index.js";
+import { watchCommand } from "./commands/watch/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
-const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand, ...delegateCommands];
+const commands: CommandModule<any, any>[] = [
+  demoCommand,
+  nwbCommand,
+  ...delegateCommands,
+  // the job daemon and the operator's commands (each loads its code only when it runs)
+  watchCommand,
+  processCommand,
+  statusCommand,
+  requeueCommand,
+  pruneCommand,
+  ingestCommand,
+  serveCommand,
+  resetCommand,
+  doctorCommand,
+  segmentCommand,
+  benchmarkCommand,
+];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
 export function buildCli(argv: string[]): Argv {
@@ -46,5 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   if (delegated !== undefined) return delegated;
   return runMain(async () => {
     await buildCli(argv).parseAsync();
+    // commands with their own exit codes (doctor: 0/1/2) set process.exitCode
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   });
 }

@@ -731,6 +731,7 @@ describe("properties", () => {
       videos_total: fc.option(fc.nat(), { nil: null }),
       percent_complete: fc.option(fc.double({ min: 0, max: 100, noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)), { nil: null }),
       last_update: fc.option(iso, { nil: null }),
+      pruned_at: fc.option(iso, { nil: null }),
     });
     await fc.assert(
       fc.asyncProperty(fc.dictionary(str, entry, { maxKeys: 4 }), fc.dictionary(str, videoPredictionsArb, { maxKeys: 2 }), async (status, jobs) => {

@@ -50,6 +50,12 @@ describe("loadSettings", () => {
         NEUROPOSE_FFPROBE_PATH: "/usr/bin/ffprobe",
         NEUROPOSE_THREADS: "4",
         NEUROPOSE_MODEL_CACHE_DIR: "",
+        NEUROPOSE_POLL_SECONDS: "0.5",
+        NEUROPOSE_RETENTION_DAYS: "30",
+        NEUROPOSE_MONITOR_TOKEN: "s3cret",
+        NEUROPOSE_MONITOR_HOST: "0.0.0.0",
+        NEUROPOSE_MONITOR_PORT: "9000",
+        NEUROPOSE_INGEST_MAX_BYTES: "1000000",
       },
     });
     expect(s).toEqual({
@@ -61,8 +67,14 @@ describe("loadSettings", () => {
       ffmpegPath: "/home/ada/bin/ffmpeg",
       ffprobePath: "/usr/bin/ffprobe",
       threads: 4,
+      pollSeconds: 0.5,
+      retentionDays: 30,
+      monitorToken: "s3cret",
+      monitorHost: "0.0.0.0",
+      monitorPort: 9000,
+      ingestMaxBytes: 1000000,
     });
-    expect(Object.keys(SETTINGS_ENV)).toHaveLength(8);
+    expect(Object.keys(SETTINGS_ENV)).toHaveLength(14);
   });
 
   it("applies overrides > env > config file > defaults", () => {

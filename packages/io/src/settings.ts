@@ -26,6 +26,29 @@ export const SettingsSchema = z.strictObject({
   ffmpegPath: z.string().min(1).optional().describe("ffmpeg binary (default: the bundled one, then PATH)."),
   ffprobePath: z.string().min(1).optional().describe("ffprobe binary (default: the bundled one, then PATH)."),
   threads: z.int().gte(1).optional().describe("CPU threads for inference (default: the runtime's choice)."),
+  // The job daemon and its monitor (`neuropose watch | serve | ingest | prune`).
+  pollSeconds: z
+    .number()
+    .gt(0)
+    .optional()
+    .describe("How often the daemon looks for new jobs, s (default 5)."),
+  retentionDays: z
+    .number()
+    .gt(0)
+    .optional()
+    .describe("The daemon prunes finished jobs older than this many days (default: never)."),
+  monitorToken: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Token the monitor asks for (?token= or X-Status-Token); default: none."),
+  monitorHost: z.string().min(1).optional().describe("Address the monitor binds (default 127.0.0.1)."),
+  monitorPort: z.int().gte(0).lte(65535).optional().describe("Port of the monitor (default 8765)."),
+  ingestMaxBytes: z
+    .int()
+    .gt(0)
+    .optional()
+    .describe("Largest total uncompressed size `ingest` accepts, bytes (default 20 GiB)."),
 });
 
 export type Settings = Readonly<z.infer<typeof SettingsSchema>>;
@@ -44,7 +67,20 @@ export const SETTINGS_ENV: Readonly<Record<Key, string>> = Object.freeze({
   ffmpegPath: "NEUROPOSE_FFMPEG_PATH",
   ffprobePath: "NEUROPOSE_FFPROBE_PATH",
   threads: "NEUROPOSE_THREADS",
+  pollSeconds: "NEUROPOSE_POLL_SECONDS",
+  retentionDays: "NEUROPOSE_RETENTION_DAYS",
+  monitorToken: "NEUROPOSE_MONITOR_TOKEN",
+  monitorHost: "NEUROPOSE_MONITOR_HOST",
+  monitorPort: "NEUROPOSE_MONITOR_PORT",
+  ingestMaxBytes: "NEUROPOSE_INGEST_MAX_BYTES",
 });
+const NUMBER_KEYS = new Set<Key>([
+  "threads",
+  "pollSeconds",
+  "retentionDays",
+  "monitorPort",
+  "ingestMaxBytes",
+]);
 
 const PATH_KEYS = new Set<Key>(["dataDir", "modelCacheDir", "ffmpegPath", "ffprobePath"]);
 const CONFIG_ENV = "NEUROPOSE_CONFIG";
@@ -91,12 +127,20 @@ function validateField(key: Key, value: unknown, where: string): unknown {
           ? "human or json"
           : key === "threads"
             ? "a whole number >= 1"
-            : "a non-empty path";
+            : key === "pollSeconds" || key === "retentionDays"
+              ? "a number > 0"
+              : key === "monitorPort"
+                ? "a port number 0..65535"
+                : key === "ingestMaxBytes"
+                  ? "a whole number of bytes > 0"
+                  : key === "monitorToken" || key === "monitorHost"
+                    ? "a non-empty string"
+                    : "a non-empty path";
   throw settingsError(where, `expected ${allowed}, got ${JSON.stringify(value)}`);
 }
 
 function fromEnv(key: Key, raw: string): unknown {
-  if (key === "threads") {
+  if (NUMBER_KEYS.has(key)) {
     const n = Number(raw.trim());
     return raw.trim() === "" ? raw : n;
   }

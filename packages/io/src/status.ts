@@ -35,6 +35,12 @@ export const JobStatusEntrySchema = z
       .default(null)
       .describe("Overall job progress, 0..100."),
     last_update: dateTime().nullable().default(null).describe("Time of the last progress checkpoint."),
+    // Added for the job daemon's retention (`neuropose prune`, setting retentionDays): the entry stays as a
+    // tombstone so the job is not picked up again and the monitor can say "pruned <date>".
+    pruned_at: dateTime()
+      .nullable()
+      .default(null)
+      .describe("When the job's inputs and outputs were deleted by retention (a tombstone); null otherwise."),
   })
   .describe("Status of one job.");
 

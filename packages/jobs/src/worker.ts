@@ -1,0 +1,109 @@
+import type { Device, Logger } from "@neuropose/io";
+
+/** Progress of one video inside a worker. */
+export interface VideoProgress {
+  done: number;
+  total: number;
+}
+
+/** Options of {@link VideoWorker.process}. */
+export interface VideoWorkOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: VideoProgress) => void) | undefined;
+}
+
+/** What a worker reports for one video. */
+export interface VideoSummary {
+  frames: number;
+  framesWithPerson: number;
+  /** Inference wall time, ms. */
+  wallMs: number;
+  fps: number;
+  /** Execution provider that ran (cpu, cuda, ...). */
+  provider: string;
+}
+
+/**
+ * The work per video: the model is loaded once when the worker is created; `process` writes the video's
+ * predictions document (VideoPredictions JSON) to `outPath`, atomically, and returns a summary. The daemon
+ * never sees frames. Abort through `signal` (the error is then `E_ABORTED`).
+ */
+export interface VideoWorker {
+  /** Execution provider of the loaded model. */
+  readonly provider: string;
+  process(video: string, outPath: string, options?: VideoWorkOptions): Promise<VideoSummary>;
+  /** Frees the model. */
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link createBlazePoseWorker}: the same knobs as `neuropose-infer`. */
+export interface BlazePoseWorkerOptions {
+  model?: "lite" | "full" | "heavy" | undefined;
+  cacheDir: string;
+  device?: Device | undefined;
+  threads?: number | undefined;
+  maxPeople?: number | undefined;
+  smooth?: boolean | undefined;
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
+  /** Version recorded in each document's provenance. */
+  neuroposeVersion?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * The default {@link VideoWorker}: BlazePose through @neuropose/infer, exactly the per-video work of
+ * `neuropose-infer` (probe, refuse zero-frame videos, `inferVideo`, `saveVideoPredictions`), with the model
+ * loaded once. @neuropose/infer and onnxruntime are imported here, on first use, so a daemon-less command
+ * never loads them.
+ *
+ * @example
+ * ```ts
+ * import { createBlazePoseWorker } from "@neuropose/jobs";
+ * const worker = await createBlazePoseWorker({ model: "lite", cacheDir: "/tmp/neuropose-models", device: "cpu" });
+ * const s = await worker.process("clip.mp4", "/tmp/clip.poses.json");
+ * console.log(s.frames, s.provider);
+ * await worker.dispose();
+ * ```
+ */
+export async function createBlazePoseWorker(options: BlazePoseWorkerOptions): Promise<VideoWorker> {
+  // TODO(merge): rewire to the shared per-video function of @neuropose/infer (same steps as below).
+  const infer = await import("@neuropose/infer");
+  const { saveVideoPredictions } = await import("@neuropose/io");
+  const tools = infer.resolveFfmpeg({ ffmpegPath: options.ffmpegPath, ffprobePath: options.ffprobePath });
+  const adapter = await infer.createBlazePose({
+    variant: options.model ?? "full",
+    cacheDir: options.cacheDir,
+    device: options.device ?? "auto",
+    threads: options.threads,
+    logger: options.logger as never,
+    maxPeople: options.maxPeople ?? 1,
+    smoothing: options.smooth ?? false,
+  });
+  return {
+    provider: adapter.provider,
+    async process(video, outPath, o = {}) {
+      const info = await infer.probeVideo(video, tools, o.signal);
+      if (info.frameCount === 0) {
+        throw new infer.InferError("E_VIDEO_EMPTY", "the video has zero frames", { path: video });
+      }
+      const res = await infer.inferVideo(video, {
+        adapter,
+        tools,
+        info,
+        signal: o.signal,
+        neuroposeVersion: options.neuroposeVersion,
+        onProgress: o.onProgress ? (p) => o.onProgress?.({ done: p.done, total: p.total }) : undefined,
+      });
+      await saveVideoPredictions(outPath, res.predictions);
+      return {
+        frames: res.stats.frames,
+        framesWithPerson: res.stats.framesWithPerson,
+        wallMs: res.stats.wallMs,
+        fps: res.stats.fps,
+        provider: adapter.provider,
+      };
+    },
+    dispose: () => adapter.dispose(),
+  };
+}
