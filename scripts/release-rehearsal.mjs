@@ -124,10 +124,8 @@ try {
 
   // 2. A local registry. Our names are served only by it (no proxy); everything else is proxied to the
   //    registry npm is configured with.
-  const upstream = run("npm", ["config", "get", "registry"], {
-    cwd: root,
-    env: { npm_config_userconfig: "" },
-  })
+  // The user's own npm configuration (a mirror in ~/.npmrc, say), not the rehearsal's.
+  const upstream = execFileSync("npm", ["config", "get", "registry"], { cwd: root, encoding: "utf8" })
     .trim()
     .replace(/\/?$/, "/");
   const port = await freePort();
