@@ -32,7 +32,7 @@ function run(cmd, args, { cwd = work, env = {}, input } = {}) {
   try {
     return execFileSync(cmd, args, {
       cwd,
-      env: { ...process.env, ...baseEnv, ...env },
+      env: { ...parentEnv, ...baseEnv, ...env },
       encoding: "utf8",
       input,
       stdio: ["pipe", "pipe", "pipe"],
@@ -76,6 +76,10 @@ function freePort() {
     });
   });
 }
+
+// Run as `pnpm release:rehearsal`, the environment carries pnpm's own npm_config_* settings, which npm warns
+// about; the rehearsal's children get none of them (their npm config is the rehearsal's npmrc below).
+const parentEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 
 // Child processes get an isolated npm/pnpm user config (the local registry and its token) and no CI noise.
 const baseEnv = {
