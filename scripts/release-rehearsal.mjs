@@ -22,6 +22,13 @@ const started = performance.now();
 const work = mkdtempSync(join(tmpdir(), "neuropose-rehearsal-"));
 const log = (msg) => process.stdout.write(`rehearsal: ${msg}\n`);
 let verdaccio;
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    verdaccio?.kill(); // never leave the registry running
+    process.stderr.write(`rehearsal: stopped (${sig}); work folder kept: ${work}\n`);
+    process.exit(130);
+  });
+}
 
 function fail(msg) {
   throw new Error(msg);
