@@ -136,7 +136,11 @@ try {
   // 2. A local registry. Our names are served only by it (no proxy); everything else is proxied to the
   //    registry npm is configured with.
   // The user's own npm configuration (a mirror in ~/.npmrc, say), not the rehearsal's.
-  const upstream = execFileSync("npm", ["config", "get", "registry"], { cwd: root, encoding: "utf8" })
+  const upstream = execFileSync("npm", ["config", "get", "registry"], {
+    cwd: root,
+    env: parentEnv,
+    encoding: "utf8",
+  })
     .trim()
     .replace(/\/?$/, "/");
   const port = await freePort();
