@@ -253,6 +253,11 @@ export async function runInfer(
       logger.info(
         `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${adapter.provider}`,
       );
+      if (s.frames > 0 && s.framesWithPerson === 0) {
+        logger.warn(
+          `${basename(info.path)}: no person found in any frame; the output has no poses to analyse (is a whole person in view?)`,
+        );
+      }
       // --json without -o: the document goes to stdout only
       if ((args.videos.length === 1 || !args.output) && !(args.json && !args.output)) {
         const out = args.output ?? defaultOutput(info.path);

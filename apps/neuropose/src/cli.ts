@@ -43,7 +43,10 @@ export function buildCli(argv: string[]): Argv {
     .scriptName("neuropose")
     .usage("$0 <command> [options]")
     .option("log-format", { choices: ["human", "json"] as const, describe: "log lines on stderr" })
-    .option("log-level", { choices: [...LOG_LEVELS, "silent"] as const })
+    .option("log-level", {
+      choices: [...LOG_LEVELS, "silent"] as const,
+      describe: "least severe log lines shown",
+    })
     .strict()
     .strictCommands()
     .demandCommand(1, "name a command (see --help)")

@@ -1,1 +1,3 @@
-export { buildCli, main } from "./cli.js";
+// The published entry is `main` only: buildCli returns a yargs parser, and exposing it would make every
+// TypeScript user of this package need @types/yargs (the release rehearsal type-checks with skipLibCheck:false).
+export { main } from "./cli.js";

@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { ANALYSIS_CONFIG_UNIONS, type AnalysisConfig, AnalysisConfigSchema } from "@neuropose/io";
 import {
   type Document,
@@ -491,7 +492,7 @@ export async function readAnalysisConfig(
       `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       {
         path: opts.displayName ?? file,
-        hint: "check the path of the YAML file",
+        hint: `check the path of the YAML file (looked for ${resolve(file)})`,
       },
     );
   }

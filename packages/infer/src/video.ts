@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { runTool } from "./_run.js";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
@@ -52,7 +53,8 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
   try {
     st = statSync(path);
   } catch {
-    throw new InferError("E_VIDEO_MISSING", "input file not found", { path, hint: "check the path" });
+    const tried = resolve(path); // the folder a relative path was resolved from is often the surprise
+    throw new InferError("E_VIDEO_MISSING", "input file not found", { path, hint: `looked for ${tried}` });
   }
   if (!st.isFile()) throw new InferError("E_NOT_A_VIDEO", "not a regular file", { path });
   if (st.size === 0) throw new InferError("E_NOT_A_VIDEO", "file is empty (0 bytes)", { path });

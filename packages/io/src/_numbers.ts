@@ -23,7 +23,10 @@ export function float() {
         z.number(),
         z.nan(),
         z.literal([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]),
-        z.enum(["NaN", "Infinity", "-Infinity"]).transform((s) => NON_FINITE[s] as number),
+        // A literal union, not z.enum: z.enum's declared type is an object keyed by the names, and TypeScript
+        // emits the key "-Infinity" as the computed key `[-Infinity]` in .d.ts files, which consumers compiling
+        // with skipLibCheck:false reject (TS1170). The release rehearsal type-checks this.
+        z.literal(["NaN", "Infinity", "-Infinity"]).transform((s) => NON_FINITE[s] as number),
       ],
       { error: "expected number" },
     )

@@ -4,10 +4,12 @@ import { synthesizeGaitPredictions } from "@neuropose/analysis";
 import { parseJson, stringifyJson, writeFileAtomic } from "@neuropose/io";
 import { analyzeCli } from "@neuropose/neuropose-analyze";
 import type { CommandModule } from "yargs";
+import { demoFolder, recordDemoFiles } from "./_keep.js";
 
 interface DemoArgs {
   out: string;
   json: boolean;
+  force: boolean;
 }
 
 // The demo's analysis: a subject's gait cycles (both sides) compared with three reference walkers by exact DTW
@@ -56,9 +58,21 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   builder: (y) =>
     y
       .option("out", { type: "string", default: "neuropose-demo", describe: "folder to write into" })
-      .option("json", { type: "boolean", default: false, describe: "JSON summary on stdout" }) as never,
+      .option("json", { type: "boolean", default: false, describe: "JSON summary on stdout" })
+      .option("force", {
+        type: "boolean",
+        default: false,
+        describe: "write over files you changed in --out (default: the demo goes to a new folder beside it)",
+      }) as never,
   handler: async (args) => {
-    const out = resolve(args.out);
+    const files = [...Object.keys(TRIALS), "demo.yaml", "report.json", "report.html"];
+    const { folder: out, kept } = demoFolder(resolve(args.out), files, args.force);
+    if (kept.length > 0) {
+      (args.json ? process.stderr : process.stdout).write(
+        `${args.out} has files you changed (${kept.join(", ")}); they are left as they are and this demo ` +
+          `goes to ${relative(process.cwd(), out)}/ (--force writes over them)\n`,
+      );
+    }
     for (const [path, options] of Object.entries(TRIALS)) {
       const doc = synthesizeGaitPredictions({ frames: 150, fps: 30, skeleton: "blazepose_33", ...options });
       await writeFileAtomic(join(out, path), stringifyJson(doc, { indent: 0 }));
@@ -89,6 +103,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
         ].join("\n"),
       );
     }
+    if (code === 0) await recordDemoFiles(out, files);
     process.exitCode = code;
   },
 };

@@ -139,8 +139,10 @@ async function runExport(
       inputHashes: hashes,
       signal,
       onProgress: (p) => {
-        progress ??= createProgress({ label: "nwb", total: p.total, unit: "rows", enabled: showProgress });
-        progress.update(p.done, { detail: p.object });
+        // The writer counts rows over every series; a person follows frames (each series holds every frame).
+        const frames = Object.keys(preds.frames).length || 1;
+        progress ??= createProgress({ label: "nwb", total: frames, unit: "frames", enabled: showProgress });
+        progress.update(Math.round((p.done / Math.max(1, p.total)) * frames), { detail: p.object });
       },
     });
   } catch (err) {
@@ -219,19 +221,29 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
         describe:
           "session start, ISO-8601 with timezone (e.g. 2024-05-01T10:00:00+02:00); default: the --video file's modification time",
       })
-      .option("session-description", { type: "string" })
+      .option("session-description", {
+        type: "string",
+        describe: "what happened in the session (NWB session_description)",
+      })
       .option("identifier", { type: "string", describe: "unique file identifier (default: a fresh UUID)" })
-      .option("subject-id", { type: "string" })
+      .option("subject-id", { type: "string", describe: "subject identifier (DANDI requires a Subject)" })
       .option("species", { type: "string", default: "Homo sapiens", describe: "Latin binomial" })
       .option("age", { type: "string", describe: "ISO-8601 duration, e.g. P30Y" })
-      .option("sex", { type: "string", choices: ["M", "F", "U", "O"] })
-      .option("subject-description", { type: "string" })
+      .option("sex", {
+        type: "string",
+        choices: ["M", "F", "U", "O"],
+        describe: "subject sex: M, F, U(nknown), O(ther)",
+      })
+      .option("subject-description", { type: "string", describe: "free-text description of the subject" })
       .option("experimenter", { type: "string", array: true, describe: "'Last, First' (repeatable)" })
-      .option("lab", { type: "string" })
-      .option("institution", { type: "string" })
-      .option("keywords", { type: "string", array: true })
-      .option("experiment-description", { type: "string" })
-      .option("session-id", { type: "string" })
+      .option("lab", { type: "string", describe: "lab where the session was recorded" })
+      .option("institution", { type: "string", describe: "institution of the lab" })
+      .option("keywords", { type: "string", array: true, describe: "keywords for search (repeatable)" })
+      .option("experiment-description", {
+        type: "string",
+        describe: "description of the experiment (protocol, task)",
+      })
+      .option("session-id", { type: "string", describe: "lab-specific session identifier" })
       .option("video-start", {
         type: "number",
         default: 0,
