@@ -41,6 +41,14 @@ export interface BlazePoseOptions {
   minDetectionConfidence?: number | undefined;
   /** Pose-flag threshold below which tracking is lost and the detector runs again (default 0.5). */
   minTrackingConfidence?: number | undefined;
+  /**
+   * Pose-presence threshold (the landmark model's pose flag, a probability): below it the person is absent in
+   * that frame (not returned, not counted as a detection) and the detector runs again. Default 0.5
+   * (`minTrackingConfidence` when that is given).
+   */
+  minPresence?: number | undefined;
+  /** Seconds a lost person's id is kept for re-identification before the track is retired (default 2). */
+  trackTimeoutSeconds?: number | undefined;
   /** Run the landmark model once for all tracked people of a frame (a batch; default true). */
   batchLandmarks?: boolean | undefined;
   /** Use the heatmap to refine landmarks (default true, as MediaPipe). */

@@ -289,8 +289,9 @@ export interface JobResultsWriter {
 }
 
 /**
- * Open a streaming, atomic writer for a job's results.json ({video file name: VideoPredictions}); the bytes are
- * those of `saveJobResults` for the same results. Nothing appears at `path` before `finish`.
+ * Open a streaming writer for a job's results.json ({video file name: VideoPredictions}) or a stream (stdout);
+ * the bytes are those of `saveJobResults` for the same results. A file is atomic: nothing appears at the path
+ * before `finish`.
  *
  * @example
  * ```ts
@@ -305,27 +306,31 @@ export interface JobResultsWriter {
  * ```
  */
 export async function openJobResultsWriter(
-  path: string,
-  options: { indent?: number } = {},
+  destination: string | NodeJS.WritableStream,
+  options: PredictionsWriterOptions = {},
 ): Promise<JobResultsWriter> {
   const indent = options.indent ?? 2;
-  const target = await openAtomicTarget(path);
-  let fh: FileHandle;
-  try {
-    fh = await open(target.tmp, "wx");
-  } catch (err) {
-    await target.abort();
-    throw writeError(path, err);
+  const toStream = typeof destination !== "string";
+  const path = toStream ? join(options.tempDir ?? tmpdir(), "neuropose-results.json") : destination;
+  const target = toStream ? undefined : await openAtomicTarget(path);
+  let fh: FileHandle | undefined;
+  if (target) {
+    try {
+      fh = await open(target.tmp, "wx");
+    } catch (err) {
+      await target.abort();
+      throw writeError(path, err);
+    }
   }
-  const out = handleOut(fh);
+  const out = fh ? handleOut(fh) : streamOut(destination as NodeJS.WritableStream);
   const names: string[] = [];
   let current: FrameSpool | undefined;
   let closed = false;
   const fail = async () => {
     closed = true;
     await current?.close();
-    await fh.close().catch(() => undefined);
-    await target.abort();
+    await fh?.close().catch(() => undefined);
+    await target?.abort();
   };
   return {
     names,
@@ -373,13 +378,13 @@ export async function openJobResultsWriter(
       closed = true;
       try {
         await out(names.length === 0 ? "{}\n" : `${indent > 0 ? "\n" : ""}}\n`);
-        await fh.close();
+        await fh?.close();
       } catch (err) {
-        await fh.close().catch(() => undefined);
-        await target.abort();
+        await fh?.close().catch(() => undefined);
+        await target?.abort();
         throw writeError(path, err);
       }
-      await target.commit();
+      await target?.commit();
     },
     abort: fail,
   };

@@ -1,6 +1,7 @@
 export { checkNwbSpec } from "./_check.js";
 export * from "./errors.js";
 export * from "./export.js";
+export * from "./metadata-flags.js";
 export * from "./reader.js";
 export * from "./stream.js";
 export * from "./types.js";

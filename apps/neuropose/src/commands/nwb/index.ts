@@ -10,10 +10,14 @@ import {
   type LogFormat,
   type Logger,
   type LogLevel,
-  UsageError,
 } from "@neuropose/cli-kit";
-import { loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
-import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
+import { checkOutputPath, loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
+import {
+  NWB_METADATA_OPTIONS,
+  nwbMetadataFromFlags,
+  validateNwb,
+  videoPredictionsToNwb,
+} from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
 interface GlobalArgs {
@@ -91,9 +95,7 @@ async function runExport(
   });
   const log = createLogger({ format: settings.logFormat, level: args["log-level"] ?? settings.logLevel });
   const outPath = resolve(args.output);
-  if (existsSync(outPath) && !args.force) {
-    throw new UsageError("the output file exists", { path: args.output, hint: "pass --force to replace it" });
-  }
+  await checkOutputPath(args.output, { force: args.force, label: "-o" });
   const { preds, sha256 } = await readPredictions(args.predictions, log);
   const hashes: Record<string, string> = { [basename(args.predictions)]: sha256 };
   let videoPath: string | undefined;
@@ -109,48 +111,20 @@ async function runExport(
     if (isAbsolute(videoPath)) log.warn("the video is on another drive: its path is stored as absolute");
     hashes[basename(abs)] = await sha256File(abs);
   }
-  let sessionStart = args["session-start"];
-  if (sessionStart === undefined) {
-    if (args.video === undefined) {
-      throw new UsageError("--session-start is required (there is no --video to take it from)", {
-        hint: "e.g. --session-start 2024-05-01T10:00:00+02:00",
-      });
-    }
-    sessionStart = statSync(args.video).mtime.toISOString();
-    log.warn(`no --session-start: using the video file's modification time, ${sessionStart}`);
-  }
-  let subject: NwbSubject | undefined;
-  if (args["subject-id"] !== undefined) {
-    subject = {
-      subjectId: args["subject-id"],
-      species: args.species,
-      ...(args.age !== undefined ? { age: args.age } : {}),
-      ...(args.sex !== undefined ? { sex: args.sex } : {}),
-      ...(args["subject-description"] !== undefined ? { description: args["subject-description"] } : {}),
-    };
-  } else log.warn("no --subject-id: the file will have no Subject (DANDI requires one)");
+  const metadata = nwbMetadataFromFlags(args, {
+    video: args.video !== undefined ? { path: args.video } : undefined,
+    defaultDescription: `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
+    warn: (m) => log.warn(m),
+  });
   let progress: ReturnType<typeof createProgress> | undefined;
   const showProgress = !args.json && args["log-level"] !== "silent";
   let summary: Awaited<ReturnType<typeof videoPredictionsToNwb>>;
   const t0 = performance.now();
   try {
     summary = await videoPredictionsToNwb(preds, outPath, {
-      sessionDescription:
-        args["session-description"] ??
-        `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
-      sessionStartTime: sessionStart,
+      ...metadata,
       videoStartTime: args["video-start"],
-      ...(args.identifier !== undefined ? { identifier: args.identifier } : {}),
-      ...(subject ? { subject } : {}),
       ...(videoPath !== undefined ? { videoPath } : {}),
-      ...(args.experimenter?.length ? { experimenter: args.experimenter } : {}),
-      ...(args.lab !== undefined ? { lab: args.lab } : {}),
-      ...(args.institution !== undefined ? { institution: args.institution } : {}),
-      ...(args.keywords?.length ? { keywords: args.keywords } : {}),
-      ...(args["experiment-description"] !== undefined
-        ? { experimentDescription: args["experiment-description"] }
-        : {}),
-      ...(args["session-id"] !== undefined ? { sessionId: args["session-id"] } : {}),
       include: { image2d: args["2d"], world3d: args["3d"] },
       inputHashes: hashes,
       signal: abortOnSignals(),
@@ -220,24 +194,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
         type: "string",
         describe: "source video (linked as an external ImageSeries, relative path)",
       })
-      .option("session-start", {
-        type: "string",
-        describe:
-          "session start, ISO-8601 with timezone (e.g. 2024-05-01T10:00:00+02:00); default: the --video file's modification time",
-      })
-      .option("session-description", { type: "string" })
-      .option("identifier", { type: "string", describe: "unique file identifier (default: a fresh UUID)" })
-      .option("subject-id", { type: "string" })
-      .option("species", { type: "string", default: "Homo sapiens", describe: "Latin binomial" })
-      .option("age", { type: "string", describe: "ISO-8601 duration, e.g. P30Y" })
-      .option("sex", { type: "string", choices: ["M", "F", "U", "O"] })
-      .option("subject-description", { type: "string" })
-      .option("experimenter", { type: "string", array: true, describe: "'Last, First' (repeatable)" })
-      .option("lab", { type: "string" })
-      .option("institution", { type: "string" })
-      .option("keywords", { type: "string", array: true })
-      .option("experiment-description", { type: "string" })
-      .option("session-id", { type: "string" })
+      .options(NWB_METADATA_OPTIONS)
       .option("video-start", {
         type: "number",
         default: 0,
