@@ -67,6 +67,7 @@ function framePrediction(people: PersonPose[]): FramePrediction {
     visibility: people.map((p) => (p.visibility ?? []).map((v) => round(v, 5))),
     presence: people.map((p) => (p.presence ?? []).map((v) => round(v, 5))),
     person_ids: people.map((p) => p.id),
+    pose_presence: people.map((p) => round(p.score, 5)),
   };
 }
 
@@ -144,6 +145,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       skeleton: adapter.skeleton,
       poses3d_unit: "mm",
       poses3d_frame: adapter.coordinateFrame,
+      ...(adapter.presenceThreshold !== undefined ? { presence_threshold: adapter.presenceThreshold } : {}),
       timestamps,
     },
     frames,

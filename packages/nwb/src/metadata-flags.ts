@@ -100,10 +100,14 @@ export function nwbMetadataFromFlags(
   if (sessionStart === undefined) {
     const video = context.video;
     if (video === undefined) {
-      throw new NeuroPoseError("E_USAGE", "--session-start is required (there is no video to take it from)", {
-        kind: "user",
-        hint: "e.g. --session-start 2024-05-01T10:00:00+02:00",
-      });
+      throw new NeuroPoseError(
+        "E_USAGE",
+        "--session-start is required (there is no --video to take it from)",
+        {
+          kind: "user",
+          hint: "e.g. --session-start 2024-05-01T10:00:00+02:00",
+        },
+      );
     }
     const recorded = video.creationTime ? new Date(video.creationTime) : undefined;
     if (recorded && Number.isFinite(recorded.getTime()) && recorded.getUTCFullYear() > 1970) {

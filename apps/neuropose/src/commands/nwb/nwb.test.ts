@@ -108,7 +108,7 @@ describe("neuropose nwb", () => {
     writeFileSync(nwb, "keep me");
     const code = await exportClip(nwb, "--session-start", "2024-05-01T10:00:00Z");
     expect(code).toBe(2);
-    expect(err.join("")).toMatch(/^error: .*the output file exists \(hint: pass --force/);
+    expect(err.join("")).toMatch(/^error: .*already exists \(hint: pass --force/);
   });
 
   it("a session start without timezone is a user error and writes nothing (exit 2)", async () => {
@@ -127,7 +127,9 @@ describe("neuropose nwb", () => {
     const nwb = join(dir, "mtime.nwb");
     const code = await exportClip(nwb, "--video", join(dir, "clip.mp4"), "--log-level", "warn", "--json");
     expect(code).toBe(0);
-    expect(err.join("")).toMatch(/warn: no --session-start: using the video file's modification time/);
+    expect(err.join("")).toMatch(
+      /warn: no --session-start and the video records no creation time: using the file's modification time, .*which is the time of the last copy/,
+    );
     const r = await readNwb(nwb);
     expect(Date.parse(r.sessionStartTime)).toBe(statSync(join(dir, "clip.mp4")).mtime.getTime());
     capture();
