@@ -128,6 +128,41 @@ describe("streaming predictions writer", () => {
     expect(readdirSync(dir).filter((n) => parseTempName(n) !== null)).toEqual([]);
   });
 
+  it("accepts and refuses exactly the frames saveVideoPredictions accepts and refuses", async () => {
+    const dir = tmp();
+    const base = makeDoc(50, 1).frames.frame_000000!;
+    const one = { ...base, poses3d: [[[1, 2, 3]]], poses2d: [[[1, 2]]], boxes: [[1, 2, 3, 4, 0.5]] };
+    const variants: unknown[] = [
+      { ...one, visibility: [[0.5]], presence: [[0.5]], person_ids: [0], pose_presence: [0.7] },
+      { ...one, visibility: [[1.5]], presence: [[0.5]], person_ids: [0] },
+      { ...one, visibility: [["NaN"]], presence: [[0.5]], person_ids: [0] },
+      { ...one, visibility: [[0.5, 0.5]], presence: [[0.5]], person_ids: [0] },
+      { ...one, visibility: undefined, presence: undefined, person_ids: [1.5] },
+      { ...one, visibility: undefined, presence: undefined, person_ids: [-1] },
+      { ...one, visibility: undefined, presence: undefined, person_ids: [0, 1] },
+      { ...one, visibility: undefined, presence: undefined, person_ids: [0], pose_presence: [2] },
+      { boxes: [["Infinity", 1, 2, 3, 0.5]], poses3d: [[[Number.NaN, 2, 3]]], poses2d: [[[1, 2]]] },
+      { boxes: [[1]], poses3d: [[[1, 2, "x"]]], poses2d: [[[1, 2]]] },
+      { boxes: [], poses3d: [], poses2d: [], extra: 1 },
+      { person_ids: [0], boxes: [[1]], poses2d: [[[1, 2]]], poses3d: [[[1, 2, 3]]] },
+    ];
+    for (const [i, f] of variants.entries()) {
+      const doc = { ...makeDoc(51, 0), frames: { frame_000000: f } } as unknown as VideoPredictionsInput;
+      const a = join(dir, `a${i}.json`);
+      const b = join(dir, `b${i}.json`);
+      const saved = await saveVideoPredictions(a, doc).then(
+        () => "ok",
+        (e: Error) => e.message,
+      );
+      const streamed = await streamTo(b, doc).then(
+        () => "ok",
+        (e: Error) => e.message,
+      );
+      expect(streamed === "ok", `variant ${i}: ${saved} / ${streamed}`).toBe(saved === "ok");
+      if (saved === "ok") expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"));
+    }
+  });
+
   it("a stream destination (stdout) gets the same bytes", async () => {
     const dir = tmp();
     const doc = makeDoc(8, 12, { nan: true });
