@@ -199,6 +199,8 @@ export async function openOverlayEncoder(
   let pendingFail: ((e: Error) => void) | undefined;
   void exited.then(() => pendingFail?.(failure()));
   const failure = () => {
+    if (options.signal?.aborted)
+      return new InferError("E_ABORTED", "overlay encoding aborted", { path: outPath });
     const last = stderr.trim().split("\n").filter(Boolean).pop();
     const why =
       exitCode === 127
