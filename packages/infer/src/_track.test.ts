@@ -49,7 +49,7 @@ function run(frames: [string, TrackPose][][], maxPeople: number, fps = 30, seed 
   const idsOf = new Map<string, number[]>();
   let duplicates = 0;
   frames.forEach((people, f) => {
-    const order = people.map((p, i) => [r(), i] as const).sort((a, b) => a[0] - b[0]);
+    const order = people.map((_p, i) => [r(), i] as const).sort((a, b) => a[0] - b[0]);
     const cands = order.map(([, i]) => people[i]![1]);
     const kept = tracker.dedupe(cands);
     const ids = tracker.update(kept, f / fps);
