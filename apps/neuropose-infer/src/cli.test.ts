@@ -1,11 +1,20 @@
 // Runs the built `neuropose-infer` binary (bin.js -> dist; `pnpm test` builds first) as a user would.
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFfmpeg } from "@neuropose/infer";
-import { loadVideoPredictions } from "@neuropose/io";
+import { loadVideoPredictions, parseTempName } from "@neuropose/io";
+import { readNwb } from "@neuropose/nwb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import { writeTestPattern, writeTruncated, writeZeroFrameVideo } from "../../../config/test-videos.js";
@@ -46,7 +55,56 @@ beforeAll(() => {
   writeZeroFrameVideo(tools.ffmpeg, join(dir, "zero.avi"));
   writeFileSync(join(dir, "notes.mp4"), "not a video\n");
   writeFileSync(join(dir, "a-file"), "x");
-});
+  // long enough (600 frames, the detector runs on every frame: no person) to interrupt a run half-way
+  writeTestPattern(tools.ffmpeg, join(dir, "long.mp4"), {
+    size: "320x240",
+    rate: 30,
+    frames: 600,
+    args: ["-preset", "ultrafast"],
+  });
+}, 120_000);
+
+/** A pid that is certainly not running any more (a process that has exited). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  return Number(r.stdout);
+}
+
+/** Direct children of `pid` whose command line contains `needle` (Linux /proc). */
+function childrenOf(pid: number, needle: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(needle)) out.push(Number(p));
+    } catch {}
+  }
+  return out;
+}
+
+/** Starts the CLI, resolves once `ready(dir)` holds (polled), returns the child and its stderr. */
+async function startUntil(args: string[], ready: () => boolean, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: dir,
+    env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "", ...env },
+  });
+  const out = { stderr: "" };
+  child.stderr.on("data", (d) => (out.stderr += d));
+  const closed = new Promise<number | null>((res) => child.on("close", res));
+  const t0 = Date.now();
+  while (!ready()) {
+    if (child.exitCode !== null) throw new Error(`exited early (${child.exitCode}): ${out.stderr}`);
+    if (Date.now() - t0 > 90_000) throw new Error(`not ready after 90 s: ${out.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, out, closed };
+}
+
+const tempsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => parseTempName(n) !== null) : []);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("neuropose-infer: bad input is one error line and exit code 2", () => {
@@ -207,3 +265,221 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
     expect(readdirSync(dir).filter((f) => f.includes("int.json"))).toEqual([]);
   }, 180_000);
 });
+
+describe("neuropose-infer outputs: one rule, checked first, never left half-written (issue 9 items 1-4)", () => {
+  it.each([
+    ["-o naming a folder", ["-o", "."], /-o \. is a folder/],
+    ["-o under a file", ["-o", "a-file/x.json"], /a parent of this path is a file|is a file, not a folder/],
+    [
+      "--overlay in an unwritable place",
+      ["--overlay", "/proc/x.mp4"],
+      /--overlay \/proc\/x\.mp4: (cannot create files|the folder)/,
+    ],
+    [
+      "--nwb in an unwritable place",
+      ["--nwb", "/proc/x.nwb", "--session-start", "2024-05-01T10:00:00Z"],
+      /--nwb \/proc\/x\.nwb/,
+    ],
+  ])(
+    "%s: one error line, exit 2, before any model is loaded",
+    async (_n, flags, pattern) => {
+      const cache = join(dir, `never-${Math.random().toString(36).slice(2)}`);
+      const r = await run(["full.mp4", "--model", "lite", ...flags], { NEUROPOSE_MODEL_CACHE_DIR: cache });
+      expect(r.code).toBe(2);
+      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(pattern)]);
+      // nothing was decoded or converted: the model cache was never created
+      expect(existsSync(cache)).toBe(false);
+      expect(existsSync(join(dir, "full.poses.json"))).toBe(false);
+    },
+    60_000,
+  );
+
+  it.runIf(process.platform === "linux")(
+    "the overlay encoder dying mid-run is one error line at once (exit 2) and leaves no file",
+    async () => {
+      const out = join(dir, "enc");
+      const {
+        child,
+        out: o,
+        closed,
+      } = await startUntil(
+        ["long.mp4", "--model", "lite", "-o", "enc/e.json", "--overlay", "enc/e.mp4", "--quiet"],
+        () => tempsIn(out).some((n) => n.endsWith(".mp4")),
+      );
+      // the encoder is the ffmpeg child writing the temp .mp4
+      let enc: number[] = [];
+      for (let i = 0; i < 100 && enc.length === 0; i++) {
+        enc = childrenOf(child.pid!, "libx264");
+        if (enc.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(enc).toHaveLength(1);
+      const t0 = Date.now();
+      process.kill(enc[0]!, "SIGKILL");
+      const code = await closed;
+      expect(code).toBe(2);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(errorLines(o.stderr)).toEqual([expect.stringMatching(/e\.mp4: overlay encoding failed/)]);
+      expect(readdirSync(out)).toEqual([]);
+    },
+    180_000,
+  );
+
+  it("Ctrl-C during an overlay and NWB run: exit 130, nothing left, no temp files", async () => {
+    const out = join(dir, "int2");
+    const {
+      child,
+      out: o,
+      closed,
+    } = await startUntil(
+      [
+        "long.mp4",
+        "--model",
+        "lite",
+        "-o",
+        "int2/i.json",
+        "--overlay",
+        "int2/i.mp4",
+        "--nwb",
+        "int2/i.nwb",
+        "--session-start",
+        "2024-05-01T10:00:00Z",
+        "--quiet",
+      ],
+      () => tempsIn(out).some((n) => n.endsWith(".mp4")),
+    );
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(errorLines(o.stderr)).toEqual(["error: interrupted; unfinished output files were not written"]);
+    expect(readdirSync(out)).toEqual([]);
+  }, 180_000);
+
+  it("SIGKILL mid-run leaves only recognised temp names; the next run in that folder removes them", async () => {
+    const out = join(dir, "killed");
+    mkdirSync(out, { recursive: true });
+    // a leftover in the old overlay format, from a process that is gone
+    writeFileSync(join(out, `.old.mp4.${deadPid()}.tmp.mp4`), "partial");
+    const { child, closed } = await startUntil(
+      ["long.mp4", "--model", "lite", "-o", "killed/k.json", "--overlay", "killed/k.mp4", "--quiet"],
+      () => tempsIn(out).filter((n) => n.includes("neuropose-tmp")).length >= 2,
+    );
+    child.kill("SIGKILL");
+    await closed;
+    const left = readdirSync(out);
+    expect(left.length).toBeGreaterThanOrEqual(2);
+    for (const n of left) expect(parseTempName(n), n).not.toBeNull();
+    expect(left.filter((n) => parseTempName(n)!.pid === child.pid).length).toBeGreaterThanOrEqual(2);
+    // the next run, whatever its output name, removes what dead runs left in its output folder
+    const r = await run(["full.mp4", "--model", "lite", "--max-frames", "1", "-o", "killed/next.json"]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out)).toEqual(["next.json"]);
+  }, 180_000);
+});
+
+fixtureSuite(
+  "neuropose-infer --nwb metadata and output rules (issue 9 items 3, 7)",
+  ["videos", "gaitlab_input.mp4"],
+  () => {
+    const video = () => fixturePath("videos", "gaitlab_input.mp4");
+    it("every output creates missing folders; an existing output needs --force (-o, --overlay and --nwb alike)", async () => {
+      const outs = ["-o", "new1/a.json", "--overlay", "new2/a.mp4", "--nwb", "new3/a.nwb"];
+      const base = [
+        video(),
+        "--model",
+        "lite",
+        "--max-frames",
+        "2",
+        "--session-start",
+        "2024-05-01T10:00:00Z",
+      ];
+      const r = await run([...base, ...outs]);
+      expect(r.stderr).not.toMatch(/^error:/m);
+      expect(r.code).toBe(0);
+      for (const f of ["new1/a.json", "new2/a.mp4", "new3/a.nwb"])
+        expect(existsSync(join(dir, f))).toBe(true);
+      for (const [flag, path] of [
+        ["-o", "new1/a.json"],
+        ["--overlay", "new2/a.mp4"],
+        ["--nwb", "new3/a.nwb"],
+      ] as const) {
+        const again = await run([...base, flag, path]);
+        expect(again.code).toBe(2);
+        expect(errorLines(again.stderr)).toEqual([
+          expect.stringMatching(new RegExp(`${flag} ${path} already exists \\(hint: pass --force`)),
+        ]);
+      }
+      const forced = await run([...base, ...outs, "--force"]);
+      expect(forced.code).toBe(0);
+    }, 180_000);
+
+    it("takes the subject flags of `neuropose nwb export` and the recorded creation time, saying so", async () => {
+      const clip = join(dir, "dated.mp4");
+      runFfmpegCopy(video(), clip, "2024-03-01T09:30:00.000000Z");
+      const r = await run([
+        "dated.mp4",
+        "--model",
+        "lite",
+        "--max-frames",
+        "2",
+        "-o",
+        "meta/d.json",
+        "--nwb",
+        "meta/d.nwb",
+        "--subject-id",
+        "S01",
+        "--age",
+        "P30Y",
+        "--sex",
+        "F",
+        "--species",
+        "Homo sapiens",
+        "--lab",
+        "Gait lab",
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /no --session-start: using the creation time recorded in the video, 2024-03-01T09:30:00\.000Z/,
+      );
+      expect(r.stderr).not.toMatch(/no --subject-id/);
+      const nwb = await readNwb(join(dir, "meta/d.nwb"));
+      expect(nwb.subject).toMatchObject({ subjectId: "S01", age: "P30Y", sex: "F", species: "Homo sapiens" });
+      expect(Date.parse(nwb.sessionStartTime)).toBe(Date.parse("2024-03-01T09:30:00Z"));
+    }, 120_000);
+
+    it("warns when there is no subject, and never takes a file's modification time silently", async () => {
+      const r = await run([
+        video(),
+        "--model",
+        "lite",
+        "--max-frames",
+        "2",
+        "-o",
+        "meta/f.json",
+        "--nwb",
+        "meta/f.nwb",
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /warn: no --subject-id: the NWB file will have no Subject \(DANDI requires one\)/,
+      );
+      expect(r.stderr).toMatch(
+        /warn: no --session-start and the video records no creation time: using the file's modification time/,
+      );
+    }, 120_000);
+  },
+);
+
+/** Copies a video with a container creation_time (as cameras record). */
+function runFfmpegCopy(src: string, out: string, creationTime: string) {
+  execFileSync(tools.ffmpeg, [
+    "-v",
+    "error",
+    "-y",
+    "-i",
+    src,
+    "-c",
+    "copy",
+    "-metadata",
+    `creation_time=${creationTime}`,
+    out,
+  ]);
+}

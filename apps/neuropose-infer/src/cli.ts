@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   abortOnSignals,
@@ -11,11 +11,11 @@ import {
   UsageError,
 } from "@neuropose/cli-kit";
 import {
-  createBlazePose,
-  type InferResult,
-  inferVideo,
+  checkOutputs,
+  loadPipeline,
+  type ProcessNwbOutput,
   probeVideo,
-  renderOverlay,
+  processVideo,
   resolveFfmpeg,
 } from "@neuropose/infer";
 import {
@@ -23,14 +23,19 @@ import {
   type Device,
   isNeuroPoseError,
   loadSettings,
-  saveJobResults,
-  saveVideoPredictions,
-  stringifyJson,
+  openJobResultsWriter,
+  openVideoPredictionsWriter,
+  type PredictionsSink,
 } from "@neuropose/io";
+import {
+  NWB_METADATA_OPTIONS,
+  type NwbMetadataFlags,
+  nwbMetadataFromFlags,
+} from "@neuropose/nwb/metadata-flags";
 import yargs from "yargs";
 
-/** Parsed options of `neuropose-infer`. */
-export interface InferArgs {
+/** Parsed options of `neuropose-infer` (the NWB metadata flags are @neuropose/nwb's, as `neuropose nwb export`). */
+export interface InferArgs extends NwbMetadataFlags {
   videos: string[];
   output?: string | undefined;
   model: "lite" | "full" | "heavy";
@@ -41,8 +46,9 @@ export interface InferArgs {
   smooth: boolean;
   overlay?: string | undefined;
   nwb?: string | undefined;
-  sessionStart?: string | undefined;
-  sessionDescription?: string | undefined;
+  force: boolean;
+  minPresence?: number | undefined;
+  trackTimeout?: number | undefined;
   json: boolean;
   modelCache?: string | undefined;
   logFormat?: "human" | "json" | undefined;
@@ -102,11 +108,16 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     })
     .option("overlay", { type: "string", describe: "render the 2D skeleton onto the video into this .mp4" })
     .option("nwb", { type: "string", describe: "also write an NWB file (poses, skeleton, linked video)" })
-    .option("session-start", {
-      type: "string",
-      describe: "NWB session start time, ISO 8601 (default: the video file's modification time)",
+    .options(NWB_METADATA_OPTIONS)
+    .option("force", { type: "boolean", default: false, describe: "replace existing output files" })
+    .option("min-presence", {
+      type: "number",
+      describe: "pose-presence probability below which a person counts as absent in a frame (default 0.5)",
     })
-    .option("session-description", { type: "string", describe: "NWB session description" })
+    .option("track-timeout", {
+      type: "number",
+      describe: "seconds a lost person's id is kept for re-identification (default 2)",
+    })
     .option("json", {
       type: "boolean",
       default: false,
@@ -141,6 +152,13 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     throw new UsageError(`--max-frames must be a positive integer (got ${maxFrames})`);
   }
   const videos = a._.map(String);
+  for (const [flag, v, lo, hi] of [
+    ["--min-presence", a["min-presence"], 0, 1],
+    ["--track-timeout", a["track-timeout"], 0, Number.POSITIVE_INFINITY],
+  ] as const) {
+    if (v !== undefined && !(v >= lo && v <= hi))
+      throw new UsageError(`${flag} must be in [${lo}, ${hi}] (got ${v})`);
+  }
   if ((a.overlay || a.nwb) && videos.length > 1) {
     throw new UsageError("--overlay and --nwb take one video at a time");
   }
@@ -155,9 +173,13 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     smooth: a.smooth,
     overlay: a.overlay,
     nwb: a.nwb,
-    sessionStart: a["session-start"],
-    sessionDescription: a["session-description"],
+    force: a.force,
+    minPresence: a["min-presence"],
+    trackTimeout: a["track-timeout"],
     json: a.json,
+    ...Object.fromEntries(
+      Object.keys(NWB_METADATA_OPTIONS).map((k) => [k, (a as Record<string, unknown>)[k]]),
+    ),
     modelCache: a["model-cache"],
     logFormat: a["log-format"],
     logLevel: a["log-level"],
@@ -167,12 +189,6 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
 
 function defaultOutput(video: string): string {
   return `${basename(video, extname(video))}.poses.json`;
-}
-
-async function loadNwbWriter() {
-  // loaded on demand: h5wasm is only needed with --nwb
-  const { videoPredictionsToNwb } = await import("@neuropose/nwb");
-  return videoPredictionsToNwb;
 }
 
 /**
@@ -207,7 +223,7 @@ export async function runInfer(
   const stdout = io.stdout ?? process.stdout;
   const signal = abortOnSignals();
   const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
-  // Check every input before loading models, so bad input fails fast.
+  // Check every input and every output before loading models, so bad input fails fast.
   const infos = [];
   for (const v of args.videos) infos.push(await probeVideo(v, tools, signal));
   for (const info of infos) {
@@ -215,18 +231,57 @@ export async function runInfer(
       throw new UsageError("the video has zero frames", { path: info.path });
     }
   }
-  const nwbWriter = args.nwb ? await loadNwbWriter() : undefined;
-  const adapter = await createBlazePose({
-    variant: args.model,
+  const single = args.videos.length === 1;
+  // one video: -o (default <video>.poses.json unless --json alone); several: -o is one JobResults, else one file each
+  const outputOf = (video: string) =>
+    single
+      ? (args.output ?? (args.json ? undefined : defaultOutput(video)))
+      : args.output
+        ? undefined
+        : defaultOutput(video);
+  await checkOutputs(
+    {
+      ...(single || !args.output ? {} : { "-o": args.output }),
+      ...Object.fromEntries(
+        args.videos.map((v) => [single && args.output ? "-o" : `output of ${basename(v)}`, outputOf(v)]),
+      ),
+      "--overlay": args.overlay,
+      "--nwb": args.nwb,
+    },
+    { force: args.force, inputs: args.videos },
+  );
+  let nwb: ProcessNwbOutput | undefined;
+  if (args.nwb) {
+    const info = infos[0]!;
+    nwb = {
+      path: args.nwb,
+      options: nwbMetadataFromFlags(args, {
+        video: { path: info.path, creationTime: info.creationTime },
+        defaultDescription: `poses of ${basename(info.path)} (neuropose-infer)`,
+        warn: (m) => logger.warn(m),
+      }),
+    };
+  }
+  const pipeline = await loadPipeline({
+    model: args.model,
     cacheDir: settings.modelCacheDir,
     device: settings.device as Device,
     threads: settings.threads,
     logger,
+    tools,
     maxPeople: args.maxPeople,
     smoothing: args.smooth,
+    minPresence: args.minPresence,
+    trackTimeoutSeconds: args.trackTimeout,
   });
   const version = packageVersion();
-  const results: Record<string, InferResult["predictions"]> = {};
+  // --json: the document (several videos: a JobResults) streams to stdout as well
+  const job =
+    !single && (args.output || args.json)
+      ? await openJobResultsWriter(args.output ?? stdout, { indent: args.output ? 2 : 0 })
+      : undefined;
+  const jsonJob =
+    !single && args.json && args.output ? await openJobResultsWriter(stdout, { indent: 0 }) : undefined;
   try {
     for (const info of infos) {
       const total = Math.min(args.maxFrames ?? info.frameCount, info.frameCount);
@@ -235,62 +290,48 @@ export async function runInfer(
         total,
         enabled: !args.json && !args.quiet,
       });
-      let res: InferResult;
+      const sinks: PredictionsSink[] = [];
+      if (job) sinks.push(await job.video(basename(info.path)));
+      if (jsonJob) sinks.push(await jsonJob.video(basename(info.path)));
+      if (single && args.json) sinks.push(await openVideoPredictionsWriter(stdout, { indent: 0 }));
+      const output = outputOf(info.path);
       try {
-        res = await inferVideo(info.path, {
-          adapter,
-          tools,
-          info,
-          signal,
+        const r = await processVideo({
+          video: info,
+          pipeline,
+          output,
+          sinks,
+          overlay: args.overlay,
+          nwb,
+          force: args.force,
           maxFrames: args.maxFrames,
           neuroposeVersion: version,
-          onProgress: (p: { done: number }) => progress.update(p.done),
+          signal,
+          logger,
+          onProgress: (p) => progress.update(p.done),
         });
+        const s = r.stats;
+        logger.info(
+          `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${pipeline.adapter.provider}`,
+        );
+        if (s.frames > 0 && s.framesWithPerson === 0)
+          logger.warn(
+            `${basename(info.path)}: no person found in any frame; the output has no poses to analyse (is a whole person in view?)`,
+          );
+        for (const f of Object.values(r.outputs)) logger.info(`wrote ${f}`);
       } finally {
         progress.stop();
       }
-      const s = res.stats;
-      logger.info(
-        `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${adapter.provider}`,
-      );
-      if (s.frames > 0 && s.framesWithPerson === 0) {
-        logger.warn(
-          `${basename(info.path)}: no person found in any frame; the output has no poses to analyse (is a whole person in view?)`,
-        );
-      }
-      // --json without -o: the document goes to stdout only
-      if ((args.videos.length === 1 || !args.output) && !(args.json && !args.output)) {
-        const out = args.output ?? defaultOutput(info.path);
-        await saveVideoPredictions(out, res.predictions);
-        logger.info(`wrote ${out}`);
-      }
-      results[basename(info.path)] = res.predictions;
-      if (args.overlay) {
-        await renderOverlay(info, res.predictions, args.overlay, { tools, signal });
-        logger.info(`wrote ${args.overlay}`);
-      }
-      if (nwbWriter && args.nwb) {
-        await nwbWriter(res.predictions, args.nwb, {
-          sessionDescription: args.sessionDescription ?? `poses of ${basename(info.path)} (neuropose-infer)`,
-          // the recording's start: --session-start, else the video file's modification time (documented)
-          sessionStartTime: args.sessionStart ?? statSync(info.path).mtime.toISOString(),
-          videoPath: relative(dirname(resolve(args.nwb)), resolve(info.path)),
-        });
-        logger.info(`wrote ${args.nwb}`);
-      }
     }
-    if (args.videos.length > 1 && args.output) {
-      await saveJobResults(args.output, results);
-      logger.info(`wrote ${args.output}`);
-    }
+    await job?.finish();
+    await jsonJob?.finish();
+    if (job && args.output) logger.info(`wrote ${args.output}`);
+  } catch (err) {
+    await job?.abort();
+    await jsonJob?.abort();
+    throw err;
   } finally {
-    await adapter.dispose();
-  }
-  if (args.json) {
-    // stringifyJson: valid JSON, non-finite numbers as "NaN"/"Infinity" strings (JSON.stringify would turn NaN into null)
-    stdout.write(
-      stringifyJson(args.videos.length === 1 ? Object.values(results)[0] : results, { indent: 0 }),
-    );
+    await pipeline.dispose();
   }
   return 0;
 }

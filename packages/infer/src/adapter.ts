@@ -5,7 +5,7 @@ import type { VideoFrame } from "./video.js";
 export interface PersonPose {
   /** Stable id of the tracked person (0, 1, ...), kept while the person is tracked. */
   id: number;
-  /** Confidence that a person is there (0..1). */
+  /** Probability that the person is present in the frame (0..1; BlazePose: the pose flag). */
   score: number;
   /** Bounding box in pixels: x, y, width, height, confidence. */
   box: [number, number, number, number, number];
@@ -63,6 +63,11 @@ export interface PoseModelAdapter {
   readonly models: ModelProvenanceEntry[];
   /** The inference runtime: `name` (e.g. "onnxruntime-node") and `version`. */
   readonly runtime: { name: string; version: string };
+  /**
+   * The person-presence probability below which the adapter reports a person as absent (not returned), when it
+   * has such a rule; written to the output's `metadata.presence_threshold`.
+   */
+  readonly presenceThreshold?: number;
   /** Accumulated stage times since creation or the last reset. */
   readonly times: StageTimes;
   /** Processes the next frame of a video (adapters may track across frames). */

@@ -18,6 +18,7 @@ import {
   roiFromLandmarks,
   roiTensor,
 } from "./_bpmath.js";
+import { PoseTracker, type TrackPose } from "./_track.js";
 import type { ModelProvenanceEntry, PersonPose, PoseModelAdapter, StageTimes } from "./adapter.js";
 import { InferError } from "./errors.js";
 import { type BlazePoseVariant, ensureModel, type TfliteConverter } from "./models.js";
@@ -41,6 +42,20 @@ export interface BlazePoseOptions {
   minDetectionConfidence?: number | undefined;
   /** Pose-flag threshold below which tracking is lost and the detector runs again (default 0.5). */
   minTrackingConfidence?: number | undefined;
+  /**
+   * Pose-presence threshold (the landmark model's pose flag, a probability): below it the person is absent in
+   * that frame (not returned, not counted as a detection) and the detector runs again. Default 0.5
+   * (`minTrackingConfidence` when that is given).
+   */
+  minPresence?: number | undefined;
+  /**
+   * Fraction of the 33 keypoints that must lie inside the frame for the person to be present (default 0.2). The
+   * landmark models keep a high pose flag for a person who has walked out of the picture (measured: 0.6-1.0 with
+   * 0 of 33 keypoints inside the frame), so the flag alone does not say "absent".
+   */
+  minInFrame?: number | undefined;
+  /** Seconds a lost person's id is kept for re-identification before the track is retired (default 2). */
+  trackTimeoutSeconds?: number | undefined;
   /** Run the landmark model once for all tracked people of a frame (a batch; default true). */
   batchLandmarks?: boolean | undefined;
   /** Use the heatmap to refine landmarks (default true, as MediaPipe). */
@@ -53,11 +68,16 @@ export interface BlazePoseOptions {
   runners?: { detector: TensorRunner; landmark: TensorRunner; models?: ModelProvenanceEntry[] } | undefined;
 }
 
-interface Track {
-  id: number;
+interface Filters {
+  image: OneEuroVector;
+  world: OneEuroVector;
+  vis: Float64Array | undefined;
+}
+
+/** A candidate pose of this frame: the tracker's view of it plus what the adapter needs to output it. */
+interface Candidate extends TrackPose {
+  lm: Landmarks;
   roi: Roi;
-  lastFrame: number;
-  filters?: { image: OneEuroVector; world: OneEuroVector; vis: Float64Array | undefined };
 }
 
 const LANDMARK_OUTPUTS = ["Identity", "Identity_1", "Identity_3", "Identity_4"] as const;
@@ -154,13 +174,17 @@ class BlazePoseAdapter implements PoseModelAdapter {
   private readonly detInput = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3);
   private lmInput = new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE * 3);
   private batchOk: boolean;
-  private tracks: Track[] = [];
-  private lost: Track[] = [];
-  private nextId = 0;
-  private frameNo = 0;
+  /** ROIs of the people followed in the previous frame, by id. */
+  private rois: { id: number; roi: Roi }[] = [];
+  private filters = new Map<number, Filters>();
+  private readonly tracker: PoseTracker;
   private readonly maxPeople: number;
   private readonly minDet: number;
-  private readonly minTrack: number;
+  private readonly minPresence: number;
+  private readonly minInFrame: number;
+  get presenceThreshold(): number {
+    return this.minPresence;
+  }
 
   constructor(
     variant: string,
@@ -173,8 +197,13 @@ class BlazePoseAdapter implements PoseModelAdapter {
     this.name = `blazepose_${variant}`;
     this.maxPeople = Math.max(1, Math.floor(options.maxPeople ?? 1));
     this.minDet = options.minDetectionConfidence ?? 0.5;
-    this.minTrack = options.minTrackingConfidence ?? 0.5;
+    this.minPresence = options.minPresence ?? options.minTrackingConfidence ?? 0.5;
+    this.minInFrame = options.minInFrame ?? 0.2;
     this.batchOk = options.batchLandmarks ?? true;
+    this.tracker = new PoseTracker({
+      maxPeople: this.maxPeople,
+      timeoutSeconds: options.trackTimeoutSeconds ?? 2,
+    });
   }
 
   get provider(): string {
@@ -184,10 +213,9 @@ class BlazePoseAdapter implements PoseModelAdapter {
   }
 
   reset(): void {
-    this.tracks = [];
-    this.lost = [];
-    this.nextId = 0;
-    this.frameNo = 0;
+    this.rois = [];
+    this.filters.clear();
+    this.tracker.reset();
     this.times.preprocess = 0;
     this.times.model = 0;
     this.times.postprocess = 0;
@@ -285,21 +313,25 @@ class BlazePoseAdapter implements PoseModelAdapter {
     return result;
   }
 
-  private toPerson(track: Track, lm: Landmarks, time: number): PersonPose {
+  private toPerson(id: number, roi: Roi, lm: Landmarks, time: number): PersonPose {
     let image = lm.image;
     let world = lm.world;
     let vis = lm.visibility;
     if (this.options.smoothing) {
-      track.filters ??= {
-        image: new OneEuroVector(0.05, 80, 1),
-        world: new OneEuroVector(0.1, 40, 1),
-        vis: undefined,
-      };
-      image = track.filters.image.apply(image, time, 1 / Math.max(1e-6, track.roi.size));
-      world = track.filters.world.apply(world, time);
-      const prev = track.filters.vis;
+      let filters = this.filters.get(id);
+      if (!filters) {
+        filters = {
+          image: new OneEuroVector(0.05, 80, 1),
+          world: new OneEuroVector(0.1, 40, 1),
+          vis: undefined,
+        };
+        this.filters.set(id, filters);
+      }
+      image = filters.image.apply(image, time, 1 / Math.max(1e-6, roi.size));
+      world = filters.world.apply(world, time);
+      const prev = filters.vis;
       vis = prev ? vis.map((v, i) => 0.1 * v + 0.9 * prev[i]!) : Float64Array.from(vis);
-      track.filters.vis = vis;
+      filters.vis = vis;
     }
     const k2: number[][] = [];
     const k3: number[][] = [];
@@ -318,7 +350,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
       if (y > y1) y1 = y;
     }
     return {
-      id: track.id,
+      id,
       score: lm.flag,
       box: [x0, y0, x1 - x0, y1 - y0, lm.flag],
       keypoints2d: k2,
@@ -328,81 +360,98 @@ class BlazePoseAdapter implements PoseModelAdapter {
     };
   }
 
+  /** The tracker's view of one landmark result: keypoint box, 2D keypoints, visibility, presence score. */
+  private candidate(lm: Landmarks, roi: Roi, fromTrack: number | undefined): Candidate {
+    const keypoints: number[][] = [];
+    let x0 = Number.POSITIVE_INFINITY;
+    let y0 = Number.POSITIVE_INFINITY;
+    let x1 = Number.NEGATIVE_INFINITY;
+    let y1 = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < NUM_KEYPOINTS; j++) {
+      const x = lm.image[j * 3]!;
+      const y = lm.image[j * 3 + 1]!;
+      keypoints.push([x, y]);
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+    return {
+      box: [x0, y0, x1 - x0, y1 - y0],
+      keypoints,
+      visibility: Array.from(lm.visibility.subarray(0, NUM_KEYPOINTS)),
+      score: lm.flag,
+      fromTrack,
+      lm,
+      roi,
+    };
+  }
+
+  /** The absence rule: pose presence below the threshold, or too few keypoints inside the frame. */
+  private present(lm: Landmarks, frame: VideoFrame): boolean {
+    if (!(lm.flag >= this.minPresence)) return false;
+    let inside = 0;
+    for (let j = 0; j < NUM_KEYPOINTS; j++) {
+      const x = lm.image[j * 3]!;
+      const y = lm.image[j * 3 + 1]!;
+      if (x >= 0 && y >= 0 && x < frame.width && y < frame.height) inside++;
+    }
+    return inside >= this.minInFrame * NUM_KEYPOINTS;
+  }
+
   async processFrame(frame: VideoFrame): Promise<PersonPose[]> {
-    const f = this.frameNo++;
-    const people: PersonPose[] = [];
-    const kept: Track[] = [];
-    // 1. Track people from the previous frame's auxiliary landmarks.
+    // 1. Follow the people of the previous frame from their auxiliary landmarks (one batched model run). A pose
+    //    whose presence is below the threshold is absent in this frame (not returned, not counted).
+    const cands: Candidate[] = [];
     const tracked = await this.landmarksBatch(
       frame,
-      this.tracks.map((t) => t.roi),
+      this.rois.map((r) => r.roi),
     );
-    for (const [k, track] of this.tracks.entries()) {
+    for (const [k, { id, roi }] of this.rois.entries()) {
       const lm = tracked[k]!;
-      if (lm.flag < this.minTrack) {
-        track.lastFrame = f - 1;
-        this.lost.push(track);
-        continue;
-      }
-      const person = this.toPerson(track, lm, frame.time);
-      // Two tracks converged on one person: keep the older one.
-      if (people.some((p) => boxIou(p.box, person.box) > 0.6)) continue;
-      track.roi = roiFromLandmarks(lm);
-      track.lastFrame = f;
-      kept.push(track);
-      people.push(person);
+      if (this.present(lm, frame)) cands.push(this.candidate(lm, roi, id));
     }
-    this.tracks = kept;
-    // 2. Detect when fewer people are tracked than wanted (re-detection on the same frame).
-    if (this.tracks.length < this.maxPeople) {
+    let kept = this.tracker.dedupe(cands);
+    // 2. Detect when fewer people are followed than wanted (re-detection on the same frame).
+    if (kept.length < this.maxPeople) {
       const dets = await this.detect(frame);
+      const rois: Roi[] = [];
       for (const d of dets) {
-        if (this.tracks.length >= this.maxPeople) break;
+        if (rois.length >= this.maxPeople) break;
         const dbox = {
           xmin: d.xmin * frame.width,
           ymin: d.ymin * frame.height,
           w: d.w * frame.width,
           h: d.h * frame.height,
         };
-        const seen = people.some(
+        const seen = kept.some(
           (p) => overlap(dbox, { xmin: p.box[0], ymin: p.box[1], w: p.box[2], h: p.box[3] }) > 0.5,
         );
-        if (seen) continue;
-        const roi = roiFromDetection(d, frame.width, frame.height);
-        const lm = await this.landmarks(frame, roi);
-        if (lm.flag < this.minTrack) continue;
-        const track: Track = { id: -1, roi, lastFrame: f };
-        const person = this.toPerson(track, lm, frame.time);
-        if (people.some((p) => boxIou(p.box, person.box) > 0.6)) continue;
-        track.id = this.reuseId(roi, f);
-        person.id = track.id;
-        track.roi = roiFromLandmarks(lm);
-        this.tracks.push(track);
-        people.push(person);
+        if (!seen) rois.push(roiFromDetection(d, frame.width, frame.height));
       }
+      const found = await this.landmarksBatch(frame, rois);
+      for (const [k, roi] of rois.entries()) {
+        const lm = found[k]!;
+        if (this.present(lm, frame)) cands.push(this.candidate(lm, roi, undefined));
+      }
+      kept = this.tracker.dedupe(cands);
     }
-    this.lost = this.lost.filter((t) => f - t.lastFrame < 60);
+    // 3. One global assignment of this frame's poses to the known people (one id per person per frame).
+    const ids = this.tracker.update(kept, frame.time);
+    const people: PersonPose[] = [];
+    this.rois = [];
+    for (const [i, c] of kept.entries()) {
+      const id = ids[i];
+      if (id === undefined) continue;
+      people.push(this.toPerson(id, c.roi, c.lm, frame.time));
+      this.rois.push({ id, roi: roiFromLandmarks(c.lm) });
+    }
+    if (this.filters.size > 0) {
+      const known = new Set(this.tracker.knownIds);
+      for (const id of this.filters.keys()) if (!known.has(id)) this.filters.delete(id);
+    }
     people.sort((a, b) => a.id - b.id);
     return people;
-  }
-
-  /** A person lost recently near this ROI keeps their id; otherwise a new id. */
-  private reuseId(roi: Roi, f: number): number {
-    let best: Track | undefined;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (const t of this.lost) {
-      if (this.tracks.some((k) => k.id === t.id)) continue;
-      const d = Math.hypot(t.roi.cx - roi.cx, t.roi.cy - roi.cy);
-      if (d < Math.max(t.roi.size, roi.size) && d < bestD && f - t.lastFrame < 60) {
-        best = t;
-        bestD = d;
-      }
-    }
-    if (best) {
-      this.lost = this.lost.filter((t) => t !== best);
-      return best.id;
-    }
-    return this.nextId++;
   }
 }
 
@@ -417,9 +466,4 @@ function overlap(a: Box, b: Box): number {
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   const small = Math.min(a.w * a.h, b.w * b.h);
   return Math.max(small > 0 ? inter / small : 0, iou(a, b));
-}
-
-/** Two poses are the same person when their keypoint boxes overlap mostly (one inside the other). */
-function boxIou(a: PersonPose["box"], b: PersonPose["box"]): number {
-  return overlap({ xmin: a[0], ymin: a[1], w: a[2], h: a[3] }, { xmin: b[0], ymin: b[1], w: b[2], h: b[3] });
 }

@@ -5,5 +5,6 @@ export * from "./ffmpeg.js";
 export * from "./models.js";
 export * from "./overlay.js";
 export * from "./pipeline.js";
+export * from "./process.js";
 export * from "./runtime.js";
 export * from "./video.js";

@@ -1,7 +1,5 @@
 import { spawn } from "node:child_process";
-import { open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { SKELETONS } from "@neuropose/io";
+import { type AtomicTarget, openAtomicTarget, SKELETONS } from "@neuropose/io";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
 import { decodeVideo, type VideoInfo } from "./video.js";
@@ -101,33 +99,58 @@ export interface OverlayOptions {
   maxFrames?: number | undefined;
 }
 
+/** An overlay video being encoded: frames in, then `prepare` (complete temp file) or `finish` (committed). */
+export interface OverlayEncoder {
+  /** The target; its `tmp` is the file ffmpeg writes. */
+  readonly target: AtomicTarget;
+  /**
+   * Hands one RGB frame (width x height x 3) to the encoder. Rejects at once with `E_OVERLAY` (naming ffmpeg's
+   * last message) if the encoder has died, instead of waiting for it to accept data.
+   */
+  write(rgb: Uint8Array): Promise<void>;
+  /** Ends the stream, waits for the encoder and leaves the complete file under its temp name. */
+  prepare(): Promise<AtomicTarget>;
+  /** `prepare` then commit (the file appears at its path). */
+  finish(): Promise<void>;
+  /** Stops the encoder and removes the temp file. */
+  abort(): Promise<void>;
+}
+
+/** Options of {@link openOverlayEncoder}. */
+export interface OverlayEncoderOptions {
+  tools: FfmpegTools;
+  signal?: AbortSignal | undefined;
+}
+
 /**
- * Renders the predictions' 2D skeletons onto the video and encodes an H.264 MP4 (through ffmpeg), so a person
- * can check the tracking by eye. The file appears only when complete (written to a temporary name in the same
- * folder, flushed to disk, then renamed); on abort or error the temporary file is removed.
+ * Starts an H.264 MP4 encoder (ffmpeg, its own process group) writing to `outPath` through @neuropose/io's
+ * `openAtomicTarget`: ffmpeg writes the recognisable temp name (`.<name>.neuropose-tmp-<pid>-<rand>.mp4`, removed
+ * by a later run if this process is killed), and the file appears at `outPath` only when complete. If ffmpeg
+ * cannot start, cannot open its output or dies mid-run, the next `write` fails at once with one `E_OVERLAY` error.
  *
  * @example
  * ```ts
- * import { probeVideo, renderOverlay, resolveFfmpeg } from "@neuropose/infer";
+ * import { openOverlayEncoder, probeVideo, resolveFfmpeg } from "@neuropose/infer";
  * const tools = resolveFfmpeg();
  * const info = await probeVideo("clip.mp4", tools);
- * await renderOverlay(info, predictions, "overlay.mp4", { tools });
+ * const enc = await openOverlayEncoder(info, "out/overlay.mp4", { tools });
+ * await enc.write(new Uint8Array(info.width * info.height * 3));
+ * await enc.finish();
  * ```
  */
-export async function renderOverlay(
-  info: VideoInfo,
-  predictions: OverlayFrames,
+export async function openOverlayEncoder(
+  info: Pick<VideoInfo, "width" | "height" | "fps">,
   outPath: string,
-  options: OverlayOptions,
-): Promise<void> {
-  const keys = Object.keys(predictions.frames);
-  const max = Math.min(options.maxFrames ?? keys.length, keys.length);
-  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp.mp4`);
+  options: OverlayEncoderOptions,
+): Promise<OverlayEncoder> {
+  const target = await openAtomicTarget(outPath, { keepExtension: true });
   const fps = info.fps > 0 ? info.fps : 30;
+  // Own process group: a terminal Ctrl-C reaches this process only, which stops the encoder itself.
   const enc = spawn(
     options.tools.ffmpeg,
     [
       "-hide_banner",
+      "-nostdin",
       "-loglevel",
       "error",
       "-y",
@@ -151,7 +174,7 @@ export async function renderOverlay(
       "yuv420p",
       "-movflags",
       "+faststart",
-      tmp,
+      target.tmp,
     ],
     { stdio: ["pipe", "ignore", "pipe"], detached: true },
   );
@@ -160,17 +183,110 @@ export async function renderOverlay(
   enc.stderr.on("data", (d: string) => {
     if (stderr.length < 8000) stderr += d;
   });
+  let exitCode: number | undefined;
   const exited = new Promise<number>((res) => {
-    enc.on("close", (code) => res(code ?? 1));
-    enc.on("error", () => res(127));
+    enc.on("close", (code, sig) => {
+      exitCode = code ?? (sig ? 128 : 1);
+      res(exitCode);
+    });
+    enc.on("error", () => {
+      exitCode = 127;
+      res(127);
+    });
   });
   enc.stdin.on("error", () => {});
-  const write = (data: Uint8Array) =>
-    new Promise<void>((res) => {
-      if (enc.stdin.write(data)) res();
-      else enc.stdin.once("drain", () => res());
+  let ending = false;
+  let pendingFail: ((e: Error) => void) | undefined;
+  void exited.then(() => pendingFail?.(failure()));
+  const failure = () => {
+    if (options.signal?.aborted)
+      return new InferError("E_ABORTED", "overlay encoding aborted", { path: outPath });
+    const last = stderr.trim().split("\n").filter(Boolean).pop();
+    const why =
+      exitCode === 127
+        ? `cannot run ${options.tools.ffmpeg}`
+        : last
+          ? last
+          : `the encoder exited with code ${exitCode}`;
+    return new InferError("E_OVERLAY", `overlay encoding failed: ${why}`, {
+      path: outPath,
+      hint: "check the --overlay path and that ffmpeg has libx264",
     });
-  let ok = false;
+  };
+  const kill = () => {
+    if (enc.exitCode === null && enc.signalCode === null) enc.kill("SIGKILL");
+  };
+  const onAbort = () => kill();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const cleanup = async () => {
+    options.signal?.removeEventListener("abort", onAbort);
+    kill();
+    await exited;
+    await target.abort();
+  };
+  const prepare = async () => {
+    ending = true;
+    enc.stdin.end();
+    const code = await exited;
+    options.signal?.removeEventListener("abort", onAbort);
+    if (options.signal?.aborted) {
+      await target.abort();
+      throw new InferError("E_ABORTED", "overlay encoding aborted", { path: outPath });
+    }
+    if (code !== 0) {
+      await target.abort();
+      throw failure();
+    }
+    return target;
+  };
+  return {
+    target,
+    async write(rgb) {
+      if (exitCode !== undefined || ending) throw failure();
+      if (enc.stdin.write(rgb)) return;
+      // back-pressure: wait for the encoder to take the data, or fail at once if it dies meanwhile
+      await new Promise<void>((res, rej) => {
+        pendingFail = (e) => {
+          enc.stdin.off("drain", onDrain);
+          rej(e);
+        };
+        const onDrain = () => {
+          pendingFail = undefined;
+          res();
+        };
+        enc.stdin.once("drain", onDrain);
+      });
+    },
+    prepare,
+    async finish() {
+      await (await prepare()).commit();
+    },
+    abort: cleanup,
+  };
+}
+
+/**
+ * Renders the predictions' 2D skeletons onto the video and encodes an H.264 MP4 (through ffmpeg), so a person
+ * can check the tracking by eye. The file appears only when complete (see {@link openOverlayEncoder}); on abort
+ * or error nothing is left at `outPath`.
+ *
+ * @example
+ * ```ts
+ * import { probeVideo, renderOverlay, resolveFfmpeg } from "@neuropose/infer";
+ * const tools = resolveFfmpeg();
+ * const info = await probeVideo("clip.mp4", tools);
+ * await renderOverlay(info, predictions, "overlay.mp4", { tools });
+ * ```
+ */
+export async function renderOverlay(
+  info: VideoInfo,
+  predictions: OverlayFrames,
+  outPath: string,
+  options: OverlayOptions,
+): Promise<void> {
+  const keys = Object.keys(predictions.frames);
+  const max = Math.min(options.maxFrames ?? keys.length, keys.length);
+  const enc = await openOverlayEncoder(info, outPath, options);
   try {
     let i = 0;
     for await (const frame of decodeVideo(info, options.tools, { signal: options.signal, maxFrames: max })) {
@@ -184,34 +300,13 @@ export async function renderOverlay(
           f.person_ids ?? [],
           options.edges ?? BLAZEPOSE_EDGES,
         );
-      await write(frame.data);
+      await enc.write(frame.data);
       i++;
       if (i >= max) break;
     }
-    enc.stdin.end();
-    const code = await exited;
-    if (code !== 0) {
-      throw new InferError(
-        "E_OVERLAY",
-        `overlay encoding failed: ${stderr.trim().split("\n").pop() ?? code}`,
-        {
-          path: outPath,
-        },
-      );
-    }
-    // ffmpeg wrote the file itself (no bytes for @neuropose/io's writeFileAtomic): flush it, then rename
-    const fh = await open(tmp, "r+");
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, outPath);
-    ok = true;
-  } finally {
-    if (!ok) {
-      enc.kill("SIGKILL");
-      await unlink(tmp).catch(() => undefined);
-    }
+    await enc.finish();
+  } catch (err) {
+    await enc.abort();
+    throw err;
   }
 }

@@ -91,6 +91,7 @@ describe("inferVideo with a plugged-in adapter", () => {
       visibility: [],
       presence: [],
       person_ids: [],
+      pose_presence: [],
     });
     expect(doc.frames.frame_000003!.person_ids).toEqual([7]);
     expect(doc.frames.frame_000003!.poses2d[0]![5]).toEqual([3, 5]);

@@ -2,7 +2,7 @@ import type { FramePrediction, VideoPredictions } from "@neuropose/io";
 import type { PersonPose, PoseModelAdapter, StageTimes } from "./adapter.js";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
-import { decodeVideo, probeVideo, type VideoInfo } from "./video.js";
+import { decodeVideo, probeVideo, type VideoFrame, type VideoInfo } from "./video.js";
 
 /** Progress of one video. */
 export interface InferProgress {
@@ -25,6 +25,16 @@ export interface InferVideoOptions {
   info?: VideoInfo | undefined;
   /** Version string recorded in provenance (the CLI passes its package version). */
   neuroposeVersion?: string | undefined;
+  /**
+   * Called with each frame's prediction and the decoded frame, in order, before the next frame is decoded (the
+   * frame's pixels may be drawn on; they are not used afterwards). Awaited: a slow consumer slows inference.
+   */
+  onFrame?: ((prediction: FramePrediction, frame: VideoFrame) => void | Promise<void>) | undefined;
+  /**
+   * Keep every frame in the returned document (default true). False returns `predictions.frames` empty, so
+   * memory stays flat however long the video: stream the frames through `onFrame` instead.
+   */
+  keepFrames?: boolean | undefined;
 }
 
 /** Speed of one run. */
@@ -57,6 +67,7 @@ function framePrediction(people: PersonPose[]): FramePrediction {
     visibility: people.map((p) => (p.visibility ?? []).map((v) => round(v, 5))),
     presence: people.map((p) => (p.presence ?? []).map((v) => round(v, 5))),
     person_ids: people.map((p) => p.id),
+    pose_presence: people.map((p) => round(p.score, 5)),
   };
 }
 
@@ -84,6 +95,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
   adapter.reset();
   const start = options.startFrame ?? 0;
   const total = Math.min(options.maxFrames ?? Number.POSITIVE_INFINITY, Math.max(0, info.frameCount - start));
+  const keep = options.keepFrames ?? true;
   const frames: Record<string, FramePrediction> = {};
   const timestamps: number[] = [];
   let decodeMs = 0;
@@ -106,7 +118,16 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       throw new InferError("E_ABORTED", "inference aborted", { path });
     }
     const people = await adapter.processFrame(frame);
-    frames[`frame_${String(n).padStart(6, "0")}`] = framePrediction(people);
+    const prediction = framePrediction(people);
+    if (keep) frames[`frame_${String(n).padStart(6, "0")}`] = prediction;
+    if (options.onFrame) {
+      try {
+        await options.onFrame(prediction, frame);
+      } catch (err) {
+        await it.return(undefined);
+        throw err;
+      }
+    }
     timestamps.push(round(frame.time, 6));
     if (people.length > 0) withPerson++;
     n++;
@@ -124,6 +145,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       skeleton: adapter.skeleton,
       poses3d_unit: "mm",
       poses3d_frame: adapter.coordinateFrame,
+      ...(adapter.presenceThreshold !== undefined ? { presence_threshold: adapter.presenceThreshold } : {}),
       timestamps,
     },
     frames,

@@ -27,6 +27,8 @@ export interface VideoInfo {
   timestamps: number[];
   /** True when the frame intervals vary by more than 1% (variable frame rate). */
   variableFrameRate: boolean;
+  /** The recording time the camera wrote into the container (`creation_time` tag), when there is one. */
+  creationTime?: string | undefined;
 }
 
 function parseRate(r: string | undefined): number {
@@ -66,7 +68,7 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
       "-select_streams",
       "v:0",
       "-show_entries",
-      "stream=codec_name,width,height,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=duration",
+      "stream=codec_name,width,height,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate,creation_time:stream_side_data=rotation:format=duration:format_tags=creation_time",
       "-show_entries",
       "packet=pts_time,dts_time",
       "-of",
@@ -79,7 +81,7 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
   let json: {
     streams?: Array<Record<string, unknown>>;
     packets?: Array<{ pts_time?: string; dts_time?: string }>;
-    format?: { duration?: string };
+    format?: { duration?: string; tags?: { creation_time?: string } };
   };
   try {
     json = JSON.parse(r.stdout || "{}");
@@ -139,6 +141,7 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
     durationS,
     timestamps: pts,
     variableFrameRate,
+    creationTime: json.format?.tags?.creation_time ?? tags?.creation_time,
   };
 }
 

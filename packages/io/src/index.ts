@@ -27,6 +27,17 @@ export * from "./json.js";
 export * from "./json-schema.js";
 export * from "./migrations.js";
 export * from "./predictions.js";
+export {
+  type JobResultsWriter,
+  openJobResultsWriter,
+  openVideoPredictionsWriter,
+  type PredictionsReadOptions,
+  type PredictionsSink,
+  type PredictionsWriterOptions,
+  readVideoPredictionsStream,
+  type VideoPredictionsRest,
+  type VideoPredictionsWriter,
+} from "./predictions-stream.js";
 export * from "./segmentation.js";
 export * from "./settings.js";
 export * from "./skeletons.js";

@@ -27,10 +27,17 @@ export const FramePredictionSchema = z
       .array(count())
       .optional()
       .describe("Optional, per person: a track id stable across frames (the same person keeps the same id)."),
+    pose_presence: z
+      .array(unitInterval())
+      .optional()
+      .describe(
+        "Optional, per person: probability (0..1) that the person is present in this frame (BlazePose's pose " +
+          "flag). People below metadata.presence_threshold are absent: not listed in the frame at all.",
+      ),
   })
   .superRefine((f, ctx) => {
     const persons = f.poses3d.length;
-    for (const key of ["visibility", "presence", "person_ids"] as const) {
+    for (const key of ["visibility", "presence", "person_ids", "pose_presence"] as const) {
       const v = f[key];
       if (v !== undefined && v.length !== persons) {
         ctx.addIssue({
@@ -88,6 +95,14 @@ export const VideoMetadataSchema = z
       ),
     poses3d_unit: Poses3dUnitSchema,
     poses3d_frame: Poses3dFrameSchema,
+    presence_threshold: unitInterval()
+      .optional()
+      .describe(
+        "Optional: the pose-presence probability below which a person was treated as absent in a frame (BlazePose " +
+          "also treats a person with fewer than 20% of keypoints inside the frame as absent; absent " +
+          "people are not listed in that frame; a frame where nobody is present has empty lists). Every frame of " +
+          "the video is listed whether or not anyone is present.",
+      ),
     timestamps: z
       .array(float())
       .optional()

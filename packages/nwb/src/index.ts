@@ -2,6 +2,7 @@ export { checkNwbSpec } from "./_check.js";
 export * from "./errors.js";
 export * from "./export.js";
 export { type PredictionsFileToNwbOptions, predictionsFileToNwb } from "./export-file.js";
+export * from "./metadata-flags.js";
 export * from "./reader.js";
 export * from "./stream.js";
 export * from "./types.js";

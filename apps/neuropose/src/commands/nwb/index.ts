@@ -8,10 +8,9 @@ import {
   createProgress,
   type LogFormat,
   type LogLevel,
-  UsageError,
 } from "@neuropose/cli-kit";
 import { checkOutputPath, isNeuroPoseError, loadSettings, NeuroPoseError } from "@neuropose/io";
-import { type NwbSubject, predictionsFileToNwb, validateNwb } from "@neuropose/nwb";
+import { NWB_METADATA_OPTIONS, nwbMetadataFromFlags, predictionsFileToNwb, validateNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
 interface GlobalArgs {
@@ -92,26 +91,11 @@ async function runExport(
     if (isAbsolute(videoPath)) log.warn("the video is on another drive: its path is stored as absolute");
     hashes[basename(abs)] = await sha256File(abs);
   }
-  let sessionStart = args["session-start"];
-  if (sessionStart === undefined) {
-    if (args.video === undefined) {
-      throw new UsageError("--session-start is required (there is no --video to take it from)", {
-        hint: "e.g. --session-start 2024-05-01T10:00:00+02:00",
-      });
-    }
-    sessionStart = statSync(args.video).mtime.toISOString();
-    log.warn(`no --session-start: using the video file's modification time, ${sessionStart}`);
-  }
-  let subject: NwbSubject | undefined;
-  if (args["subject-id"] !== undefined) {
-    subject = {
-      subjectId: args["subject-id"],
-      species: args.species,
-      ...(args.age !== undefined ? { age: args.age } : {}),
-      ...(args.sex !== undefined ? { sex: args.sex } : {}),
-      ...(args["subject-description"] !== undefined ? { description: args["subject-description"] } : {}),
-    };
-  } else log.warn("no --subject-id: the file will have no Subject (DANDI requires one)");
+  const metadata = nwbMetadataFromFlags(args, {
+    video: args.video !== undefined ? { path: args.video } : undefined,
+    defaultDescription: `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
+    warn: (m) => log.warn(m),
+  });
   let progress: ReturnType<typeof createProgress> | undefined;
   const showProgress = !args.json && args["log-level"] !== "silent";
   let summary: Awaited<ReturnType<typeof predictionsFileToNwb>>;
@@ -119,30 +103,17 @@ async function runExport(
   const signal = abortOnSignals();
   try {
     summary = await predictionsFileToNwb(args.predictions, outPath, {
-      sessionDescription:
-        args["session-description"] ??
-        `Pose estimated by NeuroPose from ${basename(args.video ?? args.predictions)}.`,
-      sessionStartTime: sessionStart,
+      ...metadata,
       videoStartTime: args["video-start"],
-      ...(args.identifier !== undefined ? { identifier: args.identifier } : {}),
-      ...(subject ? { subject } : {}),
       ...(videoPath !== undefined ? { videoPath } : {}),
-      ...(args.experimenter?.length ? { experimenter: args.experimenter } : {}),
-      ...(args.lab !== undefined ? { lab: args.lab } : {}),
-      ...(args.institution !== undefined ? { institution: args.institution } : {}),
-      ...(args.keywords?.length ? { keywords: args.keywords } : {}),
-      ...(args["experiment-description"] !== undefined
-        ? { experimentDescription: args["experiment-description"] }
-        : {}),
-      ...(args["session-id"] !== undefined ? { sessionId: args["session-id"] } : {}),
       include: { image2d: args["2d"], world3d: args["3d"] },
       inputHashes: hashes,
       signal,
       onProgress: (p) => {
-        // The writer counts rows over every series; a person follows frames (each series holds every frame).
-        const frames = Object.keys(preds.frames).length || 1;
-        progress ??= createProgress({ label: "nwb", total: frames, unit: "frames", enabled: showProgress });
-        progress.update(Math.round((p.done / Math.max(1, p.total)) * frames), { detail: p.object });
+        // The writer counts rows over every series (each series holds every frame): shown as the share of the
+        // frames written, since the streamed file's frame count is known only at its end.
+        progress ??= createProgress({ label: "nwb (frames written)", total: 100, unit: "%", enabled: showProgress });
+        progress.update(Math.round((100 * p.done) / Math.max(1, p.total)), { detail: p.object });
       },
     });
   } catch (err) {
@@ -216,34 +187,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
         type: "string",
         describe: "source video (linked as an external ImageSeries, relative path)",
       })
-      .option("session-start", {
-        type: "string",
-        describe:
-          "session start, ISO-8601 with timezone (e.g. 2024-05-01T10:00:00+02:00); default: the --video file's modification time",
-      })
-      .option("session-description", {
-        type: "string",
-        describe: "what happened in the session (NWB session_description)",
-      })
-      .option("identifier", { type: "string", describe: "unique file identifier (default: a fresh UUID)" })
-      .option("subject-id", { type: "string", describe: "subject identifier (DANDI requires a Subject)" })
-      .option("species", { type: "string", default: "Homo sapiens", describe: "Latin binomial" })
-      .option("age", { type: "string", describe: "ISO-8601 duration, e.g. P30Y" })
-      .option("sex", {
-        type: "string",
-        choices: ["M", "F", "U", "O"],
-        describe: "subject sex: M, F, U(nknown), O(ther)",
-      })
-      .option("subject-description", { type: "string", describe: "free-text description of the subject" })
-      .option("experimenter", { type: "string", array: true, describe: "'Last, First' (repeatable)" })
-      .option("lab", { type: "string", describe: "lab where the session was recorded" })
-      .option("institution", { type: "string", describe: "institution of the lab" })
-      .option("keywords", { type: "string", array: true, describe: "keywords for search (repeatable)" })
-      .option("experiment-description", {
-        type: "string",
-        describe: "description of the experiment (protocol, task)",
-      })
-      .option("session-id", { type: "string", describe: "lab-specific session identifier" })
+      .options(NWB_METADATA_OPTIONS)
       .option("video-start", {
         type: "number",
         default: 0,

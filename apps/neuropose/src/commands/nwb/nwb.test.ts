@@ -127,7 +127,9 @@ describe("neuropose nwb", () => {
     const nwb = join(dir, "mtime.nwb");
     const code = await exportClip(nwb, "--video", join(dir, "clip.mp4"), "--log-level", "warn", "--json");
     expect(code).toBe(0);
-    expect(err.join("")).toMatch(/warn: no --session-start: using the video file's modification time/);
+    expect(err.join("")).toMatch(
+      /warn: no --session-start and the video records no creation time: using the file's modification time, .*which is the time of the last copy/,
+    );
     const r = await readNwb(nwb);
     expect(Date.parse(r.sessionStartTime)).toBe(statSync(join(dir, "clip.mp4")).mtime.getTime());
     capture();
