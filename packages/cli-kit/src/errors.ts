@@ -1,5 +1,8 @@
 import { isNeuroPoseError, NeuroPoseError } from "@neuropose/io";
 
+/** Stable error codes raised by @neuropose/cli-kit. */
+export type CliKitErrorCode = "E_USAGE";
+
 /**
  * A command-line usage error (unknown flag, missing argument): always a user error, exit code 2.
  *
@@ -10,6 +13,8 @@ import { isNeuroPoseError, NeuroPoseError } from "@neuropose/io";
  * ```
  */
 export class UsageError extends NeuroPoseError {
+  declare readonly code: CliKitErrorCode;
+
   constructor(message: string, options: { hint?: string; path?: string } = {}) {
     super("E_USAGE", message, { ...options, kind: "user" });
   }

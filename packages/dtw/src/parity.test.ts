@@ -15,8 +15,8 @@ import {
   withinTolerance,
 } from "../../../config/parity.js";
 import type { DtwResult } from "./dtw.js";
-import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation, type PoseDtwOptions } from "./entry.js";
 import { fastdtw } from "./fastdtw.js";
+import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation, type PoseDtwOptions } from "./pose-dtw.js";
 
 /** DTW distances: relative 1e-9 (README), with a 1e-12 absolute floor for distances of ~0. */
 const DISTANCE_TOL = { rel: 1e-9, abs: 1e-12 };

@@ -1,4 +1,4 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/infer. User errors (bad input, missing tools) have `kind: "user"`.
@@ -20,8 +20,12 @@ export const INFER_ERROR_CODES = {
   MODEL_SOURCE: "E_MODEL_SOURCE",
   PROVIDER_UNSUPPORTED: "E_PROVIDER_UNSUPPORTED",
   PROVIDER_FAILED: "E_PROVIDER_FAILED",
+  OVERLAY: "E_OVERLAY",
   ABORTED: "E_ABORTED",
 } as const;
+
+/** Stable error codes raised by @neuropose/infer (the values of {@link INFER_ERROR_CODES}). */
+export type InferErrorCode = (typeof INFER_ERROR_CODES)[keyof typeof INFER_ERROR_CODES];
 
 /**
  * An error from the inference pipeline (video decoding, model cache, execution providers).
@@ -33,4 +37,10 @@ export const INFER_ERROR_CODES = {
  * console.log(e.oneLine()); // "clip.mp4: input file not found"
  * ```
  */
-export class InferError extends NeuroPoseError {}
+export class InferError extends NeuroPoseError {
+  declare readonly code: InferErrorCode;
+
+  constructor(code: InferErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, options);
+  }
+}

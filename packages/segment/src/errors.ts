@@ -31,18 +31,3 @@ export class SegmentError extends NeuroPoseError {
     super(code, message, options);
   }
 }
-
-/**
- * Python's repr of a float (`0.0`, `29.97`, `nan`, `inf`), for messages that mirror the original's.
- *
- * @example
- * ```ts
- * import { pyFloat } from "@neuropose/segment";
- * pyFloat(0); // "0.0"
- * ```
- */
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
-}

@@ -1,3 +1,5 @@
+// Gait events (heel strikes, toe-offs) detected from heel/toe trajectories, and the stride segments and
+// stride confidence built from them (detectGaitEvents, strideSegments, strideConfidence).
 import { type Segment, SKELETON_NAMES, type Skeleton } from "@neuropose/io";
 import {
   inferSkeleton,
@@ -7,10 +9,10 @@ import {
   resolveJoint,
 } from "@neuropose/kinematics";
 import { median } from "./_median.js";
+import { roundHalfEven } from "./_python.js";
 import type { CycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import { findPeaks, peakProminences } from "./peaks.js";
-import { roundHalfEven } from "./segment.js";
 
 /** The name of the stride method in a `SegmentationConfig` (`method`). */
 export const STRIDE_METHOD = "stride_zeni_v1";
