@@ -7,15 +7,7 @@
 //   node in a scratch folder holding the files the examples read.
 // Import it relatively, e.g. `../../../config/doc-examples.js`.
 import { execFileSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -159,7 +151,7 @@ export function pointImports(js: string, specifier: string, file: string): strin
 export interface NodeExamplesOptions {
   /** The package's src/ folder (internal modules included). */
   srcDir: string;
-  /** The package's name and its built entry (dist/index.js), privately copied to ../.doctest/index.js. */
+  /** The package's name and its built entry (dist/index.js); dist/ is privately copied to ../.doctest/. */
   package: { name: string; dist: string };
   /** Other packages the examples import by name -> their built entries (used in place, not copied). */
   others?: Record<string, string>;
@@ -188,8 +180,8 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
     beforeAll(async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          mkdirSync(dirname(built), { recursive: true });
-          copyFileSync(pkg.dist, built);
+          // The whole dist/ folder: entries import shared chunks (e.g. io's index.js and core.js).
+          cpSync(dirname(pkg.dist), dirname(built), { recursive: true });
           break;
         } catch (e) {
           if (attempt > 20) throw e;

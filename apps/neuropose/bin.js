@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from "./dist/index.js";
+import { run } from "./dist/main.js";
 
-await main(process.argv.slice(2));
+await run(process.argv.slice(2));

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { statSync } from "node:fs";
+import { basename, dirname, extname, relative, resolve } from "node:path";
 import {
   abortOnSignals,
   createLogger,
@@ -10,6 +9,7 @@ import {
   runMain,
   UsageError,
 } from "@neuropose/cli-kit";
+import { packageVersion } from "@neuropose/cli-kit/startup";
 import {
   createBlazePose,
   type InferResult,
@@ -48,16 +48,6 @@ export interface InferArgs {
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
-}
-
-function packageVersion(): string {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    for (const p of [join(here, "..", "package.json"), join(here, "..", "..", "package.json")]) {
-      if (existsSync(p)) return (JSON.parse(readFileSync(p, "utf8")) as { version: string }).version;
-    }
-  } catch {}
-  return "unknown";
 }
 
 /**
@@ -125,7 +115,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     .demandCommand(1, "name at least one <video>")
     .strict()
     .help()
-    .version(packageVersion())
+    .version(packageVersion(import.meta.url))
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       if (error) throw error;
@@ -225,7 +215,7 @@ export async function runInfer(
     maxPeople: args.maxPeople,
     smoothing: args.smooth,
   });
-  const version = packageVersion();
+  const version = packageVersion(import.meta.url);
   const results: Record<string, InferResult["predictions"]> = {};
   try {
     for (const info of infos) {

@@ -1,1 +1,2 @@
 export { buildCli, main } from "./cli.js";
+export { run } from "./main.js";

@@ -1,6 +1,6 @@
 // Pose-level DTW: the NaN policy, representations (coords / angles / Procrustes-aligned) and the per-joint,
 // all-joints and relation modes (dtwAll, dtwPerJoint, dtwRelation).
-import type { Skeleton } from "@neuropose/io";
+import type { Skeleton } from "@neuropose/io/core";
 import {
   extractJointAngles,
   type FeatureMatrix,

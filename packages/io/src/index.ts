@@ -1,7 +1,6 @@
 // Public API of @neuropose/io. Modules here import each other directly (never "./index.js"), so that
 // analysis.ts (owned by the analysis work) can import schemas from "./predictions.js" etc. without a cycle.
 
-export { FloatSchema } from "./_numbers.js";
 export {
   ANALYSIS_CONFIG_UNIONS,
   type AnalysisConfig,
@@ -98,6 +97,7 @@ export {
   registerMigration,
 } from "./migrations.js";
 export {
+  FloatSchema,
   type FramePrediction,
   FramePredictionSchema,
   type JobResults,

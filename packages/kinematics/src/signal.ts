@@ -1,4 +1,4 @@
-import type { Skeleton } from "@neuropose/io";
+import type { Skeleton } from "@neuropose/io/core";
 import { angleAt } from "./angles.js";
 import { KinematicsError } from "./errors.js";
 import { type AxisRef, checkJoint, type JointRef, resolveAxis, resolveJoint } from "./joints.js";

@@ -1,4 +1,4 @@
-export { checkNwbSpec } from "./_check.js";
+export { checkNwbSpec } from "./check-spec.js";
 export {
   type NwbErrorCode,
   NwbInputError,

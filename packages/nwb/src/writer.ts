@@ -4,7 +4,7 @@
 // dataset and chunk by chunk (ChunkSources stream data that is never in memory): there are no bytes to hand over.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./_check.js";
+import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import {
   attrF64,
   attrI32,

@@ -1,6 +1,7 @@
 // Gait events (heel strikes, toe-offs) detected from heel/toe trajectories, and the stride segments and
 // stride confidence built from them (detectGaitEvents, strideSegments, strideConfidence).
-import { type Segment, SKELETON_NAMES, type Skeleton } from "@neuropose/io";
+import type { Segment } from "@neuropose/io";
+import { SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import {
   inferSkeleton,
   type PredictionsLike,
