@@ -9,7 +9,8 @@ export type CliKitErrorCode = "E_USAGE";
  * @example
  * ```ts
  * import { UsageError } from "@neuropose/cli-kit";
- * throw new UsageError("missing <video>", { hint: "neuropose-infer clip.mp4" });
+ * const e = new UsageError("missing <video>", { hint: "neuropose-infer clip.mp4" });
+ * e.kind; // "user"
  * ```
  */
 export class UsageError extends NeuroPoseError {

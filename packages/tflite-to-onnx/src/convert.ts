@@ -15,6 +15,7 @@ import { readTflite, type TfliteOperator } from "./read.js";
  * @example
  * ```ts
  * import { CONVERTER_VERSION } from "@neuropose/tflite-to-onnx";
+ * const sourceSha256 = "9f86d081884c7d65"; // the .tflite file's hash
  * const cacheKey = `${sourceSha256}-${CONVERTER_VERSION}`;
  * ```
  */
