@@ -14,6 +14,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { sha256File, sha256Hex } from "./hash.js";
 export {
   getSkeleton,
   jointIndex,

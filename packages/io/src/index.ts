@@ -75,6 +75,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { sha256File, sha256Hex } from "./hash.js";
 export {
   NON_FINITE_ENCODING,
   type ParseJsonOptions,

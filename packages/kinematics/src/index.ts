@@ -57,5 +57,6 @@ export {
   assert1d,
   extractFeatureStatistics,
   type FeatureStatistics,
+  percentile,
 } from "./stats.js";
 export { pairwiseSum } from "./sum.js";

@@ -5,6 +5,7 @@ import { SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import {
   inferSkeleton,
   type PredictionsLike,
+  percentile,
   predictionsToSequence,
   resolveAxis,
   resolveJoint,
@@ -149,14 +150,6 @@ function fillGaps(x: Float64Array): Float64Array {
   }
   if (prev >= 0) for (let k = prev + 1; k < n; k++) x[k] = x[prev];
   return x;
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /**
@@ -308,7 +301,7 @@ export function detectGaitEvents(
     const v = Array.from(x)
       .filter(Number.isFinite)
       .sort((p, q) => p - q);
-    return percentile(v, 0.95) - percentile(v, 0.05);
+    return percentile(v, 95) - percentile(v, 5);
   };
   // Floor: a heel strike must stand out by a quarter of the foot's length (scale-free: mm, m or pixels),
   // so that a standing subject's jitter gives no strikes.
@@ -320,7 +313,7 @@ export function detectGaitEvents(
     }
   }
   footLengths.sort((p, q) => p - q);
-  const footLength = percentile(footLengths, 0.5);
+  const footLength = percentile(footLengths, 50);
   const heelMin = Math.max(ratio * range(front), 0.25 * footLength);
   const empty: GaitEvents = {
     heelStrikes: [],

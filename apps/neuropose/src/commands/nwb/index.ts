@@ -1,6 +1,5 @@
 // `neuropose nwb export|validate`: a thin CLI over @neuropose/nwb.
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
@@ -12,7 +11,7 @@ import {
   type LogLevel,
   UsageError,
 } from "@neuropose/cli-kit";
-import { loadSettings, NeuroPoseError, parseDocument } from "@neuropose/io";
+import { loadSettings, NeuroPoseError, parseDocument, sha256File, sha256Hex } from "@neuropose/io";
 import { type NwbSubject, validateNwb, videoPredictionsToNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
@@ -52,11 +51,8 @@ interface ValidateArgs extends GlobalArgs {
   strict: boolean;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return `sha256:${h.digest("hex")}`;
-}
+/** The NWB file's provenance writes hashes as `sha256:<hex>`. */
+const prefixedSha256File = async (path: string) => `sha256:${await sha256File(path)}`;
 
 /** Reads the predictions file once: the document (migrated, validated) and the hash of its bytes. */
 async function readPredictions(path: string, logger: Logger) {
@@ -73,7 +69,7 @@ async function readPredictions(path: string, logger: Logger) {
   }
   return {
     preds: parseDocument("video_predictions", bytes.toString("utf8"), { source: path, logger }),
-    sha256: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
+    sha256: `sha256:${sha256Hex(bytes)}`,
   };
 }
 
@@ -107,7 +103,7 @@ async function runExport(
     }
     videoPath = relative(dirname(outPath), abs);
     if (isAbsolute(videoPath)) log.warn("the video is on another drive: its path is stored as absolute");
-    hashes[basename(abs)] = await sha256File(abs);
+    hashes[basename(abs)] = await prefixedSha256File(abs);
   }
   let sessionStart = args["session-start"];
   if (sessionStart === undefined) {
