@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { CodedError } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/infer. User errors (bad input, missing tools) have `kind: "user"`.
@@ -37,10 +37,4 @@ export type InferErrorCode = (typeof INFER_ERROR_CODES)[keyof typeof INFER_ERROR
  * console.log(e.oneLine()); // "clip.mp4: input file not found"
  * ```
  */
-export class InferError extends NeuroPoseError {
-  declare readonly code: InferErrorCode;
-
-  constructor(code: InferErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class InferError extends CodedError<InferErrorCode> {}

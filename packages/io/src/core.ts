@@ -2,6 +2,7 @@
 // (kinematics, dtw, segment's peak code) import from here so that `import("@neuropose/dtw")` does not pay for
 // zod; everything here is also exported by `@neuropose/io`, as the same classes and objects.
 export {
+  CodedError,
   type ErrorKind,
   FutureSchemaError,
   type IoErrorCode,

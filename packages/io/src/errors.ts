@@ -66,6 +66,25 @@ export class NeuroPoseError extends Error {
 }
 
 /**
+ * A {@link NeuroPoseError} whose `code` is one of the union `C`: the base of the packages' error classes, so
+ * that each declares only its codes (`class DtwError extends CodedError<DtwErrorCode> {}`).
+ *
+ * @example
+ * ```ts
+ * import { CodedError } from "@neuropose/io";
+ * class ClipError extends CodedError<"E_CLIP_SHORT" | "E_CLIP_DARK"> {}
+ * console.log(new ClipError("E_CLIP_SHORT", "clip is 3 frames long", { kind: "user" }).code); // "E_CLIP_SHORT"
+ * ```
+ */
+export class CodedError<C extends string> extends NeuroPoseError {
+  declare readonly code: C;
+
+  constructor(code: C, message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/**
  * True for any NeuroPose error (also across duplicated copies of this package).
  *
  * @example

@@ -63,6 +63,7 @@ export {
   validateDocument,
 } from "./documents.js";
 export {
+  CodedError,
   type ErrorKind,
   FutureSchemaError,
   type IoErrorCode,

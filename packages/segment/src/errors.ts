@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
+import { CodedError } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/segment` (the original raised `ValueError` for all of them). */
 export type SegmentErrorCode =
@@ -24,10 +24,4 @@ export type SegmentErrorCode =
  * }
  * ```
  */
-export class SegmentError extends NeuroPoseError {
-  declare readonly code: SegmentErrorCode;
-
-  constructor(code: SegmentErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class SegmentError extends CodedError<SegmentErrorCode> {}

@@ -67,6 +67,17 @@ export function trivialPerm(shape: number[], perm: number[]): boolean {
   return true;
 }
 
+/** Bytes per element and typed-array view of each constant type we read (FLOAT16 stays raw binary16). */
+const CONST_VIEWS: Record<string, [number, new (buffer: ArrayBuffer) => ConstData]> = {
+  FLOAT32: [4, Float32Array],
+  FLOAT16: [2, Uint16Array],
+  INT32: [4, Int32Array],
+  INT64: [8, BigInt64Array],
+  INT8: [1, Int8Array],
+  UINT8: [1, Uint8Array],
+  INT16: [2, Int16Array],
+};
+
 export function readConstData(t: TfliteTensor): Const | null {
   if (!t.data) return null;
   const n = numel(t.shape);
@@ -81,22 +92,7 @@ export function readConstData(t: TfliteTensor): Const | null {
     }
     return new Uint8Array(b).buffer; // aligned copy
   };
-  switch (t.type) {
-    case "FLOAT32":
-      return { type: t.type, shape: t.shape, data: new Float32Array(copy(4)) };
-    case "FLOAT16":
-      return { type: t.type, shape: t.shape, data: new Uint16Array(copy(2)) };
-    case "INT32":
-      return { type: t.type, shape: t.shape, data: new Int32Array(copy(4)) };
-    case "INT64":
-      return { type: t.type, shape: t.shape, data: new BigInt64Array(copy(8)) };
-    case "INT8":
-      return { type: t.type, shape: t.shape, data: new Int8Array(copy(1)) };
-    case "UINT8":
-      return { type: t.type, shape: t.shape, data: new Uint8Array(copy(1)) };
-    case "INT16":
-      return { type: t.type, shape: t.shape, data: new Int16Array(copy(2)) };
-    default:
-      return null;
-  }
+  const view = CONST_VIEWS[t.type];
+  if (!view) return null;
+  return { type: t.type, shape: t.shape, data: new view[1](copy(view[0])) };
 }
