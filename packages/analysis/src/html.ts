@@ -136,9 +136,13 @@ svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke
  *
  * @example
  * ```ts
- * import { renderReportHtml, runAnalysis } from "@neuropose/analysis";
- * declare const run: Awaited<ReturnType<typeof runAnalysis>>;
+ * import { parseAnalysisConfig, renderReportHtml, runAnalysis, synthesizeGaitPredictions } from "@neuropose/analysis";
+ * import { stringifyJson } from "@neuropose/io";
+ * const config = parseAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * const trial = stringifyJson(synthesizeGaitPredictions({ seed: 1 }));
+ * const run = await runAnalysis(config, { readInput: async () => trial });
  * const html = renderReportHtml(run, { title: "Subject 07 vs reference" });
+ * html.startsWith("<!doctype html>"); // true
  * ```
  */
 export function renderReportHtml(run: AnalysisRun, options: { title?: string } = {}): string {
