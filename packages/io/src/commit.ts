@@ -1,6 +1,8 @@
 // The one atomic-commit primitive: every writer in NeuroPose (bytes handed over, or a file that h5wasm or ffmpeg
 // writes itself) goes through a target with a recognisable temp name, `commit()` (fsync, rename, fsync the folder)
 // and `abort()`. Temp names carry the owner's pid, so a later run can find and remove those whose owner is gone.
+// Over 500 lines on purpose: temp naming, stale-temp removal, the target, commitTogether and the output rule are
+// one protocol (each part relies on the others' temp names and states); splitting it would scatter that contract.
 import {
   closeSync,
   constants,
