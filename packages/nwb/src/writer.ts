@@ -4,7 +4,6 @@
 // dataset and chunk by chunk (ChunkSources stream data that is never in memory): there are no bytes to hand over.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import {
   attrF64,
   attrI32,
@@ -24,6 +23,7 @@ import {
   setType,
 } from "./_h5.js";
 import { CACHED_SPECS } from "./_specs.generated.js";
+import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import { NwbInputError, NwbWriteError } from "./errors.js";
 import type {
   ChunkSource,
