@@ -7,15 +7,7 @@
 //   node in a scratch folder holding the files the examples read.
 // Import it relatively, e.g. `../../../config/doc-examples.js`.
 import { execFileSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -81,7 +73,10 @@ export function instrument(code: string): string {
         body.push(`${expr};`);
         continue;
       }
-      body.push(`__eq(${expr}, ${JSON.stringify(expected)}, ${JSON.stringify(expr)});`);
+      // `console.log(x); // <JSON>` checks x (the printed value), as `x; // <JSON>` does.
+      const printed = /^(\s*)console\.log\(([^,]*)\)$/.exec(expr ?? "");
+      const checked = printed ? `${printed[1]}${printed[2]}` : expr;
+      body.push(`__eq(${checked}, ${JSON.stringify(expected)}, ${JSON.stringify(checked)});`);
       continue;
     }
     body.push(line);
@@ -114,10 +109,18 @@ function plain(v: unknown): unknown {
  * A suite with one test per @example of the public modules in `srcDir` (see `instrument`); the examples import
  * the package by name, which vitest resolves to its source. At least `atLeast` examples must be found.
  */
-export function checkedExamplesSuite(srcDir: string, atLeast: number): void {
+export function checkedExamplesSuite(
+  srcDir: string,
+  atLeast: number,
+  options: { inPackage?: boolean } = {},
+): void {
   describe("TSDoc @example blocks run and print what they say", () => {
     const examples = docExamples(srcDir);
-    const dir = mkdtempSync(join(tmpdir(), "np-examples-"));
+    // inPackage: the examples are written under <package>/.tmp/, so that `import.meta.url` and
+    // createRequire(import.meta.url) resolve the package's own dependencies (e.g. @mediapipe/pose).
+    const base = options.inPackage ? join(srcDir, "..", ".tmp") : tmpdir();
+    mkdirSync(base, { recursive: true });
+    const dir = mkdtempSync(join(base, "np-examples-"));
     it("finds examples", () => expect(examples.length).toBeGreaterThanOrEqual(atLeast));
     for (const ex of examples) {
       it(`${ex.file} #${ex.index}`, async () => {
@@ -159,7 +162,7 @@ export function pointImports(js: string, specifier: string, file: string): strin
 export interface NodeExamplesOptions {
   /** The package's src/ folder (internal modules included). */
   srcDir: string;
-  /** The package's name and its built entry (dist/index.js), privately copied to ../.doctest/index.js. */
+  /** The package's name and its built entry (dist/index.js); dist/ is privately copied to ../.doctest/. */
   package: { name: string; dist: string };
   /** Other packages the examples import by name -> their built entries (used in place, not copied). */
   others?: Record<string, string>;
@@ -188,8 +191,8 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
     beforeAll(async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          mkdirSync(dirname(built), { recursive: true });
-          copyFileSync(pkg.dist, built);
+          // The whole dist/ folder: entries import shared chunks (e.g. io's index.js and core.js).
+          cpSync(dirname(pkg.dist), dirname(built), { recursive: true });
           break;
         } catch (e) {
           if (attempt > 20) throw e;

@@ -1,3 +1,4 @@
 import { packageConfig } from "../../config/tsup.js";
 
-export default packageConfig();
+// startup.ts is the dependency-free entry `@neuropose/cli-kit/startup` (see its header).
+export default packageConfig(["src/index.ts", "src/startup.ts"]);

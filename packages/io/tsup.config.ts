@@ -1,3 +1,4 @@
 import { packageConfig } from "../../config/tsup.js";
 
-export default packageConfig();
+// core.ts is the zod-free entry `@neuropose/io/core` (see its header).
+export default packageConfig(["src/index.ts", "src/core.ts"]);

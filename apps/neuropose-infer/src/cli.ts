@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   abortOnSignals,
@@ -10,6 +10,7 @@ import {
   runMain,
   UsageError,
 } from "@neuropose/cli-kit";
+import { packageVersion } from "@neuropose/cli-kit/startup";
 import {
   checkOutputs,
   loadPipeline,
@@ -54,16 +55,6 @@ export interface InferArgs extends NwbMetadataFlags {
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
-}
-
-function packageVersion(): string {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    for (const p of [join(here, "..", "package.json"), join(here, "..", "..", "package.json")]) {
-      if (existsSync(p)) return (JSON.parse(readFileSync(p, "utf8")) as { version: string }).version;
-    }
-  } catch {}
-  return "unknown";
 }
 
 /**
@@ -136,7 +127,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     .demandCommand(1, "name at least one <video>")
     .strict()
     .help()
-    .version(packageVersion())
+    .version(packageVersion(import.meta.url))
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       if (error) throw error;
@@ -274,7 +265,7 @@ export async function runInfer(
     minPresence: args.minPresence,
     trackTimeoutSeconds: args.trackTimeout,
   });
-  const version = packageVersion();
+  const version = packageVersion(import.meta.url);
   // --json: the document (several videos: a JobResults) streams to stdout as well
   const job =
     !single && (args.output || args.json)

@@ -1,1 +1,2 @@
 export * from "./cli.js";
+export { run } from "./main.js";

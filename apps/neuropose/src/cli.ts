@@ -1,4 +1,5 @@
 import { runMain, UsageError } from "@neuropose/cli-kit";
+import { packageVersion } from "@neuropose/cli-kit/startup";
 import { LOG_LEVELS } from "@neuropose/io";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
@@ -52,7 +53,7 @@ export function buildCli(argv: string[]): Argv {
     .demandCommand(1, "name a command (see --help)")
     .recommendCommands()
     .help()
-    .version()
+    .version(packageVersion(import.meta.url))
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       if (error) throw error;

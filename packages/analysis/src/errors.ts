@@ -1,4 +1,20 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+
+/**
+ * Stable error codes raised by @neuropose/analysis (errors of dtw, kinematics, segment and io pass through with
+ * their own codes).
+ */
+export type AnalysisErrorCode =
+  | "E_ANALYSIS_CONFIG"
+  | "E_ANALYSIS_YAML"
+  | "E_ANALYSIS_INPUT"
+  | "E_CONFIG_READ"
+  | "E_INPUT_GLOB"
+  | "E_INPUT_MISSING"
+  | "E_SKELETON_UNKNOWN"
+  | "E_JOINT_UNKNOWN"
+  | "E_JOINT_SKELETON_MISMATCH"
+  | "E_ABORTED";
 
 /** One config problem, located both the pydantic way (`loc`, `type`) and in the YAML file (`line`, `column`). */
 export interface ConfigIssue {
@@ -94,4 +110,9 @@ export class AnalysisYamlError extends NeuroPoseError {
  * new AnalysisRunError("E_ANALYSIS_INPUT", "no file matches refs/*.json", { path: "exp.yaml" });
  * ```
  */
-export class AnalysisRunError extends NeuroPoseError {}
+export class AnalysisRunError extends NeuroPoseError {
+  /** One of {@link AnalysisErrorCode}, or the code of a wrapped error from dtw, kinematics, segment or io. */
+  constructor(code: AnalysisErrorCode | (string & {}), message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, options);
+  }
+}

@@ -222,9 +222,13 @@ function plainSummary(run: AnalysisRun): string {
  *
  * @example
  * ```ts
- * import { renderReportHtml, runAnalysis } from "@neuropose/analysis";
- * declare const run: Awaited<ReturnType<typeof runAnalysis>>;
+ * import { parseAnalysisConfig, renderReportHtml, runAnalysis, synthesizeGaitPredictions } from "@neuropose/analysis";
+ * import { stringifyJson } from "@neuropose/io";
+ * const config = parseAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * const trial = stringifyJson(synthesizeGaitPredictions({ seed: 1 }));
+ * const run = await runAnalysis(config, { readInput: async () => trial });
  * const html = renderReportHtml(run, { title: "Subject 07 vs reference" });
+ * html.startsWith("<!doctype html>"); // true
  * ```
  */
 export function renderReportHtml(run: AnalysisRun, options: { title?: string } = {}): string {

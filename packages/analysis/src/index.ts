@@ -7,7 +7,13 @@ export {
   readAnalysisConfig,
   validateAnalysisConfig,
 } from "./config.js";
-export { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
+export {
+  AnalysisConfigError,
+  type AnalysisErrorCode,
+  AnalysisRunError,
+  AnalysisYamlError,
+  type ConfigIssue,
+} from "./errors.js";
 export type { AnalysisFigures, PairFigure, SignalPanel, TrialFigure } from "./figures.js";
 export { renderReportHtml } from "./html.js";
 export { writeAnalysisOutputs } from "./output.js";

@@ -36,9 +36,16 @@ function stopIfAborted(signal: AbortSignal | undefined, targets: AtomicTarget[])
  *
  * @example
  * ```ts
- * import { runAnalysis, writeAnalysisOutputs } from "@neuropose/analysis";
- * declare const run: Awaited<ReturnType<typeof runAnalysis>>;
- * await writeAnalysisOutputs(run, { report: "out/report.json", html: "out/report.html" });
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { parseAnalysisConfig, runAnalysis, synthesizeGaitPredictions, writeAnalysisOutputs } from "@neuropose/analysis";
+ * import { stringifyJson } from "@neuropose/io";
+ * const config = parseAnalysisConfig({ inputs: { primary: "a.json" }, analysis: { kind: "none" }, output: { report: "r.json" } });
+ * const trial = stringifyJson(synthesizeGaitPredictions({ seed: 1 }));
+ * const run = await runAnalysis(config, { readInput: async () => trial });
+ * const out = mkdtempSync(join(tmpdir(), "np-report-"));
+ * await writeAnalysisOutputs(run, { report: join(out, "report.json"), html: join(out, "report.html") });
  * ```
  */
 export async function writeAnalysisOutputs(

@@ -1,20 +1,7 @@
-import { pairwiseSum } from "@neuropose/kinematics";
+import { pairwiseSum, percentile } from "@neuropose/kinematics";
 
 /** Mean and percentiles of a list of distances (`{}` for an empty list). */
 export type DistanceSummary = { mean: number; p50: number; p95: number; p99: number } | Record<string, never>;
-
-/** numpy `percentile(x, q)` with the default "linear" method on sorted data (NaN anywhere gives NaN). */
-function percentile(sorted: number[], q: number): number {
-  const n = sorted.length;
-  const virtual = (n - 1) * (q / 100);
-  const prev = Math.min(Math.max(Math.floor(virtual), 0), n - 1);
-  const next = Math.min(prev + 1, n - 1);
-  const t = virtual - prev;
-  const a = sorted[prev];
-  const b = sorted[next];
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
 
 /**
  * Summarise distances as the original's `_summarize_distances`: `{}` for none, else the mean and the 50th,

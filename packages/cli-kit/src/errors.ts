@@ -1,15 +1,21 @@
 import { isNeuroPoseError, NeuroPoseError } from "@neuropose/io";
 
+/** Stable error codes raised by @neuropose/cli-kit. */
+export type CliKitErrorCode = "E_USAGE";
+
 /**
  * A command-line usage error (unknown flag, missing argument): always a user error, exit code 2.
  *
  * @example
  * ```ts
  * import { UsageError } from "@neuropose/cli-kit";
- * throw new UsageError("missing <video>", { hint: "neuropose-infer clip.mp4" });
+ * const e = new UsageError("missing <video>", { hint: "neuropose-infer clip.mp4" });
+ * e.kind; // "user"
  * ```
  */
 export class UsageError extends NeuroPoseError {
+  declare readonly code: CliKitErrorCode;
+
   constructor(message: string, options: { hint?: string; path?: string } = {}) {
     super("E_USAGE", message, { ...options, kind: "user" });
   }

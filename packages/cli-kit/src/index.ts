@@ -1,5 +1,24 @@
-export * from "./errors.js";
-export * from "./logger.js";
-export * from "./progress.js";
-export * from "./run-main.js";
-export * from "./signals.js";
+export {
+  type CliKitErrorCode,
+  exitCodeFor,
+  formatError,
+  UsageError,
+} from "./errors.js";
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from "./logger.js";
+export {
+  createProgress,
+  type Progress,
+  type ProgressInfo,
+  type ProgressOptions,
+} from "./progress.js";
+export {
+  type RunMainOptions,
+  runMain,
+} from "./run-main.js";
+export { abortOnSignals } from "./signals.js";

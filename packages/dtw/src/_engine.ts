@@ -1,5 +1,5 @@
 // Option normalisation and engine dispatch shared by dtw(), the entry points and the cohort workers.
-import { type CoreOptions, distanceJs } from "./_core.js";
+import { type CoreOptions, distanceJs } from "./_cell-cost.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
 import { distanceWasm, getKernel } from "./_wasm.js";
 

@@ -1,7 +1,7 @@
 // Worker for dtwMatrix: grabs pair indices from a shared counter, writes distances into shared memory.
 import { parentPort, workerData } from "node:worker_threads";
 // Imports only the engines (not @neuropose/io), so a worker starts fast; inputs were validated by dtwMatrix.
-import { type CoreOptions, distanceJs } from "./_core.js";
+import { type CoreOptions, distanceJs } from "./_cell-cost.js";
 import type { Series } from "./_series.js";
 import { distanceWasm, getKernel } from "./_wasm.js";
 

@@ -1,5 +1,5 @@
 // Loader and memory layout for the WebAssembly SIMD kernel (scripts/kernel.as.ts).
-import { accBound, type CoreOptions, distanceJs, finish } from "./_core.js";
+import { accBound, type CoreOptions, distanceJs, finish } from "./_cell-cost.js";
 import { KERNEL_WASM_BASE64 } from "./_kernel-wasm.generated.js";
 import type { Series } from "./_series.js";
 

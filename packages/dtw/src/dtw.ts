@@ -1,9 +1,9 @@
-import type { LocalCost } from "./_core.js";
-import { pathJs } from "./_core.js";
+import type { LocalCost } from "./_cell-cost.js";
+import { pathJs } from "./_cell-cost.js";
 import { coreOptions, prepare, seriesDistance } from "./_engine.js";
 import type { SeriesInput } from "./_series.js";
 
-export type { LocalCost } from "./_core.js";
+export type { LocalCost } from "./_cell-cost.js";
 export type { SeriesInput } from "./_series.js";
 
 export interface DtwOptions {

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { CodedError } from "@neuropose/io/core";
 
 /**
  * Stable error codes raised by `@neuropose/dtw` (kinematics errors such as `E_SVD_NONFINITE` pass through
@@ -31,10 +31,4 @@ export type DtwErrorCode =
  * }
  * ```
  */
-export class DtwError extends NeuroPoseError {
-  declare readonly code: DtwErrorCode;
-
-  constructor(code: DtwErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class DtwError extends CodedError<DtwErrorCode> {}

@@ -6,6 +6,9 @@ export {
   type LocalCost,
   type SeriesInput,
 } from "./dtw.js";
+export { DtwError, type DtwErrorCode } from "./errors.js";
+export { type DtwPathResult, type FastDtwOptions, type FrameDistance, fastdtw } from "./fastdtw.js";
+export { dtwMatrix, type MatrixProgress, type MatrixRunOptions } from "./matrix.js";
 export {
   type AlignMode,
   applyNanPolicy,
@@ -16,7 +19,4 @@ export {
   type PoseDtwOptions,
   type PoseInput,
   type Representation,
-} from "./entry.js";
-export { DtwError, type DtwErrorCode } from "./errors.js";
-export { type DtwPathResult, type FastDtwOptions, type FrameDistance, fastdtw } from "./fastdtw.js";
-export { dtwMatrix, type MatrixProgress, type MatrixRunOptions } from "./matrix.js";
+} from "./pose-dtw.js";

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { NeuroPoseError } from "@neuropose/io";
+import { NeuroPoseError } from "@neuropose/io/core";
 import { coreOptions, seriesDistance } from "./_engine.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
 import type { DtwOptions } from "./dtw.js";

@@ -1,4 +1,4 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { CodedError } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/infer. User errors (bad input, missing tools) have `kind: "user"`.
@@ -20,9 +20,13 @@ export const INFER_ERROR_CODES = {
   MODEL_SOURCE: "E_MODEL_SOURCE",
   PROVIDER_UNSUPPORTED: "E_PROVIDER_UNSUPPORTED",
   PROVIDER_FAILED: "E_PROVIDER_FAILED",
+  OVERLAY: "E_OVERLAY",
   ABORTED: "E_ABORTED",
   OVERLAY: "E_OVERLAY",
 } as const;
+
+/** Stable error codes raised by @neuropose/infer (the values of {@link INFER_ERROR_CODES}). */
+export type InferErrorCode = (typeof INFER_ERROR_CODES)[keyof typeof INFER_ERROR_CODES];
 
 /**
  * An error from the inference pipeline (video decoding, model cache, execution providers).
@@ -34,4 +38,4 @@ export const INFER_ERROR_CODES = {
  * console.log(e.oneLine()); // "clip.mp4: input file not found"
  * ```
  */
-export class InferError extends NeuroPoseError {}
+export class InferError extends CodedError<InferErrorCode> {}

@@ -1,10 +1,65 @@
-export * from "./adapter.js";
-export * from "./blazepose.js";
-export * from "./errors.js";
-export * from "./ffmpeg.js";
-export * from "./models.js";
-export * from "./overlay.js";
-export * from "./pipeline.js";
-export * from "./process.js";
-export * from "./runtime.js";
-export * from "./video.js";
+export type {
+  ModelProvenanceEntry,
+  PersonPose,
+  PoseModelAdapter,
+  StageTimes,
+} from "./adapter.js";
+export {
+  type BlazePoseOptions,
+  createBlazePose,
+} from "./blazepose.js";
+export {
+  INFER_ERROR_CODES,
+  InferError,
+  type InferErrorCode,
+} from "./errors.js";
+export {
+  type FfmpegTools,
+  type ResolveFfmpegOptions,
+  resolveFfmpeg,
+} from "./ffmpeg.js";
+export {
+  type BlazePoseVariant,
+  type CachedModel,
+  type EnsureModelOptions,
+  ensureModel,
+  MODEL_REGISTRY,
+  type ModelName,
+  type ModelSpec,
+  readModelSource,
+  type TfliteConverter,
+} from "./models.js";
+export {
+  BLAZEPOSE_EDGES,
+  drawSkeletons,
+  type OverlayFrames,
+  type OverlayOptions,
+  renderOverlay,
+} from "./overlay.js";
+export {
+  type InferProgress,
+  type InferResult,
+  type InferStats,
+  type InferVideoOptions,
+  inferVideo,
+} from "./pipeline.js";
+export {
+  createRunner,
+  cudaProviderInstalled,
+  defaultThreads,
+  type FloatInput,
+  type Logger,
+  providerOrder,
+  type RunnerOptions,
+  runtimeVersions,
+  type TensorRunner,
+} from "./runtime.js";
+export {
+  type DecodeOptions,
+  decodeVideo,
+  probeVideo,
+  type VideoFrame,
+  type VideoInfo,
+} from "./video.js";
+export { type OverlayEncoder, type OverlayEncoderOptions, openOverlayEncoder } from "./overlay.js";
+export { type LoadPipelineOptions, type PosePipeline, type ProcessNwbOutput, type ProcessVideoOptions, type ProcessVideoResult, checkOutputs, loadPipeline, processVideo } from "./process.js";

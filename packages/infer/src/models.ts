@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "@neuropose/io";
+import { sha256Hex, writeFileAtomic } from "@neuropose/io";
 import { InferError } from "./errors.js";
 import type { Logger } from "./runtime.js";
 
@@ -135,9 +134,7 @@ interface CacheKeyParts {
   keep_outputs: string[] | null;
 }
 
-function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
+const sha256 = sha256Hex;
 
 /**
  * Reads a registry model's TFLite source bytes (from the installed package) and the package version.

@@ -50,10 +50,3 @@ export function unitInterval() {
     params: { pydantic: "less_than_equal" },
   });
 }
-
-/**
- * A float field as NeuroPose stores it: a JSON number, NaN / +-Infinity, or the strings "NaN" / "Infinity" /
- * "-Infinity" (how non-finite numbers are written), always parsed to a number. Use it in schemas of documents
- * that may carry non-finite values.
- */
-export const FloatSchema = float();

@@ -1,6 +1,8 @@
 // The one atomic-commit primitive: every writer in NeuroPose (bytes handed over, or a file that h5wasm or ffmpeg
 // writes itself) goes through a target with a recognisable temp name, `commit()` (fsync, rename, fsync the folder)
 // and `abort()`. Temp names carry the owner's pid, so a later run can find and remove those whose owner is gone.
+// Over 500 lines on purpose: temp naming, stale-temp removal, the target, commitTogether and the output rule are
+// one protocol (each part relies on the others' temp names and states); splitting it would scatter that contract.
 import {
   closeSync,
   constants,
@@ -11,7 +13,7 @@ import {
   renameSync,
   rmSync,
 } from "node:fs";
-import { access, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { access, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { NeuroPoseError } from "./errors.js";
 
@@ -147,33 +149,9 @@ export async function removeStaleTemps(
   dir: string,
   options: RemoveStaleTempsOptions = {},
 ): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const done: string[] = [];
-  const present = new Set(names);
-  for (const name of names) {
-    const info = parseTempName(name);
-    if (!info) continue;
-    if (options.target !== undefined && info.target !== options.target) continue;
-    const full = join(dir, name);
-    if (live.has(resolve(full)) || pidAlive(info.pid)) continue;
-    try {
-      if (info.role === "backup" && !present.has(info.target)) {
-        await rename(full, join(dir, info.target));
-        present.add(info.target);
-      } else {
-        await rm(full, { force: true, recursive: true });
-      }
-      done.push(full);
-    } catch {
-      /* another process got there first, or no permission: leave it */
-    }
-  }
-  return done;
+  // One folder listing and a few renames/removals: the synchronous sweep is as fast and keeps one copy of the
+  // rules (which temp is stale, when a backup is restored).
+  return removeStaleTempsSync(dir, options);
 }
 
 /** Synchronous twin of {@link removeStaleTemps}. @example
@@ -254,14 +232,19 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Opens `path` with `flags`, fsyncs it and closes it (throws what open/fsync throw). */
+function fsyncPathSync(path: string, flags: string): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function fsyncDirSync(dir: string): void {
   try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncPathSync(dir, "r");
   } catch {
     /* ignore */
   }
@@ -366,12 +349,7 @@ function makeTarget(path: string, options: AtomicTargetOptions): AtomicTarget {
           kind: "bug",
         });
       try {
-        const fd = openSync(tmp, "r+");
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
+        fsyncPathSync(tmp, "r+");
         renameSync(tmp, path);
       } catch (err) {
         try {
@@ -468,6 +446,23 @@ export interface CheckOutputOptions {
   label?: string;
 }
 
+/** Rethrows a failed stat() of an output path (or its parent) as the output rule's error; ENOENT passes. */
+function rethrowUnlessMissing(err: unknown, label: string, path: string): void {
+  if (err instanceof NeuroPoseError) throw err;
+  const code = (err as { code?: string }).code;
+  if (code === "ENOTDIR") throw parentError(label, path, "a parent of this path is a file, not a folder");
+  if (code !== "ENOENT") throw writeError(path, err);
+}
+
+/** `E_OUTPUT_PARENT`: an output path whose parent is not a folder. */
+function parentError(label: string, path: string, what: string): NeuroPoseError {
+  return new NeuroPoseError("E_OUTPUT_PARENT", `${label}${path}: ${what}`, {
+    path,
+    kind: "user",
+    hint: "choose a path whose parents are folders",
+  });
+}
+
 /**
  * The one rule for every output of every NeuroPose command, checked before any work starts: the path is not a
  * folder; an existing file is replaced only with `force`; missing parent folders will be created, and the nearest
@@ -498,46 +493,17 @@ export async function checkOutputPath(path: string, options: CheckOutputOptions 
         hint: "pass --force to replace it, or choose another path",
       });
   } catch (err) {
-    if (err instanceof NeuroPoseError) throw err;
-    const code = (err as { code?: string }).code;
-    if (code === "ENOTDIR")
-      throw new NeuroPoseError(
-        "E_OUTPUT_PARENT",
-        `${label}${path}: a parent of this path is a file, not a folder`,
-        {
-          path,
-          kind: "user",
-          hint: "choose a path whose parents are folders",
-        },
-      );
-    if (code !== "ENOENT") throw writeError(path, err);
+    rethrowUnlessMissing(err, label, path);
   }
   // The nearest existing ancestor must be a writable folder (missing ones below it will be created).
   let dir = dirname(abs);
   for (;;) {
     try {
       const s = await stat(dir);
-      if (!s.isDirectory())
-        throw new NeuroPoseError("E_OUTPUT_PARENT", `${label}${path}: ${dir} is a file, not a folder`, {
-          path,
-          kind: "user",
-          hint: "choose a path whose parents are folders",
-        });
+      if (!s.isDirectory()) throw parentError(label, path, `${dir} is a file, not a folder`);
       break;
     } catch (err) {
-      if (err instanceof NeuroPoseError) throw err;
-      const code = (err as { code?: string }).code;
-      if (code === "ENOTDIR")
-        throw new NeuroPoseError(
-          "E_OUTPUT_PARENT",
-          `${label}${path}: a parent of this path is a file, not a folder`,
-          {
-            path,
-            kind: "user",
-            hint: "choose a path whose parents are folders",
-          },
-        );
-      if (code !== "ENOENT") throw writeError(path, err);
+      rethrowUnlessMissing(err, label, path);
       const up = dirname(dir);
       if (up === dir) break;
       dir = up;

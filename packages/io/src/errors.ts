@@ -1,4 +1,27 @@
 /**
+ * Stable error codes raised by @neuropose/io itself. Other packages subclass {@link NeuroPoseError} with their
+ * own code unions (DtwErrorCode, InferErrorCode, ...), so the base class's `code` stays a string.
+ */
+export type IoErrorCode =
+  | "E_SCHEMA"
+  | "E_SCHEMA_FUTURE"
+  | "E_MIGRATION"
+  | "E_MIGRATION_MISSING"
+  | "E_JSON"
+  | "E_READ"
+  | "E_WRITE"
+  | "E_DOCUMENT_KIND"
+  | "E_SETTINGS"
+  | "E_INPUT_MISSING"
+  | "E_SKELETON_UNKNOWN"
+  | "E_JOINT_UNKNOWN"
+  | "E_OUTPUT_EXISTS"
+  | "E_OUTPUT_IS_DIR"
+  | "E_OUTPUT_NOT_WRITABLE"
+  | "E_OUTPUT_PARENT"
+  | "E_BUG";
+
+/**
  * The base of every NeuroPose error. Each error has a stable `code` (for scripts and docs), the offending
  * `path` (file, JSON path or config field) when there is one, a `hint` saying what to do, and a `kind`:
  * "user" errors are expected (bad input, bad config; CLIs exit 2), "bug" errors are not (CLIs exit 1).
@@ -39,6 +62,25 @@ export class NeuroPoseError extends Error {
     const where = this.path && !this.message.includes(this.path) ? `${this.path}: ` : "";
     const hint = this.hint ? ` (hint: ${this.hint})` : "";
     return `${where}${this.message}${hint}`.replace(/\s*\n\s*/g, " ");
+  }
+}
+
+/**
+ * A {@link NeuroPoseError} whose `code` is one of the union `C`: the base of the packages' error classes, so
+ * that each declares only its codes (`class DtwError extends CodedError<DtwErrorCode> {}`).
+ *
+ * @example
+ * ```ts
+ * import { CodedError } from "@neuropose/io";
+ * class ClipError extends CodedError<"E_CLIP_SHORT" | "E_CLIP_DARK"> {}
+ * console.log(new ClipError("E_CLIP_SHORT", "clip is 3 frames long", { kind: "user" }).code); // "E_CLIP_SHORT"
+ * ```
+ */
+export class CodedError<C extends string> extends NeuroPoseError {
+  declare readonly code: C;
+
+  constructor(code: C, message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, options);
   }
 }
 

@@ -3,6 +3,13 @@ import { count, float, nonNegative, unitInterval } from "./_numbers.js";
 import { SegmentationSchema } from "./segmentation.js";
 import { CURRENT_VERSIONS } from "./versions.js";
 
+/**
+ * A float field as NeuroPose stores it: a JSON number, NaN / +-Infinity, or the strings "NaN" / "Infinity" /
+ * "-Infinity" (how non-finite numbers are written), always parsed to a number. Use it in schemas of documents
+ * that may carry non-finite values.
+ */
+export const FloatSchema = float();
+
 /** Pose output for one video frame. Each outer list has one entry per detected person. */
 export const FramePredictionSchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import type { Skeleton } from "@neuropose/io";
+import type { Skeleton } from "@neuropose/io/core";
 import { KinematicsError } from "./errors.js";
 import { checkJoint, type JointRef, resolveJoint } from "./joints.js";
 import { checkSequence, type FeatureMatrix, type PoseSequence } from "./sequence.js";

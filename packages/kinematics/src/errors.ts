@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { CodedError } from "@neuropose/io/core";
 
 /**
  * Stable error codes raised by `@neuropose/kinematics`. Each maps to the Python exception the original
@@ -35,10 +35,4 @@ export type KinematicsErrorCode =
  * }
  * ```
  */
-export class KinematicsError extends NeuroPoseError {
-  declare readonly code: KinematicsErrorCode;
-
-  constructor(code: KinematicsErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class KinematicsError extends CodedError<KinematicsErrorCode> {}

@@ -1,11 +1,63 @@
-export * from "./angles.js";
-export * from "./errors.js";
-export * from "./filters.js";
-export * from "./joints.js";
-export * from "./normalize.js";
-export * from "./predictions.js";
-export * from "./procrustes.js";
-export * from "./sequence.js";
-export * from "./signal.js";
-export * from "./stats.js";
-export * from "./sum.js";
+export {
+  angleAt,
+  extractJointAngles,
+  type JointAngleOptions,
+} from "./angles.js";
+export {
+  KinematicsError,
+  type KinematicsErrorCode,
+} from "./errors.js";
+export {
+  type AxisRef,
+  checkJoint,
+  inferSkeleton,
+  type JointRef,
+  resolveAxis,
+  resolveJoint,
+} from "./joints.js";
+export {
+  type NormalizeOptions,
+  normalizePoseSequence,
+  type PadOptions,
+  padSequences,
+} from "./normalize.js";
+export {
+  type PredictionsLike,
+  type PredictionsToSequenceOptions,
+  predictionsToSequence,
+} from "./predictions.js";
+export {
+  type AlignmentDiagnostics,
+  kabschFit,
+  type ProcrustesMode,
+  type ProcrustesOptions,
+  type ProcrustesResult,
+  procrustesAlign,
+  type RigidTransform,
+  rotationMagnitudeDeg,
+} from "./procrustes.js";
+export {
+  checkSequence,
+  describeShape,
+  type FeatureMatrix,
+  featureMatrix,
+  fromNested,
+  jointTrajectory,
+  matrixToNested,
+  type PoseSequence,
+  poseSequence,
+  toNested,
+} from "./sequence.js";
+export {
+  type ExtractSignalOptions,
+  extractSignal,
+  type SignalSpec,
+} from "./signal.js";
+export {
+  assert1d,
+  extractFeatureStatistics,
+  type FeatureStatistics,
+  percentile,
+} from "./stats.js";
+export { pairwiseSum } from "./sum.js";
+export { type FilterCoefficients, type LowpassOptions, type LowpassResult, type OneEuroOptions, butterworthLowpass, filtfilt, lowpassFilter, oneEuroFilter } from "./filters.js";

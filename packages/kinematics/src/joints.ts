@@ -1,4 +1,4 @@
-import { getSkeleton, jointIndex, SKELETON_NAMES, type Skeleton } from "@neuropose/io";
+import { getSkeleton, jointIndex, SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import { KinematicsError } from "./errors.js";
 
 /** A joint given by index (into the sequence's joint axis) or by name in a registered skeleton. */

@@ -1,4 +1,4 @@
-import type { Skeleton } from "@neuropose/io";
+import type { Skeleton } from "@neuropose/io/core";
 import { angleAt } from "./angles.js";
 import { KinematicsError } from "./errors.js";
 import { type AxisRef, checkJoint, type JointRef, resolveAxis, resolveJoint } from "./joints.js";
@@ -22,6 +22,14 @@ export type SignalSpec =
 export interface ExtractSignalOptions {
   /** Skeleton used to resolve joint names (default: inferred from the joint count, else berkeley_mhad_43). */
   skeleton?: Skeleton | string;
+}
+
+/** Euclidean distance between the 3-vectors at data[o1..o1+2] and data[o2..o2+2]. */
+function dist3(data: Float64Array, o1: number, o2: number): number {
+  const dx = data[o1] - data[o2];
+  const dy = data[o1 + 1] - data[o2 + 1];
+  const dz = data[o1 + 2] - data[o2 + 2];
+  return Math.sqrt(dx * dx + dy * dy + dz * dz);
 }
 
 /**
@@ -67,10 +75,7 @@ export function extractSignal(
       for (let f = 0; f < frames; f++) {
         const o1 = f * stride + j1 * 3;
         const o2 = f * stride + j2 * 3;
-        const dx = data[o1] - data[o2];
-        const dy = data[o1 + 1] - data[o2 + 1];
-        const dz = data[o1 + 2] - data[o2 + 2];
-        out[f] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        out[f] = dist3(data, o1, o2);
       }
       return out;
     }
@@ -81,10 +86,7 @@ export function extractSignal(
       for (let f = 1; f < frames; f++) {
         const o1 = f * stride + j * 3;
         const o0 = o1 - stride;
-        const dx = data[o1] - data[o0];
-        const dy = data[o1 + 1] - data[o0 + 1];
-        const dz = data[o1 + 2] - data[o0 + 2];
-        out[f] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        out[f] = dist3(data, o1, o0);
       }
       return out;
     }

@@ -60,3 +60,28 @@ export function assert1d(values: unknown): asserts values is ArrayLike<number> {
     }
   }
 }
+
+/**
+ * numpy's `percentile(x, q)` (default "linear" method) of already sorted values, q in [0, 100]; NaN for an
+ * empty list. numpy's own interpolation formula (from the nearer end when the fraction is >= 0.5), so the
+ * result is bit-identical to numpy's, not merely close.
+ *
+ * @example
+ * ```ts
+ * import { percentile } from "@neuropose/kinematics";
+ * percentile([1, 2, 3, 4], 50); // 2.5
+ * percentile([], 95); // NaN
+ * ```
+ */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const virtual = (n - 1) * (q / 100);
+  const prev = Math.min(Math.max(Math.floor(virtual), 0), n - 1);
+  const next = Math.min(prev + 1, n - 1);
+  const t = virtual - prev;
+  const a = sorted[prev] as number;
+  const b = sorted[next] as number;
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}

@@ -1,5 +1,8 @@
 import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
 
+/** Stable error codes raised by @neuropose/nwb. */
+export type NwbErrorCode = "E_NWB_INPUT" | "E_NWB_READ" | "E_NWB_WRITE" | "E_ABORTED";
+
 /**
  * Input that NWB (or this writer) cannot represent. Thrown by `writeNwb` and `videoPredictionsToNwb` before
  * anything is written; `path` names the NWB object and field (e.g. `/processing/behavior/pose2d/nose: data`).

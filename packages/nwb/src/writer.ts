@@ -6,7 +6,7 @@
 // The write yields to the event loop between chunks, so Ctrl-C/SIGTERM (an AbortSignal) stop it between chunks.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type AtomicTarget, openAtomicTarget } from "@neuropose/io";
-import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./_check.js";
+import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import {
   attrF64,
   attrI32,
@@ -26,6 +26,7 @@ import {
   setType,
 } from "./_h5.js";
 import { CACHED_SPECS } from "./_specs.generated.js";
+import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import { NwbInputError, NwbWriteError } from "./errors.js";
 import type {
   ChunkSource,

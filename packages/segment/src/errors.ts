@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { CodedError } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/segment` (the original raised `ValueError` for all of them). */
 export type SegmentErrorCode =
@@ -24,25 +24,4 @@ export type SegmentErrorCode =
  * }
  * ```
  */
-export class SegmentError extends NeuroPoseError {
-  declare readonly code: SegmentErrorCode;
-
-  constructor(code: SegmentErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
-
-/**
- * Python's repr of a float (`0.0`, `29.97`, `nan`, `inf`), for messages that mirror the original's.
- *
- * @example
- * ```ts
- * import { pyFloat } from "@neuropose/segment";
- * pyFloat(0); // "0.0"
- * ```
- */
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
-}
+export class SegmentError extends CodedError<SegmentErrorCode> {}

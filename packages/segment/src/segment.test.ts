@@ -2,12 +2,12 @@ import { migrateAndValidate } from "@neuropose/io";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numpyAvx512Argsort } from "./_numpy-argsort.js";
+import { roundHalfEven } from "./_python.js";
 import {
   cycleConfidence,
   findPeaks,
   localMaxima,
   peakProminences,
-  roundHalfEven,
   segmentationConfidence,
   segmentByPeaks,
   segmentGaitCycles,

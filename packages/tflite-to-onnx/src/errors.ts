@@ -12,6 +12,14 @@ export interface TfliteLocation {
   tensor?: string | undefined;
 }
 
+/** Stable error codes raised by @neuropose/tflite-to-onnx. */
+export type TfliteErrorCode =
+  | "E_TFLITE_PARSE"
+  | "E_TFLITE_UNSUPPORTED_OP"
+  | "E_TFLITE_UNSUPPORTED_OPTION"
+  | "E_TFLITE_OUTPUT"
+  | "E_TFLITE_OPTIONS";
+
 /**
  * A TFLite model that cannot be read or converted. `code` is one of:
  * `E_TFLITE_PARSE` (not a readable TFLite flatbuffer), `E_TFLITE_UNSUPPORTED_OP` (an operator this converter
@@ -30,10 +38,11 @@ export interface TfliteLocation {
  * ```
  */
 export class TfliteConversionError extends NeuroPoseError {
+  declare readonly code: TfliteErrorCode;
   readonly location: TfliteLocation;
 
   constructor(
-    code: string,
+    code: TfliteErrorCode,
     message: string,
     location: TfliteLocation = {},
     options: { hint?: string; cause?: unknown; path?: string } = {},

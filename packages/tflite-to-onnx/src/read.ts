@@ -348,8 +348,10 @@ function readOptions(r: Reader, type: number, t: number): TfliteOptions | null {
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
+ * import { createRequire } from "node:module";
  * import { readTflite } from "@neuropose/tflite-to-onnx";
- * const model = readTflite(readFileSync("pose_landmark_lite.tflite"));
+ * const dir = createRequire(import.meta.url).resolve("@mediapipe/pose/package.json").replace(/package\.json$/, "");
+ * const model = readTflite(readFileSync(`${dir}pose_landmark_lite.tflite`));
  * console.log(model.subgraphs[0].operators.length, model.subgraphs[0].inputs);
  * ```
  */

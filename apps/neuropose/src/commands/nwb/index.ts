@@ -1,6 +1,5 @@
 // `neuropose nwb export|validate`: a thin CLI over @neuropose/nwb.
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   abortOnSignals,
@@ -9,7 +8,7 @@ import {
   type LogFormat,
   type LogLevel,
 } from "@neuropose/cli-kit";
-import { checkOutputPath, isNeuroPoseError, loadSettings, NeuroPoseError } from "@neuropose/io";
+import { checkOutputPath, isNeuroPoseError, loadSettings, NeuroPoseError, sha256File } from "@neuropose/io";
 import { NWB_METADATA_OPTIONS, nwbMetadataFromFlags, predictionsFileToNwb, validateNwb } from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
@@ -49,11 +48,8 @@ interface ValidateArgs extends GlobalArgs {
   strict: boolean;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return `sha256:${h.digest("hex")}`;
-}
+/** The NWB file's provenance writes hashes as `sha256:<hex>`. */
+const prefixedSha256File = async (path: string) => `sha256:${await sha256File(path)}`;
 
 /** Runs `neuropose nwb export`. */
 async function runExport(
@@ -89,7 +85,7 @@ async function runExport(
     }
     videoPath = relative(dirname(outPath), abs);
     if (isAbsolute(videoPath)) log.warn("the video is on another drive: its path is stored as absolute");
-    hashes[basename(abs)] = await sha256File(abs);
+    hashes[basename(abs)] = await prefixedSha256File(abs);
   }
   const metadata = nwbMetadataFromFlags(args, {
     video: args.video !== undefined ? { path: args.video } : undefined,

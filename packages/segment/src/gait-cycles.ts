@@ -1,3 +1,5 @@
+// Gait cycles by peak detection on one extracted signal (segmentGaitCycles, bilateral, segmentPredictions),
+// and slicing predictions by segments.
 import {
   type ExtractorSpec,
   type ExtractorSpecInput,
@@ -17,9 +19,9 @@ import {
   resolveAxis,
   resolveJoint,
 } from "@neuropose/kinematics";
+import { pyFloat, roundHalfEven } from "./_python.js";
 import { type CycleConfidence, cycleConfidence } from "./confidence.js";
-import { pyFloat, SegmentError } from "./errors.js";
-import { roundHalfEven, segmentByPeaks } from "./segment.js";
+import { SegmentError } from "./errors.js";
 import {
   detectGaitEvents,
   type GaitEventOptions,
@@ -28,7 +30,8 @@ import {
   STRIDE_METHOD,
   strideConfidence,
   strideSegments,
-} from "./stride.js";
+} from "./gait-events.js";
+import { segmentByPeaks } from "./peak-segments.js";
 
 export interface SegmentPredictionsOptions {
   /** Which detected person to segment (default 0). */

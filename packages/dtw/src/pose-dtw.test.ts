@@ -2,7 +2,7 @@ import type { PoseSequence } from "@neuropose/kinematics";
 import { describe, expect, it } from "vitest";
 import { errorCode } from "./_testing.js";
 import { dtw } from "./dtw.js";
-import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation } from "./entry.js";
+import { applyNanPolicy, dtwAll, dtwPerJoint, dtwRelation } from "./pose-dtw.js";
 
 let seed = 42;
 const rnd = () => {

@@ -1,3 +1,4 @@
+// Peak-based segmentation of a 1-D signal: segments between consecutive peaks (segmentByPeaks).
 import type { Segment } from "@neuropose/io";
 import { SegmentError } from "./errors.js";
 import { assertSignal, findPeaks } from "./peaks.js";
@@ -13,25 +14,6 @@ export interface SegmentByPeaksOptions {
   pad?: number;
   /** Tie order of the distance filter among equal-height peaks (see `findPeaks`); default "stable". */
   tieOrder?: "stable" | "numpy_avx512";
-}
-
-/**
- * Python's `round()` of a binary64 value to an integer: ties go to the even neighbour (2.5 → 2, 3.5 → 4),
- * applied to the exact binary value (0.14 * 25 = 3.5000000000000004 → 4).
- *
- * @example
- * ```ts
- * import { roundHalfEven } from "@neuropose/segment";
- * [roundHalfEven(0.5), roundHalfEven(1.5), roundHalfEven(2.5), roundHalfEven(-2.5)]; // [0, 2, 2, -2]
- * ```
- */
-export function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x);
-  const diff = x - f; // exact for |x| < 2^52
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /**

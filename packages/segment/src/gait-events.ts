@@ -1,16 +1,20 @@
-import { type Segment, SKELETON_NAMES, type Skeleton } from "@neuropose/io";
+// Gait events (heel strikes, toe-offs) detected from heel/toe trajectories, and the stride segments and
+// stride confidence built from them (detectGaitEvents, strideSegments, strideConfidence).
+import type { Segment } from "@neuropose/io";
+import { SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import {
   inferSkeleton,
   type PredictionsLike,
+  percentile,
   predictionsToSequence,
   resolveAxis,
   resolveJoint,
 } from "@neuropose/kinematics";
 import { median } from "./_median.js";
+import { roundHalfEven } from "./_python.js";
 import type { CycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import { findPeaks, peakProminences } from "./peaks.js";
-import { roundHalfEven } from "./segment.js";
 
 /** The name of the stride method in a `SegmentationConfig` (`method`). */
 export const STRIDE_METHOD = "stride_zeni_v1";
@@ -146,14 +150,6 @@ function fillGaps(x: Float64Array): Float64Array {
   }
   if (prev >= 0) for (let k = prev + 1; k < n; k++) x[k] = x[prev];
   return x;
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /**
@@ -305,7 +301,7 @@ export function detectGaitEvents(
     const v = Array.from(x)
       .filter(Number.isFinite)
       .sort((p, q) => p - q);
-    return percentile(v, 0.95) - percentile(v, 0.05);
+    return percentile(v, 95) - percentile(v, 5);
   };
   // Floor: a heel strike must stand out by a quarter of the foot's length (scale-free: mm, m or pixels),
   // so that a standing subject's jitter gives no strikes.
@@ -317,7 +313,7 @@ export function detectGaitEvents(
     }
   }
   footLengths.sort((p, q) => p - q);
-  const footLength = percentile(footLengths, 0.5);
+  const footLength = percentile(footLengths, 50);
   const heelMin = Math.max(ratio * range(front), 0.25 * footLength);
   const empty: GaitEvents = {
     heelStrikes: [],

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Segmentation, SegmentationSchema } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { mulberry32 } from "../../../config/random.js";
 import {
   detectGaitEvents,
   type SegmentablePredictions,
@@ -14,17 +15,6 @@ import {
 } from "./index.js";
 
 type Vec = [number, number, number];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface WalkOptions {
   fps?: number;

@@ -1,4 +1,6 @@
-import type { Skeleton } from "@neuropose/io";
+// Pose-level DTW: the NaN policy, representations (coords / angles / Procrustes-aligned) and the per-joint,
+// all-joints and relation modes (dtwAll, dtwPerJoint, dtwRelation).
+import type { Skeleton } from "@neuropose/io/core";
 import {
   extractJointAngles,
   type FeatureMatrix,
@@ -8,7 +10,7 @@ import {
   procrustesAlign,
   resolveJoint,
 } from "@neuropose/kinematics";
-import type { LocalCost } from "./_core.js";
+import type { LocalCost } from "./_cell-cost.js";
 import { dtwError } from "./_series.js";
 import { type DtwResult, dtw } from "./dtw.js";
 import { fastdtw } from "./fastdtw.js";

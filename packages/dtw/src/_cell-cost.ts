@@ -1,4 +1,5 @@
-// Pure-JavaScript exact DTW (the reference engine and the fallback where WebAssembly SIMD is missing).
+// The DTW cell cost (`cellCost`: euclidean / squared euclidean between two frames) and the pure-JavaScript
+// exact DTW over it (the reference engine and the fallback where WebAssembly SIMD is missing).
 import type { Series } from "./_series.js";
 
 export type LocalCost = "euclidean" | "sqeuclidean";

@@ -1,0 +1,18 @@
+// The neuropose binary's entry: `--help`/`--version` are answered from build-time text without loading the
+// commands; everything else loads ./cli.js (yargs, the libraries) on demand.
+import { answerWithoutLoading } from "@neuropose/cli-kit/startup";
+
+/**
+ * Runs `neuropose` with `argv` and resolves to its exit code (see `main` in cli.ts).
+ *
+ * @example
+ * ```ts
+ * import { run } from "@neuropose/neuropose";
+ * await run(["--help"]);
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  if (answerWithoutLoading(argv, { metaUrl: import.meta.url })) return 0;
+  const { main } = await import("./cli.js");
+  return main(argv);
+}
