@@ -4,7 +4,9 @@
 const entry = new URL("./dist/main.js", import.meta.url);
 const main = await import(entry.href).catch((e) => {
   if (e?.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes(entry.pathname)) throw e;
-  process.stderr.write("error: neuropose-infer is not built yet (hint: run `pnpm build` in the repository first)\n");
+  process.stderr.write(
+    "error: neuropose-infer is not built yet (hint: run `pnpm build` in the repository first)\n",
+  );
   process.exit(1);
 });
 await main.run(process.argv.slice(2));

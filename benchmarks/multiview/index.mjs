@@ -32,7 +32,10 @@ const cams = [0, 1, 2, 3].map((i) =>
   ),
 );
 let s = 12345;
-const rnd = () => ((s = (s * 48271) % 2147483647), s / 2147483647);
+const rnd = () => {
+  s = (s * 48271) % 2147483647;
+  return s / 2147483647;
+};
 const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
 const frames = [];
 for (let f = 0; f < FRAMES; f++) {

@@ -22,7 +22,6 @@ export const INFER_ERROR_CODES = {
   PROVIDER_FAILED: "E_PROVIDER_FAILED",
   OVERLAY: "E_OVERLAY",
   ABORTED: "E_ABORTED",
-  OVERLAY: "E_OVERLAY",
 } as const;
 
 /** Stable error codes raised by @neuropose/infer (the values of {@link INFER_ERROR_CODES}). */

@@ -32,8 +32,11 @@ export {
 export {
   BLAZEPOSE_EDGES,
   drawSkeletons,
+  type OverlayEncoder,
+  type OverlayEncoderOptions,
   type OverlayFrames,
   type OverlayOptions,
+  openOverlayEncoder,
   renderOverlay,
 } from "./overlay.js";
 export {
@@ -43,6 +46,16 @@ export {
   type InferVideoOptions,
   inferVideo,
 } from "./pipeline.js";
+export {
+  checkOutputs,
+  type LoadPipelineOptions,
+  loadPipeline,
+  type PosePipeline,
+  type ProcessNwbOutput,
+  type ProcessVideoOptions,
+  type ProcessVideoResult,
+  processVideo,
+} from "./process.js";
 export {
   createRunner,
   cudaProviderInstalled,
@@ -61,5 +74,3 @@ export {
   type VideoFrame,
   type VideoInfo,
 } from "./video.js";
-export { type OverlayEncoder, type OverlayEncoderOptions, openOverlayEncoder } from "./overlay.js";
-export { type LoadPipelineOptions, type PosePipeline, type ProcessNwbOutput, type ProcessVideoOptions, type ProcessVideoResult, checkOutputs, loadPipeline, processVideo } from "./process.js";

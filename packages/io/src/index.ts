@@ -118,6 +118,17 @@ export {
   VideoPredictionsSchema,
 } from "./predictions.js";
 export {
+  type JobResultsWriter,
+  openJobResultsWriter,
+  openVideoPredictionsWriter,
+  type PredictionsReadOptions,
+  type PredictionsSink,
+  type PredictionsWriterOptions,
+  readVideoPredictionsStream,
+  type VideoPredictionsRest,
+  type VideoPredictionsWriter,
+} from "./predictions-stream.js";
+export {
   type ExtractorSpec,
   type ExtractorSpecInput,
   ExtractorSpecSchema,
@@ -178,4 +189,3 @@ export {
   CURRENT_VERSIONS,
   type VersionedKind,
 } from "./versions.js";
-export { type JobResultsWriter, type PredictionsReadOptions, type PredictionsSink, type PredictionsWriterOptions, type VideoPredictionsRest, type VideoPredictionsWriter, openJobResultsWriter, openVideoPredictionsWriter, readVideoPredictionsStream } from "./predictions-stream.js";

@@ -8,6 +8,16 @@ export {
   type KinematicsErrorCode,
 } from "./errors.js";
 export {
+  butterworthLowpass,
+  type FilterCoefficients,
+  filtfilt,
+  type LowpassOptions,
+  type LowpassResult,
+  lowpassFilter,
+  type OneEuroOptions,
+  oneEuroFilter,
+} from "./filters.js";
+export {
   type AxisRef,
   checkJoint,
   inferSkeleton,
@@ -60,4 +70,3 @@ export {
   percentile,
 } from "./stats.js";
 export { pairwiseSum } from "./sum.js";
-export { type FilterCoefficients, type LowpassOptions, type LowpassResult, type OneEuroOptions, butterworthLowpass, filtfilt, lowpassFilter, oneEuroFilter } from "./filters.js";

@@ -11,6 +11,13 @@ export {
   videoPredictionsToNwb,
   videoPredictionsToNwbSpec,
 } from "./export.js";
+export { type PredictionsFileToNwbOptions, predictionsFileToNwb } from "./export-file.js";
+export {
+  NWB_METADATA_OPTIONS,
+  type NwbMetadataFlags,
+  type NwbVideoFacts,
+  nwbMetadataFromFlags,
+} from "./metadata-flags.js";
 export {
   isHdf5File,
   type NwbFileContents,
@@ -67,5 +74,3 @@ export {
   NWB_VERSION,
   writeNwb,
 } from "./writer.js";
-export { NWB_METADATA_OPTIONS, type NwbMetadataFlags, type NwbVideoFacts, nwbMetadataFromFlags } from "./metadata-flags.js";
-export { type PredictionsFileToNwbOptions, predictionsFileToNwb } from "./export-file.js";

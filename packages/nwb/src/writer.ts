@@ -6,7 +6,6 @@
 // The write yields to the event loop between chunks, so Ctrl-C/SIGTERM (an AbortSignal) stop it between chunks.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type AtomicTarget, openAtomicTarget } from "@neuropose/io";
-import { checkNwbSpec, isChunkSource, isoDateTime, rowCount } from "./check-spec.js";
 import {
   attrF64,
   attrI32,

@@ -9,7 +9,12 @@ import {
   type LogLevel,
 } from "@neuropose/cli-kit";
 import { checkOutputPath, isNeuroPoseError, loadSettings, NeuroPoseError, sha256File } from "@neuropose/io";
-import { NWB_METADATA_OPTIONS, nwbMetadataFromFlags, predictionsFileToNwb, validateNwb } from "@neuropose/nwb";
+import {
+  NWB_METADATA_OPTIONS,
+  nwbMetadataFromFlags,
+  predictionsFileToNwb,
+  validateNwb,
+} from "@neuropose/nwb";
 import type { Argv, CommandModule } from "yargs";
 
 interface GlobalArgs {
@@ -108,7 +113,12 @@ async function runExport(
       onProgress: (p) => {
         // The writer counts rows over every series (each series holds every frame): shown as the share of the
         // frames written, since the streamed file's frame count is known only at its end.
-        progress ??= createProgress({ label: "nwb (frames written)", total: 100, unit: "%", enabled: showProgress });
+        progress ??= createProgress({
+          label: "nwb (frames written)",
+          total: 100,
+          unit: "%",
+          enabled: showProgress,
+        });
         progress.update(Math.round((100 * p.done) / Math.max(1, p.total)), { detail: p.object });
       },
     });
