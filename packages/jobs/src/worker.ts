@@ -53,7 +53,7 @@ export interface BlazePoseWorkerOptions {
 
 /**
  * The default {@link VideoWorker}: BlazePose through @neuropose/infer, exactly the per-video work of
- * `neuropose-infer` (probe, refuse zero-frame videos, `inferVideo`, `saveVideoPredictions`), with the model
+ * `neuropose-infer` (probe, refuse zero-frame videos, then @neuropose/infer's `processVideo`), with the model
  * loaded once. @neuropose/infer and onnxruntime are imported here, on first use, so a daemon-less command
  * never loads them.
  *
@@ -67,43 +67,44 @@ export interface BlazePoseWorkerOptions {
  * ```
  */
 export async function createBlazePoseWorker(options: BlazePoseWorkerOptions): Promise<VideoWorker> {
-  // TODO(merge): rewire to the shared per-video function of @neuropose/infer (same steps as below).
+  // The same per-video function as neuropose-infer (and the queue worker): @neuropose/infer's processVideo over a
+  // pipeline loaded once. Imported here, on first use, so a daemon-less command never loads onnxruntime.
   const infer = await import("@neuropose/infer");
-  const { saveVideoPredictions } = await import("@neuropose/io");
-  const tools = infer.resolveFfmpeg({ ffmpegPath: options.ffmpegPath, ffprobePath: options.ffprobePath });
-  const adapter = await infer.createBlazePose({
-    variant: options.model ?? "full",
+  const pipeline = await infer.loadPipeline({
+    model: options.model ?? "full",
     cacheDir: options.cacheDir,
     device: options.device ?? "auto",
     threads: options.threads,
     logger: options.logger as never,
     maxPeople: options.maxPeople ?? 1,
     smoothing: options.smooth ?? false,
+    ffmpegPath: options.ffmpegPath,
+    ffprobePath: options.ffprobePath,
   });
   return {
-    provider: adapter.provider,
+    provider: pipeline.adapter.provider,
     async process(video, outPath, o = {}) {
-      const info = await infer.probeVideo(video, tools, o.signal);
+      const info = await infer.probeVideo(video, pipeline.tools, o.signal);
       if (info.frameCount === 0) {
         throw new infer.InferError("E_VIDEO_EMPTY", "the video has zero frames", { path: video });
       }
-      const res = await infer.inferVideo(video, {
-        adapter,
-        tools,
-        info,
+      const res = await infer.processVideo({
+        video: info,
+        pipeline,
+        output: outPath,
+        force: true,
         signal: o.signal,
         neuroposeVersion: options.neuroposeVersion,
         onProgress: o.onProgress ? (p) => o.onProgress?.({ done: p.done, total: p.total }) : undefined,
       });
-      await saveVideoPredictions(outPath, res.predictions);
       return {
         frames: res.stats.frames,
         framesWithPerson: res.stats.framesWithPerson,
         wallMs: res.stats.wallMs,
         fps: res.stats.fps,
-        provider: adapter.provider,
+        provider: pipeline.adapter.provider,
       };
     },
-    dispose: () => adapter.dispose(),
+    dispose: () => pipeline.dispose(),
   };
 }
