@@ -10,7 +10,7 @@ const srcDir = dirname(fileURLToPath(import.meta.url));
 nodeExamplesSuite({
   srcDir,
   package: { name: "@neuropose/qc", dist: join(srcDir, "..", "dist", "index.js") },
-  atLeast: 5,
+  atLeast: 4,
   scratch: () => mkdtempSync(join(tmpdir(), "np-qc-doc-")),
   timeoutMs: 20_000,
 });
