@@ -1,0 +1,358 @@
+// Reads a pandas DataFrame stored by `DataFrame.to_hdf` (PyTables) in either format, through @neuropose/h5:
+// - "table" (pandas_type "frame_table"): one compound dataset `<key>/table` with an `index` column and one
+//   array column per dtype block (`values_block_<k>`); column labels are pickled in the group's
+//   `non_index_axes` attribute and per block in the table's `values_block_<k>_kind`; level names in `info`.
+// - "fixed" (pandas_type "frame"): `axis0` (columns) and `axis1` (index), each either a plain array or a
+//   MultiIndex stored as `<axis>_level<k>` (unique values) + `<axis>_label<k>` (codes, -1 = missing) with the
+//   level name in the level dataset's `name` attribute; values per block in `block<k>_values` (stored transposed
+//   when its `transposed` attribute is set, i.e. rows × items) with its columns in `block<k>_items`.
+// Layout learnt from pandas/io/pytables.py (AppendableFrameTable, FrameFixed, write_array/read_array).
+import type { H5Reader } from "@neuropose/h5";
+import { type PickleGlobal, unpickle } from "./_pickle.js";
+import { PoseFormatError } from "./errors.js";
+
+export interface PandasFrame {
+  key: string;
+  format: "table" | "fixed";
+  pandasVersion: string | undefined;
+  /** Index values as numbers (NaN where the index is not numeric). */
+  index: Float64Array;
+  /** True when the index is integer frame numbers. */
+  numericIndex: boolean;
+  levelNames: (string | null)[];
+  /** Column labels: one tuple per column (one element for a flat column index). */
+  columns: string[][];
+  /** Row-major values, rows × columns. */
+  values: Float64Array;
+}
+
+const PREFERRED_KEYS = ["df_with_missing", "tracks", "df"];
+
+function fail(f: H5Reader, place: string, message: string, hint: string, cause?: unknown): PoseFormatError {
+  return new PoseFormatError("E_POSE_LAYOUT", message, { path: f.file, place, hint, cause });
+}
+
+function pickled(f: H5Reader, path: string, name: string): unknown {
+  const raw = f.attr(path, name);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return raw;
+  try {
+    return unpickle(raw);
+  } catch (e) {
+    throw fail(
+      f,
+      `${path}@${name}`,
+      `cannot decode the pickled attribute: ${(e as Error).message}`,
+      "the pandas metadata is damaged; re-save the file with pandas",
+      e,
+    );
+  }
+}
+
+function label(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
+  if (v === null) return "";
+  if ((v as PickleGlobal)?.global) return `<${(v as PickleGlobal).global}>`;
+  return String(v);
+}
+
+function asTuple(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(label) : [label(v)];
+}
+
+/** Chooses the pandas key: the one asked for, else df_with_missing / tracks / df, else the only pandas group. */
+export function pandasKey(f: H5Reader, key: string | undefined): string {
+  const top = f.keys("/");
+  if (key !== undefined) {
+    if (!top.includes(key.replace(/^\//, ""))) {
+      throw new PoseFormatError(
+        "E_POSE_LAYOUT",
+        `no key "${key}" in the file (keys: ${top.join(", ") || "none"})`,
+        {
+          path: f.file,
+          place: `/${key.replace(/^\//, "")}`,
+          hint: "pass one of the file's keys as `key`",
+        },
+      );
+    }
+    return key.replace(/^\//, "");
+  }
+  for (const k of PREFERRED_KEYS) if (top.includes(k)) return k;
+  const pandasGroups = top.filter((k) => f.kind(`/${k}`) === "group" && f.attrText(`/${k}`, "pandas_type"));
+  if (pandasGroups.length === 1) return pandasGroups[0] as string;
+  throw new PoseFormatError(
+    "E_POSE_LAYOUT",
+    pandasGroups.length === 0
+      ? `no pandas DataFrame in the file (top-level: ${top.join(", ") || "nothing"})`
+      : `several DataFrames in the file (${pandasGroups.join(", ")})`,
+    {
+      path: f.file,
+      place: "/",
+      hint:
+        pandasGroups.length === 0
+          ? "DeepLabCut .h5 files hold key df_with_missing (or tracks / df); is this a SLEAP or NWB file?"
+          : "pass the one to read as `key`",
+    },
+  );
+}
+
+/** Reads the DataFrame at `key` (see the file comment for both layouts). */
+export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
+  const g = `/${key}`;
+  const pandasType = f.attrText(g, "pandas_type");
+  const pandasVersion = f.attrText(g, "pandas_version");
+  if (pandasType === "frame_table") return readTable(f, key, pandasVersion);
+  if (pandasType === "frame") return readFixed(f, key, pandasVersion);
+  throw fail(
+    f,
+    `${g}@pandas_type`,
+    pandasType === undefined
+      ? "not a pandas DataFrame (no pandas_type attribute)"
+      : `pandas_type "${pandasType}" is not a DataFrame`,
+    "DeepLabCut writes DataFrames (pandas_type frame or frame_table); check the key",
+  );
+}
+
+function readTable(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
+  const g = `/${key}`;
+  const tpath = `${g}/table`;
+  if (f.kind(tpath) !== "dataset")
+    throw fail(f, tpath, "the table dataset is missing", "the file is damaged; re-export it");
+  const nia = pickled(f, g, "non_index_axes");
+  if (!Array.isArray(nia) || nia.length !== 1 || !Array.isArray(nia[0]) || !Array.isArray(nia[0][1])) {
+    throw fail(
+      f,
+      `${g}@non_index_axes`,
+      "column labels are missing or not a list",
+      "re-save the file with pandas",
+    );
+  }
+  const labels = (nia[0][1] as unknown[]).map(asTuple);
+  const info = pickled(f, g, "info");
+  let levelNames: (string | null)[] = [];
+  if (info instanceof Map) {
+    const ax = info.get(1);
+    const names = ax instanceof Map ? ax.get("names") : undefined;
+    if (Array.isArray(names)) levelNames = names.map((n) => (n === null ? null : label(n)));
+  }
+  if (!levelNames.length) levelNames = (labels[0] ?? []).map(() => null);
+  const t = f.table(tpath);
+  const nRows = t.length;
+  const nCols = labels.length;
+  const keyOf = (tup: string[]) => tup.join("\u0000");
+  const colOf = new Map(labels.map((l, i) => [keyOf(l), i]));
+  const values = new Float64Array(nRows * nCols).fill(Number.NaN);
+  const filled = new Uint8Array(nCols);
+  const infoT = f.info(tpath);
+  const blocks = (infoT.dtype.members ?? []).map((m) => m.name).filter((n) => n.startsWith("values_block_"));
+  for (const b of blocks) {
+    const kind = pickled(f, tpath, `${b}_kind`);
+    if (!Array.isArray(kind))
+      throw fail(f, `${tpath}@${b}_kind`, "block column labels are missing", "re-save the file with pandas");
+    const col = t.columns[b];
+    const dtypeName = f.attrText(tpath, `${b}_dtype`);
+    if (!col) {
+      throw fail(
+        f,
+        `${tpath}/${b}`,
+        `block holds ${dtypeName ?? "non-numeric"} values`,
+        "pose tables hold numbers only",
+      );
+    }
+    if (col.width !== kind.length) {
+      throw fail(
+        f,
+        `${tpath}/${b}`,
+        `block has ${col.width} values per row but ${kind.length} labels`,
+        "the file is damaged; re-export it",
+      );
+    }
+    kind.forEach((k, j) => {
+      const c = colOf.get(keyOf(asTuple(k)));
+      if (c === undefined)
+        throw fail(
+          f,
+          `${tpath}@${b}_kind`,
+          `label ${asTuple(k).join("/")} is not a column`,
+          "the file is damaged; re-export it",
+        );
+      filled[c] = 1;
+      for (let r = 0; r < nRows; r++) values[r * nCols + c] = col.data[r * col.width + j] as number;
+    });
+  }
+  const missing = filled.indexOf(0);
+  if (missing >= 0) {
+    throw fail(
+      f,
+      tpath,
+      `column ${(labels[missing] ?? []).join("/")} has no values (data_columns are not supported)`,
+      "re-save with DataFrame.to_hdf(format='table') without data_columns",
+    );
+  }
+  const idx = t.columns.index;
+  const kindAttr = f.attrText(tpath, "index_kind");
+  const numericIndex = !!idx && (kindAttr === undefined || kindAttr === "integer");
+  const index = idx ? Float64Array.from(idx.data) : Float64Array.from({ length: nRows }, (_, i) => i);
+  return { key, format: "table", pandasVersion, index, numericIndex, levelNames, columns: labels, values };
+}
+
+interface Axis {
+  tuples: string[][];
+  names: (string | null)[];
+  numbers?: Float64Array;
+}
+
+function levelName(f: H5Reader, path: string): string | null {
+  const n = f.attr(path, "name");
+  if (n === undefined) return null;
+  if (typeof n === "string") {
+    if (n === "N.") return null;
+    if (/\.\s*$/.test(n) && /^[(\]VSILNFp]/.test(n)) {
+      try {
+        const v = unpickle(n);
+        return v === null ? null : label(v);
+      } catch {
+        return n;
+      }
+    }
+    return n;
+  }
+  return label(n);
+}
+
+function readArray(f: H5Reader, path: string): { strings?: string[]; numbers?: Float64Array } {
+  if (f.kind(path) !== "dataset")
+    throw fail(f, path, "dataset is missing", "the file is damaged; re-export it");
+  const info = f.info(path);
+  if (info.dtype.class === "string") return { strings: f.strings(path) };
+  if (["int", "uint", "float", "enum"].includes(info.dtype.class)) return { numbers: f.float64(path).data };
+  throw fail(
+    f,
+    path,
+    `holds ${info.dtype.class} values (e.g. pickled objects)`,
+    "pose tables have string or integer labels",
+  );
+}
+
+function readAxis(f: H5Reader, g: string, prefix: string): Axis {
+  const variety = f.attrText(g, `${prefix}_variety`);
+  if (variety === "multi") {
+    const n = f.attrNumber(g, `${prefix}_nlevels`);
+    if (!n || n < 1)
+      throw fail(
+        f,
+        `${g}@${prefix}_nlevels`,
+        "MultiIndex level count missing",
+        "the file is damaged; re-export it",
+      );
+    const levels: string[][] = [];
+    const codes: Float64Array[] = [];
+    const names: (string | null)[] = [];
+    for (let k = 0; k < n; k++) {
+      const lp = `${g}/${prefix}_level${k}`;
+      const lv = readArray(f, lp);
+      levels.push(lv.strings ?? Array.from(lv.numbers ?? [], (x) => String(x)));
+      names.push(levelName(f, lp));
+      const cp = `${g}/${prefix}_label${k}`;
+      const c = readArray(f, cp).numbers;
+      if (!c) throw fail(f, cp, "MultiIndex codes are not integers", "the file is damaged; re-export it");
+      codes.push(c);
+    }
+    const len = codes[0]?.length ?? 0;
+    const tuples: string[][] = [];
+    for (let i = 0; i < len; i++) {
+      tuples.push(
+        levels.map((lv, k) => {
+          const c = (codes[k] as Float64Array)[i] as number;
+          if (c < 0) return "";
+          const v = lv[c];
+          if (v === undefined)
+            throw fail(
+              f,
+              `${g}/${prefix}_label${k}`,
+              `code ${c} at ${i} is outside the level's ${lv.length} values`,
+              "the file is damaged; re-export it",
+            );
+          return v;
+        }),
+      );
+    }
+    return { tuples, names };
+  }
+  const p = `${g}/${prefix}`;
+  const a = readArray(f, p);
+  const name = levelName(f, p);
+  if (a.numbers)
+    return { tuples: Array.from(a.numbers, (x) => [String(x)]), names: [name], numbers: a.numbers };
+  return { tuples: (a.strings ?? []).map((s) => [s]), names: [name] };
+}
+
+function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
+  const g = `/${key}`;
+  const cols = readAxis(f, g, "axis0");
+  const idx = readAxis(f, g, "axis1");
+  const nRows = idx.tuples.length;
+  const nCols = cols.tuples.length;
+  const keyOf = (tup: string[]) => tup.join("\u0000");
+  const colOf = new Map(cols.tuples.map((l, i) => [keyOf(l), i]));
+  const values = new Float64Array(nRows * nCols).fill(Number.NaN);
+  const filled = new Uint8Array(nCols);
+  const nBlocks = f.attrNumber(g, "nblocks") ?? 0;
+  for (let b = 0; b < nBlocks; b++) {
+    const items = readAxis(f, g, `block${b}_items`);
+    const vp = `${g}/block${b}_values`;
+    const vinfo = f.kind(vp) === "dataset" ? f.info(vp) : undefined;
+    if (!vinfo) throw fail(f, vp, "block values are missing", "the file is damaged; re-export it");
+    if (!["int", "uint", "float", "enum"].includes(vinfo.dtype.class)) {
+      throw fail(f, vp, `block holds ${vinfo.dtype.class} values`, "pose tables hold numbers only");
+    }
+    const transposed = Number(f.attr(vp, "transposed") ?? 0) !== 0;
+    const v = f.float64(vp);
+    const nItems = items.tuples.length;
+    const [a, bdim] = [v.shape[0] ?? 0, v.shape[1] ?? 0];
+    const ok = transposed ? a === nRows && bdim === nItems : a === nItems && bdim === nRows;
+    if (!ok) {
+      throw fail(
+        f,
+        vp,
+        `values are ${v.shape.join("×")}; expected ${transposed ? `${nRows}×${nItems}` : `${nItems}×${nRows}`}`,
+        "the file is damaged; re-export it",
+      );
+    }
+    items.tuples.forEach((t, j) => {
+      const c = colOf.get(keyOf(t));
+      if (c === undefined)
+        throw fail(
+          f,
+          `${g}/block${b}_items`,
+          `item ${t.join("/")} is not a column`,
+          "the file is damaged; re-export it",
+        );
+      filled[c] = 1;
+      for (let r = 0; r < nRows; r++) {
+        values[r * nCols + c] = (transposed ? v.data[r * nItems + j] : v.data[j * nRows + r]) as number;
+      }
+    });
+  }
+  const missing = filled.indexOf(0);
+  if (missing >= 0)
+    throw fail(
+      f,
+      g,
+      `column ${(cols.tuples[missing] ?? []).join("/")} has no values`,
+      "the file is damaged; re-export it",
+    );
+  const numericIndex = !!idx.numbers;
+  const index = idx.numbers ?? Float64Array.from({ length: nRows }, (_, i) => i);
+  return {
+    key,
+    format: "fixed",
+    pandasVersion,
+    index,
+    numericIndex,
+    levelNames: cols.names,
+    columns: cols.tuples,
+    values,
+  };
+}

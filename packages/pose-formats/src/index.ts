@@ -1,0 +1,24 @@
+export { type ReadDlcOptions, readDlc, readLightningPose } from "./dlc.js";
+export { PoseFormatError, type PoseFormatErrorCode } from "./errors.js";
+export { BUILTIN_KEYPOINT_MAPPINGS, mapKeypoints } from "./mapping.js";
+export { type PoseNwbObjects, type PoseToNwbOptions, poseToNwb } from "./nwb.js";
+export { OPENPOSE_COCO_18, OPENPOSE_CONFIDENCE, type ReadOpenPoseOptions, readOpenPose } from "./openpose.js";
+export {
+  POSE_SIDECAR_VERSION,
+  type PoseSidecar,
+  PoseSidecarSchema,
+  type WritePoseParquetOptions,
+  type WritePoseParquetResult,
+  writePoseParquet,
+} from "./parquet.js";
+export { type ReadSleapOptions, readSleap, SLEAP_CONFIDENCE } from "./sleap.js";
+export { type LongTableOptions, type PoseLongTable, toLongTable } from "./table.js";
+export type {
+  HarmonisedPose,
+  KeypointMapping,
+  PoseFormat,
+  PoseLongRow,
+  PoseSoftware,
+  PoseSourceFile,
+  PoseStats,
+} from "./types.js";
