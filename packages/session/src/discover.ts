@@ -33,7 +33,6 @@ export async function discoverFiles(
     cwd: sessionDir,
     onlyFiles: true,
     dot: false,
-    followSymbolicLinks: false,
   });
   const found: FoundFile[] = [];
   for (const r of rel) {

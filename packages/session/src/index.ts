@@ -1,4 +1,6 @@
 // Public API of @neuropose/session.
+
+export { type BuildSessionOptions, type BuildSessionResult, buildSession } from "./build.js";
 export {
   type FileOrder,
   type PipelineConfig,
