@@ -22,6 +22,7 @@ import {
   alignTrialsToPulses,
   detectDrops,
   drift,
+  extractSpikeGlxEdges,
   jitter,
   nominalTimebase,
   readTtlEdges,
@@ -31,6 +32,7 @@ import type { PipelineConfig, SessionFile } from "./config.js";
 import { discoverFiles, type FoundFile, requireFiles } from "./discover.js";
 import { checkConfigAgainstSession, loadPipelineConfig, loadSessionFile } from "./load.js";
 import { MANIFEST_VERSION, type Manifest } from "./manifest.js";
+import { QC_INPUT_FILE, type RecordedQc, sessionPaths } from "./plan.js";
 import { runStage, type StageFlag, type StageSummary, summaryPath } from "./stage.js";
 import { expandTemplate } from "./templates.js";
 
@@ -122,19 +124,17 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
   const session: SessionFile = sess.value;
   checkConfigAgainstSession(config, session, configFile);
   const sid = session.session.id;
-  const root = resolve(options.root ?? dirname(configFile));
-  const at = (p: string) => resolve(root, p);
-  const interim = join(at(config.paths.intermediate_root), sid);
-  const processed = join(at(config.paths.output_root), sid);
   const templateValues = { session: session.session, project: config.project };
-  const nwbPath = resolve(
-    options.output ??
-      join(
-        processed,
-        expandTemplate(config.nwb.file_name_template, templateValues, "nwb.file_name_template"),
-      ),
-  );
-  const qcDir = at(expandTemplate(config.qc.out_template, templateValues, "qc.out_template"));
+  const {
+    interim,
+    processed,
+    nwb: nwbPath,
+    qcDir,
+  } = sessionPaths(config, session, {
+    configFile,
+    ...(options.root ? { root: options.root } : {}),
+    ...(options.output ? { output: options.output } : {}),
+  });
   await mkdir(interim, { recursive: true });
   const tools = resolveFfmpeg({ ffmpegPath: options.ffmpegPath, ffprobePath: options.ffprobePath });
   const summaries: StageSummary[] = [];
@@ -192,6 +192,30 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       format: p.format,
     });
   const allInputs = (m: Map<string, FoundFile[]>) => [...m.values()].flat().map((f) => f.path);
+  // Pulses of one TTL line: text edge files, or rising edges of one bit of SpikeGLX recordings (streamed), the
+  // files' times concatenated in order.
+  const readPulses = async (id: string, files: FoundFile[]): Promise<Float64Array> => {
+    const entry = session.TTLs.find((t) => t.id === id);
+    const parts: Float64Array[] = [];
+    for (const f of files) {
+      if (entry?.bit === undefined) {
+        parts.push(await readTtlEdges(f.path));
+        continue;
+      }
+      const edges = await extractSpikeGlxEdges(f.path, {
+        bits: [entry.bit],
+        ...(entry.channel !== undefined ? { channels: [entry.channel] } : {}),
+      });
+      parts.push(edges.channels[0]?.bits[0]?.rising ?? new Float64Array(0));
+    }
+    const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      all.set(p, o);
+      o += p.length;
+    }
+    return all;
+  };
 
   // ---- ingest: count frames and pulses, verify, write the manifest ----
   const manifestPath = join(interim, "manifest.json");
@@ -203,17 +227,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     { verification: config.verification, session: session.cameras },
     async () => {
       const flags: StageFlag[] = [];
-      for (const [id, files] of ttlFiles) {
-        const parts = [];
-        for (const f of files) parts.push(await readTtlEdges(f.path));
-        const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-        let o = 0;
-        for (const p of parts) {
-          all.set(p, o);
-          o += p.length;
-        }
-        pulses.set(id, all);
-      }
+      for (const [id, files] of ttlFiles) pulses.set(id, await readPulses(id, files));
       const videos: Manifest["videos"] = [];
       for (const cam of session.cameras) {
         const files = cameraFiles.get(cam.id) as FoundFile[];
@@ -256,7 +270,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         sync: session.TTLs.map((t) => ({
           id: t.id,
           paths: (ttlFiles.get(t.id) as FoundFile[]).map((f) => f.relative),
-          type: "ttl_edges" as const,
+          type: t.bit === undefined ? ("ttl_edges" as const) : ("spikeglx_nidq" as const),
           pulse_count: pulses.get(t.id)?.length ?? 0,
         })),
         events: bpodFiles.length
@@ -290,12 +304,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
   );
   const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as Manifest;
   // Cached ingest: the pulses are re-read (cheap, streamed) for the stages that use them.
-  if (pulses.size === 0)
-    for (const [id, files] of ttlFiles) {
-      const parts = [];
-      for (const f of files) parts.push(await readTtlEdges(f.path));
-      pulses.set(id, Float64Array.from(parts.flatMap((p) => Array.from(p))));
-    }
+  if (pulses.size === 0) for (const [id, files] of ttlFiles) pulses.set(id, await readPulses(id, files));
 
   // ---- sync: per-camera timestamps on the chosen timebase, jitter/drift/drops, trial alignment ----
   const syncDir = join(interim, "sync");
@@ -887,13 +896,24 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         : {}),
       provenance: { config_sha256: cfg.sha256, session_sha256: sess.sha256, nwb: relative(qcDir, nwbPath) },
     };
-    qcPage = (
-      await writeQcReport(qcDir, input, {
-        maxDriftPpm: config.sync.max_drift_ppm,
-        maxDroppedRatio: config.sync.max_dropped_ratio,
-        minMedianConfidence: 0.5,
-      })
-    ).html;
+    const thresholds = {
+      maxDriftPpm: config.sync.max_drift_ppm,
+      maxDroppedRatio: config.sync.max_dropped_ratio,
+      minMedianConfidence: 0.5,
+    };
+    // What the page shows, kept beside the summaries so `neuropose-session qc <interim>` re-renders it.
+    const recorded: RecordedQc = { schema_version: 1, qc_dir: qcDir, thresholds, input };
+    await writeFileAtomic(
+      join(interim, QC_INPUT_FILE),
+      `${JSON.stringify(recorded, (_k, v) =>
+        ArrayBuffer.isView(v)
+          ? Array.from(v as Float64Array, (x) => (Number.isFinite(x) ? x : String(x)))
+          : typeof v === "number" && !Number.isFinite(v)
+            ? String(v)
+            : v,
+      )}\n`,
+    );
+    qcPage = (await writeQcReport(qcDir, input, thresholds)).html;
   }
   return {
     sessionId: sid,

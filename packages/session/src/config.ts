@@ -177,7 +177,22 @@ export const SessionFileSchema = z
           .default([]),
       })
       .optional(),
-    TTLs: z.array(z.strictObject({ ...IdEntry, paths: nonEmpty })).default([]),
+    TTLs: z
+      .array(
+        z.strictObject({
+          ...IdEntry,
+          /** Text edge files (one time in seconds per line), or SpikeGLX `.bin` files when `bit` is given. */
+          paths: nonEmpty,
+          /**
+           * Our addition: the files are raw SpikeGLX NIDQ/OneBox recordings (`*.nidq.bin` beside its `.meta`) and
+           * the pulses are the rising edges of this bit of the digital word.
+           */
+          bit: z.int().min(0).max(15).optional(),
+          /** With `bit`: the acquired digital word channel (default: the stream's first digital word). */
+          channel: z.int().nonnegative().optional(),
+        }),
+      )
+      .default([]),
     cameras: z
       .array(
         z.strictObject({
@@ -202,6 +217,12 @@ export const SessionFileSchema = z
   .superRefine((s, ctx) => {
     const ttlIds = new Set<string>();
     s.TTLs.forEach((t, i) => {
+      if (t.channel !== undefined && t.bit === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["TTLs", i, "channel"],
+          message: "channel is only read with bit (a SpikeGLX digital line)",
+        });
       if (ttlIds.has(t.id))
         ctx.addIssue({ code: "custom", path: ["TTLs", i, "id"], message: `duplicate TTL id "${t.id}"` });
       ttlIds.add(t.id);

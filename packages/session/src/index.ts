@@ -37,4 +37,15 @@ export {
   StageSummarySchema,
   summaryPath,
 } from "./stage.js";
+export {
+  type PlanInput,
+  planSession,
+  QC_INPUT_FILE,
+  type RecordedQc,
+  renderSessionQc,
+  SESSION_STAGES,
+  type SessionPaths,
+  type SessionPlan,
+  sessionPaths,
+} from "./plan.js";
 export { expandTemplate } from "./templates.js";
