@@ -65,7 +65,10 @@ function parseArgs(argv: string[]): Parsed {
   };
   const sessionArgs = (y: ReturnType<typeof yargs>) =>
     y
-      .positional("session-dir", { type: "string", describe: "the recorded session folder (holds session.toml)" })
+      .positional("session-dir", {
+        type: "string",
+        describe: "the recorded session folder (holds session.toml)",
+      })
       .option("config", {
         alias: "c",
         type: "string",
@@ -98,7 +101,11 @@ function parseArgs(argv: string[]): Parsed {
       "run every stage: ingest → sync → (transcode) → events → pose → facemap → NWB → validate → QC",
       (y) =>
         sessionArgs(y as never)
-          .option("output", { alias: "o", type: "string", describe: "the NWB file (default from the config)" })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            describe: "the NWB file (default from the config)",
+          })
           .option("force", { type: "boolean", default: false, describe: "redo stages even when unchanged" }),
       (a) => pick(a as never, "build"),
     )
@@ -119,7 +126,11 @@ function parseArgs(argv: string[]): Parsed {
       (y) =>
         y
           .positional("interim-dir", { type: "string", describe: "data/interim/<session>" })
-          .option("output", { alias: "o", type: "string", describe: "folder of the page (default: as built)" }),
+          .option("output", {
+            alias: "o",
+            type: "string",
+            describe: "folder of the page (default: as built)",
+          }),
       (a) => {
         chosen = {
           command: "qc",
@@ -180,7 +191,11 @@ function parseArgs(argv: string[]): Parsed {
 // The session library loads h5wasm, parquet and ONNX readers: imported only when a command needs it.
 const sessionLib = () => import("@neuropose/session");
 
-function runInspector(script: string, nwb: string, signal?: AbortSignal): Promise<{ code: number; out: string }> {
+function runInspector(
+  script: string,
+  nwb: string,
+  signal?: AbortSignal,
+): Promise<{ code: number; out: string }> {
   return new Promise((done, reject) => {
     const child = spawn("bash", [script, nwb, "--strict", "--dandi"], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -248,8 +263,12 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
         );
       w("stages:");
       for (const s of plan.stages)
-        w(`  ${s.stage.padEnd(9)} ${s.runs ? "runs" : "off "}${s.previous ? ` (last run: ${s.previous})` : ""}`);
-      w(`outputs:\n  interim ${plan.outputs.interim}\n  nwb     ${plan.outputs.nwb}\n  qc      ${plan.outputs.qcDir}`);
+        w(
+          `  ${s.stage.padEnd(9)} ${s.runs ? "runs" : "off "}${s.previous ? ` (last run: ${s.previous})` : ""}`,
+        );
+      w(
+        `outputs:\n  interim ${plan.outputs.interim}\n  nwb     ${plan.outputs.nwb}\n  qc      ${plan.outputs.qcDir}`,
+      );
     }
     // A plan with missing inputs is a user error a script can test for: exit 2 after printing it (with --json,
     // the plan above is the one JSON document on stdout).
@@ -257,7 +276,11 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
       const e = new NeuroPoseError(
         "E_SESSION_MISSING_INPUT",
         `${plan.missing.length} input${plan.missing.length > 1 ? "s" : ""} missing: ${plan.missing.join("; ")}`,
-        { path: plan.sessionDir, kind: "user", hint: "put the files there, or fix those keys in session.toml" },
+        {
+          path: plan.sessionDir,
+          kind: "user",
+          hint: "put the files there, or fix those keys in session.toml",
+        },
       );
       if (!args.json) throw e;
       streams.stderr.write(`${formatError(e)}\n`);
@@ -287,8 +310,7 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
           });
       },
     });
-    for (const f of result.flags)
-      if (f.severity !== "info") logger.warn(`${f.code}: ${f.message}`);
+    for (const f of result.flags) if (f.severity !== "info") logger.warn(`${f.code}: ${f.message}`);
     logger.info("session built", { nwb: result.nwb, ...(result.qc ? { qc: result.qc } : {}) });
     if (args.json)
       print({
@@ -316,8 +338,11 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
   const { validateNwb } = await import("@neuropose/nwb");
   const nwb = resolve(args.nwb);
   const v = await validateNwb(nwb);
-  for (const e of v.errors) logger.error(`${e.path}: ${e.message}`);
-  for (const w of v.warnings) logger.warn(`${w.path}: ${w.message}`);
+  // The report goes to stdout (one line per issue); stderr keeps its single `error:` line for a failure.
+  if (!args.json) {
+    for (const e of v.errors) streams.stdout.write(`invalid ${e.path}: ${e.message}\n`);
+    for (const w of v.warnings) streams.stdout.write(`warning ${w.path}: ${w.message}\n`);
+  }
   let inspector: { code: number; out: string } | undefined;
   if (args.inspector) {
     inspector = await runInspector(resolve(args.inspector), nwb, signal);

@@ -24,6 +24,17 @@ export {
 } from "./load.js";
 export { MANIFEST_VERSION, type Manifest, ManifestSchema } from "./manifest.js";
 export {
+  type PlanInput,
+  planSession,
+  QC_INPUT_FILE,
+  type RecordedQc,
+  renderSessionQc,
+  SESSION_STAGES,
+  type SessionPaths,
+  type SessionPlan,
+  sessionPaths,
+} from "./plan.js";
+export {
   FlagSchema,
   hashFile,
   type RunStageOptions,
@@ -37,15 +48,4 @@ export {
   StageSummarySchema,
   summaryPath,
 } from "./stage.js";
-export {
-  type PlanInput,
-  planSession,
-  QC_INPUT_FILE,
-  type RecordedQc,
-  renderSessionQc,
-  SESSION_STAGES,
-  type SessionPaths,
-  type SessionPlan,
-  sessionPaths,
-} from "./plan.js";
 export { expandTemplate } from "./templates.js";

@@ -121,7 +121,11 @@ export async function planSession(options: {
     ...(options.output ? { output: options.output } : {}),
   });
   const wanted: { key: string; pattern: string; order?: SessionFile["cameras"][number]["order"] }[] = [
-    ...session.cameras.map((c, i) => ({ key: `cameras[${i}].paths (${c.id})`, pattern: c.paths, order: c.order })),
+    ...session.cameras.map((c, i) => ({
+      key: `cameras[${i}].paths (${c.id})`,
+      pattern: c.paths,
+      order: c.order,
+    })),
     ...session.TTLs.map((t, i) => ({ key: `TTLs[${i}].paths (${t.id})`, pattern: t.paths })),
     ...(session.bpod && config.bpod.parse
       ? [{ key: "bpod.path", pattern: session.bpod.path, order: session.bpod.order }]
