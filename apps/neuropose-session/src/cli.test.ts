@@ -241,16 +241,15 @@ describe.skipIf(!have)(
       expect(JSON.parse(q.stdout)).toMatchObject({ ok: true, html: out.qc });
       expect(readFileSync(out.qc, "utf8")).toContain("the 3 dropped frames");
 
-      const validator = fixturePath("..", "tools", "nwb-validator", "validate.sh");
-      const withInspector = existsSync("/tmp/nwb-validator") && existsSync(validator);
-      const v = cli(["validate", out.nwb, "--json", ...(withInspector ? ["--inspector", validator] : [])]);
-      expect(v.code, v.stdout).toBe(0);
-      const vr = JSON.parse(v.stdout);
-      expect(vr.ok).toBe(true);
-      expect(vr.errors).toEqual([]);
-      if (withInspector) expect(vr.inspector.output).not.toMatch(/^\s*(CRITICAL|BEST_PRACTICE_VIOLATION)\s/m);
+      // Our structural validator (pynwb + nwbinspector run in packages/session's W2T test: on this file's 27 SLEAP
+    // tracks × 24 nodes = 648 series it takes minutes, too long for a unit test).
+    const v = cli(["validate", out.nwb, "--json"]);
+    expect(v.code, v.stdout).toBe(0);
+    const vr = JSON.parse(v.stdout);
+    expect(vr.ok).toBe(true);
+    expect(vr.errors).toEqual([]);
 
-      // A second build with nothing changed redoes nothing.
+    // A second build with nothing changed redoes nothing.
       const again = cli(["build", sessionDir, "--config", join(root, "config.toml"), "--log-format", "json"]);
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(/sync: unchanged, skipped/);

@@ -124,13 +124,11 @@ function parseArgs(argv: string[]): Parsed {
       "qc <interim-dir>",
       "re-render the QC page from a built session's interim folder and its stage summaries",
       (y) =>
-        y
-          .positional("interim-dir", { type: "string", describe: "data/interim/<session>" })
-          .option("output", {
-            alias: "o",
-            type: "string",
-            describe: "folder of the page (default: as built)",
-          }),
+        y.positional("interim-dir", { type: "string", describe: "data/interim/<session>" }).option("output", {
+          alias: "o",
+          type: "string",
+          describe: "folder of the page (default: as built)",
+        }),
       (a) => {
         chosen = {
           command: "qc",
