@@ -153,6 +153,9 @@ source = "ttl"
 ttl_id = "cam0_sync"
 jitter_budget_s = 0.001
 
+[facemap]
+ROIs = ["whisker", { name = "eye", x = 0, y = 0, width = 32, height = 24, camera_id = "cam1" }]
+
 [nwb]
 lab = "NeuroPose"
 institution = "NeuroPose tests"
@@ -203,6 +206,7 @@ describe.skipIf(!have)(
         "ingest",
         "sync",
         "pose",
+        "facemap",
         "nwb",
         "validate",
       ]);
@@ -234,6 +238,27 @@ describe.skipIf(!have)(
       expect(cells[6]).toBe("3");
       expect(html).toMatch(/the 3 dropped frames/);
 
+      // Facial motion energy: the eye ROI of camera 1 computed (testsrc moves, so not all zero; first frame 0), the
+      // name-only ROI skipped with an info flag; a TimeSeries in NWB and a plot in the QC page.
+      const facemap = JSON.parse(readFileSync(join(out.interim, "facemap_summary.json"), "utf8"));
+      expect(facemap.details.cam1).toEqual({ frames: FRAMES, rois: ["eye"] });
+      expect(facemap.flags).toEqual([
+        expect.objectContaining({
+          code: "FACEMAP_ROI_WITHOUT_RECTANGLE",
+          severity: "info",
+          subject: "whisker",
+        }),
+      ]);
+      const me = readFileSync(join(out.interim, "facemap", "cam1.facial_metrics.csv"), "utf8")
+        .trim()
+        .split("\n");
+      expect(me[0]).toBe("time,motion_energy_eye");
+      expect(me).toHaveLength(FRAMES + 1);
+      expect(Number(me[1]?.split(",")[1])).toBe(0);
+      expect(me.slice(2).some((l) => Number(l.split(",")[1]) > 0)).toBe(true);
+      expect(html).toMatch(/<section id="facemap">/);
+      expect(html).toMatch(/motion_energy_eye/);
+
       // qc re-renders from the interim folder alone.
       rmSync(out.qc);
       const q = cli(["qc", out.interim, "--json"]);
@@ -242,14 +267,14 @@ describe.skipIf(!have)(
       expect(readFileSync(out.qc, "utf8")).toContain("the 3 dropped frames");
 
       // Our structural validator (pynwb + nwbinspector run in packages/session's W2T test: on this file's 27 SLEAP
-    // tracks × 24 nodes = 648 series it takes minutes, too long for a unit test).
-    const v = cli(["validate", out.nwb, "--json"]);
-    expect(v.code, v.stdout).toBe(0);
-    const vr = JSON.parse(v.stdout);
-    expect(vr.ok).toBe(true);
-    expect(vr.errors).toEqual([]);
+      // tracks × 24 nodes = 648 series it takes minutes, too long for a unit test).
+      const v = cli(["validate", out.nwb, "--json"]);
+      expect(v.code, v.stdout).toBe(0);
+      const vr = JSON.parse(v.stdout);
+      expect(vr.ok).toBe(true);
+      expect(vr.errors).toEqual([]);
 
-    // A second build with nothing changed redoes nothing.
+      // A second build with nothing changed redoes nothing.
       const again = cli(["build", sessionDir, "--config", join(root, "config.toml"), "--log-format", "json"]);
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(/sync: unchanged, skipped/);

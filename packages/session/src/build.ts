@@ -5,6 +5,7 @@
 // redoes only what changed.
 import { mkdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
 import { NeuroPoseError, writeFileAtomic } from "@neuropose/io";
 import { type NwbFileSpec, type NwbTimeSeries, validateNwb, writeNwb } from "@neuropose/nwb";
@@ -593,6 +594,101 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       for (const [cameraId, f] of poseFiles) poses.set(cameraId, await readPose(cameraId, f));
   }
 
+  // ---- facemap: motion energy per ROI rectangle, one streamed ffmpeg pass per camera file, cameras in parallel ----
+  const facial = new Map<string, Map<string, Float64Array>>();
+  const facemapDir = join(interim, "facemap");
+  const roiRects = config.facemap.ROIs.filter((r) => typeof r !== "string");
+  const roiNamesOnly = config.facemap.ROIs.filter((r): r is string => typeof r === "string");
+  const roisOf = (cameraId: string) =>
+    roiRects.filter((r) => r.camera_id === undefined || r.camera_id === cameraId);
+  const facemapCameras = manifest.videos.filter((v) => roisOf(v.camera_id).length > 0);
+  const facemapCsv = (cameraId: string) => join(facemapDir, `${cameraId}.facial_metrics.csv`);
+  if (facemapCameras.length || roiNamesOnly.length) {
+    await stage(
+      "facemap",
+      [
+        manifestPath,
+        ...facemapCameras.flatMap((v) => (cameraFiles.get(v.camera_id) ?? []).map((f) => f.path)),
+      ],
+      { facemap: config.facemap, timebase: config.timebase },
+      async () => {
+        const flags: StageFlag[] = roiNamesOnly.map((name) => ({
+          code: "FACEMAP_ROI_WITHOUT_RECTANGLE",
+          severity: "info" as const,
+          subject: name,
+          message: `facemap ROI "${name}" has no rectangle: skipped (give {name, x, y, width, height} in facemap.ROIs to compute it)`,
+        }));
+        const details: Record<string, unknown> = {};
+        const outputs = await Promise.all(
+          facemapCameras.map(async (v) => {
+            const sync = cameraSync.get(v.camera_id) as CameraSync;
+            const rois = roisOf(v.camera_id);
+            const parts: Map<string, Float64Array>[] = [];
+            for (const f of cameraFiles.get(v.camera_id) ?? []) {
+              const r = await motionEnergy({
+                video: f.path,
+                width: v.resolution[0],
+                height: v.resolution[1],
+                rotation: (v.rotation_deg ?? 0) as 0 | 90 | 180 | 270,
+                rois,
+                ffmpeg: tools.ffmpeg,
+                ...(options.signal ? { signal: options.signal } : {}),
+              }).catch((err: unknown) => {
+                if (err instanceof NeuroPoseError && err.code === "E_FACEMAP_ROI")
+                  throw fail(
+                    err.code,
+                    `camera ${v.camera_id}: ${err.message}`,
+                    configFile,
+                    `fix facemap.ROIs in ${basename(configFile)} (the frame is ${v.resolution[0]}x${v.resolution[1]})`,
+                  );
+                throw err;
+              });
+              parts.push(r.metrics);
+            }
+            const metrics = new Map<string, Float64Array>();
+            for (const roi of rois) {
+              const key = `motion_energy_${roi.name}`;
+              const chunks = parts.map((p) => p.get(key) as Float64Array);
+              const all = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
+              let o = 0;
+              for (const c of chunks) {
+                all.set(c, o);
+                o += c.length;
+              }
+              metrics.set(key, all);
+            }
+            const n = (metrics.values().next().value as Float64Array).length;
+            if (n !== sync.timestamps.length)
+              throw fail(
+                "E_SESSION_FACEMAP",
+                `camera ${v.camera_id}: motion energy has ${n} frames but the camera has ${sync.timestamps.length} timestamps`,
+                (cameraFiles.get(v.camera_id)?.[0] as FoundFile).path,
+                "the video decodes to a different frame count than ingest counted: re-run with --force",
+              );
+            facial.set(v.camera_id, metrics);
+            const file = facemapCsv(v.camera_id);
+            await writeFileAtomic(file, facialMetricsCsv(sync.timestamps, metrics));
+            details[v.camera_id] = { frames: n, rois: rois.map((r) => r.name) };
+            return file;
+          }),
+        );
+        return { outputs, flags, details, counts: { cameras: facemapCameras.length, rois: roiRects.length } };
+      },
+    );
+    // A cached stage: the metrics come back from its CSV tables.
+    for (const v of facemapCameras)
+      if (!facial.has(v.camera_id)) {
+        const lines = (await readFile(facemapCsv(v.camera_id), "utf8")).trim().split("\n");
+        const names = (lines[0] as string).split(",").slice(1);
+        const cols = names.map(() => new Float64Array(lines.length - 1));
+        for (let i = 1; i < lines.length; i++) {
+          const cells = (lines[i] as string).split(",");
+          for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
+        }
+        facial.set(v.camera_id, new Map(names.map((nm, k) => [nm, cols[k] as Float64Array])));
+      }
+  }
+
   // ---- NWB ----
   await stage(
     "nwb",
@@ -712,6 +808,27 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           });
         }
       }
+      const facialSeries: NwbTimeSeries[] = [];
+      for (const [cameraId, metrics] of facial) {
+        const sync = cameraSync.get(cameraId) as CameraSync;
+        for (const [name, values] of metrics)
+          facialSeries.push({
+            kind: "TimeSeries",
+            name: `${name}_${cameraId}`.replace(/[^A-Za-z0-9_]/g, "_"),
+            description: `mean absolute grey-level difference between consecutive frames in ROI ${name.replace(/^motion_energy_/, "")} of camera ${cameraId} (first frame 0; NaN kept)`,
+            data: values,
+            unit: "a.u.",
+            timing: regular
+              ? { rate: sync.fps, startingTime: config.timebase.offset_s }
+              : { timestamps: sync.timestamps },
+          });
+      }
+      if (facialSeries.length)
+        processing.push({
+          name: "facemap",
+          description: "facial motion energy per ROI and camera",
+          dataInterfaces: facialSeries,
+        });
       if (poseInterfaces.length)
         processing.push({
           name: "behavior",
@@ -770,6 +887,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         counts: {
           acquisition: acquisition.length,
           pose_cameras: poses.size,
+          facial_series: facialSeries.length,
           trials: trialsSpec ? trialsSpec.startTime.length : 0,
         },
       };
@@ -891,6 +1009,17 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
                   ...(r.type !== null ? { type: r.type } : {}),
                 };
               }),
+            },
+          }
+        : {}),
+      ...(facial.size
+        ? {
+            facemap: {
+              cameras: [...facial].map(([cameraId, metrics]) => ({
+                id: cameraId,
+                time_s: (cameraSync.get(cameraId) as CameraSync).timestamps,
+                metrics: [...metrics].map(([name, values]) => ({ name, values })),
+              })),
             },
           }
         : {}),

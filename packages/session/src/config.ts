@@ -40,6 +40,8 @@ const RoiSchema = z.strictObject({
   y: z.int().nonnegative(),
   width: z.int().positive(),
   height: z.int().positive(),
+  /** Our addition: the camera whose frames the rectangle is in (default: every camera). */
+  camera_id: nonEmpty.optional(),
 });
 
 export const PipelineConfigSchema = z.strictObject({

@@ -142,12 +142,11 @@ export async function planSession(options: {
       missing: files.length === 0,
     });
   }
-  const rois = config.facemap.ROIs.filter((r) => typeof r !== "string");
   const runs: Record<string, boolean> = {
     transcode: config.video.transcode.enabled,
     events: Boolean(session.bpod && config.bpod.parse),
     pose: session.pose.length > 0,
-    facemap: rois.length > 0 && session.cameras.length > 0,
+    facemap: config.facemap.ROIs.length > 0 && session.cameras.length > 0,
   };
   const stages = [];
   for (const stage of SESSION_STAGES)
