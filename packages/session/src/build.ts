@@ -662,7 +662,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
               throw fail(
                 "E_SESSION_FACEMAP",
                 `camera ${v.camera_id}: motion energy has ${n} frames but the camera has ${sync.timestamps.length} timestamps`,
-                (cameraFiles.get(v.camera_id)?.[0] as FoundFile).path,
+                cameraFiles.get(v.camera_id)?.[0]?.path,
                 "the video decodes to a different frame count than ingest counted: re-run with --force",
               );
             facial.set(v.camera_id, metrics);
