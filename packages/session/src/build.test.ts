@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
@@ -157,4 +158,42 @@ describe("buildSession failures", () => {
       message: expect.stringContaining('cameras[0].paths (cam0) = "Video/*.avi"'),
     });
   });
+
+  it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-tc-"));
+    const dir = join(root, "S1");
+    standInVideo(join(dir, "Video", "c.avi"), 24, 30);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n',
+    );
+    writeFileSync(
+      join(root, "config.toml"),
+      '[project]\nname = "t"\n[video.transcode]\nenabled = true\ncodec = "h264"\ncrf = 30\npreset = "ultrafast"\nkeyint = 10\n[qc]\ngenerate_report = false\n',
+    );
+    const r = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+    const tc = await readStageSummary(r.interim, "transcode");
+    expect(tc?.counts.files).toBe(1);
+    const out = join(r.interim, "video", "cam0", "c.mp4");
+    const frames = execFileSync(
+      resolveFfmpeg().ffprobe,
+      [
+        "-v",
+        "error",
+        "-count_frames",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "stream=nb_read_frames,codec_name",
+        "-of",
+        "csv=p=0",
+        out,
+      ],
+      { encoding: "utf8" },
+    ).trim();
+    expect(frames).toBe("h264,24");
+    expect(readdirSync(join(r.interim, "video", "cam0"))).toEqual(["c.mp4"]);
+    const nwb = await readNwb(r.nwb);
+    expect(JSON.stringify(nwb)).toContain("../../interim/S1/video/cam0/c.mp4");
+  }, 60_000);
 });

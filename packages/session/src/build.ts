@@ -3,11 +3,12 @@
 // infer; they never import each other. Every stage runs through `runStage` (skip when unchanged, summary on
 // success and on failure), so a failed run leaves the completed stages' outputs valid and a re-run after a fix
 // redoes only what changed.
+import { execFile } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
-import { NeuroPoseError, writeFileAtomic } from "@neuropose/io";
+import { NeuroPoseError, openAtomicTarget, writeFileAtomic } from "@neuropose/io";
 import { type NwbFileSpec, type NwbTimeSeries, validateNwb, writeNwb } from "@neuropose/nwb";
 import {
   type HarmonisedPose,
@@ -230,10 +231,25 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const flags: StageFlag[] = [];
       for (const [id, files] of ttlFiles) pulses.set(id, await readPulses(id, files));
       const videos: Manifest["videos"] = [];
+      // ffprobe -count_frames decodes every frame: cameras are probed in parallel.
+      const probed = new Map(
+        await Promise.all(
+          session.cameras.map(
+            async (cam) =>
+              [
+                cam.id,
+                await Promise.all(
+                  (cameraFiles.get(cam.id) as FoundFile[]).map((f) =>
+                    probeVideo(f.path, tools, options.signal),
+                  ),
+                ),
+              ] as const,
+          ),
+        ),
+      );
       for (const cam of session.cameras) {
         const files = cameraFiles.get(cam.id) as FoundFile[];
-        const infos: VideoInfo[] = [];
-        for (const f of files) infos.push(await probeVideo(f.path, tools, options.signal));
+        const infos = probed.get(cam.id) as VideoInfo[];
         probes.set(cam.id, infos);
         const frames = infos.reduce((n, v) => n + v.frameCount, 0);
         const first = infos[0] as VideoInfo;
@@ -455,6 +471,83 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     },
   );
   if (cameraSync.size === 0) computeSync();
+
+  // ---- transcode (optional): mezzanine copies per the config, each written atomically, cameras in parallel ----
+  const mezzanine = new Map<string, string[]>();
+  const tc = config.video.transcode;
+  const mezzaninePath = (cameraId: string, f: FoundFile) =>
+    join(interim, "video", cameraId, `${basename(f.relative).replace(/\.[^.]+$/, "")}.mp4`);
+  if (tc.enabled) {
+    const encoder =
+      ({ h264: "libx264", h265: "libx265", hevc: "libx265" } as Record<string, string>)[tc.codec] ?? tc.codec;
+    await stage("transcode", [manifestPath, ...allInputs(cameraFiles)], { transcode: tc }, async () => {
+      const outputs = await Promise.all(
+        [...cameraFiles].map(async ([cameraId, files]) => {
+          const done: string[] = [];
+          for (const f of files) {
+            const target = await openAtomicTarget(mezzaninePath(cameraId, f), { keepExtension: true });
+            try {
+              await new Promise<void>((ok, bad) =>
+                execFile(
+                  tools.ffmpeg,
+                  [
+                    ...[
+                      "-hide_banner",
+                      "-nostdin",
+                      "-loglevel",
+                      "error",
+                      "-y",
+                      "-i",
+                      f.path,
+                      "-map",
+                      "0:v:0",
+                    ],
+                    ...[
+                      "-c:v",
+                      encoder,
+                      "-crf",
+                      String(tc.crf),
+                      "-preset",
+                      tc.preset,
+                      "-g",
+                      String(tc.keyint),
+                    ],
+                    ...["-pix_fmt", "yuv420p", "-an", "-vsync", "0", target.tmp],
+                  ],
+                  { maxBuffer: 16 << 20, ...(options.signal ? { signal: options.signal } : {}) },
+                  (err, _out, stderr) =>
+                    err
+                      ? bad(
+                          fail(
+                            "E_SESSION_TRANSCODE",
+                            `camera ${cameraId}: ffmpeg could not transcode ${f.relative}: ${String(stderr).trim().split("\n").pop() || err.message}`,
+                            f.path,
+                            'check video.transcode.codec/preset in the config (e.g. codec = "h264", preset = "fast")',
+                          ),
+                        )
+                      : ok(),
+                ),
+              );
+              await target.commit();
+            } catch (err) {
+              await target.abort();
+              throw err;
+            }
+            done.push(target.path);
+          }
+          mezzanine.set(cameraId, done);
+          return done;
+        }),
+      );
+      return { outputs: outputs.flat(), counts: { files: outputs.flat().length } };
+    });
+    for (const [cameraId, files] of cameraFiles)
+      if (!mezzanine.has(cameraId))
+        mezzanine.set(
+          cameraId,
+          files.map((f) => mezzaninePath(cameraId, f)),
+        );
+  }
 
   // ---- events: Bpod trials, aligned to their sync TTL ----
   let trials: TrialsResult | null = null;
@@ -707,9 +800,10 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const acquisition: NwbFileSpec["acquisition"] = [];
       for (const v of manifest.videos) {
         const sync = cameraSync.get(v.camera_id) as CameraSync;
-        const files = (cameraFiles.get(v.camera_id) as FoundFile[]).map((f) =>
-          relative(dirname(nwbPath), f.path),
-        );
+        // The mezzanine copies when transcoded (same frames, seekable), else the recorded files; relative paths.
+        const files = (
+          mezzanine.get(v.camera_id) ?? (cameraFiles.get(v.camera_id) as FoundFile[]).map((f) => f.path)
+        ).map((p) => relative(dirname(nwbPath), p));
         const starts: number[] = [];
         let n = 0;
         for (const p of probes.get(v.camera_id) ?? []) {
