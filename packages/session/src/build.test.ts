@@ -69,10 +69,18 @@ fixtureSuite(
       expect(stages.filter((s) => s.endsWith(":done"))).toEqual([
         "ingest:done",
         "sync:done",
+        "transcode:done", // the lab's config.toml enables the mezzanine copies
         "events:done",
         "pose:done",
+        "facemap:done", // its ROIs are names only: skipped with info flags
         "nwb:done",
         "validate:done",
+      ]);
+      const facemap = await readStageSummary(r.interim, "facemap");
+      expect(facemap?.flags.map((f) => [f.code, f.severity, f.subject])).toEqual([
+        ["FACEMAP_ROI_WITHOUT_RECTANGLE", "info", "face"],
+        ["FACEMAP_ROI_WITHOUT_RECTANGLE", "info", "left_eye"],
+        ["FACEMAP_ROI_WITHOUT_RECTANGLE", "info", "right_eye"],
       ]);
       const ingest = await readStageSummary(r.interim, "ingest");
       expect(ingest?.counts).toMatchObject({ cameras: 2, ttls: 3, frames: 2 * 8580 });
