@@ -150,6 +150,38 @@ describe("buildSession failures", () => {
     expect(s?.status).toBe("failed");
   }, 60_000);
 
+  it("non-increasing TTL times fail sync with the camera, the frame index and the TTL file", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-mono-"));
+    const dir = join(root, "S1");
+    mkdirSync(join(dir, "TTLs"), { recursive: true });
+    const t = Array.from({ length: 12 }, (_, i) => i / 30);
+    t[8] = t[7] as number; // a duplicated line (a decreasing one is caught earlier, by the TTL reader in ingest)
+    writeFileSync(join(dir, "TTLs", "cam.txt"), t.map((x) => x.toFixed(6)).join("\r\n"));
+    standInVideo(join(dir, "Video", "c.avi"), 12, 30);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[TTLs]]\nid = "ttl_cam"\npaths = "TTLs/*.txt"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\nttl_id = "ttl_cam"\n',
+    );
+    writeFileSync(
+      join(root, "config.toml"),
+      '[project]\nname = "t"\n[timebase]\nsource = "ttl"\nttl_id = "ttl_cam"\n',
+    );
+    const err = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") }).catch(
+      (e) => e,
+    );
+    expect(err).toMatchObject({
+      code: "E_SESSION_TIMESTAMPS",
+      path: join(dir, "TTLs", "cam.txt"),
+      message: expect.stringMatching(/^sync: camera cam0: timestamps not increasing at frame 8 /),
+      hint: expect.stringContaining("pulse 8"),
+    });
+    // ingest completed and stays valid; sync failed and left no timestamps file.
+    const interim = join(root, "data", "interim", "S1");
+    expect((await readStageSummary(interim, "ingest"))?.status).toBe("ok");
+    expect((await readStageSummary(interim, "sync"))?.status).toBe("failed");
+    expect(existsSync(join(interim, "sync", "timestamps_cam0.csv"))).toBe(false);
+  }, 60_000);
+
   it("a missing input names the session.toml key to fix", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-missing-"));
     const dir = join(root, "S1");

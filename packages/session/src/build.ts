@@ -356,8 +356,8 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           throw fail(
             "E_SESSION_TIMESTAMPS",
             `camera ${v.camera_id}: timestamps not increasing at frame ${i} (${timestamps[i - 1]} then ${timestamps[i]})`,
-            undefined,
-            "duplicated or out-of-order TTL lines",
+            ttlFiles.get((cam?.ttl_id ?? config.timebase.ttl_id) as string)?.[0]?.path,
+            `pulse ${i} of that TTL line is duplicated or out of order: fix the file (or its [[TTLs]] paths order) and build again`,
           );
       let js = { max: 0, p95: 0, budget: config.timebase.jitter_budget_s, deviations: new Float64Array(0) };
       let driftPpm = 0;
