@@ -8,7 +8,8 @@ const r = await buildSession({
   sessionDir,
   configPath,
   onStage: (e) => {
-    if (e.summary && e.state === "done") stages[e.stage] = e.summary.wall_s;
+    if (e.summary && e.state === "done")
+      stages[e.stage] = { s: e.summary.wall_s, rss_mb: e.summary.peak_rss_bytes / 2 ** 20 };
   },
 });
 const seconds = (performance.now() - t0) / 1000;

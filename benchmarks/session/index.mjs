@@ -94,7 +94,7 @@ for (const m of minutes) {
       `${String(m).padStart(3)} min  ${(m * 60 * FPS).toLocaleString("en")} frames x 3 cameras, ${TRIALS} trials: build ${out.seconds.toFixed(1)} s, peak RSS ${out.peak_rss_mb.toFixed(0)} MB  (stages: ${Object.entries(
         out.stages,
       )
-        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .map(([k, v]) => `${k} ${v.s.toFixed(1)} s/${v.rss_mb.toFixed(0)} MB`)
         .join(", ")})`,
     );
   } finally {

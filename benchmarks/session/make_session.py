@@ -31,9 +31,9 @@ for c, (off, ppm) in enumerate([(0.25, 3.0), (0.2503, -2.0), (0.2507, 0.0)]):
     with open(os.path.join(out, "TTLs", f"cam{c}.txt"), "w", newline="") as f:
         f.write("\r\n".join(f"{x:.6f}" for x in t))
 
-# Trials: evenly spread over the session; the sync state "Stimulus" starts 0.5 s into each trial.
+# Trials: spread over the session with a jittered inter-trial interval; the sync state "Stimulus" starts 0.5 s into each trial.
 period = seconds / n_trials
-starts = 1.0 + np.arange(n_trials) * period
+starts = 1.0 + np.arange(n_trials) * period + rng.uniform(0, 0.1 * period, n_trials)  # trials are not periodic
 with open(os.path.join(out, "TTLs", "trials.txt"), "w", newline="") as f:
     f.write("\r\n".join(f"{s + 0.5:.6f}" for s in starts))
 trials = np.empty(n_trials, dtype=object)
