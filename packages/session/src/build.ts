@@ -196,6 +196,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
   const allInputs = (m: Map<string, FoundFile[]>) => [...m.values()].flat().map((f) => f.path);
   // Pulses of one TTL line: text edge files, or rising edges of one bit of SpikeGLX recordings (streamed), the
   // files' times concatenated in order.
+  const nidqEdges = new Map<string, ReturnType<typeof extractSpikeGlxEdges>>();
   const readPulses = async (id: string, files: FoundFile[]): Promise<Float64Array> => {
     const entry = session.TTLs.find((t) => t.id === id);
     const parts: Float64Array[] = [];
@@ -204,11 +205,21 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         parts.push(await readTtlEdges(f.path));
         continue;
       }
-      const edges = await extractSpikeGlxEdges(f.path, {
-        bits: [entry.bit],
-        ...(entry.channel !== undefined ? { channels: [entry.channel] } : {}),
-      });
-      parts.push(edges.channels[0]?.bits[0]?.rising ?? new Float64Array(0));
+      // TTL lines on other bits of the same recording share one streamed pass over the (possibly many-GB) file.
+      const key = `${f.path}#${entry.channel ?? ""}`;
+      let edges = nidqEdges.get(key);
+      if (!edges) {
+        const bits = session.TTLs.filter((t) => t.bit !== undefined && t.channel === entry.channel).map(
+          (t) => t.bit as number,
+        );
+        edges = extractSpikeGlxEdges(f.path, {
+          bits: [...new Set(bits)].sort((a, b) => a - b),
+          ...(entry.channel !== undefined ? { channels: [entry.channel] } : {}),
+        });
+        nidqEdges.set(key, edges);
+      }
+      const bit = (await edges).channels[0]?.bits.find((b) => b.bit === entry.bit);
+      parts.push(bit?.rising ?? new Float64Array(0));
     }
     const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
