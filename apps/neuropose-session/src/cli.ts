@@ -300,7 +300,7 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
       ...(signal ? { signal } : {}),
       onStage: (e) => {
         if (!showProgress) return;
-        if (e.state === "start") logger.info(`${e.stage}: started`);
+        if (e.state === "start") logger.debug(`${e.stage}: started`);
         else if (e.state === "skipped") logger.info(`${e.stage}: unchanged, skipped`);
         else if (e.state === "done")
           logger.info(`${e.stage}: done in ${(e.summary?.wall_s ?? 0).toFixed(2)} s`, {
