@@ -10,7 +10,7 @@
 // lab's real videos are large; ffprobe still decodes and counts every frame of each camera). Default lengths are
 // short so `pnpm bench` stays quick; the issue's comparison is `--minutes 10,60`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,11 @@ const keep = process.argv.includes("--keep");
 const FPS = 150;
 const TRIALS = 600;
 const { ffmpeg } = resolveFfmpeg();
+// The pynwb environment that ../shared/tools/nwb-validator/setup.sh builds (the PYTHONPATH its validate.sh sets).
+const PYNWB_HOME = "/tmp/nwb-validator";
+const PYNWB_PATH = ["pynwb-2.3.1/src", "ndx-pose-0.2.2/src/pynwb", "site"]
+  .map((p) => join(PYNWB_HOME, p))
+  .join(":");
 
 function makeSession(root, seconds) {
   const dir = join(root, "data", "raw", "BENCH");
@@ -89,6 +94,17 @@ for (const m of minutes) {
     });
     if (r.status !== 0) throw new Error(`build of ${m} min failed:\n${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split("\n").pop());
+    // Baseline in the same run: pynwb writing the same content (../shared/tools/nwb-validator's environment).
+    let py = null;
+    if (existsSync(PYNWB_HOME)) {
+      const p = spawnSync(
+        "/usr/bin/python3",
+        [join(here, "pynwb_write.py"), dir, join(root, "data", "interim", "BENCH"), join(root, "pynwb.nwb")],
+        { encoding: "utf8", env: { ...process.env, PYTHONPATH: PYNWB_PATH, PYTHONWARNINGS: "ignore" } },
+      );
+      if (p.status === 0) py = JSON.parse(p.stdout.trim().split("\n").pop());
+      else console.log(`pynwb baseline failed: ${p.stderr.trim().split("\n").pop()}`);
+    }
     rows.push({ minutes: m, frames_per_camera: m * 60 * FPS, prepare_s, ...out });
     console.log(
       `${String(m).padStart(3)} min  ${(m * 60 * FPS).toLocaleString("en")} frames x 3 cameras, ${TRIALS} trials: build ${out.seconds.toFixed(1)} s, peak RSS ${out.peak_rss_mb.toFixed(0)} MB  (stages: ${Object.entries(
@@ -97,6 +113,10 @@ for (const m of minutes) {
         .map(([k, v]) => `${k} ${v.s.toFixed(1)} s/${v.rss_mb.toFixed(0)} MB`)
         .join(", ")})`,
     );
+    if (py)
+      console.log(
+        `        pynwb 2.3.1 + ndx-pose writing the same content (TTL + DLC files read by numpy/pandas, trials from our CSV): ${py.seconds.toFixed(1)} s, peak RSS ${py.peak_rss_mb.toFixed(0)} MB; our NWB stage ${out.stages.nwb.s.toFixed(1)} s, whole build / pynwb = ${(out.seconds / py.seconds).toFixed(2)}`,
+      );
   } finally {
     if (!keep) rmSync(root, { recursive: true, force: true });
     else console.log(`kept ${root}`);
