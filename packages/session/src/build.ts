@@ -4,7 +4,7 @@
 // success and on failure), so a failed run leaves the completed stages' outputs valid and a re-run after a fix
 // redoes only what changed.
 import { execFile } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
@@ -84,6 +84,29 @@ interface CameraSync {
   driftPpm: number;
   dropped: { afterFrame: number; missing: number }[];
   duplicates: number;
+}
+
+/** `timestamps_<camera>.csv`, written atomically in blocks of 64k rows (memory stays flat in session length). */
+async function writeTimestampsCsv(file: string, timestamps: Float64Array): Promise<void> {
+  const target = await openAtomicTarget(file);
+  try {
+    const handle = await open(target.tmp, "wx");
+    try {
+      await handle.write("frame_index,timestamp\n");
+      for (let start = 0; start < timestamps.length; start += 65_536) {
+        const rows: string[] = [];
+        for (let i = start; i < Math.min(timestamps.length, start + 65_536); i++)
+          rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
+        await handle.write(rows.join(""));
+      }
+    } finally {
+      await handle.close();
+    }
+    await target.commit();
+  } catch (err) {
+    await target.abort();
+    throw err;
+  }
 }
 
 function fail(code: string, message: string, path?: string, hint?: string): NeuroPoseError {
@@ -425,9 +448,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const details: Record<string, unknown> = {};
       for (const s of cameraSync.values()) {
         const file = join(syncDir, `timestamps_${s.id}.csv`);
-        let csv = "frame_index,timestamp\n";
-        for (let i = 0; i < s.timestamps.length; i++) csv += `${i},${csvNumber(s.timestamps[i] as number)}\n`;
-        await writeFileAtomic(file, csv);
+        await writeTimestampsCsv(file, s.timestamps);
         outputs.push(file);
         const sev = config.sync.on_violation === "fail" ? "fail" : "warn";
         if (s.jitter.p95 > s.jitter.budget)
