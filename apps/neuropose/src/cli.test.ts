@@ -81,6 +81,12 @@ describe("neuropose", () => {
     expect(err.join("")).toMatch(/^error: .*missing\.yaml/);
   });
 
+  it("delegates `session` to neuropose-session (a folder that was never built is a user error)", async () => {
+    const code = await main(["session", "qc", join(dir, "no-interim")]);
+    expect(code).toBe(2);
+    expect(err.join("")).toMatch(/^error: cannot read .*no-interim\/qc_input\.json/);
+  });
+
   it("honours NEUROPOSE_LOG_FORMAT=json for the delegated programs' logs", async () => {
     await main(["demo", "--out", dir]);
     err.length = 0;

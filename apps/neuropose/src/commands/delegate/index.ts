@@ -1,7 +1,8 @@
 import type { CommandModule } from "yargs";
 
 /**
- * `neuropose infer ...` and `neuropose analyze ...` are the `neuropose-infer` and `neuropose-analyze` programs
+ * `neuropose infer ...`, `neuropose analyze ...` and `neuropose session ...` are the `neuropose-infer`,
+ * `neuropose-analyze` and `neuropose-session` programs
  * under one name. Their modules are imported only when used, so `neuropose nwb ...` never loads ONNX Runtime.
  */
 export const delegates: Record<
@@ -11,6 +12,11 @@ export const delegates: Record<
   infer: {
     describe: "3D poses from video files (same as neuropose-infer; see neuropose infer --help)",
     load: () => import("@neuropose/neuropose-infer"),
+  },
+  session: {
+    describe:
+      "build a recorded session into a validated NWB file and a QC page (same as neuropose-session; see neuropose session --help)",
+    load: () => import("@neuropose/neuropose-session"),
   },
   analyze: {
     describe: "run an analysis from a YAML file (same as neuropose-analyze; see neuropose analyze --help)",

@@ -1,0 +1,2 @@
+// Public API of @neuropose/neuropose-session.
+export { type CliStreams, main, sessionCli } from "./cli.js";

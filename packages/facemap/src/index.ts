@@ -1,0 +1,8 @@
+// Public API of @neuropose/facemap.
+export {
+  type MotionEnergyOptions,
+  type MotionEnergyResult,
+  motionEnergy,
+  type Roi,
+} from "./motion-energy.js";
+export { facialMetricsCsv } from "./table.js";
