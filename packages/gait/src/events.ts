@@ -244,6 +244,8 @@ function assignSides(
     while (
       b1 < heelStrikes.length &&
       heelStrikes[b1].frame - heelStrikes[b1 - 1].frame <= stepLimit &&
+      // A step much shorter than usual (a shuffle while turning, a spurious strike) ends a bout too.
+      !(heelStrikes[b1].frame - heelStrikes[b1 - 1].frame < 0.6 * medStep) &&
       dot(heelStrikes[b1].frame, heelStrikes[b1 - 1].frame) > 0.5 // a turn of more than 60° ends a bout
     )
       b1++;
