@@ -122,8 +122,12 @@ export function linearFill(x: Float64Array): Float64Array {
   return x;
 }
 
+/** Quantile (linear interpolation) of the finite values; over ~20,000 values, of an even subsample (speed). */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const v = Float64Array.from(values).filter(Number.isFinite).sort();
+  const step = Math.max(1, Math.floor(values.length / 20000));
+  const picked: number[] = [];
+  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) picked.push(values[i]);
+  const v = Float64Array.from(picked).sort();
   if (v.length === 0) return Number.NaN;
   const pos = (v.length - 1) * q;
   const lo = Math.floor(pos);

@@ -88,22 +88,34 @@ export interface GaitCurve {
   /** Maximum and minimum of the mean curve and where (% of the stride). */
   max: { value: number; pct: number } | null;
   min: { value: number; pct: number } | null;
-  /** Peaks within stance (0 % to the mean toe off) and swing (toe off to 100 %). */
-  stanceMax: { value: number; pct: number } | null;
+  /** Maximum in the loading response (0–25 % of the stride: the knee's first flexion wave) and in swing (toe off to 100 %). */
+  loadingMax: { value: number; pct: number } | null;
   swingMax: { value: number; pct: number } | null;
   /** Mean toe off of these strides, % of the stride (the stance/swing boundary). */
   toeOffPct: number | null;
 }
 
-/** Time-normalise x over [start, end] (frames, inclusive) to `points` samples by linear interpolation. */
+/**
+ * Time-normalise x over [start, end] (frames, inclusive) to `points` samples by linear interpolation.
+ *
+ * @example
+ * ```ts
+ * import { timeNormalize } from "@neuropose/gait";
+ * console.log(Array.from(timeNormalize([0, 10, 20, 30], 1, 3, 5))); // [10, 15, 20, 25, 30]
+ * ```
+ */
 export function timeNormalize(x: ArrayLike<number>, start: number, end: number, points = 101): Float64Array {
-  const out = new Float64Array(points);
+  return timeNormalizeInto(x, start, end, new Float64Array(points));
+}
+
+function timeNormalizeInto(x: ArrayLike<number>, start: number, end: number, out: Float64Array): Float64Array {
+  const points = out.length;
   for (let i = 0; i < points; i++) {
     const t = start + ((end - start) * i) / (points - 1);
     const f0 = Math.floor(t);
     const f1 = Math.min(end, f0 + 1);
     const w = t - f0;
-    out[i] = x[f0] * (1 - w) + x[f1] * w;
+    out[i] = w === 0 ? x[f0] : x[f0] * (1 - w) + x[f1] * w;
   }
   return out;
 }
@@ -144,43 +156,50 @@ export function gaitCurves(
   for (const joint of ["hip", "knee", "ankle"] as const) {
     for (const side of ["left", "right"] as const) {
       const mine = strides.filter((s) => s.side === side && s.confidence >= minConf);
-      const rows = mine.map((s) => {
+      // One pass per stride, row by row: column sums, sums of squares (around a first-stride shift, for a
+      // stable SD) and the stride's own range of motion.
+      const sum = new Float64Array(101);
+      const sq = new Float64Array(101);
+      const cnt = new Float64Array(101);
+      const shift = new Float64Array(101);
+      const roms: number[] = [];
+      const row = new Float64Array(101);
+      let first = true;
+      for (const s of mine) {
         const leg = (labelAt.get(s.start) ?? side) === "left" ? 0 : 1;
-        return timeNormalize(angles[joint][leg], s.start, s.end);
-      });
+        timeNormalizeInto(angles[joint][leg], s.start, s.end, row);
+        if (first) {
+          shift.set(row);
+          for (let i = 0; i < 101; i++) if (!Number.isFinite(shift[i])) shift[i] = 0;
+          first = false;
+        }
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = 0; i < 101; i++) {
+          const v = row[i];
+          if (!Number.isFinite(v)) continue;
+          const dv = v - shift[i];
+          sum[i] += dv;
+          sq[i] += dv * dv;
+          cnt[i]++;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        if (hi >= lo) roms.push(hi - lo);
+      }
       const mean: (number | null)[] = [];
       const sd: (number | null)[] = [];
       for (let i = 0; i <= 100; i++) {
-        let sum = 0;
-        let cnt = 0;
-        for (const r of rows) {
-          if (Number.isFinite(r[i])) {
-            sum += r[i];
-            cnt++;
-          }
-        }
-        const m = cnt > 0 ? sum / cnt : null;
-        let q = 0;
-        if (m !== null) for (const r of rows) if (Number.isFinite(r[i])) q += (r[i] - m) ** 2;
-        mean.push(m);
-        sd.push(m !== null && cnt > 1 ? Math.sqrt(q / (cnt - 1)) : null);
+        const c = cnt[i];
+        const m = c > 0 ? sum[i] / c : null;
+        mean.push(m === null ? null : m + shift[i]);
+        sd.push(m !== null && c > 1 ? Math.sqrt(Math.max(0, (sq[i] - c * m * m) / (c - 1))) : null);
       }
       const finite = mean.filter((v): v is number => v !== null);
-      const roms = rows.map((r) => {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const v of r) {
-          if (Number.isFinite(v)) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-          }
-        }
-        return hi - lo;
-      });
-      const romMean = roms.length > 0 ? roms.reduce((a, b) => a + b, 0) / roms.length : null;
+      const romMean = roms.length > 0 ? roms.reduce((x, y) => x + y, 0) / roms.length : null;
       const romSd =
         roms.length > 1 && romMean !== null
-          ? Math.sqrt(roms.reduce((a, b) => a + (b - romMean) ** 2, 0) / (roms.length - 1))
+          ? Math.sqrt(roms.reduce((x, y) => x + (y - romMean) ** 2, 0) / (roms.length - 1))
           : null;
       const toes = mine.map((s) => s.stancePct).filter((v): v is number => v !== null);
       const toePct = toes.length > 0 ? toes.reduce((a, b) => a + b, 0) / toes.length : null;
@@ -190,14 +209,14 @@ export function gaitCurves(
       out.push({
         joint,
         side,
-        strides: rows.length,
+        strides: mine.length,
         mean,
         sd,
         rom: finite.length > 0 ? Math.max(...finite) - Math.min(...finite) : null,
         romPerStride: { mean: romMean, sd: romSd },
         max: peakOf(mean, 0, 100),
         min: minPk === null ? null : { value: -minPk.value, pct: minPk.pct },
-        stanceMax: peakOf(mean, 0, split),
+        loadingMax: peakOf(mean, 0, 25),
         swingMax: peakOf(mean, split, 100),
         toeOffPct: toePct,
       });

@@ -1,6 +1,5 @@
 import type { Skeleton } from "@neuropose/io";
 import { type PoseSequence, resolveAxis } from "@neuropose/kinematics";
-import { findPeaks } from "@neuropose/segment";
 import {
   anterior,
   type BodyFrame,
@@ -11,6 +10,7 @@ import {
   quantile,
 } from "./_frame.js";
 import { GaitError } from "./errors.js";
+import { windowedPeaks } from "./_peaks.js";
 
 export type Side = "left" | "right";
 
@@ -70,14 +70,12 @@ export interface GaitEventOptions {
   maxCycleSeconds?: number;
   /** Minimal prominence as a fraction of the signal's 5–95 % range (default 0.25). */
   minProminenceRatio?: number;
+  /** Window of peak detection and of its thresholds, seconds (default 30): thresholds follow slow changes. */
+  windowSeconds?: number;
   /** Window of the walking-direction estimate, seconds (default 1). */
   directionWindowSeconds?: number;
   /** @internal precomputed body frame */
-  _frame?: { legs: LegJoints; bf: BodyFrame };
-}
-
-function range(x: ArrayLike<number>): number {
-  return quantile(x, 0.95) - quantile(x, 0.05);
+  _frame?: { legs: LegJoints; bf: BodyFrame; heelA?: [Float64Array, Float64Array] };
 }
 
 function movingAverage3(x: Float64Array): Float64Array {
@@ -136,7 +134,7 @@ export function detectGaitEvents(seq: PoseSequence, options: GaitEventOptions): 
   const vertical = resolveAxis(options.verticalAxis ?? "y");
   const bf = options._frame?.bf ?? bodyFrame(seq, legs, fps, vertical, options.directionWindowSeconds ?? 1.0);
   const n = seq.frames;
-  const heelA = [anterior(seq, bf, legs.heel[0]), anterior(seq, bf, legs.heel[1])];
+  const heelA = options._frame?.heelA ?? [anterior(seq, bf, legs.heel[0]), anterior(seq, bf, legs.heel[1])];
   const toeA = [anterior(seq, bf, legs.toe[0]), anterior(seq, bf, legs.toe[1])];
   const minCycle = options.minCycleSeconds ?? 0.4;
   const distance = Math.max(1, Math.round((minCycle * fps) / 2));
@@ -144,28 +142,25 @@ export function detectGaitEvents(seq: PoseSequence, options: GaitEventOptions): 
   let hsRaw: Raw[] = [];
   let toRaw: Raw[] = [];
   if (n >= 3) {
+    const window = Math.max(3, Math.round((options.windowSeconds ?? 30) * fps));
+    const floor = 0.25 * bf.footLength;
     if (method === "zeni") {
       const front = new Float64Array(n);
       const rear = new Float64Array(n);
+      const negRear = new Float64Array(n);
       for (let f = 0; f < n; f++) {
         front[f] = Math.max(heelA[0][f], heelA[1][f]);
         rear[f] = Math.min(toeA[0][f], toeA[1][f]);
+        negRear[f] = -rear[f];
       }
-      const heelMin = Math.max(ratio * range(front), 0.25 * bf.footLength);
-      if (Number.isFinite(heelMin) && heelMin > 0) {
-        const hs = findPeaks(front, { distance, prominence: heelMin });
-        hsRaw = hs.peaks.map((frame, i) => ({
-          frame,
-          labelSide: heelA[0][frame] >= heelA[1][frame] ? "left" : "right",
-          prominence: hs.properties.prominences?.[i] ?? 0,
-        }));
-        const toeMin = ratio * range(rear);
-        const neg = rear.map((v) => -v);
-        const to = findPeaks(neg, { distance, prominence: Number.isFinite(toeMin) ? toeMin : null });
-        toRaw = to.peaks.map((frame, i) => ({
-          frame,
-          labelSide: toeA[0][frame] <= toeA[1][frame] ? "left" : "right",
-          prominence: to.properties.prominences?.[i] ?? 0,
+      hsRaw = windowedPeaks(front, distance, (r) => Math.max(ratio * r, floor), window).map((p) => ({
+        ...p,
+        labelSide: heelA[0][p.frame] >= heelA[1][p.frame] ? "left" : "right",
+      }));
+      if (hsRaw.length > 0) {
+        toRaw = windowedPeaks(negRear, distance, (r) => ratio * r, window).map((p) => ({
+          ...p,
+          labelSide: toeA[0][p.frame] <= toeA[1][p.frame] ? "left" : "right",
         }));
       }
     } else {
@@ -182,36 +177,20 @@ export function detectGaitEvents(seq: PoseSequence, options: GaitEventOptions): 
       }
       const descS = movingAverage3(desc);
       const riseS = movingAverage3(rise);
-      // The floor: a tenth of a foot length per step's peak speed would be jitter (standing subject).
-      const floor = (0.25 * bf.footLength) / Math.max(1, distance);
-      const dMin = Math.max(ratio * range(descS), floor);
-      const rMin = Math.max(ratio * range(riseS), floor);
-      if (Number.isFinite(dMin) && dMin > 0) {
-        const p = findPeaks(descS, { distance, prominence: dMin });
-        hsRaw = p.peaks.map((pk, i) => {
-          const tau = 0.2 * descS[pk];
-          let f = pk;
-          while (f < n - 1 && f < pk + distance && desc[f] > tau) f++;
-          return {
-            frame: f,
-            labelSide: heelA[0][f] >= heelA[1][f] ? "left" : "right",
-            prominence: p.properties.prominences?.[i] ?? 0,
-          };
-        });
-      }
-      if (Number.isFinite(rMin) && rMin > 0) {
-        const p = findPeaks(riseS, { distance, prominence: rMin });
-        toRaw = p.peaks.map((pk, i) => {
-          const tau = 0.2 * riseS[pk];
-          let f = pk;
-          while (f > 0 && f > pk - distance && rise[f - 1] > tau) f--;
-          return {
-            frame: f,
-            labelSide: toeA[0][f] <= toeA[1][f] ? "left" : "right",
-            prominence: p.properties.prominences?.[i] ?? 0,
-          };
-        });
-      }
+      // The floor: a quarter of a foot length per step is no speed at all (a standing subject's jitter).
+      const vFloor = floor / Math.max(1, distance);
+      hsRaw = windowedPeaks(descS, distance, (r) => Math.max(ratio * r, vFloor), window).map((p) => {
+        const tau = 0.2 * descS[p.frame];
+        let f = p.frame;
+        while (f < n - 1 && f < p.frame + distance && desc[f] > tau) f++;
+        return { frame: f, prominence: p.prominence, labelSide: heelA[0][f] >= heelA[1][f] ? "left" : "right" };
+      });
+      toRaw = windowedPeaks(riseS, distance, (r) => Math.max(ratio * r, vFloor), window).map((p) => {
+        const tau = 0.2 * riseS[p.frame];
+        let f = p.frame;
+        while (f > 0 && f > p.frame - distance && rise[f - 1] > tau) f--;
+        return { frame: f, prominence: p.prominence, labelSide: toeA[0][f] <= toeA[1][f] ? "left" : "right" };
+      });
     }
   }
   return assignSides(method, fps, hsRaw, toRaw, bf, options.maxCycleSeconds ?? 2.5);

@@ -151,17 +151,18 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
   }
   const legs = legJoints(options.skeleton, seq.joints);
   const bf = bodyFrame(seq, legs, options.fps, resolveAxis(options.verticalAxis ?? "y"), 1.0);
+  const heelA: [Float64Array, Float64Array] = [anterior(seq, bf, legs.heel[0]), anterior(seq, bf, legs.heel[1])];
   const events = detectGaitEvents(seq, {
     fps: options.fps,
     method: options.method ?? "zeni",
     minCycleSeconds: options.minCycleSeconds ?? 0.4,
     maxCycleSeconds: options.maxCycleSeconds ?? 2.5,
-    _frame: { legs, bf },
+    _frame: { legs, bf, heelA },
   });
   const scale = scaleFor(seq, legs, options);
   const parameters = spatiotemporalParameters(events, {
     scale,
-    heelAnterior: [anterior(seq, bf, legs.heel[0]), anterior(seq, bf, legs.heel[1])],
+    heelAnterior: heelA,
   });
   const angles = sagittalAngles(seq, bf, legs);
   const curves = gaitCurves(angles, parameters.strides, events, {
