@@ -5,10 +5,11 @@ import yargs from "yargs";
 import { delegateCommands, runDelegate } from "./commands/delegate/index.js";
 import { demoCommand } from "./commands/demo/index.js";
 import { nwbCommand } from "./commands/nwb/index.js";
+import { viewCommand } from "./commands/view/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
-const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand, ...delegateCommands];
+const commands: CommandModule<any, any>[] = [demoCommand, nwbCommand, viewCommand, ...delegateCommands];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */
 export function buildCli(argv: string[]): Argv {
