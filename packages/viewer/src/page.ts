@@ -97,7 +97,7 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
     const p2 = new Int16Array(N * J * 2).fill(MISSING);
     const seqData = new Float64Array(N * J * 3).fill(Number.NaN);
     let maxAbs = 0;
-    names.forEach((n, f) => {
+    names.forEach((n, _f) => {
       const pose = preds.frames[n].poses3d[p];
       if (!pose) return;
       for (let j = 0; j < J; j++)

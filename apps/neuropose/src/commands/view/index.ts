@@ -39,7 +39,7 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
       import("@neuropose/viewer"),
     ]);
     const predsPath = resolve(args.predictions);
-    const out = resolve(args.out ?? predsPath.replace(/\.json$/i, "") + ".html");
+    const out = resolve(args.out ?? `${predsPath.replace(/\.json$/i, "")}.html`);
     const preds = await loadVideoPredictions(predsPath);
     const notes: string[] = [`predictions: ${basename(predsPath)}`];
     let videoSrc: string | undefined;
