@@ -42,4 +42,5 @@ console.log(
 );
 // The target (issue 18): under 1 s for one hour. On a loaded machine compare the ratio: the baseline took
 // ~130 ms unloaded (kinematics README), so a ratio under ~7x meets it.
-if (!quick) console.log(tGait <= 1000 ? "target met: < 1 s" : `over 1 s here (machine load: compare the ratio)`);
+if (!quick)
+  console.log(tGait <= 1000 ? "target met: < 1 s" : `over 1 s here (machine load: compare the ratio)`);

@@ -16,7 +16,9 @@ const op = analyzeGait(readOpenPoseFolder(resolve(fixtures, "openpose/mobile-gai
   skeleton: "openpose_body_25",
 });
 const bp = analyzePredictions(
-  JSON.parse(readFileSync(inferCached(root, resolve(fixtures, "videos/gaitlab_input.mp4"), "gaitlab_input"), "utf8")),
+  JSON.parse(
+    readFileSync(inferCached(root, resolve(fixtures, "videos/gaitlab_input.mp4"), "gaitlab_input"), "utf8"),
+  ),
 );
 const W = 720;
 const H = 318;
@@ -51,8 +53,20 @@ const panel = (x0: number, title: string, curves: GaitCurve[]) => {
 const knees = (g: typeof op) => g.curves.filter((c) => c.joint === "knee");
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-${panel(0, `OpenPose 2D: knee flexion (n = ${knees(op).map((c) => c.strides).join(" / ")})`, knees(op))}
-${panel(360, `neuropose-infer 3D (n = ${knees(bp).map((c) => c.strides).join(" / ")})`, knees(bp))}
+${panel(
+  0,
+  `OpenPose 2D: knee flexion (n = ${knees(op)
+    .map((c) => c.strides)
+    .join(" / ")})`,
+  knees(op),
+)}
+${panel(
+  360,
+  `neuropose-infer 3D (n = ${knees(bp)
+    .map((c) => c.strides)
+    .join(" / ")})`,
+  knees(bp),
+)}
 <text x="${W - 10}" y="${H - 6}" font-size="10" text-anchor="end">red: left, blue: right; mean ± SD; 0° = straight knee, flexion +</text>
 </svg>
 `;

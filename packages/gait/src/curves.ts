@@ -108,7 +108,12 @@ export function timeNormalize(x: ArrayLike<number>, start: number, end: number, 
   return timeNormalizeInto(x, start, end, new Float64Array(points));
 }
 
-function timeNormalizeInto(x: ArrayLike<number>, start: number, end: number, out: Float64Array): Float64Array {
+function timeNormalizeInto(
+  x: ArrayLike<number>,
+  start: number,
+  end: number,
+  out: Float64Array,
+): Float64Array {
   const points = out.length;
   for (let i = 0; i < points; i++) {
     const t = start + ((end - start) * i) / (points - 1);

@@ -9,8 +9,8 @@ import {
   legJoints,
   quantile,
 } from "./_frame.js";
-import { GaitError } from "./errors.js";
 import { windowedPeaks } from "./_peaks.js";
+import { GaitError } from "./errors.js";
 
 export type Side = "left" | "right";
 
@@ -183,7 +183,11 @@ export function detectGaitEvents(seq: PoseSequence, options: GaitEventOptions): 
         const tau = 0.2 * descS[p.frame];
         let f = p.frame;
         while (f < n - 1 && f < p.frame + distance && desc[f] > tau) f++;
-        return { frame: f, prominence: p.prominence, labelSide: heelA[0][f] >= heelA[1][f] ? "left" : "right" };
+        return {
+          frame: f,
+          prominence: p.prominence,
+          labelSide: heelA[0][f] >= heelA[1][f] ? "left" : "right",
+        };
       });
       toRaw = windowedPeaks(riseS, distance, (r) => Math.max(ratio * r, vFloor), window).map((p) => {
         const tau = 0.2 * riseS[p.frame];

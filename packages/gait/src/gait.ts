@@ -151,7 +151,10 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
   }
   const legs = legJoints(options.skeleton, seq.joints);
   const bf = bodyFrame(seq, legs, options.fps, resolveAxis(options.verticalAxis ?? "y"), 1.0);
-  const heelA: [Float64Array, Float64Array] = [anterior(seq, bf, legs.heel[0]), anterior(seq, bf, legs.heel[1])];
+  const heelA: [Float64Array, Float64Array] = [
+    anterior(seq, bf, legs.heel[0]),
+    anterior(seq, bf, legs.heel[1]),
+  ];
   const events = detectGaitEvents(seq, {
     fps: options.fps,
     method: options.method ?? "zeni",

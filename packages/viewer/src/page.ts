@@ -164,7 +164,8 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
       label: `person ${p}`,
       p3: b64(p3),
       q3,
-      p2: has2d ? b64(p2) : null,
+      // 2D joints only serve the video overlay.
+      p2: has2d && options.videoSrc !== undefined ? b64(p2) : null,
       angles: b64(angles),
       events,
       strides,

@@ -57,7 +57,7 @@ renderer.setPixelRatio(1);
 const scene = new THREE.Scene();
 scene.background = new THREE.Color(0xf4f6f8);
 const camera = new THREE.PerspectiveCamera(45, 1, 10, 100000);
-camera.position.set(2500, 800, 3500);
+camera.position.set(1400, 500, 2100);
 const controls = new OrbitControls(camera, canvas3d);
 const grid = new THREE.GridHelper(4000, 20, 0x999999, 0xdddddd);
 scene.add(grid);
@@ -163,6 +163,7 @@ function draw2d() {
 // --- plots ----------------------------------------------------------------------------------------------------
 const plot = $<HTMLCanvasElement>("np-plot");
 const ANGLES = ["hip", "knee", "ankle"];
+const ranges = new Map<string, [number, number]>();
 function drawPlot() {
   const w = plot.clientWidth || 800;
   const rowH = 90;
@@ -185,17 +186,21 @@ function drawPlot() {
   ANGLES.forEach((name, r) => {
     const y0 = r * rowH + 5;
     const hh = rowH - 15;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < N * 6; i++) {
-      const col = i % 6;
-      if (Math.floor(col / 2) !== r) continue;
-      const v = d.angles[i];
-      if (Number.isFinite(v)) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+    const key = `${state.person}:${r}`;
+    let range = ranges.get(key);
+    if (!range) {
+      range = [Infinity, -Infinity];
+      for (let f = 0; f < N; f++)
+        for (let k = 0; k < 2; k++) {
+          const v = d.angles[f * 6 + r * 2 + k];
+          if (Number.isFinite(v)) {
+            range[0] = Math.min(range[0], v);
+            range[1] = Math.max(range[1], v);
+          }
+        }
+      ranges.set(key, range);
     }
+    let [lo, hi] = range;
     if (!(hi > lo)) {
       lo = -10;
       hi = 10;
@@ -212,6 +217,7 @@ function drawPlot() {
       // Display decimation: min and max per pixel column (every frame counted, nothing dropped).
       const cols = w - left - 10;
       const per = N / cols;
+      let started = false;
       for (let c = 0; c < cols; c++) {
         const f0 = Math.floor(c * per);
         const f1 = Math.max(f0 + 1, Math.floor((c + 1) * per));
@@ -224,10 +230,14 @@ function drawPlot() {
             mx = Math.max(mx, v);
           }
         }
-        if (!Number.isFinite(mn)) continue;
-        ctx.moveTo(left + c, Y(mx));
+        if (!Number.isFinite(mn)) {
+          started = false;
+          continue;
+        }
+        if (!started) ctx.moveTo(left + c, Y(mx));
+        else ctx.lineTo(left + c, Y(mx));
         ctx.lineTo(left + c + 0.5, Y(mn));
-        if (per < 1) ctx.lineTo(left + c + 1, Y(mn));
+        started = true;
       }
       ctx.stroke();
     }
