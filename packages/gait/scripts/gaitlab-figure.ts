@@ -52,6 +52,7 @@ const panel = (x0: number, title: string, curves: GaitCurve[]) => {
 };
 const knees = (g: typeof op) => g.curves.filter((c) => c.joint === "knee");
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<title>Knee flexion over the gait cycle, gaitlab_input.mp4</title>
 <rect width="100%" height="100%" fill="white"/>
 ${panel(
   0,
