@@ -38,29 +38,41 @@ describe("synthetic walkers give back their cadence, asymmetry and stance", () =
         const g = analyzeGait(w.sequence, { fps, skeleton: "blazepose_33", method: o.method, unit: "mm" });
         const T = w.truth.strideFrames;
         // Every true event (but within a step of the ends) is found on its frame, with its side.
-        const found = new Map(g.events.heelStrikes.map((e) => [e.frame, e.side]));
+        // Zeni: exact. Velocity (a threshold on the foot's speed): within one frame, rarely (~1 in 100 walkers).
+        const slack = o.method === "zeni" ? 0 : 1;
+        const near = (list: { frame: number; side: string }[], t: { frame: number; side: string }) =>
+          list.some((e) => Math.abs(e.frame - t.frame) <= slack && e.side === t.side);
         for (const t of w.truth.heelStrikes)
-          if (t.frame >= 8 && t.frame < w.sequence.frames - 8) expect(found.get(t.frame)).toBe(t.side);
-        const toes = new Map(g.events.toeOffs.map((e) => [e.frame, e.side]));
+          if (t.frame >= 8 && t.frame < w.sequence.frames - 8)
+            expect(near(g.events.heelStrikes, t)).toBe(true);
         for (const t of w.truth.toeOffs)
-          if (t.frame >= 8 && t.frame < w.sequence.frames - 8) expect(toes.get(t.frame)).toBe(t.side);
+          if (t.frame >= 8 && t.frame < w.sequence.frames - 8) expect(near(g.events.toeOffs, t)).toBe(true);
+        const pct = (got: number | null, want: number) =>
+          expect(Math.abs((got ?? Number.NaN) - want)).toBeLessThanOrEqual(
+            slack === 0 ? 1e-6 : (100 * slack) / T,
+          );
+        const sec = (got: number | null, want: number) =>
+          expect(Math.abs((got ?? Number.NaN) - want)).toBeLessThanOrEqual(slack === 0 ? 1e-6 : slack / fps);
         const p = g.parameters.overall;
         // Cadence: exact for symmetric steps; with asymmetric steps a bout's odd step count biases it slightly.
         expect(Math.abs((p.cadence ?? 0) / ((120 * fps) / T) - 1)).toBeLessThan(0.01);
         const stR = Math.round(o.right * T) / T;
         const stL = Math.round(o.left * T) / T;
-        expect(p.left.stancePct.mean).toBeCloseTo(100 * stL, 6);
-        expect(p.right.stancePct.mean).toBeCloseTo(100 * stR, 6);
-        expect(p.left.stancePct.sd).toBeCloseTo(0, 6);
+        pct(p.left.stancePct.mean, 100 * stL);
+        pct(p.right.stancePct.mean, 100 * stR);
+        if (slack === 0) expect(p.left.stancePct.sd).toBeCloseTo(0, 6);
         const stepR = Math.round(o.leftStepFraction * T); // left strike → right strike
-        expect(p.right.stepTime.mean).toBeCloseTo(stepR / fps, 6);
-        expect(p.left.stepTime.mean).toBeCloseTo((T - stepR) / fps, 6);
-        expect(p.asymmetry.stepTime.symmetryIndex).toBeCloseTo((100 * (T - 2 * stepR)) / (T / 2), 6);
+        sec(p.right.stepTime.mean, stepR / fps);
+        sec(p.left.stepTime.mean, (T - stepR) / fps);
+        if (slack === 0)
+          expect(p.asymmetry.stepTime.symmetryIndex).toBeCloseTo((100 * (T - 2 * stepR)) / (T / 2), 6);
         // Double support: (right toe off − left strike) + (left toe off − right strike), for a left stride.
         const ds = (Math.round(o.right * T) + stepR - T + Math.round(o.left * T) - stepR) / T;
-        expect(p.left.doubleSupportPct.mean).toBeCloseTo(100 * ds, 6);
-        expect(p.left.strideLength.mean).toBeCloseTo((speed * T) / fps, 6);
-        expect(p.right.speed.mean).toBeCloseTo(speed, 6);
+        pct(p.left.doubleSupportPct.mean, 100 * ds);
+        const rel = (got: number | null, want: number) =>
+          expect(Math.abs((got ?? Number.NaN) / want - 1)).toBeLessThanOrEqual(slack === 0 ? 1e-9 : 0.02);
+        rel(p.left.strideLength.mean, (speed * T) / fps);
+        rel(p.right.speed.mean, speed);
       }),
       { numRuns: 25 },
     );
