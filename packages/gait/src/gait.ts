@@ -204,9 +204,12 @@ export type GaitPredictions = PredictionsLike & {
  * @example
  * ```ts
  * import { analyzePredictions, synthesizeWalker } from "@neuropose/gait";
- * import { toNested } from "@neuropose/kinematics";
- * const w = synthesizeWalker({ seconds: 5 });
- * const frames = Object.fromEntries(toNested(w.sequence).map((p, i) => [`frame_${i}`, { poses3d: [p] }]));
+ * const { frames: n, joints: J, data } = synthesizeWalker({ seconds: 5 }).sequence;
+ * const frames = {};
+ * for (let f = 0; f < n; f++) {
+ *   const pose = Array.from({ length: J }, (_, j) => Array.from(data.subarray((f * J + j) * 3, (f * J + j) * 3 + 3)));
+ *   frames[`frame_${f}`] = { poses3d: [pose] };
+ * }
  * const g = analyzePredictions({ metadata: { fps: 30, skeleton: "blazepose_33", poses3d_unit: "mm" }, frames });
  * console.log(g.parameters.overall.cadence); // 120
  * ```

@@ -38,7 +38,18 @@ function fmt(v: number | null | undefined, d = 2): string {
   return v === null || v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(d);
 }
 
-/** The gait parameters as an HTML table (overall, per side, with SD and asymmetry). */
+/**
+ * The gait parameters as an HTML table (overall, per side, with SD and asymmetry).
+ *
+ * @example
+ * ```ts
+ * import { analyzeGait, synthesizeWalker } from "@neuropose/gait";
+ * import { gaitTableHtml } from "@neuropose/viewer";
+ * const w = synthesizeWalker({ seconds: 6 });
+ * const html = gaitTableHtml(analyzeGait(w.sequence, { fps: 30, skeleton: "blazepose_33" }));
+ * console.log(html.includes("cadence <b>120.0</b>")); // true
+ * ```
+ */
 export function gaitTableHtml(g: GaitAnalysis): string {
   const p = g.parameters.overall;
   const rows: [string, keyof typeof p.left, number, keyof typeof p.asymmetry | null][] = [
