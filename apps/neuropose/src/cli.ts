@@ -16,6 +16,7 @@ import { resetCommand } from "./commands/reset/index.js";
 import { segmentCommand } from "./commands/segment/index.js";
 import { serveCommand } from "./commands/serve/index.js";
 import { statusCommand } from "./commands/status/index.js";
+import { viewCommand } from "./commands/view/index.js";
 import { watchCommand } from "./commands/watch/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
@@ -36,6 +37,8 @@ const commands: CommandModule<any, any>[] = [
   doctorCommand,
   segmentCommand,
   benchmarkCommand,
+  // the viewer
+  viewCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */

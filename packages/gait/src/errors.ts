@@ -1,0 +1,22 @@
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+
+/** Stable error codes raised by `@neuropose/gait`. */
+export type GaitErrorCode = "E_GAIT_SKELETON" | "E_GAIT_FPS" | "E_GAIT_SCALE" | "E_GAIT_METHOD";
+
+/**
+ * Error raised by the gait measures (a skeleton without legs, no frame rate, an impossible scale).
+ *
+ * @example
+ * ```ts
+ * import { GaitError } from "@neuropose/gait";
+ * const e = new GaitError("E_GAIT_FPS", "fps must be > 0", { hint: "set metadata.fps" });
+ * console.log(e.code, e.kind); // "E_GAIT_FPS" "user"
+ * ```
+ */
+export class GaitError extends NeuroPoseError {
+  declare readonly code: GaitErrorCode;
+
+  constructor(code: GaitErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
+    super(code, message, { kind: "user", ...options });
+  }
+}

@@ -1,0 +1,231 @@
+import type { Skeleton } from "@neuropose/io";
+import {
+  inferSkeleton,
+  type PoseSequence,
+  type PredictionsLike,
+  predictionsToSequence,
+  resolveAxis,
+} from "@neuropose/kinematics";
+import { anterior, bodyFrame, type LegJoints, legJoints } from "./_frame.js";
+import {
+  ANGLE_CONVENTION,
+  type GaitCurve,
+  gaitCurves,
+  type SagittalAngles,
+  sagittalAngles,
+} from "./curves.js";
+import { GaitError } from "./errors.js";
+import { detectGaitEvents, type GaitEventMethod, type GaitEventSet } from "./events.js";
+import { type ScaleInfo, type SpatiotemporalParameters, spatiotemporalParameters } from "./parameters.js";
+
+/** Leg length (hip joint centre → knee → ankle joint centre) as a fraction of stature (Winter 2009: thigh 0.245 H + shank 0.246 H). */
+export const LEG_LENGTH_PER_HEIGHT = 0.491;
+
+export interface GaitOptions {
+  fps: number;
+  skeleton?: Skeleton | string | undefined;
+  /** Event detection method (default "zeni"). */
+  method?: GaitEventMethod;
+  /** Units of the coordinates: "mm" or "m" for metric 3D, "px" (or undefined) for image/unknown units. */
+  unit?: "mm" | "m" | "px" | undefined;
+  /** Subject's leg length (hip joint centre to ankle joint centre through the knee), metres: sets the scale. */
+  legLength?: number | undefined;
+  /** Subject's height (stature), metres: sets the scale through LEG_LENGTH_PER_HEIGHT when no leg length is given. */
+  height?: number | undefined;
+  verticalAxis?: "x" | "y" | "z" | number;
+  minCycleSeconds?: number;
+  maxCycleSeconds?: number;
+  /** Strides below this confidence are left out of the curves (default 0: all). */
+  minCurveConfidence?: number;
+}
+
+/** Every gait measure of one person. */
+export interface GaitAnalysis {
+  events: GaitEventSet;
+  parameters: SpatiotemporalParameters;
+  curves: GaitCurve[];
+  angles: SagittalAngles;
+  conventions: typeof ANGLE_CONVENTION & { scale: string; cadence: string; asymmetry: string };
+}
+
+function scaleFor(seq: PoseSequence, legs: LegJoints, options: GaitOptions): ScaleInfo | null {
+  const given =
+    options.legLength ?? (options.height !== undefined ? options.height * LEG_LENGTH_PER_HEIGHT : undefined);
+  if (given !== undefined) {
+    if (!(given > 0) || !Number.isFinite(given)) {
+      throw new GaitError(
+        "E_GAIT_SCALE",
+        `leg length / height must be a positive number of metres; got ${given}`,
+        {
+          hint: "give height or legLength in metres (e.g. 1.72)",
+        },
+      );
+    }
+    // Model leg length per frame (both legs), smoothed over ±0.5 s: perspective changes it as the walker
+    // approaches or leaves the camera, so the scale is local.
+    const n = seq.frames;
+    const J = seq.joints;
+    const d = seq.data;
+    const leg = new Float64Array(n);
+    const ok = new Float64Array(n);
+    for (let f = 0; f < n; f++) {
+      let sum = 0;
+      let cnt = 0;
+      for (let s = 0; s < 2; s++) {
+        let hx = 0;
+        let hy = 0;
+        let hz = 0;
+        for (const j of legs.hip[s]) {
+          hx += d[(f * J + j) * 3];
+          hy += d[(f * J + j) * 3 + 1];
+          hz += d[(f * J + j) * 3 + 2];
+        }
+        const m = legs.hip[s].length;
+        const k = (f * J + legs.knee[s]) * 3;
+        const a = (f * J + legs.ankle[s]) * 3;
+        const l =
+          Math.hypot(d[k] - hx / m, d[k + 1] - hy / m, d[k + 2] - hz / m) +
+          Math.hypot(d[a] - d[k], d[a + 1] - d[k + 1], d[a + 2] - d[k + 2]);
+        if (Number.isFinite(l) && l > 0) {
+          sum += l;
+          cnt++;
+        }
+      }
+      if (cnt > 0) {
+        leg[f] = sum / cnt;
+        ok[f] = 1;
+      }
+    }
+    const half = Math.max(1, Math.round(options.fps / 2));
+    const cs = new Float64Array(n + 1);
+    const cc = new Float64Array(n + 1);
+    for (let f = 0; f < n; f++) {
+      cs[f + 1] = cs[f] + leg[f];
+      cc[f + 1] = cc[f] + ok[f];
+    }
+    const source = options.legLength !== undefined ? "leg_length" : "height";
+    return {
+      source,
+      lengthUnit: "m",
+      assumption:
+        source === "leg_length"
+          ? `lengths scaled so that the model's leg (hip → knee → ankle, mean of both legs over ±0.5 s) is the given ${given} m`
+          : `lengths scaled so that the model's leg (hip → knee → ankle, mean of both legs over ±0.5 s) is ${LEG_LENGTH_PER_HEIGHT} × the given height ${options.height} m (Winter 2009 segment proportions)`,
+      factor: (f: number) => {
+        const lo = Math.max(0, f - half);
+        const hi = Math.min(n, f + half + 1);
+        const c = cc[hi] - cc[lo];
+        return c > 0 ? given / ((cs[hi] - cs[lo]) / c) : Number.NaN;
+      },
+    };
+  }
+  if (options.unit === "mm" || options.unit === "m") {
+    const k = options.unit === "mm" ? 0.001 : 1;
+    return {
+      source: "metric_3d",
+      lengthUnit: "m",
+      assumption: `lengths from the model's metric 3D coordinates (${options.unit}); their absolute scale is the pose model's estimate (BlazePose assumes an average body size) — give height or legLength for the subject's own scale`,
+      factor: () => k,
+    };
+  }
+  return null;
+}
+
+/**
+ * Every gait measure of one pose sequence: events (per foot, with confidence, in walking bouts), strides and
+ * spatiotemporal parameters (overall and per bout, per foot, with asymmetry; lengths and speed only with a
+ * scale), sagittal joint angles per frame and gait curves over the normalised cycle, and the conventions
+ * used, in words.
+ *
+ * @example
+ * ```ts
+ * import { analyzeGait, synthesizeWalker } from "@neuropose/gait";
+ * const w = synthesizeWalker({ seconds: 10, strideSeconds: 1, speed: 1.2 });
+ * const g = analyzeGait(w.sequence, { fps: 30, skeleton: "blazepose_33", unit: "mm" });
+ * console.log(g.parameters.overall.cadence, g.parameters.overall.left.strideLength.mean); // 120 1.2 (metres, up to rounding)
+ * ```
+ */
+export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalysis {
+  if (!(options.fps > 0)) {
+    throw new GaitError("E_GAIT_FPS", `fps must be > 0; got ${options.fps}`, { hint: "set metadata.fps" });
+  }
+  const legs = legJoints(options.skeleton, seq.joints);
+  const bf = bodyFrame(seq, legs, options.fps, resolveAxis(options.verticalAxis ?? "y"), 1.0);
+  const heelA: [Float64Array, Float64Array] = [
+    anterior(seq, bf, legs.heel[0]),
+    anterior(seq, bf, legs.heel[1]),
+  ];
+  const events = detectGaitEvents(seq, {
+    fps: options.fps,
+    method: options.method ?? "zeni",
+    minCycleSeconds: options.minCycleSeconds ?? 0.4,
+    maxCycleSeconds: options.maxCycleSeconds ?? 2.5,
+    _frame: { legs, bf, heelA },
+  });
+  const scale = scaleFor(seq, legs, options);
+  const parameters = spatiotemporalParameters(events, {
+    scale,
+    heelAnterior: heelA,
+  });
+  const angles = sagittalAngles(seq, bf, legs);
+  const curves = gaitCurves(angles, parameters.strides, events, {
+    minConfidence: options.minCurveConfidence ?? 0,
+  });
+  return {
+    events,
+    parameters,
+    curves,
+    angles,
+    conventions: {
+      ...ANGLE_CONVENTION,
+      scale:
+        scale === null
+          ? "no spatial scale (image or unknown units, no height or leg length given): stride length and speed are not reported"
+          : scale.assumption,
+      cadence:
+        "steps per minute: steps inside walking bouts over the bouts' duration (first to last heel strike)",
+      asymmetry: "symmetry index = 100·(L − R)/(½(L + R)) %, > 0 when left is larger; ratio = L/R",
+    },
+  };
+}
+
+/** Predictions with the metadata the gait measures use. */
+export type GaitPredictions = PredictionsLike & {
+  readonly metadata: {
+    readonly fps: number;
+    readonly skeleton?: string | null | undefined;
+    readonly poses3d_unit?: string | undefined;
+  };
+};
+
+/**
+ * `analyzeGait` on one person of a predictions document: fps, skeleton and unit from its metadata.
+ *
+ * @example
+ * ```ts
+ * import { analyzePredictions, synthesizeWalker } from "@neuropose/gait";
+ * const { frames: n, joints: J, data } = synthesizeWalker({ seconds: 5 }).sequence;
+ * const frames = {};
+ * for (let f = 0; f < n; f++) {
+ *   const pose = Array.from({ length: J }, (_, j) => Array.from(data.subarray((f * J + j) * 3, (f * J + j) * 3 + 3)));
+ *   frames[`frame_${f}`] = { poses3d: [pose] };
+ * }
+ * const g = analyzePredictions({ metadata: { fps: 30, skeleton: "blazepose_33", poses3d_unit: "mm" }, frames });
+ * console.log(g.parameters.overall.cadence); // 120
+ * ```
+ */
+export function analyzePredictions(
+  preds: GaitPredictions,
+  options: Partial<GaitOptions> & { personIndex?: number } = {},
+): GaitAnalysis {
+  const seq = predictionsToSequence(preds, { personIndex: options.personIndex ?? 0 });
+  const own = preds.metadata.skeleton;
+  const skeleton = options.skeleton ?? (typeof own === "string" ? inferSkeleton(own).name : undefined);
+  const unit = preds.metadata.poses3d_unit;
+  return analyzeGait(seq, {
+    ...options,
+    fps: options.fps ?? preds.metadata.fps,
+    skeleton,
+    unit: options.unit ?? (unit === "mm" || unit === "m" ? unit : undefined),
+  });
+}

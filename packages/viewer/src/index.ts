@@ -1,0 +1,8 @@
+export type { ViewerData, ViewerPerson } from "./_data.js";
+export {
+  buildViewerData,
+  gaitTableHtml,
+  renderViewerPage,
+  type ViewerOptions,
+  type ViewerPredictions,
+} from "./page.js";
