@@ -31,7 +31,7 @@ import {
 } from "@neuropose/sync";
 import { readTrials, type TrialsResult } from "@neuropose/trials";
 import type { PipelineConfig, SessionFile } from "./config.js";
-import { discoverFiles, type FoundFile, requireFiles } from "./discover.js";
+import { type FoundFile, requireFiles } from "./discover.js";
 import { checkConfigAgainstSession, loadPipelineConfig, loadSessionFile } from "./load.js";
 import { MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { QC_INPUT_FILE, type RecordedQc, sessionPaths } from "./plan.js";
@@ -646,7 +646,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
   const poses = new Map<string, HarmonisedPose>();
   const poseDir = join(interim, "pose");
   const readPose = async (
-    cameraId: string,
+    _cameraId: string,
     f: { files: FoundFile[]; format: string },
   ): Promise<HarmonisedPose> => {
     const path = (f.files[0] as FoundFile).path;
