@@ -151,7 +151,11 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
     connectTimeout: timeoutMs,
     enableOfflineQueue: false,
   });
-  client.on("error", () => {}); // reported through the rejected promise below
+  // ioredis reports an AUTH failure as an "error" event and then rejects connect() with "Connection is closed"
+  let lastError: Error | undefined;
+  client.on("error", (err: Error) => {
+    lastError = err;
+  });
   try {
     await client.connect();
     const info = await client.info("server");
@@ -166,17 +170,17 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
     return version;
   } catch (err) {
     if (err instanceof QueueError) throw err;
-    const msg = (err as Error).message ?? String(err);
+    const msg = `${(err as Error).message ?? String(err)} ${lastError?.message ?? ""}`;
     if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(msg)) {
       throw new QueueError(
         "E_QUEUE_AUTH",
-        `Redis at ${c.display} refused the credentials (${msg.split(/[\r\n]/)[0]})`,
+        `Redis at ${c.display} refused the credentials (${(/(NOAUTH|WRONGPASS)[^\r\n]*/.exec(msg)?.[0] ?? "authentication failed").trim()})`,
         {
           hint: "set the password with --queue-password or NEUROPOSE_QUEUE_PASSWORD",
         },
       );
     }
-    const code = (err as { code?: string }).code;
+    const code = (err as { code?: string }).code ?? (lastError as { code?: string } | undefined)?.code;
     throw new QueueError("E_QUEUE_UNREACHABLE", `cannot reach Redis at ${c.display} (${code ?? msg})`, {
       hint: "is redis-server running there, and does this machine reach its port?",
     });

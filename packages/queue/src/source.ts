@@ -294,7 +294,10 @@ class QueueJob implements ClaimedJob {
     if (this.finished) return;
     this.pending = p;
     const due = Date.now() - this.lastSent >= this.source.progressMs();
-    if (due && !this.sending) return this.send();
+    if (due && !this.sending) {
+      this.send();
+      return;
+    }
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
