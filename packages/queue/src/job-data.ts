@@ -31,18 +31,18 @@ export type QueueInput = z.infer<typeof QueueInputSchema>;
 export type QueueJobData = z.infer<typeof QueueJobDataSchema>;
 
 /**
- * The idempotency key of a job: sha256 over its name and its inputs' names and hashes (in order). A result
- * whose receipt carries the same job id and key is complete for these exact inputs.
+ * The idempotency key of a job: sha256 over its name, its output folder and its inputs' names and hashes (in
+ * order). A result whose receipt carries the same job id and key is complete for these exact inputs.
  *
  * @example
  * ```ts
  * import { jobKey } from "@neuropose/queue";
- * const key = jobKey("walk", [{ name: "a.mp4", path: "/s/a.mp4", sha256: "0".repeat(64), bytes: 1 }]);
+ * const key = jobKey("walk", "/shared/out", [{ name: "a.mp4", path: "/s/a.mp4", sha256: "0".repeat(64), bytes: 1 }]);
  * console.log(key.length); // 64
  * ```
  */
-export function jobKey(name: string, inputs: readonly QueueInput[]): string {
-  const h = createHash("sha256").update(`neuropose-queue-v1\0${name}\0`);
+export function jobKey(name: string, outDir: string, inputs: readonly QueueInput[]): string {
+  const h = createHash("sha256").update(`neuropose-queue-v1\0${name}\0${outDir}\0`);
   for (const i of inputs) h.update(`${i.name}\0${i.sha256}\0`);
   return h.digest("hex");
 }

@@ -167,7 +167,7 @@ export class QueueJobSource implements JobSource {
       }
       const data = parsed.data;
       const id = job.id as string;
-      const key = jobKey(data.name, data.inputs);
+      const key = jobKey(data.name, data.out_dir, data.inputs);
       const dir = jobDirOf(data, id);
       const done = await readReceipt(dir, id, key);
       if (done) {

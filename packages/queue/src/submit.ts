@@ -117,7 +117,7 @@ export async function submitJobs(paths: readonly string[], options: SubmitOption
   const submitted: SubmittedJob[] = [];
   try {
     for (const job of planned) {
-      const key = jobKey(job.name, job.inputs);
+      const key = jobKey(job.name, outDir, job.inputs);
       const id = jobIdFor(job.name, key);
       const data: QueueJobData = {
         schema_version: QUEUE_JOB_DATA_VERSION,
