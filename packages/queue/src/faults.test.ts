@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadJobResults } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisSkipReason, startRedis, type TestRedis } from "./_redis-testing.js";
+import { redisSkipReason, startRedis, type TestRedis } from "../../../config/test-redis.js";
 import { QueueJobSource, submitJobs } from "./index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -8,7 +8,7 @@ import { loadJobResults, NeuroPoseError, saveVideoPredictions } from "@neuropose
 import { runDaemon, type VideoWorker } from "@neuropose/jobs";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisSkipReason, startRedis, type TestRedis } from "./_redis-testing.js";
+import { redisSkipReason, startRedis, type TestRedis } from "../../../config/test-redis.js";
 import {
   checkRedis,
   QueueJobSource,

@@ -1,4 +1,4 @@
-// Test helper: a real redis-server on a free loopback port with its own temp dir (Debian's redis-server; tests
+// Test helper (import it relatively, e.g. `../../../config/test-redis.js`): a real redis-server on a free loopback port with its own temp dir (Debian's redis-server; tests
 // skip with a printed reason when it is absent). No persistence unless asked (the Redis-restart test needs it).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
