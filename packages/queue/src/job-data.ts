@@ -6,7 +6,15 @@ import { z } from "zod";
 /** Version of {@link QueueJobDataSchema}. */
 export const QUEUE_JOB_DATA_VERSION = 1;
 
-/** One input video as submitted. */
+/**
+ * One input video as submitted.
+ *
+ * @example
+ * ```ts
+ * import { QueueInputSchema } from "@neuropose/queue";
+ * console.log(QueueInputSchema.safeParse({ name: "a.mp4", path: "/s/a.mp4", sha256: "0".repeat(64), bytes: 1 }).success); // true
+ * ```
+ */
 export const QueueInputSchema = z.strictObject({
   /** Name in results.json (the file's basename). */
   name: z.string().min(1),
@@ -16,7 +24,15 @@ export const QueueInputSchema = z.strictObject({
   bytes: z.int().gte(0),
 });
 
-/** The data of one queued job. */
+/**
+ * The data of one queued job (versioned; workers refuse data of another version with the reason).
+ *
+ * @example
+ * ```ts
+ * import { QueueJobDataSchema } from "@neuropose/queue";
+ * console.log(QueueJobDataSchema.safeParse({ schema_version: 2 }).success); // false
+ * ```
+ */
 export const QueueJobDataSchema = z.strictObject({
   schema_version: z.literal(QUEUE_JOB_DATA_VERSION),
   /** Human name (the job folder's name, or the video's stem). */

@@ -247,7 +247,17 @@ function viewOf(j: Job<QueueJobData>, state: (typeof LIST_STATES)[number]): JobV
   return { id, state: entry.status, entry };
 }
 
-/** True for errors that retrying cannot fix (a bad or missing input): the job fails at once. */
+/**
+ * True for errors that retrying cannot fix (a NeuroPose user error: a bad or missing input): the job fails at
+ * once. Everything else (bugs, network, a briefly unwritable share) is retried with backoff.
+ *
+ * @example
+ * ```ts
+ * import { NeuroPoseError } from "@neuropose/io";
+ * import { isUserError } from "@neuropose/queue";
+ * console.log(isUserError(new NeuroPoseError("E_VIDEO_CORRUPT", "bad frame")), isUserError(new Error("ECONNRESET"))); // true false
+ * ```
+ */
 export function isUserError(err: unknown): boolean {
   return isNeuroPoseError(err) && err.kind === "user" && !TRANSIENT_CODES.has(err.code);
 }
