@@ -110,7 +110,7 @@ describe.skipIf(!!redisSkipReason || !built)("queue faults with real worker proc
     const out = join(root, "kill-out");
     const journal = join(root, "kill.journal");
     writeFileSync(journal, "");
-    const jobs = await submitJobs(jobFolders(join(root, "kill"), 8, 2), {
+    const jobs = await submitJobs(jobFolders(join(root, "kill"), 12, 2), {
       url: redis.url,
       queueName,
       outDir: out,
@@ -118,9 +118,14 @@ describe.skipIf(!!redisSkipReason || !built)("queue faults with real worker proc
     const ids = jobs.map((j) => j.id);
     const workers = [await spawnWorker(redis.url, journal), await spawnWorker(redis.url, journal)];
     for (let k = 0; k < KILLS; k++) {
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(rng() * 400)));
       const i = Math.floor(rng() * workers.length);
       const w = workers[i] as ChildProcess;
+      // aim at a running job: wait until this worker has started one (at most 3 s), then a seeded 0-300 ms
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3000 && !readFileSync(journal, "utf8").includes(` ${w.pid} `)) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(rng() * 300)));
       w.kill("SIGKILL");
       await exited(w);
       workers[i] = await spawnWorker(redis.url, journal);
