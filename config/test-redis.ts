@@ -6,13 +6,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const CANDIDATES = [process.env.REDIS_SERVER, "/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+const CANDIDATES = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
 
 /** Path of redis-server, or undefined (then `redisSkipReason` says why tests skip). */
 export const redisServerPath: string | undefined = CANDIDATES.find((p): p is string => !!p && existsSync(p));
 export const redisSkipReason = redisServerPath
   ? undefined
-  : "redis-server not found (apt install redis-server, or set REDIS_SERVER): the queue tests need a real Redis";
+  : "redis-server not found (apt install redis-server): the queue tests need a real Redis";
 if (redisSkipReason) console.warn(`@neuropose/queue: skipping Redis tests: ${redisSkipReason}`);
 
 export function freePort(): Promise<number> {

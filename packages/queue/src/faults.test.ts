@@ -104,45 +104,49 @@ describe.skipIf(!!redisSkipReason || !built)("queue faults with real worker proc
     await redis?.dispose();
   });
 
-  it(`${KILLS} seeded SIGKILLs of workers mid-job (seed ${SEED}): every job completes exactly once, none lost`, async () => {
-    const rng = mulberry32(SEED);
-    const queueName = "neuropose";
-    const out = join(root, "kill-out");
-    const journal = join(root, "kill.journal");
-    writeFileSync(journal, "");
-    const jobs = await submitJobs(jobFolders(join(root, "kill"), 12, 2), {
-      url: redis.url,
-      queueName,
-      outDir: out,
-    });
-    const ids = jobs.map((j) => j.id);
-    const workers = [await spawnWorker(redis.url, journal), await spawnWorker(redis.url, journal)];
-    for (let k = 0; k < KILLS; k++) {
-      const i = Math.floor(rng() * workers.length);
-      const w = workers[i] as ChildProcess;
-      // aim at a running job: wait until this worker has started one (at most 3 s), then a seeded 0-300 ms
-      const t0 = Date.now();
-      while (Date.now() - t0 < 3000 && !readFileSync(journal, "utf8").includes(` ${w.pid} `)) {
-        await new Promise((r) => setTimeout(r, 20));
+  it(
+    `${KILLS} seeded SIGKILLs of workers mid-job (seed ${SEED}): every job completes exactly once, none lost`,
+    async () => {
+      const rng = mulberry32(SEED);
+      const queueName = "neuropose";
+      const out = join(root, "kill-out");
+      const journal = join(root, "kill.journal");
+      writeFileSync(journal, "");
+      const jobs = await submitJobs(jobFolders(join(root, "kill"), Math.max(12, Math.ceil(KILLS * 1.5)), 2), {
+        url: redis.url,
+        queueName,
+        outDir: out,
+      });
+      const ids = jobs.map((j) => j.id);
+      const workers = [await spawnWorker(redis.url, journal), await spawnWorker(redis.url, journal)];
+      for (let k = 0; k < KILLS; k++) {
+        const i = Math.floor(rng() * workers.length);
+        const w = workers[i] as ChildProcess;
+        // aim at a running job: wait until this worker has started one (at most 3 s), then a seeded 0-300 ms
+        const t0 = Date.now();
+        while (Date.now() - t0 < 3000 && !readFileSync(journal, "utf8").includes(` ${w.pid} `)) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await new Promise((r) => setTimeout(r, Math.floor(rng() * 300)));
+        w.kill("SIGKILL");
+        await exited(w);
+        workers[i] = await spawnWorker(redis.url, journal);
       }
-      await new Promise((r) => setTimeout(r, Math.floor(rng() * 300)));
-      w.kill("SIGKILL");
-      await exited(w);
-      workers[i] = await spawnWorker(redis.url, journal);
-    }
-    const source = new QueueJobSource({ url: redis.url, queueName });
-    const states = await waitAllDone(source, ids, 60_000);
-    for (const w of workers) w.kill("SIGTERM");
-    await Promise.all(workers.map(exited));
-    expect(Object.values(states).filter((s) => s === "completed")).toHaveLength(ids.length);
-    await expectExactlyOnce(out, ids, journal, 2);
-    // the kills did land mid-job: some jobs were started more than once (and still completed exactly once)
-    const starts = readFileSync(journal, "utf8").trim().split("\n");
-    const redone = ids.filter((id) => starts.filter((l) => l.split(" ")[1] === id).length > 1);
-    console.log(`${KILLS} kills: ${redone.length} of ${ids.length} jobs were interrupted and redone`);
-    expect(redone.length).toBeGreaterThan(0);
-    await source.close();
-  }, 150_000);
+      const source = new QueueJobSource({ url: redis.url, queueName });
+      const states = await waitAllDone(source, ids, 60_000);
+      for (const w of workers) w.kill("SIGTERM");
+      await Promise.all(workers.map(exited));
+      expect(Object.values(states).filter((s) => s === "completed")).toHaveLength(ids.length);
+      await expectExactlyOnce(out, ids, journal, 2);
+      // the kills did land mid-job: some jobs were started more than once (and still completed exactly once)
+      const starts = readFileSync(journal, "utf8").trim().split("\n");
+      const redone = ids.filter((id) => starts.filter((l) => l.split(" ")[1] === id).length > 1);
+      console.log(`${KILLS} kills: ${redone.length} of ${ids.length} jobs were interrupted and redone`);
+      expect(redone.length).toBeGreaterThan(0);
+      await source.close();
+    },
+    60_000 + KILLS * 8000,
+  );
 
   it("Redis stopped mid-run and restarted: the workers reconnect and finish", async () => {
     const queueName = "neuropose";
