@@ -16,8 +16,10 @@ import { resetCommand } from "./commands/reset/index.js";
 import { segmentCommand } from "./commands/segment/index.js";
 import { serveCommand } from "./commands/serve/index.js";
 import { statusCommand } from "./commands/status/index.js";
+import { submitCommand } from "./commands/submit/index.js";
 import { viewCommand } from "./commands/view/index.js";
 import { watchCommand } from "./commands/watch/index.js";
+import { workerCommand } from "./commands/worker/index.js";
 
 // Subcommands live in src/commands/<name>/ and stay orthogonal; register each with one line here.
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules have heterogeneous argument types
@@ -39,6 +41,9 @@ const commands: CommandModule<any, any>[] = [
   benchmarkCommand,
   // the viewer
   viewCommand,
+  // the Redis queue (BullMQ; loaded only when these run)
+  submitCommand,
+  workerCommand,
 ];
 
 /** Builds the `neuropose` yargs parser (exported for tests). */

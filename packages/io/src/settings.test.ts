@@ -56,6 +56,9 @@ describe("loadSettings", () => {
         NEUROPOSE_MONITOR_HOST: "0.0.0.0",
         NEUROPOSE_MONITOR_PORT: "9000",
         NEUROPOSE_INGEST_MAX_BYTES: "1000000",
+        NEUROPOSE_QUEUE_URL: "rediss://queue.lab:6380/1",
+        NEUROPOSE_QUEUE_PASSWORD: "pw",
+        NEUROPOSE_QUEUE_TLS_CA: "certs/ca.pem",
       },
     });
     expect(s).toEqual({
@@ -73,8 +76,11 @@ describe("loadSettings", () => {
       monitorHost: "0.0.0.0",
       monitorPort: 9000,
       ingestMaxBytes: 1000000,
+      queueUrl: "rediss://queue.lab:6380/1",
+      queuePassword: "pw",
+      queueTlsCa: "/work/certs/ca.pem",
     });
-    expect(Object.keys(SETTINGS_ENV)).toHaveLength(14);
+    expect(Object.keys(SETTINGS_ENV)).toHaveLength(17);
   });
 
   it("applies overrides > env > config file > defaults", () => {

@@ -49,6 +49,22 @@ export const SettingsSchema = z.strictObject({
     .gt(0)
     .optional()
     .describe("Largest total uncompressed size `ingest` accepts, bytes (default 20 GiB)."),
+  // The Redis-backed queue (`neuropose submit | worker | status --queue | serve --queue`).
+  queueUrl: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Redis URL of the job queue (redis://host:6379/0, rediss:// for TLS); default: none."),
+  queuePassword: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Redis password of the queue (wins over one in the URL; never logged)."),
+  queueTlsCa: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file of the CA of the queue's Redis TLS certificate."),
 });
 
 export type Settings = Readonly<z.infer<typeof SettingsSchema>>;
@@ -73,6 +89,9 @@ export const SETTINGS_ENV: Readonly<Record<Key, string>> = Object.freeze({
   monitorHost: "NEUROPOSE_MONITOR_HOST",
   monitorPort: "NEUROPOSE_MONITOR_PORT",
   ingestMaxBytes: "NEUROPOSE_INGEST_MAX_BYTES",
+  queueUrl: "NEUROPOSE_QUEUE_URL",
+  queuePassword: "NEUROPOSE_QUEUE_PASSWORD",
+  queueTlsCa: "NEUROPOSE_QUEUE_TLS_CA",
 });
 const NUMBER_KEYS = new Set<Key>([
   "threads",
@@ -82,7 +101,7 @@ const NUMBER_KEYS = new Set<Key>([
   "ingestMaxBytes",
 ]);
 
-const PATH_KEYS = new Set<Key>(["dataDir", "modelCacheDir", "ffmpegPath", "ffprobePath"]);
+const PATH_KEYS = new Set<Key>(["dataDir", "modelCacheDir", "ffmpegPath", "ffprobePath", "queueTlsCa"]);
 const CONFIG_ENV = "NEUROPOSE_CONFIG";
 
 export interface LoadSettingsOptions {
@@ -133,7 +152,10 @@ function validateField(key: Key, value: unknown, where: string): unknown {
                 ? "a port number 0..65535"
                 : key === "ingestMaxBytes"
                   ? "a whole number of bytes > 0"
-                  : key === "monitorToken" || key === "monitorHost"
+                  : key === "monitorToken" ||
+                      key === "monitorHost" ||
+                      key === "queueUrl" ||
+                      key === "queuePassword"
                     ? "a non-empty string"
                     : "a non-empty path";
   throw settingsError(where, `expected ${allowed}, got ${JSON.stringify(value)}`);

@@ -34,6 +34,9 @@ describe.skipIf(!existsSync(join(dist, "index.js")))("lazy commands", () => {
       "onnxruntime-node",
       "yauzl",
       "@neuropose/segment",
+      "@neuropose/queue",
+      "bullmq",
+      "ioredis",
     ]) {
       expect(bare.has(heavy), heavy).toBe(false);
     }

@@ -1,0 +1,161 @@
+// The queue as users run it: the built `neuropose` binary against a real redis-server (password-protected) with
+// the real BlazePose worker on tiny generated clips: submit prints job ids, a worker process runs them
+// (results.json + receipt with host/pid/provider), a corrupt video fails at once with its reason, status and
+// serve --queue show the jobs under the monitor's token rules, SIGTERM stops the worker cleanly, and the
+// password never appears in output, logs or results.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveFfmpeg } from "@neuropose/infer";
+import { loadJobResults } from "@neuropose/io";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, redisSkipReason, startRedis, type TestRedis } from "../../../../../config/test-redis.js";
+import { writeTestPattern, writeTruncated } from "../../../../../config/test-videos.js";
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin.js");
+const built = existsSync(join(dirname(bin), "dist", "index.js"));
+const cacheDir = join(tmpdir(), "neuropose-infer-test-models"); // shared with infer's tests
+const PASSWORD = "pw-Zq81xK";
+let dir: string;
+let redis: TestRedis;
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      NEUROPOSE_MODEL_CACHE_DIR: cacheDir,
+      NEUROPOSE_CONFIG: "",
+      NEUROPOSE_DATA_DIR: join(dir, "data"),
+      NEUROPOSE_QUEUE_PASSWORD: PASSWORD,
+      ...env,
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, out: () => stdout + stderr };
+}
+
+describe.skipIf(!built || !!redisSkipReason)(
+  "neuropose submit/worker/status/serve --queue (real Redis, real BlazePose)",
+  () => {
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), "np-qcli-"));
+      redis = await startRedis({ password: PASSWORD });
+      const tools = resolveFfmpeg({});
+      mkdirSync(join(dir, "shared", "walk"), { recursive: true });
+      mkdirSync(join(dir, "shared", "broken"), { recursive: true });
+      writeTestPattern(tools.ffmpeg, join(dir, "shared", "walk", "a.mp4"), {
+        size: "96x72",
+        rate: 10,
+        frames: 6,
+      });
+      const long = join(dir, "long.mp4");
+      writeTestPattern(tools.ffmpeg, long, {
+        size: "96x72",
+        rate: 10,
+        frames: 200,
+        args: ["-movflags", "+faststart"],
+      });
+      writeTruncated(long, join(dir, "shared", "broken", "b.mp4"), 0.5);
+    });
+    afterAll(async () => {
+      await redis?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("submits, works, reports, serves; a bad video fails once with its reason; no password anywhere", async () => {
+      const url = redis.url;
+      const out = join(dir, "results");
+      const sub = await start([
+        "submit",
+        join(dir, "shared", "walk"),
+        join(dir, "shared", "broken"),
+        "--queue",
+        url,
+        "--out",
+        out,
+      ]).done;
+      expect(sub.code, sub.stderr).toBe(0);
+      const ids = sub.stdout.trim().split("\n");
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toMatch(/^walk-[0-9a-f]{16}$/);
+      const worker = start(["worker", "--queue", url, "--model", "lite", "--log-format", "json"]);
+      const t0 = Date.now();
+      let status:
+        | {
+            counts: Record<string, number>;
+            jobs: { id: string; state: string; entry: { error: string | null } | null }[];
+          }
+        | undefined;
+      while (Date.now() - t0 < 120_000) {
+        const s = await start(["status", "--queue", url, "--json"]).done;
+        expect(s.code, s.stderr).toBe(0);
+        status = JSON.parse(s.stdout);
+        if (status?.jobs.every((j) => j.state === "completed" || j.state === "failed")) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const byId = Object.fromEntries((status?.jobs ?? []).map((j) => [j.id, j]));
+      expect(byId[ids[0] as string]?.state).toBe("completed");
+      expect(byId[ids[1] as string]?.state).toBe("failed");
+      expect(byId[ids[1] as string]?.entry?.error).toMatch(/InferError: .*b\.mp4/);
+      const results = await loadJobResults(join(out, ids[0] as string, "results.json"));
+      expect(results["a.mp4"]?.metadata.frame_count).toBe(6);
+      expect(results["a.mp4"]?.metadata.skeleton).toBe("blazepose_33");
+      const receipt = JSON.parse(readFileSync(join(out, ids[0] as string, "receipt.json"), "utf8"));
+      expect(receipt.worker.pid).toBe(worker.child.pid);
+      expect(receipt.worker.provider).toBe("cpu");
+
+      // serve --queue: same page and token rules as the folder monitor
+      const port = await freePort();
+      const serve = start(["serve", "--queue", url, "--port", String(port), "--token", "tok"]);
+      const until = Date.now() + 30_000;
+      while (!serve.out().includes("monitor: ") && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/status.json`)).status).toBe(401);
+      const snap = (await (await fetch(`${base}/status.json?token=tok`)).json()) as Record<
+        string,
+        { status: string }
+      >;
+      expect(snap[ids[0] as string]?.status).toBe("completed");
+      expect(
+        (await fetch(`${base}/status.json?job=nope`, { headers: { "X-Status-Token": "tok" } })).status,
+      ).toBe(404);
+      const page = await (await fetch(`${base}/?token=tok`)).text();
+      expect(page).toContain("NeuroPose jobs");
+      serve.child.kill("SIGTERM");
+      await serve.done;
+
+      worker.child.kill("SIGTERM");
+      const w = await worker.done;
+      expect(w.code, w.stderr).toBe(0);
+      expect(w.stderr).toContain("worker stopped: 1 completed, 1 failed");
+      for (const text of [
+        sub.stdout,
+        sub.stderr,
+        w.stdout,
+        w.stderr,
+        readFileSync(join(out, ids[0] as string, "results.json"), "utf8"),
+        JSON.stringify(receipt),
+      ]) {
+        expect(text).not.toContain(PASSWORD);
+      }
+    }, 240_000);
+
+    it("says clearly when Redis is unreachable", async () => {
+      const port = await freePort();
+      const r = await start(["status", "--queue", `redis://:${PASSWORD}@127.0.0.1:${port}`]).done;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+      expect(r.stderr).not.toContain(PASSWORD);
+    }, 60_000);
+  },
+);

@@ -1,0 +1,3 @@
+import { packageConfig } from "../../config/tsup.js";
+
+export default packageConfig();

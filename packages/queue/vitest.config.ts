@@ -1,0 +1,3 @@
+import { packageProject } from "../../config/vitest.js";
+
+export default packageProject(import.meta.url);
