@@ -72,6 +72,21 @@ function solveLinear(
       b2 += w2 * r2 * rhs;
     }
   }
+  return solveSym3(a00, a01, a02, a11, a12, a22, b0, b1, b2);
+}
+
+/** Solve a symmetric 3×3 system by its adjugate (NaN when singular): both normal-equation solves use it. */
+function solveSym3(
+  a00: number,
+  a01: number,
+  a02: number,
+  a11: number,
+  a12: number,
+  a22: number,
+  b0: number,
+  b1: number,
+  b2: number,
+): [number, number, number] {
   const c00 = a11 * a22 - a12 * a12;
   const c01 = a02 * a12 - a01 * a22;
   const c02 = a01 * a12 - a02 * a11;
@@ -135,17 +150,11 @@ function refine(
         g2 += w2 * j2 * e;
       }
     }
-    const c00 = h11 * h22 - h12 * h12;
-    const c01 = h02 * h12 - h01 * h22;
-    const c02 = h01 * h12 - h02 * h11;
-    const det = h00 * c00 + h01 * c01 + h02 * c02;
-    if (!(Math.abs(det) > 1e-300)) break;
-    const c11 = h00 * h22 - h02 * h02;
-    const c12 = h01 * h02 - h00 * h12;
-    const c22 = h00 * h11 - h01 * h01;
-    X[0] += (c00 * g0 + c01 * g1 + c02 * g2) / det;
-    X[1] += (c01 * g0 + c11 * g1 + c12 * g2) / det;
-    X[2] += (c02 * g0 + c12 * g1 + c22 * g2) / det;
+    const step = solveSym3(h00, h01, h02, h11, h12, h22, g0, g1, g2);
+    if (!Number.isFinite(step[0])) break;
+    X[0] += step[0];
+    X[1] += step[1];
+    X[2] += step[2];
   }
   return X;
 }
