@@ -32,11 +32,11 @@ export const NWB_METADATA_OPTIONS = {
   sex: { type: "string", choices: ["M", "F", "U", "O"], describe: "subject sex" },
   "subject-description": { type: "string", describe: "subject description" },
   experimenter: { type: "string", array: true, describe: "'Last, First' (repeatable)" },
-  lab: { type: "string" },
-  institution: { type: "string" },
-  keywords: { type: "string", array: true },
-  "experiment-description": { type: "string" },
-  "session-id": { type: "string" },
+  lab: { type: "string", describe: "lab where the session was recorded" },
+  institution: { type: "string", describe: "institution of the lab" },
+  keywords: { type: "string", array: true, describe: "keywords for search (repeatable)" },
+  "experiment-description": { type: "string", describe: "description of the experiment (protocol, task)" },
+  "session-id": { type: "string", describe: "lab-specific session identifier" },
 } as const;
 
 /** The parsed values of {@link NWB_METADATA_OPTIONS}. */

@@ -1,5 +1,6 @@
 // `neuropose --help` must not load the daemon's code (onnxruntime, yauzl, HTTP): the commands' run.ts files are
-// imported only when a command runs. Checked on the build: the static imports reachable from dist/index.js.
+// imported only when a command runs. Checked on the build: the static imports reachable from dist/index.js
+// (following `export … from` too: the entry re-exports its chunks).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +15,7 @@ function staticImports(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/^import\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["']/gm)) {
+    for (const m of text.matchAll(/^(?:import|export)\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["']/gm)) {
       const spec = m[1] as string;
       if (spec.startsWith(".")) walk(resolve(dirname(file), spec));
       else bare.add(spec);
