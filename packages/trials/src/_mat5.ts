@@ -243,10 +243,16 @@ const numericClass: Record<number, MatNumericClass> = {
   15: "uint64",
 };
 
+/** Largest element count of an array that stores no bytes per element (a fieldless struct, an Nx0 char). */
+const MAX_EMPTY_ELEMENTS = 1_000_000;
+
 /** Column-major char matrix -> one string per row (a 1xN char is one string). */
-function charRows(text: string, dims: number[]): string[] {
+function charRows(text: string, dims: number[]): string[] | null {
   const rows = dims[0] ?? 0;
   const cols = dims.slice(1).reduce((a, c) => a * c, 1);
+  // Dimensions far beyond the characters stored are corrupt or hostile (the caller reports where): refused before
+  // the loops below allocate for them.
+  if (rows * cols > text.length + MAX_EMPTY_ELEMENTS) return null;
   if (rows === 0 || cols === 0)
     return rows === 1 || rows === 0 ? [""] : Array.from({ length: rows }, () => "");
   if (rows === 1) return [text];
@@ -344,6 +350,11 @@ function readMatrix(
         fields.push(s);
       }
       p = namesTag.next;
+      // Each field of each element is an miMATRIX of at least 8 bytes: dimensions that promise more elements than
+      // the bytes can hold are a corrupt (or hostile) file, refused before any allocation. A struct without
+      // fields stores nothing per element, so its size is bounded outright.
+      if (nf > 0 ? count * nf * 8 > end - p : count > MAX_EMPTY_ELEMENTS)
+        fail(ctx, b, p, here, `dimensions [${dims.join("x")}] need more data than the element holds`);
       const elements: Record<string, MatValue>[] = [];
       for (let i = 0; i < count; i++) {
         const rec: Record<string, MatValue> = {};
@@ -362,7 +373,16 @@ function readMatrix(
       const t = readTag(ctx, b, p, end, here);
       if (complex) return unsupported("a complex char array", "store text as real char");
       const text = t.nbytes === 0 ? "" : decodeText(ctx, b, t, here);
-      return { kind: "char", dims, rows: charRows(text, dims) };
+      const rows = charRows(text, dims);
+      if (!rows)
+        fail(
+          ctx,
+          b,
+          p,
+          here,
+          `holds ${text.length} characters but its dimensions [${dims.join("x")}] promise ${count}`,
+        );
+      return { kind: "char", dims, rows: rows as string[] };
     }
     case 5:
       return unsupported(
