@@ -59,7 +59,8 @@ function keypointQuality(frame: FramePrediction, person: number, joints: number)
   for (let j = 0; j < joints; j++) {
     const v = vis?.[j];
     const p = pres?.[j];
-    out[j] = (v !== undefined && Number.isFinite(v) ? v : 1) * (p !== undefined && Number.isFinite(p) ? p : 1);
+    out[j] =
+      (v !== undefined && Number.isFinite(v) ? v : 1) * (p !== undefined && Number.isFinite(p) ? p : 1);
   }
   return out;
 }

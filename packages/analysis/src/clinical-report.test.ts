@@ -68,7 +68,9 @@ describe("per-cycle confidence of strides", () => {
     const left = [27, 31, 32, 33]; // lhipb, lkne, lank, lhee (berkeley_mhad_43)
     Object.values(p.frames).forEach((fr: Frame, f) => {
       const joints = (fr.poses3d[0] as number[][]).length;
-      const vis = Array.from({ length: joints }, (_, j) => (f >= 60 && f < 120 && left.includes(j) ? 0.2 : 1));
+      const vis = Array.from({ length: joints }, (_, j) =>
+        f >= 60 && f < 120 && left.includes(j) ? 0.2 : 1,
+      );
       Object.assign(fr, { visibility: [vis], presence: [vis.map(() => 1)] });
     });
     const cfg = parseAnalysisConfig({
@@ -100,5 +102,129 @@ describe("per-cycle confidence of strides", () => {
     const html = renderReportHtml(run);
     expect(html).toMatch(/keypoint score/);
     expect(html).toMatch(/confidence = segmentation score × keypoint score/);
+  });
+});
+
+const strideCfg = (inputs: object) =>
+  parseAnalysisConfig({
+    inputs,
+    segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
+    analysis: KNEE_ANGLES_DTW,
+    output: { report: "r" },
+  });
+
+/** The page's visible text (tags dropped, entities of the escaper decoded). */
+const text = (html: string) =>
+  html
+    .slice(html.indexOf("<body>"))
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)))
+    .replace(/\s+/g, " ");
+
+describe("plots count time from the start of the clip", () => {
+  it("a trial with a trimmed 1 s intro is drawn from 1.0 s, in seconds, with the axis named", async () => {
+    const p = absent(walker(1, 240), [[0, 30]]);
+    const run = await runAnalysis(
+      strideCfg({ primary: "p.json", reference: "r.json" }),
+      io({ "p.json": p, "r.json": walker(2) }),
+    );
+    expect(run.figures.trials[0]?.firstFrame).toBe(30);
+    const html = renderReportHtml(run);
+    const first = html.slice(html.indexOf('<figure class="trial">'));
+    const svg = first.slice(0, first.indexOf("</figure>"));
+    const ticks = [...svg.matchAll(/class="tick" text-anchor="middle">([^<]*)</g)].map((m) => m[1]);
+    expect(ticks[0]).toBe("1.0"); // frame 30 at 30 fps, not "0"
+    expect(ticks.at(-1)).toBe("8.0"); // the last frame, 239
+    expect(svg).toContain("time from the start of the clip (s)");
+    // Segment tooltips give the clip's frame and time.
+    expect(svg).toMatch(/<title>left_heel_strikes\[0\]: frame \d+ \(\d+\.\d\d s\) to frame \d+/);
+    // Pair figures: both sides on one axis, as % of the cycle.
+    const pair = html.slice(html.indexOf('<figure class="pair"'));
+    expect(pair.slice(0, pair.indexOf("</figure>"))).toMatch(/>0%<.*>100%<.*% of the cycle/);
+  });
+});
+
+describe("cohort mode gives the cohort's own range", () => {
+  it("min, quartiles and max of the pairwise distances, in the JSON and on the page", async () => {
+    const files = {
+      "a.json": walker(1),
+      "b.json": walker(2),
+      "c.json": walker(3, 150, { cadence: 118 }),
+      "d.json": walker(4, 150, { amplitude: 0.7 }),
+    };
+    const run = await runAnalysis(
+      parseAnalysisConfig({
+        inputs: { cohort: ["*.json"] },
+        analysis: KNEE_ANGLES_DTW,
+        output: { report: "r" },
+      }),
+      io(files),
+    );
+    valid(run.report);
+    const r = run.report.results as { matrix: number[][]; cohort_range: Record<string, number> };
+    const upper = r.matrix.flatMap((row, i) => row.filter((_, j) => j > i)).sort((x, y) => x - y);
+    expect(r.cohort_range).toMatchObject({ pairs: 6, min: upper[0], max: upper[5] });
+    expect(r.cohort_range.median).toBeCloseTo(((upper[2] as number) + (upper[3] as number)) / 2, 12);
+    expect(r.cohort_range.q1).toBeGreaterThanOrEqual(upper[0] as number);
+    expect(r.cohort_range.q3).toBeLessThanOrEqual(upper[5] as number);
+    const page = text(renderReportHtml(run));
+    expect(page).toMatch(/Cohort range \(6 pairs\): min [\d.]+, lower quartile/);
+    expect(page).toMatch(/interquartile range/);
+    expect(page).toMatch(/mean to the others/);
+  });
+});
+
+describe("what the page says agrees with what it shows", () => {
+  it("clinical angle names, degrees throughout, the distance defined once, pair counts explained, units per input", async () => {
+    const ref = walker(2, 150); // 5 s of walking against the subject's 10 s: fewer strides
+    const m = structuredClone(walker(3, 150, { cadence: 118 }));
+    m.metadata.poses3d_unit = "m";
+    for (const fr of Object.values(m.frames))
+      fr.poses3d = fr.poses3d.map((p) => p.map((v) => v.map((c) => c / 1000)));
+    const run = await runAnalysis(
+      strideCfg({ primary: "p.json", references: ["a.json", "b.json"] }),
+      io({ "p.json": walker(1, 300), "a.json": ref, "b.json": m }),
+    );
+    valid(run.report);
+    const r = run.report.results as {
+      angle_names: string[];
+      distance_unit: string;
+      comparisons: { reference: string; distances: number[]; summary: { mean: number } }[];
+    };
+    // Angles by their clinical names (the config gave indices), in the JSON and everywhere on the page.
+    expect(r.angle_names).toEqual(["left knee flexion", "right knee flexion"]);
+    expect(r.distance_unit).toBe("rad");
+    const html = renderReportHtml(run);
+    const page = text(html);
+    expect(page).toMatch(/on left knee flexion and right knee flexion \(joint angles\)/);
+    expect(page).not.toMatch(/27–31–32/);
+    // One unit: degrees (the JSON's radians × 180/π), said once where the JSON differs.
+    const a = r.comparisons[0] as { distances: number[]; summary: { mean: number } };
+    const cells = [...html.matchAll(/<tr><td class="l">left_heel_strikes\[0\]<\/td><td>([^<]+)<\/td>/g)];
+    expect(Number(cells[0]?.[1])).toBeCloseTo(((a.distances[0] as number) * 180) / Math.PI, 0);
+    expect(page).toMatch(/The main number is the DTW distance, in degrees/);
+    expect(page.match(/radians/g)).toHaveLength(1);
+    expect(page).toMatch(/report\.json records the same distances in radians; × 180\/π gives these degrees/);
+    // What the number is: a sum over matched frames, said without contradiction.
+    expect(page).not.toMatch(/summed over aligned frames/);
+    expect(page).toMatch(
+      /It is therefore a sum, not an average: longer pieces give larger sums\. Here the matched frames number \d+–\d+ per pair/,
+    );
+    expect(page).toMatch(/per matched frame on average/);
+    // Pair counts: the summary, the table and the JSON agree, and unpaired cycles are explained.
+    const n = (k: number) => r.comparisons[k]?.distances.length;
+    expect(page).toContain(`${n(0)} with a.json, ${n(1)} with b.json pair(s) of cycles`);
+    expect(html).toMatch(new RegExp(`<th class="l">pairs compared</th><th>${n(0)}</th><th>${n(1)}</th>`));
+    const subject = Object.values(run.report.trials?.[0]?.cycles ?? {}).reduce(
+      (k, c) => k + c.seconds.length,
+      0,
+    );
+    expect(subject).toBeGreaterThan(n(0) as number);
+    expect(page).toContain(
+      `a.json: ${n(0)} pair(s) (${subject - (n(0) as number)} of the subject's ${subject} cycles had no partner)`,
+    );
+    // The unit conversion is stated for the input it applies to, and every input says its unit.
+    expect(page).toMatch(/b\.json [^|]*recorded in m, converted to mm/);
+    expect(page.match(/mm \(as recorded\)/g)).toHaveLength(2);
   });
 });
