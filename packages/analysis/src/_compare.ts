@@ -142,9 +142,11 @@ export async function compareWithReferences(
     });
   }
   const first = comparisons[0];
-  if (first && first.time_normalized.length > 0) {
+  const resampled = comparisons.reduce((n, c) => n + c.time_normalized.length, 0);
+  if (resampled > 0) {
+    const total = comparisons.reduce((n, c) => n + c.distances.length, 0);
     notes.push(
-      `${first.time_normalized.length} paired segment(s) differ in length; ${analysis.align} needs equal frame counts, so both were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
+      `${resampled} of the ${total} compared pair(s) (over ${comparisons.length} reference(s)) differ in length; ${analysis.align} needs equal frame counts, so both pieces of each such pair were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
     );
   }
   const perRefMean = comparisons.map((c) => ({

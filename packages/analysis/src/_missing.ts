@@ -251,7 +251,7 @@ export function sliceFrames(preds: VideoPredictions, start: number, end: number)
 }
 
 /** One sentence for the report's notes (null when nothing was missing or converted). */
-export function missingFramesNote(r: MissingFramesRecord, fps: number): string | null {
+export function missingFramesNote(r: MissingFramesRecord, fps: number, unit?: string): string | null {
   const parts: string[] = [];
   if (r.absent_frames > 0) {
     const s = (f: number) => (fps > 0 ? ` (${(f / fps).toFixed(2)} s)` : "");
@@ -272,6 +272,8 @@ export function missingFramesNote(r: MissingFramesRecord, fps: number): string |
     );
   }
   if (r.unit_converted_from)
-    parts.push(`${r.path}: poses converted from ${r.unit_converted_from} to the run's unit`);
+    parts.push(
+      `${r.path}: poses converted from ${r.unit_converted_from} to ${unit ?? "the run's unit"} (the first input's unit)`,
+    );
   return parts.length > 0 ? parts.join(". ") : null;
 }

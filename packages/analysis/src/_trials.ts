@@ -51,7 +51,7 @@ export async function loadTrial(ctx: RunContext, role: TrialFigure["role"], path
   ctx.unit ??= input.predictions.metadata.poses3d_unit;
   const prepared = prepareInput(input, ctx.personIndex, ctx.unit, ctx.missingFrames);
   const fps = input.predictions.metadata.fps;
-  const note = missingFramesNote(prepared.record, fps);
+  const note = missingFramesNote(prepared.record, fps, ctx.unit);
   if (note) ctx.notes.push(note);
   if (!ctx.resolved.segmentation && prepared.record.parts.length > 1) {
     const list = prepared.record.parts.map(([s, e], k) => `part[${k}] = frames ${s}–${e - 1}`).join(", ");

@@ -213,7 +213,7 @@ describe("what the page says agrees with what it shows", () => {
     expect(page).toMatch(/per matched frame on average/);
     // Pair counts: the summary, the table and the JSON agree, and unpaired cycles are explained.
     const n = (k: number) => r.comparisons[k]?.distances.length;
-    expect(page).toContain(`${n(0)} with a.json, ${n(1)} with b.json pair(s) of cycles`);
+    expect(page).toContain(`pairs of cycles compared: ${n(0)} with a.json, ${n(1)} with b.json;`);
     expect(html).toMatch(new RegExp(`<th class="l">pairs compared</th><th>${n(0)}</th><th>${n(1)}</th>`));
     const subject = Object.values(run.report.trials?.[0]?.cycles ?? {}).reduce(
       (k, c) => k + c.seconds.length,

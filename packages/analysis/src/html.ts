@@ -214,7 +214,7 @@ function plainSummary(run: AnalysisRun): string {
         " With a single reference there is no reference range to judge this number against; add references to get one.";
     }
     const how = segmented
-      ? `cycle by cycle (${counts.join(", ")} pair(s) of cycles; how they were paired is under Distances)`
+      ? `cycle by cycle (pairs of cycles compared: ${counts.join(", ")}; how cycles were paired, and why some were not, is under Distances)`
       : "as whole trials";
     const perText = Number.isFinite(per)
       ? ` Divided by the number of matched frames it is ${fmt3(per)} ${unit} per matched frame on average.`
