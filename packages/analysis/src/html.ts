@@ -54,19 +54,21 @@ interface XAxis {
   title: string;
 }
 
+/** Axes; y ticks (min, middle, max) on every band `yOfs` maps to (a pair figure draws two, one scale). */
 function axes(
   lo: number,
   hi: number,
-  yOf: (v: number) => number,
+  yOfs: ((v: number) => number)[],
   xOf: (i: number) => number,
   x: XAxis,
 ): string {
   const ticks = [lo, (lo + hi) / 2, hi];
   let s = `<line x1="${PAD.l}" y1="${H - PAD.b}" x2="${W - PAD.r}" y2="${H - PAD.b}" class="axis"/>`;
   s += `<line x1="${PAD.l}" y1="${PAD.t}" x2="${PAD.l}" y2="${H - PAD.b}" class="axis"/>`;
-  for (const t of ticks) {
-    s += `<text x="${PAD.l - 4}" y="${yOf(t).toFixed(1)}" class="tick" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`;
-  }
+  for (const yOf of yOfs)
+    for (const t of ticks) {
+      s += `<text x="${PAD.l - 4}" y="${yOf(t).toFixed(1)}" class="tick" text-anchor="end" dominant-baseline="middle">${fmt3(t)}</text>`;
+    }
   for (const t of x.ticks) {
     s += `<text x="${xOf(t.at).toFixed(1)}" y="${H - PAD.b + 14}" class="tick" text-anchor="middle">${esc(t.text)}</text>`;
   }
@@ -112,7 +114,7 @@ function panelSvg(t: SignalPanel, fps: number, firstFrame: number): string {
     bands += `<rect x="${x0.toFixed(1)}" y="${PAD.t}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${H - PAD.t - PAD.b}" class="${cls}"><title>${esc(`${t.segmentation}[${i}]: ${at(s.start)} to ${at(s.end - 1)}`)}</title></rect>`;
     bands += `<circle cx="${xOf(s.peak).toFixed(1)}" cy="${yOf(t.signal[s.peak] ?? lo).toFixed(1)}" r="3" class="peak ${cls}"/>`;
   });
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(t.name)}">${bands}${axes(lo, hi, yOf, xOf, clipAxis(n, fps, firstFrame))}<path d="${line(t.signal, xOf, yOf)}" class="sig"/></svg>`;
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(t.name)}">${bands}${axes(lo, hi, [yOf], xOf, clipAxis(n, fps, firstFrame))}<path d="${line(t.signal, xOf, yOf)}" class="sig"/></svg>`;
 }
 
 function pairSvg(p: PairFigure, what: string): string {
@@ -138,9 +140,12 @@ function pairSvg(p: PairFigure, what: string): string {
   // frames from the piece's start.
   const x: XAxis =
     p.a.length === p.b.length
-      ? { ticks: evenTicks(n, (i) => `${Math.round((100 * i) / (n - 1))}%`), title: `% of the ${what}` }
+      ? {
+          ticks: [0, 20, 40, 60, 80, 100].map((pc) => ({ at: ((n - 1) * pc) / 100, text: `${pc}%` })),
+          title: `% of the ${what}`,
+        }
       : { ticks: evenTicks(n, (i) => String(i)), title: `frames from the start of the ${what}` };
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`DTW alignment of ${p.label}`)}">${links}${axes(lo, hi, yB, xOf, x)}<path d="${line(p.a, xOf, yA)}" class="sig"/><path d="${line(p.b, xOf, yB)}" class="sig ref"/>${lbl}</svg>`;
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`DTW alignment of ${p.label}`)}">${links}${axes(lo, hi, [yA, yB], xOf, x)}<path d="${line(p.a, xOf, yA)}" class="sig"/><path d="${line(p.b, xOf, yB)}" class="sig ref"/>${lbl}</svg>`;
 }
 
 function heatmap(labels: string[], m: number[][]): string {
