@@ -210,7 +210,9 @@ describe("what the page says agrees with what it shows", () => {
     expect(page).toMatch(
       /It is therefore a sum, not an average: longer pieces give larger sums\. Here the matched frames number \d+–\d+ per pair/,
     );
-    expect(page).toMatch(/per matched frame on average/);
+    expect(page).toMatch(
+      /\(summed over a cycle's matched frames — about [\d.]+ degrees per matched frame, all compared angles together\)/,
+    );
     // Pair counts: the summary, the table and the JSON agree, and unpaired cycles are explained.
     const n = (k: number) => r.comparisons[k]?.distances.length;
     expect(page).toContain(`pairs of cycles compared: ${n(0)} with a.json, ${n(1)} with b.json;`);

@@ -221,10 +221,11 @@ function plainSummary(run: AnalysisRun): string {
     const how = segmented
       ? `cycle by cycle (pairs of cycles compared: ${counts.join(", ")}; how cycles were paired, and why some were not, is under Distances)`
       : "as whole trials";
+    const piece = segmented ? "cycle" : "trial";
     const perText = Number.isFinite(per)
-      ? ` Divided by the number of matched frames it is ${fmt3(per)} ${unit} per matched frame on average.`
+      ? ` — about ${fmt3(per)} ${unit} per matched frame${unit === "degrees" ? ", all compared angles together" : ""}`
       : "";
-    return `<p class="summary"><b>Summary.</b> The movement of <b>${esc(report.primary?.path ?? "the subject")}</b> (the subject) was compared with ${comps.length} reference trial(s) (${esc(comps.map((c) => c.reference).join(", "))}) ${esc(how)}, on ${esc(what)}, using dynamic time warping (DTW). The main number is the <b>DTW distance, in ${esc(unit)}</b>: the ${esc(unit === "degrees" ? "angle" : "position")} differences between the two movements, added up over all frames once they are aligned in time (a sum over the cycle, not a per-frame value); 0 means identical movement and larger numbers mean less similar movement. It has no universal normal value. Mean distance to the references: <b>${fmt3(overall ?? Number.NaN)} ${esc(unit)}</b>.${perText}${verdict}${esc(missingText)}${esc(unitText)}${esc(warnText)}</p>`;
+    return `<p class="summary"><b>Summary.</b> The movement of <b>${esc(report.primary?.path ?? "the subject")}</b> (the subject) was compared with ${comps.length} reference trial(s) (${esc(comps.map((c) => c.reference).join(", "))}) ${esc(how)}, on ${esc(what)}, using dynamic time warping (DTW). The main number is the <b>DTW distance, in ${esc(unit)}</b>: the ${esc(unit === "degrees" ? "angle" : "position")} differences between the two movements, added up over all frames of the ${piece} once they are aligned in time (a sum, not a per-frame value); 0 means identical movement and larger numbers mean less similar movement. It has no universal normal value. Mean distance to the references: <b>${fmt3(overall ?? Number.NaN)} ${esc(unit)}</b> (summed over a ${piece}'s matched frames${esc(perText)}).${verdict}${esc(missingText)}${esc(unitText)}${esc(warnText)}</p>`;
   }
   if (r.kind === "stats") {
     return `<p class="summary"><b>Summary.</b> Statistics (mean, standard deviation, minimum, maximum, range) of one signal of <b>${esc(report.primary?.path ?? "the subject")}</b>, per segment.${esc(missingText)}${esc(unitText)}${esc(warnText)}</p>`;
