@@ -1,6 +1,7 @@
 // The words of the HTML page: what was compared (clinical angle names), the one unit distances are shown in
 // (degrees for angles), what the DTW distance is exactly, how cycles were paired (and why some were not), each
 // input's handling (missing frames, unit conversion), and the plain-language summary at the top.
+import type { MissingFramesRecord } from "./_missing.js";
 import type { AnalysisRun } from "./run.js";
 
 type Report = AnalysisRun["report"];
@@ -34,16 +35,7 @@ export interface TrialRecordView {
   role: string;
   path: string;
   unit: string;
-  missing_frames: {
-    frames: number;
-    absent_frames: number;
-    trimmed_start: number;
-    trimmed_end: number;
-    interpolated: [number, number][];
-    long_gaps: [number, number][];
-    parts: [number, number][];
-    unit_converted_from: string | null;
-  };
+  missing_frames: MissingFramesRecord;
   cycles: Record<
     string,
     { seconds: number[]; confidence: number[]; segmentation_score?: number[]; keypoint_score?: number[] }
