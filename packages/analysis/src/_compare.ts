@@ -74,12 +74,20 @@ export async function compareWithReferences(
     const labels: string[] = [];
     const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
       [];
-    const { pairs, onlyA: onlyPrimary, onlyB: onlyReference } = pairPieces(pPieces, rPieces, segmented);
+    const {
+      pairs,
+      onlyA: onlyPrimary,
+      onlyB: onlyReference,
+    } = pairPieces(pPieces, rPieces, segmented, analysis.pairing);
     if (onlyPrimary.length > 0 || onlyReference.length > 0) {
       const left = (what: string, l: string[]) =>
         l.length > 0 ? `; not compared (${what} only): ${l.join(", ")}` : "";
+      const how =
+        analysis.pairing === "all"
+          ? "every segment with every segment of the same name"
+          : "segment i with segment i of the same name";
       notes.push(
-        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pairs.length} pair(s) compared (segment i with segment i of the same name)${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
+        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pairs.length} pair(s) compared (${how})${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
       );
     }
     for (const piece of pairs) {
@@ -214,6 +222,7 @@ async function referenceRange(
         trialPieces(ctx, trials[i] as Trial),
         trialPieces(ctx, trials[j] as Trial),
         Boolean(ctx.resolved.segmentation),
+        ctx.work.analysis.kind === "dtw" ? ctx.work.analysis.pairing : undefined,
       );
       const d: number[] = [];
       for (const piece of both) {

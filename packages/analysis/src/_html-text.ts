@@ -163,6 +163,14 @@ export function pairingText(report: Report, comps: ComparisonView[]): string {
       : "Without cycle detection the trials were compared whole, one pair per reference.";
   }
   const counts = pairingCounts(report, comps);
+  const pairing = (report.config as { analysis?: { pairing?: string } }).analysis?.pairing;
+  if (pairing === "all") {
+    const rows = counts.map(
+      (k) =>
+        `${k.reference}: ${k.pairs} pair(s) (subject ${k.subject ?? "?"} cycles, reference ${k.reference_cycles ?? "?"})`,
+    );
+    return `Every cycle of the subject was compared with every cycle of the same side in each reference (pairing: all), so no cycle is left out; each reference's mean is over all those pairs. Pairs per reference — ${rows.join("; ")}.`;
+  }
   const rows = counts.map((k) => {
     const left: string[] = [];
     if (k.subject !== null && k.subject > k.pairs)
@@ -171,7 +179,11 @@ export function pairingText(report: Report, comps: ComparisonView[]): string {
       left.push(`${k.reference_cycles - k.pairs} of the reference's ${k.reference_cycles}`);
     return `${k.reference}: ${k.pairs} pair(s)${left.length > 0 ? ` (${left.join(" and ")} cycles had no partner)` : ""}`;
   });
-  return `Cycles are paired in order, side by side: the subject's 1st left cycle with the reference's 1st left cycle, the 2nd with the 2nd, and so on (the same for the right side); when one trial has more cycles of a side than the other, its extra cycles have no partner and are not compared. Pairs per reference — ${rows.join("; ")}.`;
+  const unpaired = counts.some((k) => (k.subject ?? 0) > k.pairs || (k.reference_cycles ?? 0) > k.pairs);
+  const hint = unpaired
+    ? " To compare every cycle with every cycle of the same side, set analysis.pairing: all."
+    : "";
+  return `Cycles are paired in order, side by side: the subject's 1st left cycle with the reference's 1st left cycle, the 2nd with the 2nd, and so on (the same for the right side); when one trial has more cycles of a side than the other, its extra cycles have no partner and are not compared. Pairs per reference — ${rows.join("; ")}.${hint}`;
 }
 
 /** Per input: how its missing frames and its unit were handled, in words (every input, not only references). */

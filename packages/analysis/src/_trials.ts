@@ -268,19 +268,45 @@ export interface PiecePair {
   b: PoseSequence;
 }
 
+/** The segmentation a piece belongs to: its label without the index ("left_heel_strikes[2]" → "left_heel_strikes"). */
+function segmentationOf(label: string): string {
+  return label.replace(/\[\d+\]$/, "");
+}
+
 /**
- * Pair two trials' pieces: segments by label (segment i with segment i of the same name); without segmentation
- * the whole trials, or — when either was split at long gaps — every part of one with every part of the other
- * (label `part[i] vs part[j]`, `part[i] vs full_trial`, ...). Also the labels left without a partner.
+ * Pair two trials' pieces. Segments: by label (segment i with segment i of the same name; `pairing: "in_order"`,
+ * the default) or every segment with every segment of the same name (`pairing: "all"`, label
+ * `left_heel_strikes[2] vs [0]`). Without segmentation: the whole trials, or — when either was split at long
+ * gaps — every part of one with every part of the other (label `part[i] vs part[j]`, `part[i] vs full_trial`).
+ * Also the labels left without a partner.
  */
 export function pairPieces(
   a: Piece[],
   b: Piece[],
   segmented: boolean,
+  pairing: "in_order" | "all" = "in_order",
 ): { pairs: PiecePair[]; onlyA: string[]; onlyB: string[] } {
   if (!segmented && (a.length > 1 || b.length > 1)) {
     const pairs = a.flatMap((p) => b.map((q) => ({ label: `${p.label} vs ${q.label}`, a: p.seq, b: q.seq })));
     return { pairs, onlyA: [], onlyB: [] };
+  }
+  if (segmented && pairing === "all") {
+    const names = new Set(b.map((q) => segmentationOf(q.label)));
+    const aNames = new Set(a.map((p) => segmentationOf(p.label)));
+    const pairs = a.flatMap((p) =>
+      b
+        .filter((q) => segmentationOf(q.label) === segmentationOf(p.label))
+        .map((q) => ({
+          label: `${p.label} vs ${q.label.slice(segmentationOf(q.label).length)}`,
+          a: p.seq,
+          b: q.seq,
+        })),
+    );
+    return {
+      pairs,
+      onlyA: a.filter((p) => !names.has(segmentationOf(p.label))).map((p) => p.label),
+      onlyB: b.filter((q) => !aNames.has(segmentationOf(q.label))).map((q) => q.label),
+    };
   }
   const byLabel = new Map(b.map((p) => [p.label, p.seq]));
   const aLabels = new Set(a.map((p) => p.label));

@@ -230,3 +230,44 @@ describe("what the page says agrees with what it shows", () => {
     expect(page.match(/mm \(as recorded\)/g)).toHaveLength(2);
   });
 });
+
+describe("pairing: all compares every cycle", () => {
+  it("each subject cycle with each reference cycle of the same side; none left out, and the page says so", async () => {
+    const files = { "p.json": walker(1, 300), "r.json": walker(2, 150) };
+    const inOrder = await runAnalysis(strideCfg({ primary: "p.json", reference: "r.json" }), io(files));
+    expect(text(renderReportHtml(inOrder))).toMatch(/had no partner\).*set analysis\.pairing: all/);
+    const cfg = parseAnalysisConfig({
+      inputs: { primary: "p.json", reference: "r.json" },
+      segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
+      analysis: { ...KNEE_ANGLES_DTW, pairing: "all" },
+      output: { report: "r" },
+    });
+    const run = await runAnalysis(cfg, io(files));
+    valid(run.report);
+    const count = (role: number, side: string) =>
+      run.report.trials?.[role]?.cycles[`${side}_heel_strikes`]?.seconds.length ?? 0;
+    const r = run.report.results as { segment_labels: string[]; distances: number[]; notes: string[] };
+    const expected = count(0, "left") * count(1, "left") + count(0, "right") * count(1, "right");
+    expect(r.distances).toHaveLength(expected);
+    expect(r.distances.length).toBeGreaterThan(20);
+    expect(r.segment_labels).toContain("left_heel_strikes[0] vs [1]");
+    expect(r.segment_labels.every((l) => /^(left|right)_heel_strikes\[\d+\] vs \[\d+\]$/.test(l))).toBe(true);
+    // Left with left and right with right only, and no "not compared" note.
+    expect(r.segment_labels.filter((l) => l.startsWith("left")).length).toBe(
+      count(0, "left") * count(1, "left"),
+    );
+    expect(r.notes.join(" ")).not.toMatch(/not compared/);
+    const page = text(renderReportHtml(run));
+    expect(page).toMatch(
+      /Every cycle of the subject was compared with every cycle of the same side .* so no cycle is left out/,
+    );
+    expect(page).toContain(`r.json: ${expected} pair(s)`);
+    expect(() =>
+      parseAnalysisConfig({
+        inputs: { primary: "p.json" },
+        analysis: { ...KNEE_ANGLES_DTW, pairing: "best" },
+        output: { report: "r" },
+      }),
+    ).toThrow(/expected one of 'in_order', 'all'/);
+  });
+});

@@ -108,6 +108,13 @@ const DtwAnalysis = z
      * original did) or a frame count N (resample every segment to N frames, e.g. 101 = 0..100 % of a cycle).
      */
     time_normalize: z.union([z.enum(["auto", "never"]), z.int().gte(2)]).optional(),
+    /**
+     * How segments are paired (absent = "in_order"): "in_order" pairs segment i of the primary with segment i
+     * of the same name in the reference (the original's; extra segments are not compared); "all" compares
+     * every primary segment with every reference segment of the same name (e.g. each left stride of the
+     * subject with each left stride of the reference), so no segment is left out.
+     */
+    pairing: z.enum(["in_order", "all"]).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.method === "dtw_relation") {
