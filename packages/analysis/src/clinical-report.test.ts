@@ -271,3 +271,21 @@ describe("pairing: all compares every cycle", () => {
     ).toThrow(/expected one of 'in_order', 'all'/);
   });
 });
+
+describe("a page of many pairs", () => {
+  it("draws the first 60 pair figures and says how many pairs there are", async () => {
+    const files = { "p.json": walker(1, 450), "r.json": walker(2, 450) };
+    const cfg = parseAnalysisConfig({
+      inputs: { primary: "p.json", reference: "r.json" },
+      segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
+      analysis: { ...KNEE_ANGLES_DTW, pairing: "all" },
+      output: { report: "r" },
+    });
+    const run = await runAnalysis(cfg, io(files));
+    const n = run.figures.pairs.length;
+    expect(n).toBeGreaterThan(60);
+    const html = renderReportHtml(run);
+    expect(html.match(/<figure class="pair"/g)).toHaveLength(60);
+    expect(text(html)).toContain(`The first 60 of ${n} pairs are drawn`);
+  });
+});

@@ -172,6 +172,7 @@ svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke
 .summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
 
 const MIN_FOR_TAILS = 20;
+const MAX_PAIR_FIGURES = 60;
 
 /** The plain-language paragraph at the top: what was compared, what the number means, how it compares. */
 function plainSummary(run: AnalysisRun): string {
@@ -451,7 +452,15 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
   if (figures.pairs.length > 0) {
     parts.push("<h2>DTW alignment of each pair</h2>");
     const what = (report.config as { segmentation?: unknown }).segmentation ? "cycle" : "trial";
-    for (const p of figures.pairs) {
+    // A page of hundreds of figures is neither read nor rendered quickly (pairing: all gives cycles × cycles):
+    // the first MAX_PAIR_FIGURES are drawn, and the page says so.
+    const shown = figures.pairs.slice(0, MAX_PAIR_FIGURES);
+    if (shown.length < figures.pairs.length) {
+      parts.push(
+        `<p class="note">The first ${shown.length} of ${figures.pairs.length} pairs are drawn; the distances of all pairs are in the table above and in report.json.</p>`,
+      );
+    }
+    for (const p of shown) {
       const tn = p.timeNormalizedTo === null ? "" : `; both resampled to ${p.timeNormalizedTo} frames`;
       parts.push(
         `<figure class="pair" data-label="${esc(p.label)}" data-reference="${esc(p.reference)}">${pairSvg(p, what)}<figcaption><b>${esc(p.label)}</b> vs ${esc(p.reference)} — DTW distance ${fmt3(p.distance * factor)} ${esc(unit)}; drawn: ${esc(p.signalName)} (primary above, reference below, grey lines join the frames DTW matched)${esc(tn)}</figcaption></figure>`,
