@@ -220,7 +220,7 @@ function plainSummary(run: AnalysisRun): string {
         " With a single reference there is no reference range to judge this number against; add references to get one.";
     }
     const how = segmented
-      ? `cycle by cycle (pairs of cycles compared: ${counts.join(", ")}; how cycles were paired, and why some were not, is under Distances)`
+      ? `cycle by cycle (pairs of cycles compared: ${counts.join(", ")}; how cycles were paired${(report.config as { analysis?: { pairing?: string } }).analysis?.pairing === "all" ? "" : ", and why some were not,"} is under Distances)`
       : "as whole trials";
     const piece = segmented ? "cycle" : "trial";
     const perText = Number.isFinite(per)
