@@ -273,8 +273,8 @@ describe("pairing: all compares every cycle", () => {
 });
 
 describe("a page of many pairs", () => {
-  it("draws the first 60 pair figures and says how many pairs there are", async () => {
-    const files = { "p.json": walker(1, 450), "r.json": walker(2, 450) };
+  it("draws the first 200 pair figures and says how many pairs there are", async () => {
+    const files = { "p.json": walker(1, 900), "r.json": walker(2, 900) };
     const cfg = parseAnalysisConfig({
       inputs: { primary: "p.json", reference: "r.json" },
       segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
@@ -283,9 +283,9 @@ describe("a page of many pairs", () => {
     });
     const run = await runAnalysis(cfg, io(files));
     const n = run.figures.pairs.length;
-    expect(n).toBeGreaterThan(60);
+    expect(n).toBeGreaterThan(200);
     const html = renderReportHtml(run);
-    expect(html.match(/<figure class="pair"/g)).toHaveLength(60);
-    expect(text(html)).toContain(`The first 60 of ${n} pairs are drawn`);
+    expect(html.match(/<figure class="pair"/g)).toHaveLength(200);
+    expect(text(html)).toContain(`The first 200 of ${n} pairs are drawn`);
   });
 });

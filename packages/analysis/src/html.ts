@@ -172,7 +172,7 @@ svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke
 .summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
 
 const MIN_FOR_TAILS = 20;
-const MAX_PAIR_FIGURES = 60;
+const MAX_PAIR_FIGURES = 200;
 
 /** The plain-language paragraph at the top: what was compared, what the number means, how it compares. */
 function plainSummary(run: AnalysisRun): string {
