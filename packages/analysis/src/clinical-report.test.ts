@@ -105,11 +105,11 @@ describe("per-cycle confidence of strides", () => {
   });
 });
 
-const strideCfg = (inputs: object) =>
+const strideCfg = (inputs: object, analysis: object = {}) =>
   parseAnalysisConfig({
     inputs,
     segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
-    analysis: KNEE_ANGLES_DTW,
+    analysis: { ...KNEE_ANGLES_DTW, ...analysis },
     output: { report: "r" },
   });
 
@@ -236,12 +236,7 @@ describe("pairing: all compares every cycle", () => {
     const files = { "p.json": walker(1, 300), "r.json": walker(2, 150) };
     const inOrder = await runAnalysis(strideCfg({ primary: "p.json", reference: "r.json" }), io(files));
     expect(text(renderReportHtml(inOrder))).toMatch(/had no partner\).*set analysis\.pairing: all/);
-    const cfg = parseAnalysisConfig({
-      inputs: { primary: "p.json", reference: "r.json" },
-      segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
-      analysis: { ...KNEE_ANGLES_DTW, pairing: "all" },
-      output: { report: "r" },
-    });
+    const cfg = strideCfg({ primary: "p.json", reference: "r.json" }, { pairing: "all" });
     const run = await runAnalysis(cfg, io(files));
     valid(run.report);
     const count = (role: number, side: string) =>
@@ -275,12 +270,7 @@ describe("pairing: all compares every cycle", () => {
 describe("a page of many pairs", () => {
   it("draws the first 200 pair figures and says how many pairs there are", async () => {
     const files = { "p.json": walker(1, 900), "r.json": walker(2, 900) };
-    const cfg = parseAnalysisConfig({
-      inputs: { primary: "p.json", reference: "r.json" },
-      segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
-      analysis: { ...KNEE_ANGLES_DTW, pairing: "all" },
-      output: { report: "r" },
-    });
+    const cfg = strideCfg({ primary: "p.json", reference: "r.json" }, { pairing: "all" });
     const run = await runAnalysis(cfg, io(files));
     const n = run.figures.pairs.length;
     expect(n).toBeGreaterThan(200);
