@@ -211,3 +211,31 @@ export function handlingText(
     : `${t.unit} (as recorded)`;
   return { detected, handling: bits.length > 0 ? bits.join("; ") : "none needed", unit };
 }
+
+/** What a setting's value means, for a reader who has not seen the configuration language (empty when obvious). */
+export function settingMeaning(key: string, value: unknown): string {
+  const v = String(value ?? "");
+  const words: Record<string, string> = {
+    dtw_all: "all compared signals aligned together, one distance per pair",
+    dtw_per_joint: "each joint aligned on its own, one distance per joint",
+    dtw_relation: "the distance between two joints over time is compared",
+    exact: "exact dynamic time warping (no approximation)",
+    fastdtw: "FastDTW, an approximation of dynamic time warping",
+    none: key === "align" ? "no spatial alignment before comparing" : "",
+    procrustes_per_sequence:
+      "each piece's poses translated, rotated and scaled onto the other's before comparing",
+    angles: "joint angles computed from the 3D keypoints (independent of position and size)",
+    coordinates: "3D keypoint positions",
+    stride_zeni_v1:
+      "strides from heel strike to heel strike, heel strikes found where the heel is furthest ahead of the pelvis (Zeni et al. 2008)",
+    valley_to_valley_v1: "cycles bounded by the valleys of one joint's signal",
+  };
+  if (key === "person index")
+    return "which detected person in each frame is the subject (0 = the first tracked person)";
+  if (key === "NaN policy") return "what is done with frames or joints that are missing after preprocessing";
+  if (key === "segmentation") {
+    const m = /\((\w+)\)/.exec(v)?.[1];
+    return m && words[m] ? words[m] : "";
+  }
+  return words[v] ?? "";
+}

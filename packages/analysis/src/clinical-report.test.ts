@@ -228,6 +228,21 @@ describe("what the page says agrees with what it shows", () => {
     // The unit conversion is stated for the input it applies to, and every input says its unit.
     expect(page).toMatch(/b\.json [^|]*recorded in m, converted to mm/);
     expect(page.match(/mm \(as recorded\)/g)).toHaveLength(2);
+    // Read by someone who saw only the page: how the reference range is made, which angles a figure draws,
+    // what each setting means, and that no cycle is flagged when none is below the threshold.
+    expect(page).toMatch(
+      /each reference compared with each other reference exactly as the subject was compared/,
+    );
+    expect(page).toMatch(/a\.json vs b\.json [\d.]+/);
+    expect(page).toMatch(
+      /Each figure draws one angle, .* combines all 2 compared angles \(left knee flexion and right knee flexion\)/,
+    );
+    expect(page).toMatch(/strides from heel strike to heel strike/);
+    expect(page).toMatch(/which detected person in each frame is the subject/);
+    const low = Object.values(run.report.trials ?? []).some((t) =>
+      Object.values(t.cycles).some((c) => c.confidence.some((v) => v < 0.5)),
+    );
+    expect(page.includes("so none is flagged")).toBe(!low);
   });
 });
 

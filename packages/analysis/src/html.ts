@@ -6,9 +6,11 @@ import {
   fmt,
   fmt3,
   handlingText,
+  listWords,
   pairingCounts,
   pairingText,
   perMatchedFrame,
+  settingMeaning,
   shownUnit,
   trialsOf,
 } from "./_html-text.js";
@@ -169,7 +171,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #dde;padding:
 svg{width:100%;height:auto;background:#fcfcfe;border:1px solid #eef}.axis{stroke:#99a;stroke-width:1}.tick{font-size:10px;fill:#667}
 .sig{fill:none;stroke:#2456c8;stroke-width:1.6}.sig.ref{stroke:#c8442c}.link{stroke:#8a8fa3;stroke-width:.6;opacity:.6}
 .seg-a{fill:#2456c8;fill-opacity:.08}.seg-b{fill:#20a070;fill-opacity:.08}.peak{fill-opacity:.9}circle.seg-a{fill:#2456c8}circle.seg-b{fill:#20a070}
-.summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}`;
+.summary{background:#eef4ff;border:1px solid #c9d8f5;padding:10px 14px;font-size:15px}.note{background:#fff8e6;border-left:3px solid #e0a020;padding:6px 10px;margin:6px 0}.note.warn{border-left-color:#c8442c;background:#fdeeee}code{background:#f3f4f8;padding:0 3px}figure{margin:12px 0}figcaption{font-size:13px;color:#445}.muted{color:#667;font-size:13px}`;
 
 const MIN_FOR_TAILS = 20;
 const MAX_PAIR_FIGURES = 200;
@@ -303,7 +305,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
   ]);
   settings.push(["person index", (cfg.preprocessing as Record<string, unknown> | undefined)?.person_index]);
   parts.push(
-    `<table>${settings.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td class="l">${esc(v ?? "")}</td></tr>`).join("")}</table>`,
+    `<table>${settings.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td class="l">${esc(v ?? "")}</td><td class="l muted">${esc(settingMeaning(k, v))}</td></tr>`).join("")}</table>`,
   );
   const fps = new Map(figures.trials.map((t) => [t.path, t.fps]));
   parts.push(inputsTable(report, fps));
@@ -366,10 +368,12 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
         `<p><b>Overall</b> (mean of the ${comparisons.length} per-reference means): ${fmt3((overall.mean as number) * factor)} ${esc(unit)}.</p>`,
       );
     }
-    const range = results.reference_range as { min: number; max: number; pairs: unknown[] } | undefined;
+    const range = results.reference_range as
+      | { min: number; max: number; pairs: { a: string; b: string; mean: number }[] }
+      | undefined;
     if (range) {
       parts.push(
-        `<p><b>Reference range</b>: the references differ from each other by ${fmt3(range.min * factor)}–${fmt3(range.max * factor)} ${esc(unit)} (mean distance of each of the ${range.pairs.length} reference pair(s), cycles paired the same way).</p>`,
+        `<p><b>Reference range</b>: the references differ from each other by ${fmt3(range.min * factor)}–${fmt3(range.max * factor)} ${esc(unit)} (each reference compared with each other reference exactly as the subject was compared with them — same angles, cycles paired the same way — and each pair's mean distance taken: ${range.pairs.map((p) => `${esc(p.a)} vs ${esc(p.b)} ${fmt3(p.mean * factor)}`).join(", ")}). A subject whose mean distance lies within this range differs from the references about as much as they differ from each other.</p>`,
       );
     }
   } else if (results.kind === "stats") {
@@ -419,7 +423,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
     parts.push("<h2>Detected cycles: duration and confidence</h2>");
     const minC = (report.config as { checks?: { min_confidence?: number } }).checks?.min_confidence ?? 0.5;
     parts.push(
-      `<p>Each cycle's confidence (0–1) is <b>confidence = segmentation score × keypoint score</b>. The segmentation score says how regular the cycle is: for strides (heel strike to heel strike) how close its duration is to the trial's typical stride, 1 − |duration − median| / median; for peak-based cycles that times how clear the cycle's peak is. The keypoint score says how well the joints used in that cycle (the heel that marks the strides and the joints of the compared angles) were seen: their mean visibility × presence as the pose model reported it, over the cycle's frames, a frame filled by interpolation counting 0. Below ${esc(String(minC))} the cycle is flagged under Warnings.</p>`,
+      `<p>Each cycle's confidence (0–1) is <b>confidence = segmentation score × keypoint score</b>. The segmentation score says how regular the cycle is: for strides (heel strike to heel strike) how close its duration is to the trial's typical stride, 1 − |duration − median| / median; for peak-based cycles that times how clear the cycle's peak is. The keypoint score says how well the joints used in that cycle (the heel that marks the strides and the joints of the compared angles) were seen: their mean visibility × presence as the pose model reported it, over the cycle's frames, a frame filled by interpolation counting 0. Below ${esc(String(minC))} the cycle is flagged under Warnings${lowCycles(trials, minC) === 0 ? ` (no cycle of this run is below ${esc(String(minC))}, so none is flagged)` : ""}.</p>`,
     );
     let t = `<table><tr><th class="l">trial</th><th class="l">cycles</th><th>#</th><th>duration (s)</th><th>segmentation score</th><th>keypoint score</th><th>confidence</th></tr>`;
     for (const tr of trials) {
@@ -455,6 +459,12 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
     // A page of hundreds of figures is neither read nor rendered quickly (pairing: all gives cycles × cycles):
     // the first MAX_PAIR_FIGURES are drawn, and the page says so.
     const shown = figures.pairs.slice(0, MAX_PAIR_FIGURES);
+    const compared = (report.results as { angle_names?: string[] }).angle_names ?? [];
+    if (compared.length > 1) {
+      parts.push(
+        `<p class="note">Each figure draws one angle, the first compared angle of the cycle's side (a right stride on the right leg); the pair's distance combines all ${compared.length} compared angles (${esc(listWords(compared))}), so a difference in an angle not drawn here still counts.</p>`,
+      );
+    }
     if (shown.length < figures.pairs.length) {
       parts.push(
         `<p class="note">The first ${shown.length} of ${figures.pairs.length} pairs are drawn; the distances of all pairs are in the table above and in report.json.</p>`,
@@ -472,4 +482,12 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
     `<p style="color:#667;font-size:12px">Written by ${esc(prov?.tool ?? "@neuropose/analysis")} ${esc(prov?.version ?? "")}. The JSON report is the record; this page is a view of it.</p>`,
   );
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body>${parts.join("\n")}</body></html>\n`;
+}
+
+/** How many cycles of all trials fall below the confidence threshold (the ones the Warnings list flags). */
+function lowCycles(trials: { cycles: Record<string, { confidence: number[] }> }[], minC: number): number {
+  let n = 0;
+  for (const t of trials)
+    for (const c of Object.values(t.cycles)) for (const v of c.confidence) if (v < minC) n++;
+  return n;
 }
