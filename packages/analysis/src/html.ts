@@ -444,7 +444,7 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
       const first = t.firstFrame ?? 0;
       for (const p of t.panels) {
         const counts = p.segmentation
-          ? `; ${p.segments.length} cycle(s) shaded, a dot ${p.segments.every((g) => g.peak === g.start) ? "where each cycle starts (heel strike)" : "at each cycle's peak as the segmentation defines it"}`
+          ? `; ${p.segments.length} cycle(s) shaded, a dot ${p.segments.every((g) => g.peak === g.start) ? "where each cycle starts (heel strike, found from the heel's position relative to the pelvis along the walking direction, so a dot need not sit at a peak of this raw trace)" : "at each cycle's peak as the segmentation defines it"}`
           : "";
         const trimmed = first > 0 ? `; the first ${first} frames (no subject) are not drawn` : "";
         parts.push(
