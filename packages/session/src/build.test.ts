@@ -199,6 +199,36 @@ describe("buildSession failures", () => {
     });
   });
 
+  it("a multi-file camera keeps its ImageSeries starting_frame when ingest comes from the cache", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-multi-"));
+    const dir = join(root, "S1");
+    standInVideo(join(dir, "Video", "part1.avi"), 7, 30);
+    standInVideo(join(dir, "Video", "part2.avi"), 5, 30);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n',
+    );
+    writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n[qc]\ngenerate_report = false\n');
+    const startingFrame = async (nwbPath: string) =>
+      (await readNwb(nwbPath)).acquisition.find((a) => a.name === "video_cam0") as {
+        startingFrame?: number[];
+      };
+    const first = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+    expect((await startingFrame(first.nwb)).startingFrame).toEqual([0, 7]);
+    // Only the NWB stage's config changes: ingest is skipped (from the cache), the NWB file is written again.
+    const states: string[] = [];
+    const second = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      set: ["nwb.lab=Cache Lab"],
+      onStage: (e) => states.push(`${e.stage}:${e.state}`),
+    });
+    expect(states).toContain("ingest:skipped");
+    expect(states).toContain("nwb:done");
+    expect((await readNwb(second.nwb)).lab).toBe("Cache Lab");
+    expect((await startingFrame(second.nwb)).startingFrame).toEqual([0, 7]);
+  }, 60_000);
+
   it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-tc-"));
     const dir = join(root, "S1");

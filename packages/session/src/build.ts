@@ -255,7 +255,6 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
 
   // ---- ingest: count frames and pulses, verify, write the manifest ----
   const manifestPath = join(interim, "manifest.json");
-  const probes = new Map<string, VideoInfo[]>();
   const pulses = new Map<string, Float64Array>();
   await stage(
     "ingest",
@@ -284,7 +283,6 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       for (const cam of session.cameras) {
         const files = cameraFiles.get(cam.id) as FoundFile[];
         const infos = probed.get(cam.id) as VideoInfo[];
-        probes.set(cam.id, infos);
         const frames = infos.reduce((n, v) => n + v.frameCount, 0);
         const first = infos[0] as VideoInfo;
         const pulseCount = cam.ttl_id ? (pulses.get(cam.ttl_id)?.length ?? 0) : undefined;
@@ -311,6 +309,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           resolution: [first.width, first.height],
           rotation_deg: first.rotation,
           frame_count: frames,
+          frame_counts: infos.map((v) => v.frameCount),
           ...(cam.ttl_id ? { ttl_id: cam.ttl_id, pulse_count: pulseCount } : {}),
         });
       }
@@ -836,11 +835,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         const files = (
           mezzanine.get(v.camera_id) ?? (cameraFiles.get(v.camera_id) as FoundFile[]).map((f) => f.path)
         ).map((p) => relative(dirname(nwbPath), p));
+        // From the manifest (not this run's probes), so a build whose ingest came from the cache keeps them.
         const starts: number[] = [];
         let n = 0;
-        for (const p of probes.get(v.camera_id) ?? []) {
+        for (const count of v.frame_counts ?? []) {
           starts.push(n);
-          n += p.frameCount;
+          n += count;
         }
         acquisition.push({
           kind: "ImageSeries",

@@ -23,6 +23,9 @@ export const ManifestSchema = z.strictObject({
       rotation_deg: z.number().optional(),
       /** Frames decoded and counted (ffprobe -count_frames), summed over the camera's files. */
       frame_count: z.int().nonnegative(),
+      /** Frames of each file in `paths` (same order): the ImageSeries starting_frame comes from these, also when
+       * ingest is skipped from the cache. Added in 0.1 without a version bump: optional, older manifests lack it. */
+      frame_counts: z.array(z.int().nonnegative()).optional(),
       ttl_id: z.string().optional(),
       /** TTL pulses on the camera's ttl_id, when it has one. */
       pulse_count: z.int().nonnegative().optional(),
