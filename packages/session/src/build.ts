@@ -10,15 +10,7 @@ import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
 import { NeuroPoseError, openAtomicTarget, writeFileAtomic } from "@neuropose/io";
 import { type NwbFileSpec, type NwbTimeSeries, validateNwb, writeNwb } from "@neuropose/nwb";
-import {
-  type HarmonisedPose,
-  poseToNwb,
-  readDlc,
-  readLightningPose,
-  readOpenPose,
-  readSleap,
-  writePoseParquet,
-} from "@neuropose/pose-formats";
+import { type PoseChunkReader, poseChunksToNwb } from "@neuropose/pose-formats";
 import { type QcInput, writeQcReport } from "@neuropose/qc";
 import {
   alignTrialsToPulses,
@@ -30,6 +22,7 @@ import {
   readTtlEdges,
 } from "@neuropose/sync";
 import { readTrials, type TrialsResult } from "@neuropose/trials";
+import { importPose, openPoseForNwb, type PoseInfo, readPoseInfo } from "./_pose.js";
 import type { PipelineConfig, SessionFile } from "./config.js";
 import { type FoundFile, requireFiles } from "./discover.js";
 import { checkConfigAgainstSession, loadPipelineConfig, loadSessionFile } from "./load.js";
@@ -273,7 +266,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
                 cam.id,
                 await Promise.all(
                   (cameraFiles.get(cam.id) as FoundFile[]).map((f) =>
-                    probeVideo(f.path, tools, options.signal),
+                    probeVideo(f.path, tools, options.signal, { timestamps: false }),
                   ),
                 ),
               ] as const,
@@ -641,27 +634,10 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     if (!trials) await read();
   }
 
-  // ---- pose: import per camera, timestamps from sync, Parquet + sidecar ----
-  const poses = new Map<string, HarmonisedPose>();
+  // ---- pose: import per camera, chunk by chunk (timestamps from sync), Parquet + sidecar + info for later stages ----
+  const poses = new Map<string, PoseInfo>();
   const poseDir = join(interim, "pose");
-  const readPose = async (
-    _cameraId: string,
-    f: { files: FoundFile[]; format: string },
-  ): Promise<HarmonisedPose> => {
-    const path = (f.files[0] as FoundFile).path;
-    const fmt =
-      f.format === "auto"
-        ? /\.slp$|analysis\.h5$/i.test(path)
-          ? "sleap"
-          : /\.json$/i.test(path)
-            ? "openpose"
-            : "dlc"
-        : f.format;
-    if (fmt === "sleap") return readSleap(path);
-    if (fmt === "openpose") return readOpenPose(dirname(path));
-    if (fmt === "lightning_pose") return readLightningPose(path);
-    return readDlc(path);
-  };
+  const poseInfoFile = (cameraId: string) => join(poseDir, `${cameraId}.pose_info.json`);
   if (poseFiles.size) {
     await stage(
       "pose",
@@ -672,7 +648,6 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         const flags: StageFlag[] = [];
         const details: Record<string, unknown> = {};
         for (const [cameraId, f] of poseFiles) {
-          const pose = await readPose(cameraId, f);
           const sync = cameraSync.get(cameraId);
           if (!sync)
             throw fail(
@@ -681,41 +656,39 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
               undefined,
               "pose[].camera_id must name a [[cameras]] id",
             );
-          if (pose.nFrames > sync.timestamps.length)
-            throw fail(
-              "E_SESSION_POSE",
-              `camera ${cameraId}: the pose file has ${pose.nFrames} frames but the video has ${sync.timestamps.length}`,
-              (f.files[0] as FoundFile).path,
-              "is this the pose file of that camera?",
-            );
-          if (pose.nFrames < sync.timestamps.length)
+          const { info, parquet } = await importPose({
+            cameraId,
+            path: (f.files[0] as FoundFile).path,
+            format: f.format,
+            timestamps: sync.timestamps,
+            parquet: join(poseDir, `${cameraId}.pose.parquet`),
+            infoFile: poseInfoFile(cameraId),
+          });
+          if (info.n_frames < sync.timestamps.length)
             flags.push({
               code: "POSE_SHORT",
               severity: "warn",
               subject: cameraId,
-              message: `camera ${cameraId}: pose covers ${pose.nFrames} of ${sync.timestamps.length} frames`,
-              value: pose.nFrames,
+              message: `camera ${cameraId}: pose covers ${info.n_frames} of ${sync.timestamps.length} frames`,
+              value: info.n_frames,
               threshold: sync.timestamps.length,
             });
-          poses.set(cameraId, pose);
-          const ts = Float64Array.from(pose.frameIndex, (i) => sync.timestamps[i] as number);
-          const r = await writePoseParquet(pose, join(poseDir, `${cameraId}.pose.parquet`), {
-            timestamps: ts,
-          });
-          outputs.push(r.parquet, r.sidecar);
+          poses.set(cameraId, info);
+          outputs.push(parquet.parquet, parquet.sidecar, poseInfoFile(cameraId));
           details[cameraId] = {
-            frames: pose.nFrames,
-            keypoints: pose.keypoints.length,
-            individuals: pose.individuals.length,
-            missing_points: pose.stats.missingPoints,
-            software: pose.software,
+            frames: info.n_frames,
+            keypoints: info.keypoints.length,
+            individuals: info.individuals.length,
+            missing_points: info.missing_points,
+            software: info.software,
           };
         }
         return { outputs, flags, details, counts: { cameras: poses.size } };
       },
     );
-    if (poses.size === 0)
-      for (const [cameraId, f] of poseFiles) poses.set(cameraId, await readPose(cameraId, f));
+    // A cached stage: what later stages need comes back from its info files.
+    for (const cameraId of poseFiles.keys())
+      if (!poses.has(cameraId)) poses.set(cameraId, await readPoseInfo(poseInfoFile(cameraId)));
   }
 
   // ---- facemap: motion energy per ROI rectangle, one streamed ffmpeg pass per camera file, cameras in parallel ----
@@ -870,14 +843,16 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const processing: NwbFileSpec["processing"] = [];
       const behavior: NwbTimeSeries[] = [];
       const poseInterfaces = [];
-      for (const [cameraId, pose] of poses) {
+      const poseReaders: PoseChunkReader[] = [];
+      // Pose rows are read again from the pose files window by window as the writer pulls them (flat memory).
+      for (const [cameraId, info] of poses) {
         const sync = cameraSync.get(cameraId) as CameraSync;
-        const ts = Float64Array.from(pose.frameIndex, (i) => sync.timestamps[i] as number);
-        const contiguous = pose.frameIndex.every((f, i) => f === i);
-        const objs = poseToNwb(pose, {
-          ...(regular && contiguous
-            ? { fps: sync.fps, startingTime: config.timebase.offset_s }
-            : { timestamps: ts }),
+        const { reader, timestamps } = await openPoseForNwb(info, sync.timestamps);
+        poseReaders.push(reader);
+        const objs = poseChunksToNwb(reader, {
+          ...(regular && info.contiguous_from === 0
+            ? { fps: sync.fps, startingTime: config.timebase.offset_s, frameIndex: "contiguous" as const }
+            : { timestamps }),
           devices: [`camera_${cameraId}`],
           name: `pose_${cameraId}`,
           skeletonName: `skeleton_${cameraId}`,
@@ -1007,7 +982,11 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           inputs: summaries.flatMap((s) => s.inputs),
         },
       };
-      await writeNwb(nwbPath, spec, { signal: options.signal });
+      try {
+        await writeNwb(nwbPath, spec, { signal: options.signal });
+      } finally {
+        for (const r of poseReaders) r.close();
+      }
       return {
         outputs: [nwbPath],
         counts: {
@@ -1086,38 +1065,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       ...(poses.size
         ? {
             pose: {
-              cameras: [...poses].map(([cameraId, pose]) => {
-                const sync = cameraSync.get(cameraId) as CameraSync;
-                const bins = Math.min(120, pose.nFrames);
-                const per = Math.ceil(pose.nFrames / bins);
-                const t0 = sync.timestamps[pose.frameIndex[0] as number] as number;
-                const tEnd = sync.timestamps[pose.frameIndex[pose.nFrames - 1] as number] as number;
-                return {
-                  id: cameraId,
-                  t0_s: t0,
-                  bin_s: (tEnd - t0) / bins || 1,
-                  keypoints: pose.keypoints.map((name, k) => {
-                    const missing: number[] = [];
-                    const conf: number[] = [];
-                    for (let b = 0; b < bins; b++) {
-                      let miss = 0;
-                      let tot = 0;
-                      const cs: number[] = [];
-                      for (let f = b * per; f < Math.min(pose.nFrames, (b + 1) * per); f++)
-                        for (let ind = 0; ind < pose.nIndividuals; ind++) {
-                          const idx = (f * pose.nIndividuals + ind) * pose.nKeypoints + k;
-                          tot++;
-                          if (!Number.isFinite(pose.coords[idx * pose.nDims] as number)) miss++;
-                          else cs.push(pose.confidence[idx] as number);
-                        }
-                      cs.sort((a, c) => a - c);
-                      missing.push(tot ? miss / tot : Number.NaN);
-                      conf.push(cs.length ? (cs[cs.length >> 1] as number) : Number.NaN);
-                    }
-                    return { name, missing_fraction: missing, median_confidence: conf };
-                  }),
-                };
-              }),
+              cameras: [...poses].map(([cameraId, info]) => ({ id: cameraId, ...info.qc })),
             },
           }
         : {}),
