@@ -79,16 +79,16 @@ interface CameraSync {
   duplicates: number;
 }
 
-/** `timestamps_<camera>.csv`, written atomically in blocks of 64k rows (memory stays flat in session length). */
+/** `timestamps_<camera>.csv`, written atomically in blocks of 16k rows (memory stays flat in session length). */
 async function writeTimestampsCsv(file: string, timestamps: Float64Array): Promise<void> {
   const target = await openAtomicTarget(file);
   try {
     const handle = await open(target.tmp, "wx");
     try {
       await handle.write("frame_index,timestamp\n");
-      for (let start = 0; start < timestamps.length; start += 65_536) {
+      for (let start = 0; start < timestamps.length; start += 16_384) {
         const rows: string[] = [];
-        for (let i = start; i < Math.min(timestamps.length, start + 65_536); i++)
+        for (let i = start; i < Math.min(timestamps.length, start + 16_384); i++)
           rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
         await handle.write(rows.join(""));
       }
@@ -109,9 +109,7 @@ function fail(code: string, message: string, path?: string, hint?: string): Neur
 const csvNumber = (v: number) => (Number.isFinite(v) ? String(v) : "NaN");
 
 function percentile95(values: Float64Array): number {
-  const v = Array.from(values)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+  const v = values.filter(Number.isFinite).sort(); // typed: an hour at 150 Hz is 540k values
   if (v.length === 0) return Number.NaN;
   const r = 0.95 * (v.length - 1);
   const lo = Math.floor(r);
@@ -396,7 +394,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           dev[i - 1] = (ttl[i] as number) - (ttl[i - 1] as number) - j.period;
         js = {
           max: j.max,
-          p95: percentile95(Float64Array.from(dev, Math.abs)),
+          p95: percentile95(dev.map(Math.abs)),
           budget: config.timebase.jitter_budget_s,
           deviations: dev,
         };
@@ -404,17 +402,17 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         dropped = d.gaps.map((g) => ({ afterFrame: g.after, missing: g.missing }));
         duplicates = d.duplicates.length;
         // Camera clock (its pulses, with the dropped pulses' slots restored) against the nominal rate.
-        const slots: number[] = [];
+        const nominal = new Float64Array(ttl.length);
         let k = 0;
+        let gi = 0; // gaps come in pulse order
         for (let i = 0; i < ttl.length; i++) {
-          slots.push(k);
-          const g = d.gaps.find((x) => x.after === i);
-          k += 1 + (g ? g.missing : 0);
+          nominal[i] = k / v.fps;
+          let step = 1;
+          while (gi < d.gaps.length && (d.gaps[gi] as { after: number }).after === i)
+            step += (d.gaps[gi++] as { missing: number }).missing;
+          k += step;
         }
-        driftPpm = drift(
-          Float64Array.from(slots, (s) => s / v.fps),
-          ttl,
-        ).ppm;
+        driftPpm = drift(nominal, ttl).ppm;
       }
       cameraSync.set(v.camera_id, {
         id: v.camera_id,
