@@ -229,6 +229,47 @@ describe("buildSession failures", () => {
     expect((await startingFrame(second.nwb)).startingFrame).toEqual([0, 7]);
   }, 60_000);
 
+  it("imports facemap's own *_proc.mat into the NWB file as TimeSeries (NaN kept), also when the stage is cached", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-facemap-"));
+    const dir = join(root, "S1");
+    standInVideo(join(dir, "Video", "face.avi"), 50, 30);
+    // A facemap output written as facemap's save() writes it (see packages/facemap/scripts/make_proc.py).
+    execFileSync("/usr/bin/python3", [
+      join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
+      join(dir, "facemap"),
+      "50",
+    ]);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "facemap/*_proc.mat"\n',
+    );
+    writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n');
+    const check = async (nwbPath: string) => {
+      const nwb = await readNwb(nwbPath);
+      const fm = nwb.processing.find((m) => m.name === "facemap");
+      const series = (fm?.dataInterfaces ?? []) as { name: string; data: Float64Array; width?: number }[];
+      const area = series.find((x) => x.name === "facemap_pupil_0_area_cam0");
+      expect(area?.data.length).toBe(50);
+      expect(area?.data[7]).toBeNaN();
+      const svd = series.find((x) => x.name === "facemap_motSVD_0_cam0");
+      expect(svd?.data.length).toBe(50 * 5);
+      expect(series.map((x) => x.name)).toContain("facemap_running_0_cam0");
+    };
+    const first = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+    expect((await readStageSummary(first.interim, "facemap"))?.counts.imported).toBe(1);
+    await check(first.nwb);
+    expect(readFileSync(first.qc as string, "utf8")).toContain("facemap_pupil_0_area");
+    const states: string[] = [];
+    const second = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      set: ["nwb.lab=Again"],
+      onStage: (e) => states.push(`${e.stage}:${e.state}`),
+    });
+    expect(states).toContain("facemap:skipped");
+    await check(second.nwb);
+  }, 60_000);
+
   it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-tc-"));
     const dir = join(root, "S1");

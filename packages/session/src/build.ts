@@ -6,7 +6,13 @@
 import { execFile } from "node:child_process";
 import { mkdir, open, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
+import {
+  type FacemapSeries,
+  facemapProcSeries,
+  facialMetricsCsv,
+  motionEnergy,
+  type ProcMatValue,
+} from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
 import { NeuroPoseError, openAtomicTarget, writeFileAtomic } from "@neuropose/io";
 import { type NwbFileSpec, type NwbTimeSeries, validateNwb, writeNwb } from "@neuropose/nwb";
@@ -21,14 +27,14 @@ import {
   nominalTimebase,
   readTtlEdges,
 } from "@neuropose/sync";
-import { readTrials, type TrialsResult } from "@neuropose/trials";
+import { readMatFile, readTrials, type TrialsResult } from "@neuropose/trials";
 import { importPose, openPoseForNwb, type PoseInfo, readPoseInfo } from "./_pose.js";
 import type { PipelineConfig, SessionFile } from "./config.js";
 import { type FoundFile, requireFiles } from "./discover.js";
 import { checkConfigAgainstSession, loadPipelineConfig, loadSessionFile } from "./load.js";
 import { MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { QC_INPUT_FILE, type RecordedQc, sessionPaths } from "./plan.js";
-import { runStage, type StageFlag, type StageSummary, summaryPath } from "./stage.js";
+import { readStageSummary, runStage, type StageFlag, type StageSummary, summaryPath } from "./stage.js";
 import { expandTemplate } from "./templates.js";
 
 /** Options of {@link buildSession}. */
@@ -107,6 +113,18 @@ function fail(code: string, message: string, path?: string, hint?: string): Neur
 }
 
 const csvNumber = (v: number) => (Number.isFinite(v) ? String(v) : "NaN");
+
+/** A facial-metrics CSV (time + one column per metric) back as columns, NaN kept. */
+function readMetricsCsv(text: string): Map<string, Float64Array> {
+  const lines = text.trim().split("\n");
+  const names = (lines[0] as string).split(",").slice(1);
+  const cols = names.map(() => new Float64Array(lines.length - 1));
+  for (let i = 1; i < lines.length; i++) {
+    const cells = (lines[i] as string).split(",");
+    for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
+  }
+  return new Map(names.map((nm, k) => [nm, cols[k] as Float64Array]));
+}
 
 function percentile95(values: Float64Array): number {
   const v = values.filter(Number.isFinite).sort(); // typed: an hour at 150 Hz is 540k values
@@ -207,6 +225,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       files: await requireFiles(sessionDir, p.paths, "name_asc", `pose[${i}].paths (${p.camera_id})`),
       format: p.format,
     });
+  const facemapFiles = new Map<string, FoundFile[]>();
+  for (const [i, f] of session.facemap.entries())
+    facemapFiles.set(
+      f.camera_id,
+      await requireFiles(sessionDir, f.paths, "name_asc", `facemap[${i}].paths (${f.camera_id})`),
+    );
   const allInputs = (m: Map<string, FoundFile[]>) => [...m.values()].flat().map((f) => f.path);
   // Pulses of one TTL line: text edge files, or rising edges of one bit of SpikeGLX recordings (streamed), the
   // files' times concatenated in order.
@@ -698,12 +722,16 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     roiRects.filter((r) => r.camera_id === undefined || r.camera_id === cameraId);
   const facemapCameras = manifest.videos.filter((v) => roisOf(v.camera_id).length > 0);
   const facemapCsv = (cameraId: string) => join(facemapDir, `${cameraId}.facial_metrics.csv`);
-  if (facemapCameras.length || roiNamesOnly.length) {
+  // facemap's own outputs, imported: per camera, its series (2-D ones as `name[j]` columns in the CSV).
+  const imported = new Map<string, FacemapSeries[]>();
+  const importCsv = (cameraId: string) => join(facemapDir, `${cameraId}.facemap_import.csv`);
+  if (facemapCameras.length || roiNamesOnly.length || facemapFiles.size) {
     await stage(
       "facemap",
       [
         manifestPath,
         ...facemapCameras.flatMap((v) => (cameraFiles.get(v.camera_id) ?? []).map((f) => f.path)),
+        ...allInputs(facemapFiles),
       ],
       { facemap: config.facemap, timebase: config.timebase },
       async () => {
@@ -767,20 +795,75 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             return file;
           }),
         );
-        return { outputs, flags, details, counts: { cameras: facemapCameras.length, rois: roiRects.length } };
+        for (const [cameraId, files] of facemapFiles) {
+          const sync = cameraSync.get(cameraId) as CameraSync;
+          const file = files[0] as FoundFile;
+          const mat = await readMatFile(file.path);
+          const proc = facemapProcSeries(mat.variables as unknown as Record<string, ProcMatValue>, file.path);
+          if (proc.nFrames !== sync.timestamps.length)
+            throw fail(
+              "E_SESSION_FACEMAP",
+              `camera ${cameraId}: the facemap output has ${proc.nFrames} frames but the camera has ${sync.timestamps.length} timestamps`,
+              file.path,
+              "is this the facemap output of that camera's video (all of its files)?",
+            );
+          imported.set(cameraId, proc.series);
+          const cols = new Map<string, Float64Array>();
+          for (const sr of proc.series)
+            if (sr.width === 1) cols.set(sr.name, sr.data);
+            else
+              for (let j = 0; j < sr.width; j++)
+                cols.set(
+                  `${sr.name}[${j}]`,
+                  Float64Array.from({ length: proc.nFrames }, (_, f) => sr.data[f * sr.width + j] as number),
+                );
+          await writeFileAtomic(importCsv(cameraId), facialMetricsCsv(sync.timestamps, cols));
+          outputs.push(importCsv(cameraId));
+          details[`${cameraId}_import`] = {
+            file: file.relative,
+            frames: proc.nFrames,
+            series: proc.series.map(({ name, description, unit, width }) => ({
+              name,
+              description,
+              unit,
+              width,
+            })),
+          };
+        }
+        return {
+          outputs,
+          flags,
+          details,
+          counts: { cameras: facemapCameras.length, rois: roiRects.length, imported: facemapFiles.size },
+        };
       },
     );
+    // Cached: the imported series come back from their CSV tables, described by the stage summary.
+    if (facemapFiles.size && imported.size === 0) {
+      const summary = await readStageSummary(interim, "facemap");
+      for (const cameraId of facemapFiles.keys()) {
+        const meta = (summary?.details[`${cameraId}_import`] as {
+          series: { name: string; description: string; unit: string; width: number }[];
+        }) ?? { series: [] };
+        const cols = readMetricsCsv(await readFile(importCsv(cameraId), "utf8"));
+        imported.set(
+          cameraId,
+          meta.series.map((m) => {
+            const n = (cols.values().next().value as Float64Array | undefined)?.length ?? 0;
+            const data = new Float64Array(n * m.width);
+            for (let j = 0; j < m.width; j++) {
+              const c = cols.get(m.width === 1 ? m.name : `${m.name}[${j}]`) as Float64Array;
+              for (let f = 0; f < n; f++) data[f * m.width + j] = c[f] as number;
+            }
+            return { ...m, data };
+          }),
+        );
+      }
+    }
     // A cached stage: the metrics come back from its CSV tables.
     for (const v of facemapCameras)
       if (!facial.has(v.camera_id)) {
-        const lines = (await readFile(facemapCsv(v.camera_id), "utf8")).trim().split("\n");
-        const names = (lines[0] as string).split(",").slice(1);
-        const cols = names.map(() => new Float64Array(lines.length - 1));
-        for (let i = 1; i < lines.length; i++) {
-          const cells = (lines[i] as string).split(",");
-          for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
-        }
-        facial.set(v.camera_id, new Map(names.map((nm, k) => [nm, cols[k] as Float64Array])));
+        facial.set(v.camera_id, readMetricsCsv(await readFile(facemapCsv(v.camera_id), "utf8")));
       }
   }
 
@@ -922,10 +1005,25 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
               : { timestamps: sync.timestamps },
           });
       }
+      for (const [cameraId, series] of imported) {
+        const sync = cameraSync.get(cameraId) as CameraSync;
+        for (const sr of series)
+          facialSeries.push({
+            kind: "TimeSeries",
+            name: `facemap_${sr.name}_${cameraId}`.replace(/[^A-Za-z0-9_]/g, "_"),
+            description: `${sr.description}, camera ${cameraId} (imported from facemap's output; NaN kept)`,
+            data: sr.data,
+            ...(sr.width > 1 ? { width: sr.width } : {}),
+            unit: sr.unit,
+            timing: regular
+              ? { rate: sync.fps, startingTime: config.timebase.offset_s }
+              : { timestamps: sync.timestamps },
+          });
+      }
       if (facialSeries.length)
         processing.push({
           name: "facemap",
-          description: "facial motion energy per ROI and camera",
+          description: "facial metrics per camera: motion energy per ROI and/or facemap's own outputs",
           dataInterfaces: facialSeries,
         });
       if (poseInterfaces.length)
@@ -1084,13 +1182,19 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             },
           }
         : {}),
-      ...(facial.size
+      ...(facial.size || imported.size
         ? {
             facemap: {
-              cameras: [...facial].map(([cameraId, metrics]) => ({
+              cameras: [...new Set([...facial.keys(), ...imported.keys()])].map((cameraId) => ({
                 id: cameraId,
                 time_s: (cameraSync.get(cameraId) as CameraSync).timestamps,
-                metrics: [...metrics].map(([name, values]) => ({ name, values })),
+                metrics: [
+                  ...[...(facial.get(cameraId) ?? [])].map(([name, values]) => ({ name, values })),
+                  // facemap's own 1-D traces (motion energy, pupil area, blink); SVD components stay in the NWB
+                  ...(imported.get(cameraId) ?? [])
+                    .filter((sr) => sr.width === 1)
+                    .map((sr) => ({ name: `facemap_${sr.name}`, values: sr.data })),
+                ],
               })),
             },
           }
