@@ -13,6 +13,7 @@ import {
   type PoseChunkReader,
   type WritePoseParquetResult,
 } from "@neuropose/pose-formats";
+import { neuroposeChunks } from "./_neuropose.js";
 
 /** Frames read, timed and written at once. */
 export const POSE_CHUNK_FRAMES = 8192;
@@ -22,6 +23,8 @@ export interface PoseInfo {
   schema_version: 1;
   camera_id: string;
   path: string;
+  /** BlazePose predictions documents (format "neuropose"), one per video file of the camera. */
+  files?: string[];
   format: string;
   n_frames: number;
   n_individuals: number;
@@ -60,8 +63,12 @@ export async function importPose(o: {
   timestamps: Float64Array;
   parquet: string;
   infoFile: string;
+  /** The pose already opened (our BlazePose's predictions); else `path` is opened as `format`. */
+  reader?: PoseChunkReader;
+  /** Files the pose came from when not `path` alone (BlazePose predictions, one per video file). */
+  files?: string[];
 }): Promise<{ info: PoseInfo; parquet: WritePoseParquetResult }> {
-  const r = await openPoseChunks(o.path, { format: chunkFormat(o.format) });
+  const r = o.reader ?? (await openPoseChunks(o.path, { format: chunkFormat(o.format) }));
   try {
     const h = r.header;
     const n = h.nFrames;
@@ -140,7 +147,8 @@ export async function importPose(o: {
       schema_version: 1,
       camera_id: o.cameraId,
       path: o.path,
-      format: h.format,
+      ...(o.files ? { files: o.files } : {}),
+      format: o.reader ? "neuropose" : h.format,
       n_frames: n,
       n_individuals: nI,
       keypoints: h.keypoints,
@@ -185,7 +193,10 @@ export async function openPoseForNwb(
   info: PoseInfo,
   cameraTimestamps: Float64Array,
 ): Promise<{ reader: PoseChunkReader; timestamps: Float64Array }> {
-  const reader = await openPoseChunks(info.path, { format: chunkFormat(info.format) });
+  const reader =
+    info.format === "neuropose"
+      ? await neuroposeChunks(info.files ?? [info.path], info.camera_id)
+      : await openPoseChunks(info.path, { format: chunkFormat(info.format) });
   try {
     if (info.contiguous_from !== null)
       return {

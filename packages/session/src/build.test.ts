@@ -121,6 +121,59 @@ fixtureSuite(
   },
 );
 
+fixtureSuite('pose.source = "neuropose": our BlazePose on a camera', ["videos", "pose2sim_cam01.mp4"], () => {
+  it("runs the model over the camera's video, harmonises 33 keypoints and times them by the camera's TTL", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-blaze-"));
+    const dir = join(root, "S1");
+    mkdirSync(join(dir, "Video"), { recursive: true });
+    mkdirSync(join(dir, "TTLs"), { recursive: true });
+    // A short real clip: the fixture's first 24 frames, halved (a person walking in front of the camera).
+    execFileSync(ffmpeg, [
+      ...["-v", "error", "-y", "-i", fixturePath("videos", "pose2sim_cam01.mp4")],
+      ...[
+        "-frames:v",
+        "24",
+        "-vf",
+        "scale=540:960",
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "3",
+        join(dir, "Video", "cam.avi"),
+      ],
+    ]);
+    const ttl = Array.from({ length: 24 }, (_, i) => 2 + i / 60);
+    writeFileSync(join(dir, "TTLs", "cam.txt"), ttl.map((t) => t.toFixed(6)).join("\n"));
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "p1"\ndate = "2025-01-01"\nspecies = "Homo sapiens"\n\n[[TTLs]]\nid = "cam"\npaths = "TTLs/cam.txt"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\nttl_id = "cam"\n',
+    );
+    writeFileSync(
+      join(root, "config.toml"),
+      '[project]\nname = "t"\n[timebase]\nsource = "ttl"\nttl_id = "cam"\n[pose]\nsource = "neuropose"\nmodel = "lite"\n[qc]\ngenerate_report = false\n',
+    );
+    const r = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      modelCacheDir: join(tmpdir(), "neuropose-infer-test-models"),
+    });
+    const pose = await readStageSummary(r.interim, "pose");
+    expect(pose?.details.cam0).toMatchObject({ frames: 24, keypoints: 33, model: "lite" });
+    const nwb = await readNwb(r.nwb);
+    const pe = nwb.poseEstimations.find((p) => p.name === "pose_cam0");
+    expect(pe?.sourceSoftware).toBe("NeuroPose");
+    expect(pe?.series).toHaveLength(33);
+    expect(Array.from((pe?.timing as { timestamps: Float64Array }).timestamps)).toEqual(
+      ttl.map((t) => Number(t.toFixed(6))),
+    );
+    // a person is found: most keypoints in most frames are inside the (540 x 960) frame
+    const nose = pe?.series.find((s) => s.name === "nose");
+    const xs = Array.from(nose?.data ?? []).filter((_, i) => i % 2 === 0);
+    expect(xs.filter((x) => x > 0 && x < 540).length).toBeGreaterThan(12);
+    expect((await readStageSummary(r.interim, "validate"))?.counts.errors).toBe(0);
+  }, 300_000);
+});
+
 describe("buildSession failures", () => {
   it("a frame/pulse mismatch fails ingest with the camera, the counts and the tolerance", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-bad-"));

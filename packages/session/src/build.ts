@@ -28,6 +28,7 @@ import {
   readTtlEdges,
 } from "@neuropose/sync";
 import { readMatFile, readTrials, type TrialsResult } from "@neuropose/trials";
+import { neuroposeChunks } from "./_neuropose.js";
 import { importPose, openPoseForNwb, type PoseInfo, readPoseInfo } from "./_pose.js";
 import type { PipelineConfig, SessionFile } from "./config.js";
 import { type FoundFile, requireFiles } from "./discover.js";
@@ -54,6 +55,8 @@ export interface BuildSessionOptions {
   /** ffmpeg/ffprobe paths (default: resolved like neuropose-infer). */
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Where converted pose models are cached, for `pose.source = "neuropose"` (the app passes the setting). */
+  modelCacheDir?: string;
   signal?: AbortSignal;
   /** Called as each stage starts and ends. */
   onStage?: (event: {
@@ -83,6 +86,53 @@ interface CameraSync {
   driftPpm: number;
   dropped: { afterFrame: number; missing: number }[];
   duplicates: number;
+}
+
+/**
+ * JSON with typed arrays written as arrays (non-finite numbers as strings, as `renderSessionQc` reads them back),
+ * atomically and streamed: each typed array is written in blocks, so an hour of per-frame values never becomes
+ * one giant string (JSON.stringify of the QC input of a 60 min session peaked at ~180 MB).
+ */
+async function writeJsonStreamed(file: string, value: unknown): Promise<void> {
+  const arrays: ArrayLike<number>[] = [];
+  const skeleton = JSON.stringify(value, (_k, v) => {
+    if (ArrayBuffer.isView(v)) {
+      arrays.push(v as unknown as ArrayLike<number>);
+      return `\u0000${arrays.length - 1}\u0000`;
+    }
+    return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  });
+  const parts = skeleton.split(/"\\u0000(\d+)\\u0000"/);
+  const target = await openAtomicTarget(file);
+  try {
+    const handle = await open(target.tmp, "wx");
+    try {
+      for (let p = 0; p < parts.length; p++) {
+        if (p % 2 === 0) {
+          await handle.write(parts[p] as string);
+          continue;
+        }
+        const a = arrays[Number(parts[p])] as ArrayLike<number>;
+        await handle.write("[");
+        for (let start = 0; start < a.length; start += 16_384) {
+          const cells: string[] = [];
+          for (let i = start; i < Math.min(a.length, start + 16_384); i++) {
+            const x = a[i] as number;
+            cells.push(Number.isFinite(x) ? String(x) : `"${x}"`);
+          }
+          await handle.write((start ? "," : "") + cells.join(","));
+        }
+        await handle.write("]");
+      }
+      await handle.write("\n");
+    } finally {
+      await handle.close();
+    }
+    await target.commit();
+  } catch (err) {
+    await target.abort();
+    throw err;
+  }
 }
 
 /** `timestamps_<camera>.csv`, written atomically in blocks of 16k rows (memory stays flat in session length). */
@@ -660,15 +710,73 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
   const poses = new Map<string, PoseInfo>();
   const poseDir = join(interim, "pose");
   const poseInfoFile = (cameraId: string) => join(poseDir, `${cameraId}.pose_info.json`);
-  if (poseFiles.size) {
+  // pose.source = "neuropose": our BlazePose on every camera without a [[pose]] file to import.
+  const blazeCameras =
+    config.pose.source === "neuropose"
+      ? session.cameras.filter((c) => !poseFiles.has(c.id)).map((c) => c.id)
+      : [];
+  const predictionsPath = (cameraId: string, i: number) => join(poseDir, `${cameraId}.${i}.predictions.json`);
+  if (poseFiles.size || blazeCameras.length) {
     await stage(
       "pose",
-      [...[...poseFiles.values()].flatMap((p) => p.files.map((f) => f.path)), manifestPath],
-      { pose: session.pose, timebase: config.timebase },
+      [
+        ...[...poseFiles.values()].flatMap((p) => p.files.map((f) => f.path)),
+        ...blazeCameras.flatMap((id) => (cameraFiles.get(id) ?? []).map((f) => f.path)),
+        manifestPath,
+      ],
+      { pose: session.pose, source: config.pose, timebase: config.timebase },
       async () => {
         const outputs: string[] = [];
         const flags: StageFlag[] = [];
         const details: Record<string, unknown> = {};
+        if (blazeCameras.length) {
+          // The model is loaded (converted and cached on first use) once for all cameras and files.
+          const infer = await import("@neuropose/infer");
+          const pipeline = await infer.loadPipeline({
+            model: config.pose.model,
+            tools,
+            ...(options.modelCacheDir ? { cacheDir: options.modelCacheDir } : {}),
+          });
+          try {
+            for (const cameraId of blazeCameras) {
+              const sync = cameraSync.get(cameraId) as CameraSync;
+              const files = (cameraFiles.get(cameraId) ?? []).map((f, i) => ({
+                video: f.path,
+                out: predictionsPath(cameraId, i),
+              }));
+              for (const f of files)
+                await infer.processVideo({
+                  video: f.video,
+                  pipeline,
+                  output: f.out,
+                  force: true,
+                  ...(options.signal ? { signal: options.signal } : {}),
+                });
+              const predictionFiles = files.map((f) => f.out);
+              const { info, parquet } = await importPose({
+                cameraId,
+                path: predictionFiles[0] as string,
+                format: "neuropose",
+                files: predictionFiles,
+                reader: await neuroposeChunks(predictionFiles, cameraId),
+                timestamps: sync.timestamps,
+                parquet: join(poseDir, `${cameraId}.pose.parquet`),
+                infoFile: poseInfoFile(cameraId),
+              });
+              poses.set(cameraId, info);
+              outputs.push(...predictionFiles, parquet.parquet, parquet.sidecar, poseInfoFile(cameraId));
+              details[cameraId] = {
+                frames: info.n_frames,
+                keypoints: info.keypoints.length,
+                missing_points: info.missing_points,
+                software: info.software,
+                model: config.pose.model,
+              };
+            }
+          } finally {
+            await pipeline.dispose();
+          }
+        }
         for (const [cameraId, f] of poseFiles) {
           const sync = cameraSync.get(cameraId);
           if (!sync)
@@ -709,7 +817,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       },
     );
     // A cached stage: what later stages need comes back from its info files.
-    for (const cameraId of poseFiles.keys())
+    for (const cameraId of [...poseFiles.keys(), ...blazeCameras])
       if (!poses.has(cameraId)) poses.set(cameraId, await readPoseInfo(poseInfoFile(cameraId)));
   }
 
@@ -1208,16 +1316,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     };
     // What the page shows, kept beside the summaries so `neuropose-session qc <interim>` re-renders it.
     const recorded: RecordedQc = { schema_version: 1, qc_dir: qcDir, thresholds, input };
-    await writeFileAtomic(
-      join(interim, QC_INPUT_FILE),
-      `${JSON.stringify(recorded, (_k, v) =>
-        ArrayBuffer.isView(v)
-          ? Array.from(v as Float64Array, (x) => (Number.isFinite(x) ? x : String(x)))
-          : typeof v === "number" && !Number.isFinite(v)
-            ? String(v)
-            : v,
-      )}\n`,
-    );
+    await writeJsonStreamed(join(interim, QC_INPUT_FILE), recorded);
     qcPage = (await writeQcReport(qcDir, input, thresholds)).html;
   }
   return {
