@@ -82,7 +82,8 @@ interface CameraSync {
   frameCount: number;
   fps: number;
   pulses: Float64Array | null;
-  jitter: { max: number; p95: number; budget: number; deviations: Float64Array };
+  /** `period`: the median interval; the deviations are recomputed from the pulses when the QC page needs them. */
+  jitter: { max: number; p95: number; budget: number; period: number };
   driftPpm: number;
   dropped: { afterFrame: number; missing: number }[];
   duplicates: number;
@@ -174,6 +175,14 @@ function readMetricsCsv(text: string): Map<string, Float64Array> {
     for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
   }
   return new Map(names.map((nm, k) => [nm, cols[k] as Float64Array]));
+}
+
+/** Each inter-pulse interval minus the period (seconds). */
+function intervalDeviations(pulses: Float64Array, period: number): Float64Array {
+  const dev = new Float64Array(pulses.length - 1);
+  for (let i = 1; i < pulses.length; i++)
+    dev[i - 1] = (pulses[i] as number) - (pulses[i - 1] as number) - period;
+  return dev;
 }
 
 function percentile95(values: Float64Array): number {
@@ -309,6 +318,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const bit = (await edges).channels[0]?.bits.find((b) => b.bit === entry.bit);
       parts.push(bit?.rising ?? new Float64Array(0));
     }
+    if (parts.length === 1) return parts[0] as Float64Array;
     const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {
@@ -441,7 +451,11 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             undefined,
             "check the camera's ttl_id and the tolerance",
           );
-        timestamps = Float64Array.from(own.subarray(0, v.frame_count), (t) => t + config.timebase.offset_s);
+        // Without an offset the frame times are a view of the pulses (kept anyway): no copy per camera.
+        timestamps =
+          config.timebase.offset_s === 0
+            ? own.subarray(0, v.frame_count)
+            : Float64Array.from(own.subarray(0, v.frame_count), (t) => t + config.timebase.offset_s);
       } else
         throw fail(
           "E_SESSION_TIMEBASE",
@@ -457,20 +471,17 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             ttlFiles.get((cam?.ttl_id ?? config.timebase.ttl_id) as string)?.[0]?.path,
             `pulse ${i} of that TTL line is duplicated or out of order: fix the file (or its [[TTLs]] paths order) and build again`,
           );
-      let js = { max: 0, p95: 0, budget: config.timebase.jitter_budget_s, deviations: new Float64Array(0) };
+      let js = { max: 0, p95: 0, budget: config.timebase.jitter_budget_s, period: Number.NaN };
       let driftPpm = 0;
       let dropped: CameraSync["dropped"] = [];
       let duplicates = 0;
       if (ttl && ttl.length > 2) {
         const j = jitter(ttl);
-        const dev = new Float64Array(ttl.length - 1);
-        for (let i = 1; i < ttl.length; i++)
-          dev[i - 1] = (ttl[i] as number) - (ttl[i - 1] as number) - j.period;
         js = {
           max: j.max,
-          p95: percentile95(dev.map(Math.abs)),
+          p95: percentile95(intervalDeviations(ttl, j.period).map(Math.abs)),
           budget: config.timebase.jitter_budget_s,
-          deviations: dev,
+          period: j.period,
         };
         const d = detectDrops(ttl);
         dropped = d.gaps.map((g) => ({ afterFrame: g.after, missing: g.missing }));
@@ -1024,7 +1035,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           kind: "TimeSeries",
           name: `ttl_${t.id}`,
           description: t.description || `TTL ${t.id}: rising edges`,
-          data: new Float64Array(p.length).fill(1),
+          // ones, chunk by chunk (an hour of a 150 Hz line would be 4 MB of ones held for the write)
+          data: {
+            length: p.length,
+            width: 1,
+            read: (a: number, b: number) => new Float64Array(b - a).fill(1),
+          },
           unit: "n.a.",
           timing: { timestamps: p },
         });
@@ -1254,7 +1270,8 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             rate_hz: s.fps,
             frame_count: s.frameCount,
             pulse_count: s.pulses?.length ?? s.frameCount,
-            interval_deviation_s: s.jitter.deviations,
+            interval_deviation_s:
+              s.pulses && s.pulses.length > 2 ? intervalDeviations(s.pulses, s.jitter.period) : [],
             jitter_max_s: s.jitter.max,
             jitter_p95_s: s.jitter.p95,
             jitter_budget_s: s.jitter.budget,
