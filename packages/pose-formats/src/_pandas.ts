@@ -102,8 +102,8 @@ export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
   const g = `/${key}`;
   const pandasType = f.attrText(g, "pandas_type");
   const pandasVersion = f.attrText(g, "pandas_version");
-  if (pandasType === "frame_table") return readTable(f, key, pandasVersion);
-  if (pandasType === "frame") return readFixed(f, key, pandasVersion);
+  if (pandasType === "frame_table") return readWhole(openPandasTable(f, key), key, "table", pandasVersion);
+  if (pandasType === "frame") return readWhole(openPandasFixed(f, key), key, "fixed", pandasVersion);
   throw fail(
     f,
     `${g}@pandas_type`,
@@ -233,19 +233,16 @@ export function openPandasTable(f: H5Reader, key: string): PandasTableRows {
   };
 }
 
-function readTable(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
-  const t = openPandasTable(f, key);
+/** A whole frame read through its row reader (one code path for reading whole and in ranges). */
+function readWhole(
+  t: PandasTableRows,
+  key: string,
+  format: "table" | "fixed",
+  pandasVersion: string | undefined,
+): PandasFrame {
   const { index, values } = t.read(0, t.nRows);
-  return {
-    key,
-    format: "table",
-    pandasVersion,
-    index,
-    numericIndex: t.numericIndex,
-    levelNames: t.levelNames,
-    columns: t.columns,
-    values,
-  };
+  const { numericIndex, levelNames, columns } = t;
+  return { key, format, pandasVersion, index, numericIndex, levelNames, columns, values };
 }
 
 interface Axis {
@@ -430,20 +427,5 @@ export function openPandasFixed(f: H5Reader, key: string): PandasTableRows {
       }
       return { index: index.slice(start, end), values };
     },
-  };
-}
-
-function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
-  const t = openPandasFixed(f, key);
-  const { index, values } = t.read(0, t.nRows);
-  return {
-    key,
-    format: "fixed",
-    pandasVersion,
-    index,
-    numericIndex: t.numericIndex,
-    levelNames: t.levelNames,
-    columns: t.columns,
-    values,
   };
 }

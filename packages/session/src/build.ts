@@ -104,51 +104,48 @@ async function writeJsonStreamed(file: string, value: unknown): Promise<void> {
     return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
   });
   const parts = skeleton.split(/"\\u0000(\d+)\\u0000"/);
-  const target = await openAtomicTarget(file);
-  try {
-    const handle = await open(target.tmp, "wx");
-    try {
-      for (let p = 0; p < parts.length; p++) {
-        if (p % 2 === 0) {
-          await handle.write(parts[p] as string);
-          continue;
-        }
-        const a = arrays[Number(parts[p])] as ArrayLike<number>;
-        await handle.write("[");
-        for (let start = 0; start < a.length; start += 16_384) {
-          const cells: string[] = [];
-          for (let i = start; i < Math.min(a.length, start + 16_384); i++) {
-            const x = a[i] as number;
-            cells.push(Number.isFinite(x) ? String(x) : `"${x}"`);
-          }
-          await handle.write((start ? "," : "") + cells.join(","));
-        }
-        await handle.write("]");
+  await writeStreamed(file, async (write) => {
+    for (let p = 0; p < parts.length; p++) {
+      if (p % 2 === 0) {
+        await write(parts[p] as string);
+        continue;
       }
-      await handle.write("\n");
-    } finally {
-      await handle.close();
+      const a = arrays[Number(parts[p])] as ArrayLike<number>;
+      await write("[");
+      for (let start = 0; start < a.length; start += 16_384) {
+        const cells: string[] = [];
+        for (let i = start; i < Math.min(a.length, start + 16_384); i++) {
+          const x = a[i] as number;
+          cells.push(Number.isFinite(x) ? String(x) : `"${x}"`);
+        }
+        await write((start ? "," : "") + cells.join(","));
+      }
+      await write("]");
     }
-    await target.commit();
-  } catch (err) {
-    await target.abort();
-    throw err;
-  }
+    await write("\n");
+  });
 }
 
 /** `timestamps_<camera>.csv`, written atomically in blocks of 16k rows (memory stays flat in session length). */
 async function writeTimestampsCsv(file: string, timestamps: Float64Array): Promise<void> {
+  await writeStreamed(file, async (write) => {
+    await write("frame_index,timestamp\n");
+    for (let start = 0; start < timestamps.length; start += 16_384) {
+      const rows: string[] = [];
+      for (let i = start; i < Math.min(timestamps.length, start + 16_384); i++)
+        rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
+      await write(rows.join(""));
+    }
+  });
+}
+
+/** A file written piece by piece into a temp file, then committed atomically (removed on error). */
+async function writeStreamed(file: string, body: (write: (s: string) => Promise<unknown>) => Promise<void>) {
   const target = await openAtomicTarget(file);
   try {
     const handle = await open(target.tmp, "wx");
     try {
-      await handle.write("frame_index,timestamp\n");
-      for (let start = 0; start < timestamps.length; start += 16_384) {
-        const rows: string[] = [];
-        for (let i = start; i < Math.min(timestamps.length, start + 16_384); i++)
-          rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
-        await handle.write(rows.join(""));
-      }
+      await body((piece) => handle.write(piece));
     } finally {
       await handle.close();
     }
