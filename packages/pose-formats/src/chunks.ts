@@ -80,7 +80,7 @@ async function firstBytes(path: string): Promise<Uint8Array> {
  * @example
  * ```ts
  * import { openPoseChunks } from "@neuropose/pose-formats";
- * const r = await openPoseChunks("videoDLC_resnet50.h5");
+ * const r = await openPoseChunks("videoDLC_resnet50_shuffle1_100000.h5");
  * try {
  *   for (let s = 0; s < r.header.nFrames; s += 10_000) {
  *     const chunk = await r.read(s, s + 10_000);

@@ -102,7 +102,7 @@ export interface PoseRows {
  * ```ts
  * import { writeNwb } from "@neuropose/nwb";
  * import { openPoseChunks, poseChunksToNwb } from "@neuropose/pose-formats";
- * const r = await openPoseChunks("videoDLC_resnet50.h5");
+ * const r = await openPoseChunks("videoDLC_resnet50_shuffle1_100000.h5");
  * const { skeletons, poseEstimations } = poseChunksToNwb(r, { fps: 30, frameIndex: "contiguous" });
  * await writeNwb("session.nwb", {
  *   sessionDescription: "open field", sessionStartTime: "2025-01-01T10:00:00+00:00",

@@ -91,7 +91,7 @@ export interface OpenPoseParquetOptions extends Omit<WritePoseParquetOptions, "t
  * @example
  * ```ts
  * import { openPoseChunks, openPoseParquet } from "@neuropose/pose-formats";
- * const r = await openPoseChunks("videoDLC_resnet50.h5");
+ * const r = await openPoseChunks("videoDLC_resnet50_shuffle1_100000.h5");
  * const w = await openPoseParquet(r.header, "out/cam0.pose.parquet", { fps: 30 });
  * for (let s = 0; s < r.header.nFrames; s += 8192) await w.write(await r.read(s, s + 8192));
  * console.log((await w.finish(r.header)).rows);

@@ -100,7 +100,7 @@ export function toLongTable(pose: HarmonisedPose, options: LongTableOptions = {}
  * @example
  * ```ts
  * import { readDlc, slicePose } from "@neuropose/pose-formats";
- * const pose = await readDlc("videoDLC_resnet50.h5");
+ * const pose = await readDlc("videoDLC_resnet50_shuffle1_100000.h5");
  * console.log(slicePose(pose, 10, 20).nFrames); // 10
  * ```
  */
