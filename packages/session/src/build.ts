@@ -336,7 +336,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const flags: StageFlag[] = [];
       for (const [id, files] of ttlFiles) pulses.set(id, await readPulses(id, files));
       const videos: Manifest["videos"] = [];
-      // ffprobe -count_frames decodes every frame: cameras are probed in parallel.
+      // ffprobe reads every packet of every file to count the frames: cameras are probed in parallel.
       const probed = new Map(
         await Promise.all(
           session.cameras.map(
