@@ -7,8 +7,8 @@
 //   node benchmarks/session/index.mjs [--minutes 2,10] [--keep]
 //
 // Stand-in videos: one 16x16 mpeg4 file with exactly the frame count, hard-linked for the three cameras (the
-// lab's real videos are large; ffprobe still decodes and counts every frame of each camera). Default lengths are
-// short so `pnpm bench` stays quick; the issue's comparison is `--minutes 10,60`.
+// lab's real videos are large; ffprobe still reads and counts every frame's packet of each camera). Default lengths are
+// short so `pnpm bench` stays quick; the issue's comparison is `--minutes 10,60` (results: README.md here).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -290,11 +290,16 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
   if (args.command === "build") {
     const { buildSession } = await sessionLib();
     const showProgress = !args.quiet && !args.json;
+    // ffmpeg and the model cache come from the settings (NEUROPOSE_FFMPEG_PATH, NEUROPOSE_MODEL_CACHE_DIR, config).
+    const settings = loadSettings();
     const result = await buildSession({
       sessionDir: args.sessionDir,
       configPath: args.config,
       set: args.set,
       force: args.force,
+      modelCacheDir: settings.modelCacheDir,
+      ...(settings.ffmpegPath ? { ffmpegPath: settings.ffmpegPath } : {}),
+      ...(settings.ffprobePath ? { ffprobePath: settings.ffprobePath } : {}),
       ...(args.output ? { output: args.output } : {}),
       ...(args.root ? { root: args.root } : {}),
       ...(signal ? { signal } : {}),

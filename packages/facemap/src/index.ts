@@ -5,4 +5,5 @@ export {
   motionEnergy,
   type Roi,
 } from "./motion-energy.js";
+export { type FacemapProc, type FacemapSeries, facemapProcSeries, type ProcMatValue } from "./proc.js";
 export { facialMetricsCsv } from "./table.js";

@@ -70,6 +70,7 @@ export {
 export {
   type DecodeOptions,
   decodeVideo,
+  type ProbeOptions,
   probeVideo,
   type VideoFrame,
   type VideoInfo,

@@ -82,6 +82,21 @@ describe("probeVideo", () => {
     expect(info.variableFrameRate).toBe(false);
   });
 
+  it("counts frames without collecting timestamps when asked ({ timestamps: false })", async () => {
+    for (const name of ["plain.mp4", "vfr.mp4", "rot.mp4"]) {
+      const full = await probeVideo(join(dir, name), tools);
+      const counted = await probeVideo(join(dir, name), tools, undefined, { timestamps: false });
+      expect(counted.frameCount).toBe(full.frameCount);
+      expect(counted.timestamps).toEqual([]);
+      expect([counted.width, counted.height, counted.rotation, counted.codec]).toEqual([
+        full.width,
+        full.height,
+        full.rotation,
+        full.codec,
+      ]);
+    }
+  });
+
   it("applies rotation metadata: a rotated video reports upright (swapped) dimensions", async () => {
     const info = await probeVideo(join(dir, "rot.mp4"), tools);
     expect([info.storedWidth, info.storedHeight]).toEqual([64, 32]);

@@ -23,7 +23,10 @@ export interface VideoInfo {
   /** Number of video frames: the packet count, or the container's frame count if that is larger. */
   frameCount: number;
   durationS: number;
-  /** Presentation timestamps in seconds from the stream's start, one per frame, in presentation order. */
+  /**
+   * Presentation timestamps in seconds from the stream's start, one per frame, in presentation order. Empty
+   * when probed with `{ timestamps: false }` (frames counted only).
+   */
   timestamps: number[];
   /** True when the frame intervals vary by more than 1% (variable frame rate). */
   variableFrameRate: boolean;
@@ -48,9 +51,18 @@ function parseRate(r: string | undefined): number {
  * import { probeVideo, resolveFfmpeg } from "@neuropose/infer";
  * const info = await probeVideo("clip.mp4", resolveFfmpeg());
  * console.log(info.width, info.height, info.fps, info.frameCount);
+ * // frames counted only (an hour-long recording: no per-frame arrays)
+ * const counted = await probeVideo("clip.mp4", resolveFfmpeg(), undefined, { timestamps: false });
+ * console.log(counted.frameCount === info.frameCount); // true
  * ```
  */
-export async function probeVideo(path: string, tools: FfmpegTools, signal?: AbortSignal): Promise<VideoInfo> {
+export async function probeVideo(
+  path: string,
+  tools: FfmpegTools,
+  signal?: AbortSignal,
+  options: ProbeOptions = {},
+): Promise<VideoInfo> {
+  const withTimes = options.timestamps ?? true;
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
@@ -68,9 +80,10 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
       "-select_streams",
       "v:0",
       "-show_entries",
-      "stream=codec_name,width,height,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate,creation_time:stream_side_data=rotation:format=duration:format_tags=creation_time",
-      "-show_entries",
-      "packet=pts_time,dts_time",
+      `stream=codec_name,width,height,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time${withTimes ? "" : ",nb_read_packets"}:stream_tags=rotate,creation_time:stream_side_data=rotation:format=duration:format_tags=creation_time`,
+      // Counting only: ffprobe counts the packets itself, so the output stays a few hundred bytes for an
+      // hour-long recording (a JSON object per packet is ~100 MB of strings and objects at 540k frames).
+      ...(withTimes ? ["-show_entries", "packet=pts_time,dts_time"] : ["-count_packets"]),
       "-of",
       "json",
       path,
@@ -118,7 +131,8 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
   const nb = Number(s.nb_frames);
   // The container index (nb_frames) can promise more frames than the file holds (a truncated recording):
   // take the larger, so decoding can tell a short file from a complete one.
-  const frameCount = Math.max(pts.length, Number.isFinite(nb) ? nb : 0);
+  const counted = withTimes ? pts.length : Number(s.nb_read_packets);
+  const frameCount = Math.max(Number.isFinite(counted) ? counted : 0, Number.isFinite(nb) ? nb : 0);
   const durationS = Number(s.duration ?? json.format?.duration ?? 0) || (fps > 0 ? frameCount / fps : 0);
   if (!(fps > 0) && pts.length > 1) fps = (pts.length - 1) / (pts[pts.length - 1]! - pts[0]!);
   let variableFrameRate = false;
@@ -143,6 +157,16 @@ export async function probeVideo(path: string, tools: FfmpegTools, signal?: Abor
     variableFrameRate,
     creationTime: json.format?.tags?.creation_time ?? tags?.creation_time,
   };
+}
+
+/** Options of {@link probeVideo}. */
+export interface ProbeOptions {
+  /**
+   * Collect every frame's presentation timestamp (default true). `false` only counts the frames (ffprobe
+   * `-count_packets`): memory stays flat in the video's length, `timestamps` is empty and
+   * `variableFrameRate` false.
+   */
+  timestamps?: boolean;
 }
 
 /** One decoded frame: packed RGB, 3 bytes per pixel, rows top to bottom, upright. */

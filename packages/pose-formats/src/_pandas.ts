@@ -102,8 +102,8 @@ export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
   const g = `/${key}`;
   const pandasType = f.attrText(g, "pandas_type");
   const pandasVersion = f.attrText(g, "pandas_version");
-  if (pandasType === "frame_table") return readTable(f, key, pandasVersion);
-  if (pandasType === "frame") return readFixed(f, key, pandasVersion);
+  if (pandasType === "frame_table") return readWhole(openPandasTable(f, key), key, "table", pandasVersion);
+  if (pandasType === "frame") return readWhole(openPandasFixed(f, key), key, "fixed", pandasVersion);
   throw fail(
     f,
     `${g}@pandas_type`,
@@ -114,7 +114,19 @@ export function readPandasFrame(f: H5Reader, key: string): PandasFrame {
   );
 }
 
-function readTable(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
+/** A pandas "table" frame opened for reading rows in ranges (a long session never sits in memory whole). */
+export interface PandasTableRows {
+  nRows: number;
+  levelNames: (string | null)[];
+  columns: string[][];
+  /** True when the index is integer frame numbers. */
+  numericIndex: boolean;
+  /** Rows [start, end): the index (numbers) and row-major values. */
+  read(start: number, end: number): { index: Float64Array; values: Float64Array };
+}
+
+/** Opens a pandas "table" frame (pandas_type frame_table) for reading in row ranges (PyTables row slices). */
+export function openPandasTable(f: H5Reader, key: string): PandasTableRows {
   const g = `/${key}`;
   const tpath = `${g}/table`;
   if (f.kind(tpath) !== "dataset")
@@ -137,22 +149,24 @@ function readTable(f: H5Reader, key: string, pandasVersion: string | undefined):
     if (Array.isArray(names)) levelNames = names.map((n) => (n === null ? null : label(n)));
   }
   if (!levelNames.length) levelNames = (labels[0] ?? []).map(() => null);
-  const t = f.table(tpath);
-  const nRows = t.length;
   const nCols = labels.length;
   const keyOf = (tup: string[]) => tup.join("\u0000");
   const colOf = new Map(labels.map((l, i) => [keyOf(l), i]));
-  const values = new Float64Array(nRows * nCols).fill(Number.NaN);
-  const filled = new Uint8Array(nCols);
   const infoT = f.info(tpath);
-  const blocks = (infoT.dtype.members ?? []).map((m) => m.name).filter((n) => n.startsWith("values_block_"));
-  for (const b of blocks) {
+  const nRows = infoT.shape[0] ?? 0;
+  const members = infoT.dtype.members ?? [];
+  // Which table column fills which frame column: checked once, from the metadata, before any row is read.
+  const blocks: { name: string; cols: number[] }[] = [];
+  const filled = new Uint8Array(nCols);
+  for (const b of members.map((m) => m.name).filter((n) => n.startsWith("values_block_"))) {
     const kind = pickled(f, tpath, `${b}_kind`);
     if (!Array.isArray(kind))
       throw fail(f, `${tpath}@${b}_kind`, "block column labels are missing", "re-save the file with pandas");
-    const col = t.columns[b];
-    const dtypeName = f.attrText(tpath, `${b}_dtype`);
-    if (!col) {
+    const m = members.find((x) => x.name === b);
+    const md = m?.dtype;
+    const el = md?.class === "array" ? md.base : md;
+    if (!el || !["int", "uint", "float", "enum"].includes(el.class)) {
+      const dtypeName = f.attrText(tpath, `${b}_dtype`);
       throw fail(
         f,
         `${tpath}/${b}`,
@@ -160,15 +174,16 @@ function readTable(f: H5Reader, key: string, pandasVersion: string | undefined):
         "pose tables hold numbers only",
       );
     }
-    if (col.width !== kind.length) {
+    const width = md?.class === "array" ? (md.arrayShape ?? []).reduce((a, x) => a * x, 1) : 1;
+    if (width !== kind.length) {
       throw fail(
         f,
         `${tpath}/${b}`,
-        `block has ${col.width} values per row but ${kind.length} labels`,
+        `block has ${width} values per row but ${kind.length} labels`,
         "the file is damaged; re-export it",
       );
     }
-    kind.forEach((k, j) => {
+    const cols = kind.map((k) => {
       const c = colOf.get(keyOf(asTuple(k)));
       if (c === undefined)
         throw fail(
@@ -178,8 +193,9 @@ function readTable(f: H5Reader, key: string, pandasVersion: string | undefined):
           "the file is damaged; re-export it",
         );
       filled[c] = 1;
-      for (let r = 0; r < nRows; r++) values[r * nCols + c] = col.data[r * col.width + j] as number;
+      return c;
     });
+    blocks.push({ name: b, cols });
   }
   const missing = filled.indexOf(0);
   if (missing >= 0) {
@@ -190,11 +206,43 @@ function readTable(f: H5Reader, key: string, pandasVersion: string | undefined):
       "re-save with DataFrame.to_hdf(format='table') without data_columns",
     );
   }
-  const idx = t.columns.index;
+  const hasIndex = members.some((m) => m.name === "index");
   const kindAttr = f.attrText(tpath, "index_kind");
-  const numericIndex = !!idx && (kindAttr === undefined || kindAttr === "integer");
-  const index = idx ? Float64Array.from(idx.data) : Float64Array.from({ length: nRows }, (_, i) => i);
-  return { key, format: "table", pandasVersion, index, numericIndex, levelNames, columns: labels, values };
+  const numericIndex = hasIndex && (kindAttr === undefined || kindAttr === "integer");
+  return {
+    nRows,
+    levelNames,
+    columns: labels,
+    numericIndex,
+    read(start, end) {
+      const t = f.table(tpath, { start, end });
+      const n = t.length;
+      const values = new Float64Array(n * nCols);
+      for (const b of blocks) {
+        const col = t.columns[b.name];
+        if (!col || col.width !== b.cols.length)
+          throw fail(f, `${tpath}/${b.name}`, "block is not numeric", "pose tables hold numbers only");
+        b.cols.forEach((c, j) => {
+          for (let r = 0; r < n; r++) values[r * nCols + c] = col.data[r * col.width + j] as number;
+        });
+      }
+      const idx = t.columns.index;
+      const index = idx ? Float64Array.from(idx.data) : Float64Array.from({ length: n }, (_, i) => start + i);
+      return { index, values };
+    },
+  };
+}
+
+/** A whole frame read through its row reader (one code path for reading whole and in ranges). */
+function readWhole(
+  t: PandasTableRows,
+  key: string,
+  format: "table" | "fixed",
+  pandasVersion: string | undefined,
+): PandasFrame {
+  const { index, values } = t.read(0, t.nRows);
+  const { numericIndex, levelNames, columns } = t;
+  return { key, format, pandasVersion, index, numericIndex, levelNames, columns, values };
 }
 
 interface Axis {
@@ -288,7 +336,12 @@ function readAxis(f: H5Reader, g: string, prefix: string): Axis {
   return { tuples: (a.strings ?? []).map((s) => [s]), names: [name] };
 }
 
-function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined): PandasFrame {
+/**
+ * Opens a pandas "fixed" frame (pandas_type frame) for reading in row ranges. pandas stores a DataFrame's blocks
+ * transposed (rows × items), so rows are read as slices of the first dimension; a block stored items × rows is
+ * read whole once (older writers) and sliced.
+ */
+export function openPandasFixed(f: H5Reader, key: string): PandasTableRows {
   const g = `/${key}`;
   const cols = readAxis(f, g, "axis0");
   const idx = readAxis(f, g, "axis1");
@@ -296,9 +349,15 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
   const nCols = cols.tuples.length;
   const keyOf = (tup: string[]) => tup.join("\u0000");
   const colOf = new Map(cols.tuples.map((l, i) => [keyOf(l), i]));
-  const values = new Float64Array(nRows * nCols).fill(Number.NaN);
   const filled = new Uint8Array(nCols);
   const nBlocks = f.attrNumber(g, "nblocks") ?? 0;
+  const blocks: {
+    path: string;
+    transposed: boolean;
+    nItems: number;
+    cols: number[];
+    whole?: Float64Array;
+  }[] = [];
   for (let b = 0; b < nBlocks; b++) {
     const items = readAxis(f, g, `block${b}_items`);
     const vp = `${g}/block${b}_values`;
@@ -308,19 +367,18 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
       throw fail(f, vp, `block holds ${vinfo.dtype.class} values`, "pose tables hold numbers only");
     }
     const transposed = Number(f.attr(vp, "transposed") ?? 0) !== 0;
-    const v = f.float64(vp);
     const nItems = items.tuples.length;
-    const [a, bdim] = [v.shape[0] ?? 0, v.shape[1] ?? 0];
+    const [a, bdim] = [vinfo.shape[0] ?? 0, vinfo.shape[1] ?? 0];
     const ok = transposed ? a === nRows && bdim === nItems : a === nItems && bdim === nRows;
     if (!ok) {
       throw fail(
         f,
         vp,
-        `values are ${v.shape.join("×")}; expected ${transposed ? `${nRows}×${nItems}` : `${nItems}×${nRows}`}`,
+        `values are ${vinfo.shape.join("×")}; expected ${transposed ? `${nRows}×${nItems}` : `${nItems}×${nRows}`}`,
         "the file is damaged; re-export it",
       );
     }
-    items.tuples.forEach((t, j) => {
+    const bcols = items.tuples.map((t) => {
       const c = colOf.get(keyOf(t));
       if (c === undefined)
         throw fail(
@@ -330,10 +388,9 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
           "the file is damaged; re-export it",
         );
       filled[c] = 1;
-      for (let r = 0; r < nRows; r++) {
-        values[r * nCols + c] = (transposed ? v.data[r * nItems + j] : v.data[j * nRows + r]) as number;
-      }
+      return c;
     });
+    blocks.push({ path: vp, transposed, nItems, cols: bcols });
   }
   const missing = filled.indexOf(0);
   if (missing >= 0)
@@ -346,13 +403,29 @@ function readFixed(f: H5Reader, key: string, pandasVersion: string | undefined):
   const numericIndex = !!idx.numbers;
   const index = idx.numbers ?? Float64Array.from({ length: nRows }, (_, i) => i);
   return {
-    key,
-    format: "fixed",
-    pandasVersion,
-    index,
-    numericIndex,
+    nRows,
     levelNames: cols.names,
     columns: cols.tuples,
-    values,
+    numericIndex,
+    read(start, end) {
+      const n = end - start;
+      const values = new Float64Array(n * nCols);
+      for (const b of blocks) {
+        const { nItems } = b;
+        if (b.transposed) {
+          const v = f.float64(b.path, { start, end }).data;
+          b.cols.forEach((c, j) => {
+            for (let r = 0; r < n; r++) values[r * nCols + c] = v[r * nItems + j] as number;
+          });
+        } else {
+          b.whole ??= f.float64(b.path).data;
+          const v = b.whole;
+          b.cols.forEach((c, j) => {
+            for (let r = 0; r < n; r++) values[r * nCols + c] = v[j * nRows + start + r] as number;
+          });
+        }
+      }
+      return { index: index.slice(start, end), values };
+    },
   };
 }

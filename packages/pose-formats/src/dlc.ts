@@ -21,7 +21,7 @@ export interface ReadDlcOptions {
 
 const LEVELS = ["scorer", "individuals", "bodyparts", "coords"];
 
-function columnKeys(
+export function columnKeys(
   levelNames: (string | null)[],
   tuples: string[][],
   path: string,

@@ -73,8 +73,103 @@ function nwbName(s: string): string {
  * ```
  */
 export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}): PoseNwbObjects {
-  const name = nwbName(options.name ?? "PoseEstimation");
   const { nFrames, nIndividuals: nI, nKeypoints: nK, nDims: D } = pose;
+  return objectsFor(pose, nFrames, pose.frameIndex, options, (i, k) => {
+    const data = new Float32Array(nFrames * D);
+    const conf = new Float32Array(nFrames);
+    for (let f = 0; f < nFrames; f++) {
+      const p = (f * nI + i) * nK + k;
+      for (let d = 0; d < D; d++) data[f * D + d] = pose.coords[p * D + d] as number;
+      conf[f] = pose.confidence[p] as number;
+    }
+    return { data, confidence: conf };
+  });
+}
+
+/** A source of pose rows by range: a {@link PoseChunkReader} (or anything with its `header` and `read`). */
+export interface PoseRows {
+  readonly header: HarmonisedPose;
+  read(start: number, end: number): Promise<HarmonisedPose>;
+}
+
+/**
+ * {@link poseToNwb} for a pose read in row ranges (e.g. {@link openPoseChunks}): every series' data and
+ * confidence are chunk sources, so `writeNwb` pulls the rows window by window and an hour-long session never
+ * sits in memory. Windows are read once and shared by all keypoints. Without `timestamps` or `fps`, the time
+ * base needs the frame index: pass `frameIndex` (or timestamps).
+ *
+ * @example
+ * ```ts
+ * import { writeNwb } from "@neuropose/nwb";
+ * import { openPoseChunks, poseChunksToNwb } from "@neuropose/pose-formats";
+ * const r = await openPoseChunks("videoDLC_resnet50_shuffle1_100000.h5");
+ * const { skeletons, poseEstimations } = poseChunksToNwb(r, { fps: 30, frameIndex: "contiguous" });
+ * await writeNwb("session.nwb", {
+ *   sessionDescription: "open field", sessionStartTime: "2025-01-01T10:00:00+00:00",
+ *   processing: [{ name: "behavior", description: "pose", dataInterfaces: [skeletons, ...poseEstimations] }],
+ * });
+ * r.close();
+ * ```
+ */
+export function poseChunksToNwb(
+  rows: PoseRows,
+  options: PoseToNwbOptions & {
+    /** Frame numbers of the rows ("contiguous": 0..n-1), needed for a rate time base (`fps`). */
+    frameIndex?: Float64Array | "contiguous";
+  } = {},
+): PoseNwbObjects {
+  const pose = rows.header;
+  const { nFrames, nIndividuals: nI, nKeypoints: nK, nDims: D } = pose;
+  const frameIndex =
+    options.frameIndex === "contiguous" || options.frameIndex === undefined
+      ? Float64Array.from({ length: options.timestamps ? 0 : nFrames }, (_, i) => i)
+      : options.frameIndex;
+  // One window of rows at a time, shared by the series (writeNwb reads every series' window k before k+1).
+  let cached: { start: number; end: number; pose: Promise<HarmonisedPose> } | null = null;
+  const window = (start: number, end: number) => {
+    if (!cached || cached.start !== start || cached.end !== end)
+      cached = { start, end, pose: rows.read(start, end) };
+    return cached.pose;
+  };
+  return objectsFor(pose, nFrames, frameIndex, options, (i, k) => ({
+    data: {
+      length: nFrames,
+      width: D,
+      async read(start: number, end: number) {
+        const w = await window(start, end);
+        const out = new Float32Array((end - start) * D);
+        for (let f = 0; f < end - start; f++) {
+          const p = (f * nI + i) * nK + k;
+          for (let d = 0; d < D; d++) out[f * D + d] = w.coords[p * D + d] as number;
+        }
+        return out;
+      },
+    },
+    confidence: {
+      length: nFrames,
+      width: 1,
+      async read(start: number, end: number) {
+        const w = await window(start, end);
+        const out = new Float32Array(end - start);
+        for (let f = 0; f < end - start; f++) out[f] = w.confidence[(f * nI + i) * nK + k] as number;
+        return out;
+      },
+    },
+  }));
+}
+
+function objectsFor(
+  pose: HarmonisedPose,
+  nFrames: number,
+  frameIndex: Float64Array,
+  options: PoseToNwbOptions,
+  seriesData: (
+    individual: number,
+    keypoint: number,
+  ) => { data: NwbPoseSeries["data"]; confidence: NonNullable<NwbPoseSeries["confidence"]> },
+): PoseNwbObjects {
+  const name = nwbName(options.name ?? "PoseEstimation");
+  const { nIndividuals: nI, nKeypoints: nK, nDims: D } = pose;
   let timing: NwbTiming;
   if (options.timestamps) {
     if (options.timestamps.length !== nFrames) {
@@ -87,7 +182,11 @@ export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}):
         },
       );
     }
-    timing = { timestamps: Float64Array.from(options.timestamps) };
+    timing = {
+      timestamps: ArrayBuffer.isView(options.timestamps)
+        ? options.timestamps
+        : Float64Array.from(options.timestamps),
+    };
   } else {
     const fps = options.fps ?? pose.video?.fps;
     if (!fps || !(fps > 0)) {
@@ -96,12 +195,12 @@ export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}):
         hint: "pass the camera's timestamps (preferred) or the video's frame rate",
       });
     }
-    const first = pose.frameIndex[0] ?? 0;
+    const first = frameIndex[0] ?? 0;
     let regular = true;
-    for (let f = 0; f < nFrames; f++) if (pose.frameIndex[f] !== first + f) regular = false;
+    for (let f = 0; f < nFrames; f++) if (frameIndex[f] !== first + f) regular = false;
     timing = regular
       ? { rate: fps, startingTime: (options.startingTime ?? 0) + first / fps }
-      : { timestamps: Float64Array.from(pose.frameIndex, (fr) => (options.startingTime ?? 0) + fr / fps) };
+      : { timestamps: Float64Array.from(frameIndex, (fr) => (options.startingTime ?? 0) + fr / fps) };
   }
   const skeletonName = nwbName(options.skeletonName ?? `${name}_skeleton`);
   const seriesNames: string[] = [];
@@ -126,13 +225,7 @@ export function poseToNwb(pose: HarmonisedPose, options: PoseToNwbOptions = {}):
   for (let i = 0; i < nI; i++) {
     const series: NwbPoseSeries[] = [];
     for (let k = 0; k < nK; k++) {
-      const data = new Float32Array(nFrames * D);
-      const conf = new Float32Array(nFrames);
-      for (let f = 0; f < nFrames; f++) {
-        const p = (f * nI + i) * nK + k;
-        for (let d = 0; d < D; d++) data[f * D + d] = pose.coords[p * D + d] as number;
-        conf[f] = pose.confidence[p] as number;
-      }
+      const { data, confidence: conf } = seriesData(i, k);
       series.push({
         name: seriesNames[k] as string,
         description: `${pose.keypoints[k]}${nI > 1 ? ` of ${pose.individuals[i]}` : ""}`,

@@ -93,3 +93,29 @@ export function toLongTable(pose: HarmonisedPose, options: LongTableOptions = {}
   }
   return t;
 }
+
+/**
+ * A harmonised pose's frames `start..end-1` as a pose of their own (typed-array views, no copy).
+ *
+ * @example
+ * ```ts
+ * import { readDlc, slicePose } from "@neuropose/pose-formats";
+ * const pose = await readDlc("videoDLC_resnet50_shuffle1_100000.h5");
+ * console.log(slicePose(pose, 10, 20).nFrames); // 10
+ * ```
+ */
+export function slicePose(pose: HarmonisedPose, start: number, end: number): HarmonisedPose {
+  const s = Math.max(0, Math.min(start, pose.nFrames));
+  const e = Math.max(s, Math.min(end, pose.nFrames));
+  const per = pose.nIndividuals * pose.nKeypoints;
+  return {
+    ...pose,
+    nFrames: e - s,
+    frameIndex: pose.frameIndex.subarray(s, e),
+    coords: pose.coords.subarray(s * per * pose.nDims, e * per * pose.nDims),
+    confidence: pose.confidence.subarray(s * per, e * per),
+    ...(pose.instanceKind
+      ? { instanceKind: pose.instanceKind.subarray(s * pose.nIndividuals, e * pose.nIndividuals) }
+      : {}),
+  };
+}

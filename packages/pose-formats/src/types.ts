@@ -8,7 +8,9 @@ export type PoseFormat =
   | "sleap-slp"
   | "sleap-analysis-h5"
   | "lightning-pose-csv"
-  | "openpose-json";
+  | "openpose-json"
+  /** Our own BlazePose predictions (@neuropose/infer), harmonised by @neuropose/session. */
+  | "neuropose-predictions";
 
 /** The tool that wrote the file, as far as the file says. */
 export interface PoseSoftware {

@@ -130,13 +130,23 @@ export function histogram(
   opts: { xTitle: string; bins?: number; limit?: number },
 ): string {
   const h = 180;
-  const finite: number[] = [];
-  for (let i = 0; i < values.length; i++)
-    if (Number.isFinite(values[i] as number)) finite.push(values[i] as number);
-  const [lo, hi] = extent(opts.limit === undefined ? finite : [...finite, opts.limit, -opts.limit]);
+  // Two passes over the values, no copy: an hour of 150 Hz frame intervals is 540k values per camera.
+  let mn = Number.POSITIVE_INFINITY;
+  let mx = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+  }
+  const bounds = Number.isFinite(mn) ? [mn, mx] : [];
+  const [lo, hi] = extent(opts.limit === undefined ? bounds : [...bounds, opts.limit, -opts.limit]);
   const n = opts.bins ?? 40;
   const counts = new Array<number>(n).fill(0);
-  for (const v of finite) counts[Math.min(n - 1, Math.floor(((v - lo) / (hi - lo)) * n))]++;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) counts[Math.min(n - 1, Math.floor(((v - lo) / (hi - lo)) * n))]++;
+  }
   const cmax = Math.max(1, ...counts);
   const x = (v: number) => PAD.l + ((v - lo) / (hi - lo)) * (W - PAD.l - PAD.r);
   const y = (c: number) => h - PAD.b - (c / cmax) * (h - PAD.t - PAD.b);

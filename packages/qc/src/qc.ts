@@ -247,7 +247,7 @@ export function renderQcHtml(input: QcInput, thresholds: QcThresholds = DEFAULT_
       s += `<tr><td>${esc(c.id)}</td><td>${c.frame_count}</td><td>${c.pulse_count}</td><td>${fmt(c.rate_hz)}</td><td>${fmt(c.jitter_max_s * 1000)}</td><td>${fmt(c.jitter_p95_s * 1000)}</td><td>${fmt(c.drift_ppm)}</td><td class="${c.dropped ? "bad" : ""}">${c.dropped}</td><td class="${c.duplicates ? "bad" : ""}">${c.duplicates}</td></tr>`;
     s += "</table>";
     for (const c of sync) {
-      const dev = Array.from(c.interval_deviation_s, (v) => v * 1000);
+      const dev = Float64Array.from(c.interval_deviation_s, (v) => v * 1000);
       s += `<h3>Camera ${esc(c.id)}</h3><figure>${histogram(dev, { xTitle: "inter-pulse interval − median period (ms)", limit: c.jitter_budget_s * 1000 })}<figcaption>Jitter of camera ${esc(c.id)}: deviation of each frame interval from the median period; dashed lines: the ±${fmt(c.jitter_budget_s * 1000)} ms budget.</figcaption></figure>`;
       const d = decimate(c.drift.t_s, c.drift.offset_ms);
       s += `<figure>${lineChart([{ label: `camera ${c.id}`, x: d.x, y: d.y }], { xTitle: "session time (s)", yTitle: "clock offset (ms)", markers: c.dropped_at_s, markerLabel: "dropped frame" })}<figcaption>Drift of camera ${esc(c.id)}: ${fmt(c.drift_ppm)} ppm; red dashed lines mark the ${c.dropped} dropped frame${c.dropped === 1 ? "" : "s"}.</figcaption></figure>`;

@@ -121,6 +121,58 @@ fixtureSuite(
   },
 );
 
+fixtureSuite('pose.source = "neuropose": our BlazePose on a camera', ["videos", "pose2sim_cam01.mp4"], () => {
+  it("runs the model over the camera's video, harmonises 33 keypoints and times them by the camera's TTL", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-blaze-"));
+    const dir = join(root, "S1");
+    mkdirSync(join(dir, "Video"), { recursive: true });
+    mkdirSync(join(dir, "TTLs"), { recursive: true });
+    // A short real clip: the fixture's first 24 frames, halved (a person walking in front of the camera).
+    execFileSync(ffmpeg, [
+      ...["-v", "error", "-y", "-i", fixturePath("videos", "pose2sim_cam01.mp4")],
+      ...[
+        "-frames:v",
+        "24",
+        "-vf",
+        "scale=540:960",
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "3",
+        join(dir, "Video", "cam.avi"),
+      ],
+    ]);
+    const ttl = Array.from({ length: 24 }, (_, i) => 2 + i / 60);
+    writeFileSync(join(dir, "TTLs", "cam.txt"), ttl.map((t) => t.toFixed(6)).join("\n"));
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "p1"\ndate = "2025-01-01"\nspecies = "Homo sapiens"\n\n[[TTLs]]\nid = "cam"\npaths = "TTLs/cam.txt"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\nttl_id = "cam"\n',
+    );
+    writeFileSync(
+      join(root, "config.toml"),
+      '[project]\nname = "t"\n[timebase]\nsource = "ttl"\nttl_id = "cam"\n[pose]\nsource = "neuropose"\nmodel = "lite"\n[qc]\ngenerate_report = false\n',
+    );
+    const r = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      modelCacheDir: join(tmpdir(), "neuropose-infer-test-models"),
+    });
+    const pose = await readStageSummary(r.interim, "pose");
+    expect(pose?.details.cam0).toMatchObject({ frames: 24, keypoints: 33, model: "lite" });
+    const nwb = await readNwb(r.nwb);
+    const pe = nwb.poseEstimations.find((p) => p.name === "pose_cam0");
+    expect(pe?.sourceSoftware).toBe("NeuroPose");
+    expect(pe?.series).toHaveLength(33);
+    const timing = pe?.timing as { timestamps: Float64Array } | undefined;
+    expect(Array.from(timing?.timestamps ?? [])).toEqual(ttl.map((t) => Number(t.toFixed(6))));
+    // a person is found: most keypoints in most frames are inside the (540 x 960) frame
+    const nose = pe?.series.find((s) => s.name === "nose");
+    const xs = Array.from(nose?.data ?? []).filter((_, i) => i % 2 === 0);
+    expect(xs.filter((x) => x > 0 && x < 540).length).toBeGreaterThan(12);
+    expect((await readStageSummary(r.interim, "validate"))?.counts.errors).toBe(0);
+  }, 300_000);
+});
+
 describe("buildSession failures", () => {
   it("a frame/pulse mismatch fails ingest with the camera, the counts and the tolerance", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-bad-"));
@@ -198,6 +250,77 @@ describe("buildSession failures", () => {
       message: expect.stringContaining('cameras[0].paths (cam0) = "Video/*.avi"'),
     });
   });
+
+  it("a multi-file camera keeps its ImageSeries starting_frame when ingest comes from the cache", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-multi-"));
+    const dir = join(root, "S1");
+    standInVideo(join(dir, "Video", "part1.avi"), 7, 30);
+    standInVideo(join(dir, "Video", "part2.avi"), 5, 30);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n',
+    );
+    writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n[qc]\ngenerate_report = false\n');
+    const startingFrame = async (nwbPath: string) =>
+      (await readNwb(nwbPath)).acquisition.find((a) => a.name === "video_cam0") as {
+        startingFrame?: number[];
+      };
+    const first = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+    expect((await startingFrame(first.nwb)).startingFrame).toEqual([0, 7]);
+    // Only the NWB stage's config changes: ingest is skipped (from the cache), the NWB file is written again.
+    const states: string[] = [];
+    const second = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      set: ["nwb.lab=Cache Lab"],
+      onStage: (e) => states.push(`${e.stage}:${e.state}`),
+    });
+    expect(states).toContain("ingest:skipped");
+    expect(states).toContain("nwb:done");
+    expect((await readNwb(second.nwb)).lab).toBe("Cache Lab");
+    expect((await startingFrame(second.nwb)).startingFrame).toEqual([0, 7]);
+  }, 60_000);
+
+  it("imports facemap's own *_proc.mat into the NWB file as TimeSeries (NaN kept), also when the stage is cached", async () => {
+    const root = mkdtempSync(join(tmpdir(), "np-session-facemap-"));
+    const dir = join(root, "S1");
+    standInVideo(join(dir, "Video", "face.avi"), 50, 30);
+    // A facemap output written as facemap's save() writes it (see packages/facemap/scripts/make_proc.py).
+    execFileSync("/usr/bin/python3", [
+      join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
+      join(dir, "facemap"),
+      "50",
+    ]);
+    writeFileSync(
+      join(dir, "session.toml"),
+      '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "facemap/*_proc.mat"\n',
+    );
+    writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n');
+    const check = async (nwbPath: string) => {
+      const nwb = await readNwb(nwbPath);
+      const fm = nwb.processing.find((m) => m.name === "facemap");
+      const series = (fm?.dataInterfaces ?? []) as { name: string; data: Float64Array; width?: number }[];
+      const area = series.find((x) => x.name === "facemap_pupil_0_area_cam0");
+      expect(area?.data.length).toBe(50);
+      expect(area?.data[7]).toBeNaN();
+      const svd = series.find((x) => x.name === "facemap_motSVD_0_cam0");
+      expect(svd?.data.length).toBe(50 * 5);
+      expect(series.map((x) => x.name)).toContain("facemap_running_0_cam0");
+    };
+    const first = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+    expect((await readStageSummary(first.interim, "facemap"))?.counts.imported).toBe(1);
+    await check(first.nwb);
+    expect(readFileSync(first.qc as string, "utf8")).toContain("facemap_pupil_0_area");
+    const states: string[] = [];
+    const second = await buildSession({
+      sessionDir: dir,
+      configPath: join(root, "config.toml"),
+      set: ["nwb.lab=Again"],
+      onStage: (e) => states.push(`${e.stage}:${e.state}`),
+    });
+    expect(states).toContain("facemap:skipped");
+    await check(second.nwb);
+  }, 60_000);
 
   it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
     const root = mkdtempSync(join(tmpdir(), "np-session-tc-"));

@@ -6,19 +6,17 @@
 import { execFile } from "node:child_process";
 import { mkdir, open, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { facialMetricsCsv, motionEnergy } from "@neuropose/facemap";
+import {
+  type FacemapSeries,
+  facemapProcSeries,
+  facialMetricsCsv,
+  motionEnergy,
+  type ProcMatValue,
+} from "@neuropose/facemap";
 import { probeVideo, resolveFfmpeg, type VideoInfo } from "@neuropose/infer";
 import { NeuroPoseError, openAtomicTarget, writeFileAtomic } from "@neuropose/io";
 import { type NwbFileSpec, type NwbTimeSeries, validateNwb, writeNwb } from "@neuropose/nwb";
-import {
-  type HarmonisedPose,
-  poseToNwb,
-  readDlc,
-  readLightningPose,
-  readOpenPose,
-  readSleap,
-  writePoseParquet,
-} from "@neuropose/pose-formats";
+import { type PoseChunkReader, poseChunksToNwb } from "@neuropose/pose-formats";
 import { type QcInput, writeQcReport } from "@neuropose/qc";
 import {
   alignTrialsToPulses,
@@ -29,13 +27,15 @@ import {
   nominalTimebase,
   readTtlEdges,
 } from "@neuropose/sync";
-import { readTrials, type TrialsResult } from "@neuropose/trials";
+import { readMatFile, readTrials, type TrialsResult } from "@neuropose/trials";
+import { neuroposeChunks } from "./_neuropose.js";
+import { importPose, openPoseForNwb, type PoseInfo, readPoseInfo } from "./_pose.js";
 import type { PipelineConfig, SessionFile } from "./config.js";
 import { type FoundFile, requireFiles } from "./discover.js";
 import { checkConfigAgainstSession, loadPipelineConfig, loadSessionFile } from "./load.js";
 import { MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { QC_INPUT_FILE, type RecordedQc, sessionPaths } from "./plan.js";
-import { runStage, type StageFlag, type StageSummary, summaryPath } from "./stage.js";
+import { readStageSummary, runStage, type StageFlag, type StageSummary, summaryPath } from "./stage.js";
 import { expandTemplate } from "./templates.js";
 
 /** Options of {@link buildSession}. */
@@ -55,6 +55,8 @@ export interface BuildSessionOptions {
   /** ffmpeg/ffprobe paths (default: resolved like neuropose-infer). */
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Where converted pose models are cached, for `pose.source = "neuropose"` (the app passes the setting). */
+  modelCacheDir?: string;
   signal?: AbortSignal;
   /** Called as each stage starts and ends. */
   onStage?: (event: {
@@ -80,25 +82,70 @@ interface CameraSync {
   frameCount: number;
   fps: number;
   pulses: Float64Array | null;
-  jitter: { max: number; p95: number; budget: number; deviations: Float64Array };
+  /** `period`: the median interval; the deviations are recomputed from the pulses when the QC page needs them. */
+  jitter: { max: number; p95: number; budget: number; period: number };
   driftPpm: number;
   dropped: { afterFrame: number; missing: number }[];
   duplicates: number;
 }
 
-/** `timestamps_<camera>.csv`, written atomically in blocks of 64k rows (memory stays flat in session length). */
+/**
+ * JSON with typed arrays written as arrays (non-finite numbers as strings, as `renderSessionQc` reads them back),
+ * atomically and streamed: each typed array is written in blocks, so an hour of per-frame values never becomes
+ * one giant string (JSON.stringify of the QC input of a 60 min session peaked at ~180 MB).
+ */
+async function writeJsonStreamed(file: string, value: unknown): Promise<void> {
+  const arrays: ArrayLike<number>[] = [];
+  const skeleton = JSON.stringify(value, (_k, v) => {
+    if (ArrayBuffer.isView(v)) {
+      arrays.push(v as unknown as ArrayLike<number>);
+      return `\u0000${arrays.length - 1}\u0000`;
+    }
+    return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  });
+  const parts = skeleton.split(/"\\u0000(\d+)\\u0000"/);
+  await writeStreamed(file, async (write) => {
+    for (let p = 0; p < parts.length; p++) {
+      if (p % 2 === 0) {
+        await write(parts[p] as string);
+        continue;
+      }
+      const a = arrays[Number(parts[p])] as ArrayLike<number>;
+      await write("[");
+      for (let start = 0; start < a.length; start += 16_384) {
+        const cells: string[] = [];
+        for (let i = start; i < Math.min(a.length, start + 16_384); i++) {
+          const x = a[i] as number;
+          cells.push(Number.isFinite(x) ? String(x) : `"${x}"`);
+        }
+        await write((start ? "," : "") + cells.join(","));
+      }
+      await write("]");
+    }
+    await write("\n");
+  });
+}
+
+/** `timestamps_<camera>.csv`, written atomically in blocks of 16k rows (memory stays flat in session length). */
 async function writeTimestampsCsv(file: string, timestamps: Float64Array): Promise<void> {
+  await writeStreamed(file, async (write) => {
+    await write("frame_index,timestamp\n");
+    for (let start = 0; start < timestamps.length; start += 16_384) {
+      const rows: string[] = [];
+      for (let i = start; i < Math.min(timestamps.length, start + 16_384); i++)
+        rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
+      await write(rows.join(""));
+    }
+  });
+}
+
+/** A file written piece by piece into a temp file, then committed atomically (removed on error). */
+async function writeStreamed(file: string, body: (write: (s: string) => Promise<unknown>) => Promise<void>) {
   const target = await openAtomicTarget(file);
   try {
     const handle = await open(target.tmp, "wx");
     try {
-      await handle.write("frame_index,timestamp\n");
-      for (let start = 0; start < timestamps.length; start += 65_536) {
-        const rows: string[] = [];
-        for (let i = start; i < Math.min(timestamps.length, start + 65_536); i++)
-          rows.push(`${i},${csvNumber(timestamps[i] as number)}\n`);
-        await handle.write(rows.join(""));
-      }
+      await body((piece) => handle.write(piece));
     } finally {
       await handle.close();
     }
@@ -115,10 +162,28 @@ function fail(code: string, message: string, path?: string, hint?: string): Neur
 
 const csvNumber = (v: number) => (Number.isFinite(v) ? String(v) : "NaN");
 
+/** A facial-metrics CSV (time + one column per metric) back as columns, NaN kept. */
+function readMetricsCsv(text: string): Map<string, Float64Array> {
+  const lines = text.trim().split("\n");
+  const names = (lines[0] as string).split(",").slice(1);
+  const cols = names.map(() => new Float64Array(lines.length - 1));
+  for (let i = 1; i < lines.length; i++) {
+    const cells = (lines[i] as string).split(",");
+    for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
+  }
+  return new Map(names.map((nm, k) => [nm, cols[k] as Float64Array]));
+}
+
+/** Each inter-pulse interval minus the period (seconds). */
+function intervalDeviations(pulses: Float64Array, period: number): Float64Array {
+  const dev = new Float64Array(pulses.length - 1);
+  for (let i = 1; i < pulses.length; i++)
+    dev[i - 1] = (pulses[i] as number) - (pulses[i - 1] as number) - period;
+  return dev;
+}
+
 function percentile95(values: Float64Array): number {
-  const v = Array.from(values)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+  const v = values.filter(Number.isFinite).sort(); // typed: an hour at 150 Hz is 540k values
   if (v.length === 0) return Number.NaN;
   const r = 0.95 * (v.length - 1);
   const lo = Math.floor(r);
@@ -216,6 +281,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       files: await requireFiles(sessionDir, p.paths, "name_asc", `pose[${i}].paths (${p.camera_id})`),
       format: p.format,
     });
+  const facemapFiles = new Map<string, FoundFile[]>();
+  for (const [i, f] of session.facemap.entries())
+    facemapFiles.set(
+      f.camera_id,
+      await requireFiles(sessionDir, f.paths, "name_asc", `facemap[${i}].paths (${f.camera_id})`),
+    );
   const allInputs = (m: Map<string, FoundFile[]>) => [...m.values()].flat().map((f) => f.path);
   // Pulses of one TTL line: text edge files, or rising edges of one bit of SpikeGLX recordings (streamed), the
   // files' times concatenated in order.
@@ -244,6 +315,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const bit = (await edges).channels[0]?.bits.find((b) => b.bit === entry.bit);
       parts.push(bit?.rising ?? new Float64Array(0));
     }
+    if (parts.length === 1) return parts[0] as Float64Array;
     const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {
@@ -255,7 +327,6 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
 
   // ---- ingest: count frames and pulses, verify, write the manifest ----
   const manifestPath = join(interim, "manifest.json");
-  const probes = new Map<string, VideoInfo[]>();
   const pulses = new Map<string, Float64Array>();
   await stage(
     "ingest",
@@ -265,7 +336,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const flags: StageFlag[] = [];
       for (const [id, files] of ttlFiles) pulses.set(id, await readPulses(id, files));
       const videos: Manifest["videos"] = [];
-      // ffprobe -count_frames decodes every frame: cameras are probed in parallel.
+      // ffprobe reads every packet of every file to count the frames: cameras are probed in parallel.
       const probed = new Map(
         await Promise.all(
           session.cameras.map(
@@ -274,7 +345,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
                 cam.id,
                 await Promise.all(
                   (cameraFiles.get(cam.id) as FoundFile[]).map((f) =>
-                    probeVideo(f.path, tools, options.signal),
+                    probeVideo(f.path, tools, options.signal, { timestamps: false }),
                   ),
                 ),
               ] as const,
@@ -284,7 +355,6 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       for (const cam of session.cameras) {
         const files = cameraFiles.get(cam.id) as FoundFile[];
         const infos = probed.get(cam.id) as VideoInfo[];
-        probes.set(cam.id, infos);
         const frames = infos.reduce((n, v) => n + v.frameCount, 0);
         const first = infos[0] as VideoInfo;
         const pulseCount = cam.ttl_id ? (pulses.get(cam.ttl_id)?.length ?? 0) : undefined;
@@ -311,6 +381,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           resolution: [first.width, first.height],
           rotation_deg: first.rotation,
           frame_count: frames,
+          frame_counts: infos.map((v) => v.frameCount),
           ...(cam.ttl_id ? { ttl_id: cam.ttl_id, pulse_count: pulseCount } : {}),
         });
       }
@@ -377,7 +448,11 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             undefined,
             "check the camera's ttl_id and the tolerance",
           );
-        timestamps = Float64Array.from(own.subarray(0, v.frame_count), (t) => t + config.timebase.offset_s);
+        // Without an offset the frame times are a view of the pulses (kept anyway): no copy per camera.
+        timestamps =
+          config.timebase.offset_s === 0
+            ? own.subarray(0, v.frame_count)
+            : Float64Array.from(own.subarray(0, v.frame_count), (t) => t + config.timebase.offset_s);
       } else
         throw fail(
           "E_SESSION_TIMEBASE",
@@ -393,36 +468,33 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             ttlFiles.get((cam?.ttl_id ?? config.timebase.ttl_id) as string)?.[0]?.path,
             `pulse ${i} of that TTL line is duplicated or out of order: fix the file (or its [[TTLs]] paths order) and build again`,
           );
-      let js = { max: 0, p95: 0, budget: config.timebase.jitter_budget_s, deviations: new Float64Array(0) };
+      let js = { max: 0, p95: 0, budget: config.timebase.jitter_budget_s, period: Number.NaN };
       let driftPpm = 0;
       let dropped: CameraSync["dropped"] = [];
       let duplicates = 0;
       if (ttl && ttl.length > 2) {
         const j = jitter(ttl);
-        const dev = new Float64Array(ttl.length - 1);
-        for (let i = 1; i < ttl.length; i++)
-          dev[i - 1] = (ttl[i] as number) - (ttl[i - 1] as number) - j.period;
         js = {
           max: j.max,
-          p95: percentile95(Float64Array.from(dev, Math.abs)),
+          p95: percentile95(intervalDeviations(ttl, j.period).map(Math.abs)),
           budget: config.timebase.jitter_budget_s,
-          deviations: dev,
+          period: j.period,
         };
         const d = detectDrops(ttl);
         dropped = d.gaps.map((g) => ({ afterFrame: g.after, missing: g.missing }));
         duplicates = d.duplicates.length;
         // Camera clock (its pulses, with the dropped pulses' slots restored) against the nominal rate.
-        const slots: number[] = [];
+        const nominal = new Float64Array(ttl.length);
         let k = 0;
+        let gi = 0; // gaps come in pulse order
         for (let i = 0; i < ttl.length; i++) {
-          slots.push(k);
-          const g = d.gaps.find((x) => x.after === i);
-          k += 1 + (g ? g.missing : 0);
+          nominal[i] = k / v.fps;
+          let step = 1;
+          while (gi < d.gaps.length && (d.gaps[gi] as { after: number }).after === i)
+            step += (d.gaps[gi++] as { missing: number }).missing;
+          k += step;
         }
-        driftPpm = drift(
-          Float64Array.from(slots, (s) => s / v.fps),
-          ttl,
-        ).ppm;
+        driftPpm = drift(nominal, ttl).ppm;
       }
       cameraSync.set(v.camera_id, {
         id: v.camera_id,
@@ -642,38 +714,78 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     if (!trials) await read();
   }
 
-  // ---- pose: import per camera, timestamps from sync, Parquet + sidecar ----
-  const poses = new Map<string, HarmonisedPose>();
+  // ---- pose: import per camera, chunk by chunk (timestamps from sync), Parquet + sidecar + info for later stages ----
+  const poses = new Map<string, PoseInfo>();
   const poseDir = join(interim, "pose");
-  const readPose = async (
-    _cameraId: string,
-    f: { files: FoundFile[]; format: string },
-  ): Promise<HarmonisedPose> => {
-    const path = (f.files[0] as FoundFile).path;
-    const fmt =
-      f.format === "auto"
-        ? /\.slp$|analysis\.h5$/i.test(path)
-          ? "sleap"
-          : /\.json$/i.test(path)
-            ? "openpose"
-            : "dlc"
-        : f.format;
-    if (fmt === "sleap") return readSleap(path);
-    if (fmt === "openpose") return readOpenPose(dirname(path));
-    if (fmt === "lightning_pose") return readLightningPose(path);
-    return readDlc(path);
-  };
-  if (poseFiles.size) {
+  const poseInfoFile = (cameraId: string) => join(poseDir, `${cameraId}.pose_info.json`);
+  // pose.source = "neuropose": our BlazePose on every camera without a [[pose]] file to import.
+  const blazeCameras =
+    config.pose.source === "neuropose"
+      ? session.cameras.filter((c) => !poseFiles.has(c.id)).map((c) => c.id)
+      : [];
+  const predictionsPath = (cameraId: string, i: number) => join(poseDir, `${cameraId}.${i}.predictions.json`);
+  if (poseFiles.size || blazeCameras.length) {
     await stage(
       "pose",
-      [...[...poseFiles.values()].flatMap((p) => p.files.map((f) => f.path)), manifestPath],
-      { pose: session.pose, timebase: config.timebase },
+      [
+        ...[...poseFiles.values()].flatMap((p) => p.files.map((f) => f.path)),
+        ...blazeCameras.flatMap((id) => (cameraFiles.get(id) ?? []).map((f) => f.path)),
+        manifestPath,
+      ],
+      { pose: session.pose, source: config.pose, timebase: config.timebase },
       async () => {
         const outputs: string[] = [];
         const flags: StageFlag[] = [];
         const details: Record<string, unknown> = {};
+        if (blazeCameras.length) {
+          // The model is loaded (converted and cached on first use) once for all cameras and files.
+          const infer = await import("@neuropose/infer");
+          const pipeline = await infer.loadPipeline({
+            model: config.pose.model,
+            tools,
+            ...(options.modelCacheDir ? { cacheDir: options.modelCacheDir } : {}),
+          });
+          try {
+            for (const cameraId of blazeCameras) {
+              const sync = cameraSync.get(cameraId) as CameraSync;
+              const files = (cameraFiles.get(cameraId) ?? []).map((f, i) => ({
+                video: f.path,
+                out: predictionsPath(cameraId, i),
+              }));
+              for (const f of files)
+                await infer.processVideo({
+                  video: f.video,
+                  pipeline,
+                  output: f.out,
+                  force: true,
+                  ...(options.signal ? { signal: options.signal } : {}),
+                });
+              const predictionFiles = files.map((f) => f.out);
+              const { info, parquet } = await importPose({
+                cameraId,
+                path: predictionFiles[0] as string,
+                format: "neuropose",
+                files: predictionFiles,
+                reader: await neuroposeChunks(predictionFiles, cameraId),
+                timestamps: sync.timestamps,
+                parquet: join(poseDir, `${cameraId}.pose.parquet`),
+                infoFile: poseInfoFile(cameraId),
+              });
+              poses.set(cameraId, info);
+              outputs.push(...predictionFiles, parquet.parquet, parquet.sidecar, poseInfoFile(cameraId));
+              details[cameraId] = {
+                frames: info.n_frames,
+                keypoints: info.keypoints.length,
+                missing_points: info.missing_points,
+                software: info.software,
+                model: config.pose.model,
+              };
+            }
+          } finally {
+            await pipeline.dispose();
+          }
+        }
         for (const [cameraId, f] of poseFiles) {
-          const pose = await readPose(cameraId, f);
           const sync = cameraSync.get(cameraId);
           if (!sync)
             throw fail(
@@ -682,41 +794,39 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
               undefined,
               "pose[].camera_id must name a [[cameras]] id",
             );
-          if (pose.nFrames > sync.timestamps.length)
-            throw fail(
-              "E_SESSION_POSE",
-              `camera ${cameraId}: the pose file has ${pose.nFrames} frames but the video has ${sync.timestamps.length}`,
-              (f.files[0] as FoundFile).path,
-              "is this the pose file of that camera?",
-            );
-          if (pose.nFrames < sync.timestamps.length)
+          const { info, parquet } = await importPose({
+            cameraId,
+            path: (f.files[0] as FoundFile).path,
+            format: f.format,
+            timestamps: sync.timestamps,
+            parquet: join(poseDir, `${cameraId}.pose.parquet`),
+            infoFile: poseInfoFile(cameraId),
+          });
+          if (info.n_frames < sync.timestamps.length)
             flags.push({
               code: "POSE_SHORT",
               severity: "warn",
               subject: cameraId,
-              message: `camera ${cameraId}: pose covers ${pose.nFrames} of ${sync.timestamps.length} frames`,
-              value: pose.nFrames,
+              message: `camera ${cameraId}: pose covers ${info.n_frames} of ${sync.timestamps.length} frames`,
+              value: info.n_frames,
               threshold: sync.timestamps.length,
             });
-          poses.set(cameraId, pose);
-          const ts = Float64Array.from(pose.frameIndex, (i) => sync.timestamps[i] as number);
-          const r = await writePoseParquet(pose, join(poseDir, `${cameraId}.pose.parquet`), {
-            timestamps: ts,
-          });
-          outputs.push(r.parquet, r.sidecar);
+          poses.set(cameraId, info);
+          outputs.push(parquet.parquet, parquet.sidecar, poseInfoFile(cameraId));
           details[cameraId] = {
-            frames: pose.nFrames,
-            keypoints: pose.keypoints.length,
-            individuals: pose.individuals.length,
-            missing_points: pose.stats.missingPoints,
-            software: pose.software,
+            frames: info.n_frames,
+            keypoints: info.keypoints.length,
+            individuals: info.individuals.length,
+            missing_points: info.missing_points,
+            software: info.software,
           };
         }
         return { outputs, flags, details, counts: { cameras: poses.size } };
       },
     );
-    if (poses.size === 0)
-      for (const [cameraId, f] of poseFiles) poses.set(cameraId, await readPose(cameraId, f));
+    // A cached stage: what later stages need comes back from its info files.
+    for (const cameraId of [...poseFiles.keys(), ...blazeCameras])
+      if (!poses.has(cameraId)) poses.set(cameraId, await readPoseInfo(poseInfoFile(cameraId)));
   }
 
   // ---- facemap: motion energy per ROI rectangle, one streamed ffmpeg pass per camera file, cameras in parallel ----
@@ -728,12 +838,16 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     roiRects.filter((r) => r.camera_id === undefined || r.camera_id === cameraId);
   const facemapCameras = manifest.videos.filter((v) => roisOf(v.camera_id).length > 0);
   const facemapCsv = (cameraId: string) => join(facemapDir, `${cameraId}.facial_metrics.csv`);
-  if (facemapCameras.length || roiNamesOnly.length) {
+  // facemap's own outputs, imported: per camera, its series (2-D ones as `name[j]` columns in the CSV).
+  const imported = new Map<string, FacemapSeries[]>();
+  const importCsv = (cameraId: string) => join(facemapDir, `${cameraId}.facemap_import.csv`);
+  if (facemapCameras.length || roiNamesOnly.length || facemapFiles.size) {
     await stage(
       "facemap",
       [
         manifestPath,
         ...facemapCameras.flatMap((v) => (cameraFiles.get(v.camera_id) ?? []).map((f) => f.path)),
+        ...allInputs(facemapFiles),
       ],
       { facemap: config.facemap, timebase: config.timebase },
       async () => {
@@ -797,20 +911,75 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             return file;
           }),
         );
-        return { outputs, flags, details, counts: { cameras: facemapCameras.length, rois: roiRects.length } };
+        for (const [cameraId, files] of facemapFiles) {
+          const sync = cameraSync.get(cameraId) as CameraSync;
+          const file = files[0] as FoundFile;
+          const mat = await readMatFile(file.path);
+          const proc = facemapProcSeries(mat.variables as unknown as Record<string, ProcMatValue>, file.path);
+          if (proc.nFrames !== sync.timestamps.length)
+            throw fail(
+              "E_SESSION_FACEMAP",
+              `camera ${cameraId}: the facemap output has ${proc.nFrames} frames but the camera has ${sync.timestamps.length} timestamps`,
+              file.path,
+              "is this the facemap output of that camera's video (all of its files)?",
+            );
+          imported.set(cameraId, proc.series);
+          const cols = new Map<string, Float64Array>();
+          for (const sr of proc.series)
+            if (sr.width === 1) cols.set(sr.name, sr.data);
+            else
+              for (let j = 0; j < sr.width; j++)
+                cols.set(
+                  `${sr.name}[${j}]`,
+                  Float64Array.from({ length: proc.nFrames }, (_, f) => sr.data[f * sr.width + j] as number),
+                );
+          await writeFileAtomic(importCsv(cameraId), facialMetricsCsv(sync.timestamps, cols));
+          outputs.push(importCsv(cameraId));
+          details[`${cameraId}_import`] = {
+            file: file.relative,
+            frames: proc.nFrames,
+            series: proc.series.map(({ name, description, unit, width }) => ({
+              name,
+              description,
+              unit,
+              width,
+            })),
+          };
+        }
+        return {
+          outputs,
+          flags,
+          details,
+          counts: { cameras: facemapCameras.length, rois: roiRects.length, imported: facemapFiles.size },
+        };
       },
     );
+    // Cached: the imported series come back from their CSV tables, described by the stage summary.
+    if (facemapFiles.size && imported.size === 0) {
+      const summary = await readStageSummary(interim, "facemap");
+      for (const cameraId of facemapFiles.keys()) {
+        const meta = (summary?.details[`${cameraId}_import`] as {
+          series: { name: string; description: string; unit: string; width: number }[];
+        }) ?? { series: [] };
+        const cols = readMetricsCsv(await readFile(importCsv(cameraId), "utf8"));
+        imported.set(
+          cameraId,
+          meta.series.map((m) => {
+            const n = (cols.values().next().value as Float64Array | undefined)?.length ?? 0;
+            const data = new Float64Array(n * m.width);
+            for (let j = 0; j < m.width; j++) {
+              const c = cols.get(m.width === 1 ? m.name : `${m.name}[${j}]`) as Float64Array;
+              for (let f = 0; f < n; f++) data[f * m.width + j] = c[f] as number;
+            }
+            return { ...m, data };
+          }),
+        );
+      }
+    }
     // A cached stage: the metrics come back from its CSV tables.
     for (const v of facemapCameras)
       if (!facial.has(v.camera_id)) {
-        const lines = (await readFile(facemapCsv(v.camera_id), "utf8")).trim().split("\n");
-        const names = (lines[0] as string).split(",").slice(1);
-        const cols = names.map(() => new Float64Array(lines.length - 1));
-        for (let i = 1; i < lines.length; i++) {
-          const cells = (lines[i] as string).split(",");
-          for (let k = 0; k < names.length; k++) (cols[k] as Float64Array)[i - 1] = Number(cells[k + 1]);
-        }
-        facial.set(v.camera_id, new Map(names.map((nm, k) => [nm, cols[k] as Float64Array])));
+        facial.set(v.camera_id, readMetricsCsv(await readFile(facemapCsv(v.camera_id), "utf8")));
       }
   }
 
@@ -836,11 +1005,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         const files = (
           mezzanine.get(v.camera_id) ?? (cameraFiles.get(v.camera_id) as FoundFile[]).map((f) => f.path)
         ).map((p) => relative(dirname(nwbPath), p));
+        // From the manifest (not this run's probes), so a build whose ingest came from the cache keeps them.
         const starts: number[] = [];
         let n = 0;
-        for (const p of probes.get(v.camera_id) ?? []) {
+        for (const count of v.frame_counts ?? []) {
           starts.push(n);
-          n += p.frameCount;
+          n += count;
         }
         acquisition.push({
           kind: "ImageSeries",
@@ -862,7 +1032,12 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           kind: "TimeSeries",
           name: `ttl_${t.id}`,
           description: t.description || `TTL ${t.id}: rising edges`,
-          data: new Float64Array(p.length).fill(1),
+          // ones, chunk by chunk (an hour of a 150 Hz line would be 4 MB of ones held for the write)
+          data: {
+            length: p.length,
+            width: 1,
+            read: (a: number, b: number) => new Float64Array(b - a).fill(1),
+          },
           unit: "n.a.",
           timing: { timestamps: p },
         });
@@ -870,14 +1045,16 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       const processing: NwbFileSpec["processing"] = [];
       const behavior: NwbTimeSeries[] = [];
       const poseInterfaces = [];
-      for (const [cameraId, pose] of poses) {
+      const poseReaders: PoseChunkReader[] = [];
+      // Pose rows are read again from the pose files window by window as the writer pulls them (flat memory).
+      for (const [cameraId, info] of poses) {
         const sync = cameraSync.get(cameraId) as CameraSync;
-        const ts = Float64Array.from(pose.frameIndex, (i) => sync.timestamps[i] as number);
-        const contiguous = pose.frameIndex.every((f, i) => f === i);
-        const objs = poseToNwb(pose, {
-          ...(regular && contiguous
-            ? { fps: sync.fps, startingTime: config.timebase.offset_s }
-            : { timestamps: ts }),
+        const { reader, timestamps } = await openPoseForNwb(info, sync.timestamps);
+        poseReaders.push(reader);
+        const objs = poseChunksToNwb(reader, {
+          ...(regular && info.contiguous_from === 0
+            ? { fps: sync.fps, startingTime: config.timebase.offset_s, frameIndex: "contiguous" as const }
+            : { timestamps }),
           devices: [`camera_${cameraId}`],
           name: `pose_${cameraId}`,
           skeletonName: `skeleton_${cameraId}`,
@@ -949,10 +1126,25 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
               : { timestamps: sync.timestamps },
           });
       }
+      for (const [cameraId, series] of imported) {
+        const sync = cameraSync.get(cameraId) as CameraSync;
+        for (const sr of series)
+          facialSeries.push({
+            kind: "TimeSeries",
+            name: `facemap_${sr.name}_${cameraId}`.replace(/[^A-Za-z0-9_]/g, "_"),
+            description: `${sr.description}, camera ${cameraId} (imported from facemap's output; NaN kept)`,
+            data: sr.data,
+            ...(sr.width > 1 ? { width: sr.width } : {}),
+            unit: sr.unit,
+            timing: regular
+              ? { rate: sync.fps, startingTime: config.timebase.offset_s }
+              : { timestamps: sync.timestamps },
+          });
+      }
       if (facialSeries.length)
         processing.push({
           name: "facemap",
-          description: "facial motion energy per ROI and camera",
+          description: "facial metrics per camera: motion energy per ROI and/or facemap's own outputs",
           dataInterfaces: facialSeries,
         });
       if (poseInterfaces.length)
@@ -1007,7 +1199,11 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
           inputs: summaries.flatMap((s) => s.inputs),
         },
       };
-      await writeNwb(nwbPath, spec, { signal: options.signal });
+      try {
+        await writeNwb(nwbPath, spec, { signal: options.signal });
+      } finally {
+        for (const r of poseReaders) r.close();
+      }
       return {
         outputs: [nwbPath],
         counts: {
@@ -1071,7 +1267,8 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             rate_hz: s.fps,
             frame_count: s.frameCount,
             pulse_count: s.pulses?.length ?? s.frameCount,
-            interval_deviation_s: s.jitter.deviations,
+            interval_deviation_s:
+              s.pulses && s.pulses.length > 2 ? intervalDeviations(s.pulses, s.jitter.period) : [],
             jitter_max_s: s.jitter.max,
             jitter_p95_s: s.jitter.p95,
             jitter_budget_s: s.jitter.budget,
@@ -1086,38 +1283,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
       ...(poses.size
         ? {
             pose: {
-              cameras: [...poses].map(([cameraId, pose]) => {
-                const sync = cameraSync.get(cameraId) as CameraSync;
-                const bins = Math.min(120, pose.nFrames);
-                const per = Math.ceil(pose.nFrames / bins);
-                const t0 = sync.timestamps[pose.frameIndex[0] as number] as number;
-                const tEnd = sync.timestamps[pose.frameIndex[pose.nFrames - 1] as number] as number;
-                return {
-                  id: cameraId,
-                  t0_s: t0,
-                  bin_s: (tEnd - t0) / bins || 1,
-                  keypoints: pose.keypoints.map((name, k) => {
-                    const missing: number[] = [];
-                    const conf: number[] = [];
-                    for (let b = 0; b < bins; b++) {
-                      let miss = 0;
-                      let tot = 0;
-                      const cs: number[] = [];
-                      for (let f = b * per; f < Math.min(pose.nFrames, (b + 1) * per); f++)
-                        for (let ind = 0; ind < pose.nIndividuals; ind++) {
-                          const idx = (f * pose.nIndividuals + ind) * pose.nKeypoints + k;
-                          tot++;
-                          if (!Number.isFinite(pose.coords[idx * pose.nDims] as number)) miss++;
-                          else cs.push(pose.confidence[idx] as number);
-                        }
-                      cs.sort((a, c) => a - c);
-                      missing.push(tot ? miss / tot : Number.NaN);
-                      conf.push(cs.length ? (cs[cs.length >> 1] as number) : Number.NaN);
-                    }
-                    return { name, missing_fraction: missing, median_confidence: conf };
-                  }),
-                };
-              }),
+              cameras: [...poses].map(([cameraId, info]) => ({ id: cameraId, ...info.qc })),
             },
           }
         : {}),
@@ -1138,13 +1304,19 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
             },
           }
         : {}),
-      ...(facial.size
+      ...(facial.size || imported.size
         ? {
             facemap: {
-              cameras: [...facial].map(([cameraId, metrics]) => ({
+              cameras: [...new Set([...facial.keys(), ...imported.keys()])].map((cameraId) => ({
                 id: cameraId,
                 time_s: (cameraSync.get(cameraId) as CameraSync).timestamps,
-                metrics: [...metrics].map(([name, values]) => ({ name, values })),
+                metrics: [
+                  ...[...(facial.get(cameraId) ?? [])].map(([name, values]) => ({ name, values })),
+                  // facemap's own 1-D traces (motion energy, pupil area, blink); SVD components stay in the NWB
+                  ...(imported.get(cameraId) ?? [])
+                    .filter((sr) => sr.width === 1)
+                    .map((sr) => ({ name: `facemap_${sr.name}`, values: sr.data })),
+                ],
               })),
             },
           }
@@ -1158,16 +1330,7 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
     };
     // What the page shows, kept beside the summaries so `neuropose-session qc <interim>` re-renders it.
     const recorded: RecordedQc = { schema_version: 1, qc_dir: qcDir, thresholds, input };
-    await writeFileAtomic(
-      join(interim, QC_INPUT_FILE),
-      `${JSON.stringify(recorded, (_k, v) =>
-        ArrayBuffer.isView(v)
-          ? Array.from(v as Float64Array, (x) => (Number.isFinite(x) ? x : String(x)))
-          : typeof v === "number" && !Number.isFinite(v)
-            ? String(v)
-            : v,
-      )}\n`,
-    );
+    await writeJsonStreamed(join(interim, QC_INPUT_FILE), recorded);
     qcPage = (await writeQcReport(qcDir, input, thresholds)).html;
   }
   return {

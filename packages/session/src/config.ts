@@ -215,6 +215,8 @@ export const SessionFileSchema = z
         }),
       )
       .default([]),
+    /** Our addition: facemap's own outputs to import, per camera (`*_proc.mat`, written with save_mat). */
+    facemap: z.array(z.strictObject({ camera_id: nonEmpty, paths: nonEmpty })).default([]),
   })
   .superRefine((s, ctx) => {
     const ttlIds = new Set<string>();
@@ -253,14 +255,15 @@ export const SessionFileSchema = z
           message: `no [[TTLs]] entry has id "${t.sync_ttl}" (known: ${[...ttlIds].join(", ") || "none"})`,
         });
     });
-    s.pose.forEach((p, i) => {
-      if (!camIds.has(p.camera_id))
-        ctx.addIssue({
-          code: "custom",
-          path: ["pose", i, "camera_id"],
-          message: `no [[cameras]] entry has id "${p.camera_id}"`,
-        });
-    });
+    for (const key of ["pose", "facemap"] as const)
+      s[key].forEach((p, i) => {
+        if (!camIds.has(p.camera_id))
+          ctx.addIssue({
+            code: "custom",
+            path: [key, i, "camera_id"],
+            message: `no [[cameras]] entry has id "${p.camera_id}"`,
+          });
+      });
   });
 
 /** A validated session.toml with every default filled in. */

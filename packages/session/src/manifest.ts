@@ -21,8 +21,11 @@ export const ManifestSchema = z.strictObject({
       resolution: z.tuple([z.int().positive(), z.int().positive()]),
       /** Rotation from the container's display matrix, degrees. */
       rotation_deg: z.number().optional(),
-      /** Frames decoded and counted (ffprobe -count_frames), summed over the camera's files. */
+      /** Frames counted by reading every packet of the files (ffprobe -count_packets), summed over the camera's files. */
       frame_count: z.int().nonnegative(),
+      /** Frames of each file in `paths` (same order): the ImageSeries starting_frame comes from these, also when
+       * ingest is skipped from the cache. Added in 0.1 without a version bump: optional, older manifests lack it. */
+      frame_counts: z.array(z.int().nonnegative()).optional(),
       ttl_id: z.string().optional(),
       /** TTL pulses on the camera's ttl_id, when it has one. */
       pulse_count: z.int().nonnegative().optional(),

@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (python3-numpy):
 
-    /usr/bin/python3 packages/sync/references/make_references.py && npx biome format --write packages/sync/references
+    /usr/bin/python3 packages/sync/references/make_references.py && npx biome format --stdin-file-path=x.json < packages/sync/references/sync_references.json > /tmp/r.json && mv /tmp/r.json packages/sync/references/sync_references.json
 
 Writes sync_references.json beside this script:
 - ttl: for every *.txt edge file under w2t-session: count, first/last times, exact sum (math.fsum), and
@@ -12,7 +12,11 @@ Writes sync_references.json beside this script:
 - spikeglx: for every .bin/.meta pair under ttl/: per digital-word bit, rising/falling edge sample indices
   (np.flatnonzero(np.diff(bit) == 1) + 1, -1 for falling) and times (index / niSampRate), from np.memmap;
 - ibl_gpio: the iblrig camera GPIO file (float64 words) -> edges of bits 28..31 the same way; the frame counter
-  -> number of missing frames (sum of diff - 1 where diff > 1).
+  -> number of missing frames (sum of diff - 1 where diff > 1);
+- ibl ssv: the camera timestamps .ssv read by pandas (Bonsai times to ns, seconds since the first frame) and the
+  embedded camera timestamps converted as ibllib's convert_pgts + uncycle_pgts;
+- neuroconv: every TimeSeries of ttl/neuroconv_mock_ttl_examples.nwb (h5py) -> neuroconv's
+  get_rising_frames_from_ttl / get_falling_frames_from_ttl (threshold = np.mean(trace), sign, diff).
 Arrays longer than 400 values are stored as count + exact sum + every k-th value.
 """
 import glob
@@ -101,6 +105,43 @@ def main():
             "gpio": {"n": int(w.size), "bits": bits},
             "frameCounter": {"n": int(fc.size), "missing": int(np.sum(dfc[dfc > 1] - 1)), "duplicates": int(np.sum(dfc == 0))},
         }
+    ssv_p = os.path.join(FIX, "ttl", "ibl_bodyCamera", "_iblrig_bodyCamera.timestamps.ssv")
+    if os.path.exists(ssv_p):
+        import pandas as pd
+
+        df = pd.read_csv(ssv_p, sep=" ", header=None, usecols=[0, 1], names=["bonsai", "camera"])
+        ns = pd.to_datetime(df["bonsai"]).astype("int64").to_numpy()
+        raw = df["camera"].to_numpy().astype(np.int64)
+        # ibllib raw_data_loaders.convert_pgts / uncycle_pgts
+        conv = ((raw >> 25) & 0x7F) + ((raw >> 12) & 0x1FFF) / 8000.0
+        cyc = np.cumsum(np.insert(np.diff(conv) < 0, 0, False))
+        out["ibl"]["ssv"] = {
+            "count": int(raw.size),
+            "bonsaiStart": str(df["bonsai"].iloc[0]),
+            "bonsaiSeconds": arr((ns - ns[0]) / 1e9),
+            "cameraSeconds": arr(conv + cyc * 128),
+            "wraps": int(cyc[-1]),
+        }
+    nwb_p = os.path.join(FIX, "ttl", "neuroconv_mock_ttl_examples.nwb")
+    if os.path.exists(nwb_p):
+        import h5py
+
+        out["neuroconv"] = {}
+        with h5py.File(nwb_p, "r") as f:
+            for name in sorted(f["acquisition"].keys()):
+                g = f["acquisition"][name]
+                trace = g["data"][()]
+                threshold = np.mean(trace)  # neuroconv's default
+                d = np.diff(np.sign(trace - threshold))
+                out["neuroconv"][name] = {
+                    "dtype": str(trace.dtype),
+                    "n": int(trace.size),
+                    "rate": float(g["starting_time"].attrs["rate"]),
+                    "startingTime": float(g["starting_time"][()]),
+                    "threshold": float(threshold),
+                    "rising": arr(np.where(d > 0)[0] + 1),
+                    "falling": arr(np.where(d < 0)[0] + 1),
+                }
     with open(os.path.join(HERE, "sync_references.json"), "w") as fh:
         json.dump(out, fh, separators=(",", ":"), allow_nan=False)
         fh.write("\n")

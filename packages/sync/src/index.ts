@@ -1,7 +1,8 @@
 // Public API of @neuropose/sync (listed by name; internals live in `_`-prefixed files). Imports only node
 // built-ins and @neuropose/io: no HDF5, no ffmpeg.
 export { alignTrialsToPulses, type TrialAlignment } from "./align.js";
-export { digitalEdges, type WordEdges } from "./edges.js";
+export { type CameraSsvTimes, parseCameraSsv, readCameraSsv } from "./camera-ssv.js";
+export { type AnalogEdges, analogEdges, digitalEdges, type WordEdges } from "./edges.js";
 export { SyncError, type SyncErrorCode } from "./errors.js";
 export {
   type BitEdges,
