@@ -3,6 +3,7 @@
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
 import { inferSkeleton, type PoseSequence, resolveJoint } from "@neuropose/kinematics";
+import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
 
 /** Joint names of the legs (left, right) and trunk per supported skeleton. */
@@ -106,21 +107,8 @@ export interface BodyFrame {
   footLength: number;
 }
 
-export function linearFill(x: Float64Array): Float64Array {
-  const n = x.length;
-  let prev = -1;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i])) continue;
-    if (prev < 0) {
-      for (let k = 0; k < i; k++) x[k] = x[i];
-    } else if (i - prev > 1) {
-      for (let k = prev + 1; k < i; k++) x[k] = x[prev] + ((x[i] - x[prev]) * (k - prev)) / (i - prev);
-    }
-    prev = i;
-  }
-  if (prev >= 0) for (let k = prev + 1; k < n; k++) x[k] = x[prev];
-  return x;
-}
+/** Linear interpolation over NaN runs, in place (segment's `fillGaps`). */
+export const linearFill = fillGaps;
 
 /** Quantile (linear interpolation) of the finite values; over ~20,000 values, of an even subsample (speed). */
 export function quantile(values: ArrayLike<number>, q: number): number {
@@ -194,42 +182,8 @@ export function bodyFrame(
   }
   linearFill(px);
   linearFill(pz);
-  const half = Math.max(1, Math.round((windowSeconds * fps) / 2));
-  const dirX = new Float64Array(n);
-  const dirZ = new Float64Array(n);
-  const steadiness = new Float64Array(n);
-  let cx = 0;
-  let cz = 0;
-  let cw = 0;
-  let lo = 0;
-  let hi = -1;
-  for (let f = 0; f < n; f++) {
-    const wantHi = Math.min(n - 1, f + half);
-    const wantLo = Math.max(0, f - half);
-    while (hi < wantHi) {
-      hi++;
-      cx += ux[hi];
-      cz += uz[hi];
-      cw += uw[hi];
-    }
-    while (lo < wantLo) {
-      cx -= ux[lo];
-      cz -= uz[lo];
-      cw -= uw[lo];
-      lo++;
-    }
-    const len = Math.hypot(cx, cz);
-    if (cw > 0 && len > 0) {
-      dirX[f] = cx / len;
-      dirZ[f] = cz / len;
-      steadiness[f] = Math.min(1, len / cw);
-    } else {
-      dirX[f] = Number.NaN;
-      dirZ[f] = Number.NaN;
-    }
-  }
-  linearFill(dirX);
-  linearFill(dirZ);
+  // Walking direction: segment's stride_zeni_v1 moving average (one implementation, half-to-even window).
+  const { dirX, dirZ, steadiness } = walkingDirection(ux, uz, uw, fps, windowSeconds);
   return {
     frames: n,
     vertical,
