@@ -1,3 +1,4 @@
+import { gaitSectionsHtml, gaitSummaryHtml } from "./_gait-html.js";
 import type { PairFigure, SignalPanel } from "./figures.js";
 import type { AnalysisRun } from "./run.js";
 
@@ -182,6 +183,7 @@ function plainSummary(run: AnalysisRun): string {
   const nWarn = ((report as { warnings?: string[] }).warnings ?? []).length;
   const warnText =
     nWarn > 0 ? ` ${nWarn} warning(s) below concern implausible or low-confidence cycles.` : "";
+  if (r.kind === "gait") return gaitSummaryHtml(report, `${missingText}${warnText}`);
   if (r.kind === "dtw") {
     const comps =
       (r.comparisons as { reference: string; distances: number[]; summary: { mean?: number } }[]) ?? [];
@@ -344,6 +346,8 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
         )
         .join("")}</table>`,
     );
+  } else if (results.kind === "gait") {
+    parts.push(gaitSectionsHtml(report));
   } else if (results.kind === "cohort") {
     const labels = results.labels as string[];
     const m = results.matrix as number[][];
