@@ -79,7 +79,7 @@ describe.skipIf(!haveChromium)("gait report in headless Chromium", () => {
       expect(max).toBeGreaterThan(99);
       await slider.evaluate(
         (el, v) => {
-          (el as HTMLInputElement).value = String(v);
+          (el as unknown as { value: string }).value = String(v);
           el.dispatchEvent(new Event("input"));
         },
         Math.round(max * 0.7),
