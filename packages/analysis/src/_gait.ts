@@ -387,7 +387,9 @@ export function compareGait(p: GaitTrialResult, r: GaitTrialResult): GaitCompari
     if (d.difference === null || d.primary === null || d.reference === null) return;
     const pct = d.percent_difference === null ? "" : `, ${signed(d.percent_difference, "%")}`;
     statements.unshift(
-      `${label}: ${num(d.primary, d.unit)} vs ${num(d.reference, d.unit)} in the reference (${signed(d.difference, d.unit)}${pct}).`,
+      d.unit === "% of stride"
+        ? `${label}: ${num(d.primary, "%")} vs ${num(d.reference, "%")} of the stride in the reference (${signed(d.difference, "percentage points")}${pct}).`
+        : `${label}: ${num(d.primary, d.unit)} vs ${num(d.reference, d.unit)} in the reference (${signed(d.difference, d.unit)}${pct}).`,
     );
   };
   const find = (name: string, side: string) => parameters.find((x) => x.name === name && x.side === side);

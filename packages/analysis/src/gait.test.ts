@@ -116,6 +116,10 @@ describe("analysis: gait", () => {
     expect(
       c?.statements.some((s) => /^Knee \(left\): once the two mean gait cycles are aligned/.test(s)),
     ).toBe(true);
+    expect(c?.statements).toContain(
+      // 0.64 of a 36-frame stride is 23 frames: 63.9 %.
+      "Stance (left): 63.9 % vs 60.0 % of the stride in the reference (+3.9 percentage points, +6.5 %).",
+    );
     expect(report.reference?.path).toBe("ref.json");
   });
 
