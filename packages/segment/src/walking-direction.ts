@@ -82,7 +82,7 @@ export function walkingDirection(
       cw -= uw[lo];
       lo++;
     }
-    const len = Math.hypot(cx, cz);
+    const len = Math.sqrt(cx * cx + cz * cz);
     if (cw > 0 && len > 0) {
       dirX[f] = cx / len;
       dirZ[f] = cz / len;
