@@ -1,4 +1,5 @@
 import { gaitSectionsHtml, gaitSummaryHtml } from "./_gait-html.js";
+import { movementFigureHtml, movementScriptHtml } from "./_movement.js";
 import type { PairFigure, SignalPanel } from "./figures.js";
 import type { AnalysisRun } from "./run.js";
 
@@ -403,7 +404,9 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
       parts.push(
         `<figure class="pair" data-label="${esc(p.label)}" data-reference="${esc(p.reference)}">${pairSvg(p)}<figcaption><b>${esc(p.label)}</b> vs ${esc(p.reference)} — DTW distance ${fmt(p.distance)} ${esc(distanceUnit(report))}; drawn: ${esc(p.signalName)}${esc(tn)}</figcaption></figure>`,
       );
+      parts.push(movementFigureHtml(p, figures.pairs.indexOf(p)));
     }
+    parts.push(movementScriptHtml(figures.pairs));
   }
   parts.push(
     `<p style="color:#667;font-size:12px">Written by ${esc(prov?.tool ?? "@neuropose/analysis")} ${esc(prov?.version ?? "")}. The JSON report is the record; this page is a view of it.</p>`,
