@@ -15,6 +15,7 @@ import {
 } from "@neuropose/gait";
 import {
   GAIT_RESULTS_VERSION,
+  GAIT_SIDE_PARAMETERS,
   GAIT_UNITS,
   type GaitAnalysisConfig,
   type GaitComparisonResult,
@@ -339,18 +340,8 @@ export function compareGait(p: GaitTrialResult, r: GaitTrialResult): GaitCompari
       ro.cadence_steps_per_min,
     ),
   );
-  const sideKeys = [
-    "stride_time_s",
-    "step_time_s",
-    "stance_pct",
-    "swing_pct",
-    "double_support_pct",
-    "stride_length_m",
-    "step_length_m",
-    "speed_m_per_s",
-  ] as const;
   for (const side of SIDES) {
-    for (const k of sideKeys) {
+    for (const k of GAIT_SIDE_PARAMETERS) {
       parameters.push(difference(k, side, UNITS[k] as string, po[side][k].mean, ro[side][k].mean));
     }
   }

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CHROMIUM, haveChromium, openOfflinePage } from "../../../config/chromium-page.js";
 import { walkerPredictions } from "./_gait-testing.js";
 import { virtualIo } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { renderReportHtml } from "./html.js";
 import { runAnalysis } from "./run.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const FILES = {
   "subject.json": walkerPredictions({ strideSeconds: 1.2, stance: { left: 0.66, right: 0.58 }, speed: 0.9 })
     .doc,
@@ -36,30 +36,12 @@ describe("gait sections of the HTML report (static)", () => {
   });
 });
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipped "gait report in headless Chromium": ${CHROMIUM} is absent`);
 
 describe.skipIf(!haveChromium)("gait report in headless Chromium", () => {
   it("renders with no console errors or requests; the slider moves both stick legs along the path", async () => {
-    const { chromium } = await import("playwright-core");
-    const html = await gaitPage();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    const { page, problems, requests, close } = await openOfflinePage(await gaitPage());
     try {
-      const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-      });
-      page.on("pageerror", (err) => problems.push(String(err)));
-      await page.route("**/*", (route) => {
-        requests.push(route.request().url());
-        return route.abort();
-      });
-      await page.setContent(html, { waitUntil: "load" });
       expect(await page.locator("figure.gait-curve").count()).toBe(3);
       expect(await page.locator("figure.gait-curve path.mean").count()).toBe(6);
       expect(await page.locator("figure.gait-align").count()).toBe(2);
@@ -101,7 +83,7 @@ describe.skipIf(!haveChromium)("gait report in headless Chromium", () => {
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
     } finally {
-      await browser.close();
+      await close();
     }
   }, 60_000);
 });

@@ -28,9 +28,21 @@ function wrap(deg: number): number {
   return deg > 180 ? deg - 360 : deg <= -180 ? deg + 360 : deg;
 }
 
-/** Segment angle from "pointing down", positive towards anterior (a, b: the walking direction), degrees. */
-function theta(w1: number, w2: number, wv: number, ax: number, az: number, up: number): number {
-  return Math.atan2(w1 * ax + w2 * az, -up * wv) * (180 / Math.PI);
+/**
+ * Angle (degrees) of the segment from point i of `from` to point j of `to` (xyz at offsets i, j), measured from
+ * "pointing down" in the sagittal plane of frame f, positive towards anterior.
+ */
+function segmentAngle(
+  from: Float64Array,
+  i: number,
+  to: Float64Array,
+  j: number,
+  bf: BodyFrame,
+  f: number,
+): number {
+  const { h1, h2, vertical } = bf;
+  const anteriorPart = (to[j + h1] - from[i + h1]) * bf.dirX[f] + (to[j + h2] - from[i + h2]) * bf.dirZ[f];
+  return Math.atan2(anteriorPart, -bf.up * (to[j + vertical] - from[i + vertical])) * (180 / Math.PI);
 }
 
 /** Internal: sagittal angles with a precomputed body frame (see `gaitAngles` for the public entry). */
@@ -40,53 +52,19 @@ export function sagittalAngles(seq: PoseSequence, bf: BodyFrame, legs: LegJoints
   const d = seq.data;
   const mk = (): [Float64Array, Float64Array] => [new Float64Array(n), new Float64Array(n)];
   const out: SagittalAngles = { hip: mk(), knee: mk(), ankle: mk() };
-  const { h1, h2, vertical, up } = bf;
   // Joint means once per sequence (the pelvis is the body frame's; shoulders and each hip here).
   const pelvis = bf.pelvis;
   const shoulders = meanPoints(seq, [...legs.shoulder[0], ...legs.shoulder[1]]);
   const hipSide = [meanPoints(seq, legs.hip[0]), meanPoints(seq, legs.hip[1])];
   for (let f = 0; f < n; f++) {
-    const ax = bf.dirX[f];
-    const az = bf.dirZ[f];
     const p = 3 * f;
-    const trunk = theta(
-      pelvis[p + h1] - shoulders[p + h1],
-      pelvis[p + h2] - shoulders[p + h2],
-      pelvis[p + vertical] - shoulders[p + vertical],
-      ax,
-      az,
-      up,
-    );
+    const trunk = segmentAngle(shoulders, p, pelvis, p, bf, f);
     for (let s = 0; s < 2; s++) {
-      const hip = hipSide[s] as Float64Array;
       const k = (f * J + legs.knee[s]) * 3;
       const a = (f * J + legs.ankle[s]) * 3;
-      const he = (f * J + legs.heel[s]) * 3;
-      const to = (f * J + legs.toe[s]) * 3;
-      const thigh = theta(
-        d[k + h1] - hip[p + h1],
-        d[k + h2] - hip[p + h2],
-        d[k + vertical] - hip[p + vertical],
-        ax,
-        az,
-        up,
-      );
-      const shank = theta(
-        d[a + h1] - d[k + h1],
-        d[a + h2] - d[k + h2],
-        d[a + vertical] - d[k + vertical],
-        ax,
-        az,
-        up,
-      );
-      const foot = theta(
-        d[to + h1] - d[he + h1],
-        d[to + h2] - d[he + h2],
-        d[to + vertical] - d[he + vertical],
-        ax,
-        az,
-        up,
-      );
+      const thigh = segmentAngle(hipSide[s] as Float64Array, p, d, k, bf, f);
+      const shank = segmentAngle(d, k, d, a, bf, f);
+      const foot = segmentAngle(d, (f * J + legs.heel[s]) * 3, d, (f * J + legs.toe[s]) * 3, bf, f);
       out.hip[s][f] = wrap(thigh - trunk);
       out.knee[s][f] = wrap(thigh - shank);
       out.ankle[s][f] = wrap(foot - shank - 90);

@@ -109,7 +109,8 @@ const SideParameters = z.strictObject({
   speed_m_per_s: Stat,
   cadence_steps_per_min: NFloat.describe("60 / mean step time of this foot."),
 });
-const ASYMMETRY_FIELDS = [
+/** The per-side spatiotemporal parameters (each a Stat); all but speed also get a left/right asymmetry. */
+export const GAIT_SIDE_PARAMETERS = [
   "stride_time_s",
   "step_time_s",
   "stance_pct",
@@ -117,7 +118,9 @@ const ASYMMETRY_FIELDS = [
   "double_support_pct",
   "stride_length_m",
   "step_length_m",
+  "speed_m_per_s",
 ] as const;
+const ASYMMETRY_FIELDS = GAIT_SIDE_PARAMETERS.slice(0, 7);
 const ParameterSet = z.strictObject({
   cadence_steps_per_min: NFloat.describe("All steps of the walking bouts over their duration."),
   steps: z.int().gte(0),

@@ -78,6 +78,7 @@ export {
 } from "./errors.js";
 export {
   GAIT_RESULTS_VERSION,
+  GAIT_SIDE_PARAMETERS,
   GAIT_UNITS,
   type GaitAnalysisConfig,
   GaitAnalysisConfigSchema,
