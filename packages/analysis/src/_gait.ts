@@ -200,7 +200,8 @@ function measure(ctx: RunContext, trial: Trial, role: "primary" | "reference"): 
       fps: meta.fps,
       skeleton,
       method: an.method,
-      unit: ctx.unit,
+      // The model's metric scale only when asked for: without the subject's size, no lengths by default.
+      unit: an.model_scale ? ctx.unit : undefined,
       ...subjectScale(an, input.written),
       verticalAxis: an.vertical_axis,
       minCycleSeconds: an.min_cycle_seconds,
@@ -399,7 +400,7 @@ export function compareGait(p: GaitTrialResult, r: GaitTrialResult): GaitCompari
   }
   if (p.scale === null || r.scale === null) {
     statements.push(
-      "Stride length and speed are not compared: no spatial scale for both trials (give height or leg_length).",
+      "Stride length and speed are not compared: no spatial scale for both trials (give height or leg_length, or model_scale: true).",
     );
   }
   return { reference: r.path, curves, parameters, statements };
@@ -452,7 +453,7 @@ function analyzeGaitConventions(first: GaitTrialResult, an: GaitAnalysisConfig):
     asymmetry: "symmetry index = 100·(L − R)/(½(L + R)) %, > 0 when left is larger; ratio = L/R",
     scale:
       first.scale === null
-        ? "no spatial scale (image or unknown units, no height or leg length given): stride length and speed are not reported"
+        ? "no spatial scale (no height or leg_length given, model_scale false): stride length and speed are not reported"
         : "per trial: trials[].scale.assumption",
     comparison:
       "primary − reference for every parameter; curves compared by DTW of the mean curves (|difference| in degrees summed along the warping path; dtw_mean_deg = per aligned pair)",

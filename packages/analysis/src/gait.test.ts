@@ -28,6 +28,7 @@ describe("analysis: gait", () => {
       kind: "gait",
       method: "zeni",
       height: 1.72,
+      model_scale: false,
       vertical_axis: "y",
       min_cycle_seconds: 0.4,
       max_cycle_seconds: 2.5,
@@ -53,7 +54,10 @@ describe("analysis: gait", () => {
   });
 
   it("primary and reference: events, parameters, curves and the comparison, as the walkers were made", async () => {
-    const { report } = await gaitRun({ subjects: { "subject.json": { leg_length: 0.9 } } });
+    const { report } = await gaitRun({
+      model_scale: true,
+      subjects: { "subject.json": { leg_length: 0.9 } },
+    });
     // The report validates against io's schema (what writeAnalysisOutputs writes).
     expect(AnalysisReportSchema.safeParse(report).success).toBe(true);
     validateDocument("analysis_report", JSON.parse(stringifyJson(report)));
@@ -133,6 +137,11 @@ describe("analysis: gait", () => {
     const { report } = await runAnalysis(config, virtualIo(files));
     const r = report.results as GaitResults;
     expect(r.comparisons?.[0]?.curves.every((c) => c.dtw_distance_deg === 0)).toBe(true);
+    // No height, leg length or model_scale: no lengths, and the report says why.
+    expect(r.trials[0]?.scale).toBeNull();
+    expect(r.trials[0]?.parameters.overall.left.stride_length_m.mean).toBeNull();
+    expect(r.conventions.scale).toMatch(/no spatial scale/);
+    expect(r.comparisons?.[0]?.statements.at(-1)).toMatch(/^Stride length and speed are not compared/);
     expect(r.comparisons?.[0]?.parameters.every((d) => d.difference === null || d.difference === 0)).toBe(
       true,
     );

@@ -44,7 +44,8 @@ const Subject = z.strictObject({
 /**
  * `analysis: {kind: gait}`: clinical gait measures of the primary (and of each reference, compared with it).
  * `height` / `leg_length` apply to every input; `subjects` gives them per input (keys: the input paths as
- * written in `inputs`). Without either, lengths and speed are reported only for metric 3D poses.
+ * written in `inputs`). Without either, stride length and speed are null unless `model_scale: true` (the pose
+ * model's own metric estimate, stated as such).
  */
 export const GaitAnalysisConfigSchema = z
   .strictObject({
@@ -61,6 +62,12 @@ export const GaitAnalysisConfigSchema = z
       .record(z.string().min(1), Subject)
       .optional()
       .describe("Per input (path as written in inputs): height and/or leg_length, metres."),
+    model_scale: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Without height or leg_length, report stride length and speed in the pose model's own metric scale (BlazePose and MeTRAbs estimate it from an average body; the assumption is stated). Default false: no lengths without the subject's size.",
+      ),
     vertical_axis: Axis.default("y").describe(
       "Vertical axis of the pose coordinates; 'up' is found from the data.",
     ),
