@@ -191,6 +191,11 @@ describe("neuropose-analyze", () => {
     const sn = JSON.parse(named.stdout);
     expect(sn.distances.length).toBeGreaterThan(0);
     expect(sn.distances).toEqual(JSON.parse(indexed.stdout).distances);
+    // Indices or names, the angles are named as a clinician reads them, and the unit is stated.
+    for (const out of [sn, JSON.parse(indexed.stdout)]) {
+      expect(out.angle_names).toEqual(["left knee flexion", "right knee flexion"]);
+      expect(out.distance_unit).toBe("rad");
+    }
     const report = parseJson(readFileSync(sn.report, "utf8")) as {
       config: { analysis: { angle_triplets: unknown[] } };
       resolved_joints: unknown;

@@ -234,6 +234,8 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
       summary: results.summary ?? null,
       summary_scope: results.summary_scope ?? null,
       overall_summary: results.overall_summary ?? null,
+      distance_unit: results.distance_unit ?? null,
+      angle_names: results.angle_names ?? null,
       warnings: (run.report as { warnings?: string[] }).warnings ?? [],
       references: (results.comparisons as { reference: string; summary: unknown }[] | undefined)?.map(
         (c) => ({

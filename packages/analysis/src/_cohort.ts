@@ -1,8 +1,8 @@
 // Cohort mode (inputs.cohort): every trial's pieces, time-normalised as the config says, and their full pairwise
 // DTW distance matrix.
 import type { AnalysisReport } from "@neuropose/io";
-import type { PoseSequence } from "@neuropose/kinematics";
-import { dtwChoice } from "./_compare.js";
+import { type PoseSequence, percentile } from "@neuropose/kinematics";
+import { dtwChoice, runVocabulary } from "./_compare.js";
 import type { RunContext } from "./_context.js";
 import { checkAbort, pairwiseMatrix } from "./_deps.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
@@ -23,12 +23,15 @@ export async function runCohort(
   const paths = ctx.resolved.inputs.cohort ?? [];
   const items: { label: string; seq: PoseSequence }[] = [];
   const summaries: InputSummary[] = [];
+  let firstSkeleton: string | null | undefined;
   for (const [k, p] of paths.entries()) {
     checkAbort(ctx.options.signal);
     const trial = await loadTrial(ctx, "cohort", p);
+    firstSkeleton ??= trial.input.predictions.metadata.skeleton;
     summaries.push(inputSummary(trial.input));
     for (const piece of trialPieces(ctx, trial)) {
-      items.push({ label: ctx.resolved.segmentation ? `${p}:${piece.label}` : p, seq: piece.seq });
+      // A trial split at long gaps without segmentation: each part is an item of its own (`a.json:part[1]`).
+      items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq: piece.seq });
     }
     progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
   }
@@ -61,6 +64,7 @@ export async function runCohort(
   const upper: number[] = [];
   for (let i = 0; i < matrix.length; i++)
     for (let j = i + 1; j < matrix.length; j++) upper.push(matrix[i][j]);
+  const range = cohortRange(upper);
   return {
     results: {
       kind: "cohort",
@@ -71,7 +75,28 @@ export async function runCohort(
       matrix,
       summary: summarizeDistances(upper),
       notes: ctx.notes,
+      ...runVocabulary(ctx, firstSkeleton),
+      ...(range ? { cohort_range: range } : {}),
     },
     cohort: summaries,
+  };
+}
+
+/**
+ * The cohort's own range: min, quartiles (numpy's linear percentile) and max of its pairwise distances; null with
+ * fewer than 3 pairs (3 trials) or a non-finite distance, where a spread says nothing.
+ */
+export function cohortRange(
+  upper: number[],
+): { pairs: number; min: number; q1: number; median: number; q3: number; max: number } | null {
+  if (upper.length < 3 || upper.some((v) => !Number.isFinite(v))) return null;
+  const v = [...upper].sort((a, b) => a - b);
+  return {
+    pairs: v.length,
+    min: v[0] as number,
+    q1: percentile(v, 25),
+    median: percentile(v, 50),
+    q3: percentile(v, 75),
+    max: v[v.length - 1] as number,
   };
 }

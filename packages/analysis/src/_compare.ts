@@ -3,10 +3,10 @@
 import type { AnalysisConfig, AnalysisReport } from "@neuropose/io";
 import type { RunContext } from "./_context.js";
 import { checkAbort, comparePair, type DtwChoice } from "./_deps.js";
-import { addPairFigure } from "./_figures.js";
+import { addPairFigure, angleNames } from "./_figures.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
-import { loadTrial, type Trial, trialPieces } from "./_trials.js";
+import { loadTrial, pairPieces, type Trial, trialPieces } from "./_trials.js";
 import { summarizeDistances } from "./summary.js";
 
 /** The DTW settings of a config whose joints are all indices. */
@@ -31,6 +31,20 @@ export function dtwChoice(c: AnalysisConfig): DtwChoice {
   };
 }
 
+/**
+ * What every distance of the run is measured in ("rad" for angles, else the poses' unit) and, when angles are
+ * compared, their clinical names (report.results.distance_unit / angle_names).
+ */
+export function runVocabulary(
+  ctx: RunContext,
+  skeleton: string | null | undefined,
+): { distance_unit: "rad" | "mm" | "m"; angle_names?: string[] } {
+  const an = ctx.work.analysis;
+  const angles = an.kind === "dtw" && an.representation === "angles";
+  const names = angleNames(ctx.work, ctx.resolved, skeleton);
+  return { distance_unit: angles ? "rad" : (ctx.unit ?? "mm"), ...(names ? { angle_names: names } : {}) };
+}
+
 /** Compare the primary with every reference (inputs.reference, then the expanded inputs.references). */
 export async function compareWithReferences(
   ctx: RunContext,
@@ -45,6 +59,7 @@ export async function compareWithReferences(
   const tn = analysis.time_normalize ?? "auto";
   const needsEqual = analysis.align !== "none";
   const pPieces = trialPieces(ctx, primary);
+  const segmented = Boolean(ctx.resolved.segmentation);
   const comparisons = [];
   const refSummaries: InputSummary[] = [];
   for (const [r, refPath] of uniqueRefs.entries()) {
@@ -53,29 +68,32 @@ export async function compareWithReferences(
     const ref = refTrial.input;
     refSummaries.push(inputSummary(ref));
     const rPieces = trialPieces(ctx, refTrial);
-    const byLabel = new Map(rPieces.map((p) => [p.label, p.seq]));
     const distances: number[] = [];
     const paths: [number, number][][] = [];
     const perJoint: number[][] = [];
     const labels: string[] = [];
     const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
       [];
-    const pLabels = new Set(pPieces.map((p) => p.label));
-    const onlyPrimary = pPieces.filter((p) => !byLabel.has(p.label)).map((p) => p.label);
-    const onlyReference = rPieces.filter((p) => !pLabels.has(p.label)).map((p) => p.label);
+    const {
+      pairs,
+      onlyA: onlyPrimary,
+      onlyB: onlyReference,
+    } = pairPieces(pPieces, rPieces, segmented, analysis.pairing);
     if (onlyPrimary.length > 0 || onlyReference.length > 0) {
       const left = (what: string, l: string[]) =>
         l.length > 0 ? `; not compared (${what} only): ${l.join(", ")}` : "";
+      const how =
+        analysis.pairing === "all"
+          ? "every segment with every segment of the same name"
+          : "segment i with segment i of the same name";
       notes.push(
-        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pPieces.length - onlyPrimary.length} pair(s) compared (segment i with segment i of the same name)${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
+        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pairs.length} pair(s) compared (${how})${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
       );
     }
-    for (const piece of pPieces) {
+    for (const piece of pairs) {
       checkAbort(options.signal);
-      const other = byLabel.get(piece.label);
-      if (!other) continue;
-      let a = piece.seq;
-      let b = other;
+      let a = piece.a;
+      let b = piece.b;
       const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
       if (to !== null) {
         normalized.push({
@@ -110,7 +128,7 @@ export async function compareWithReferences(
       options.onProgress?.({
         stage: "compare",
         done: distances.length,
-        total: pPieces.length,
+        total: pairs.length,
         label: piece.label,
       });
     }
@@ -132,9 +150,11 @@ export async function compareWithReferences(
     });
   }
   const first = comparisons[0];
-  if (first && first.time_normalized.length > 0) {
+  const resampled = comparisons.reduce((n, c) => n + c.time_normalized.length, 0);
+  if (resampled > 0) {
+    const total = comparisons.reduce((n, c) => n + c.distances.length, 0);
     notes.push(
-      `${first.time_normalized.length} paired segment(s) differ in length; ${analysis.align} needs equal frame counts, so both were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
+      `${resampled} of the ${total} compared pair(s) (over ${comparisons.length} reference(s)) differ in length; ${analysis.align} needs equal frame counts, so both pieces of each such pair were time-normalised (linear interpolation) to the longer length before alignment and DTW`,
     );
   }
   const perRefMean = comparisons.map((c) => ({
@@ -165,6 +185,7 @@ export async function compareWithReferences(
     overall_summary: overall,
     ...(refRange ? { reference_range: refRange } : {}),
     notes,
+    ...runVocabulary(ctx, primary.input.predictions.metadata.skeleton),
   };
   return { results, references: refSummaries };
 }
@@ -197,14 +218,16 @@ async function referenceRange(
   for (let i = 0; i < trials.length; i++) {
     for (let j = i + 1; j < trials.length; j++) {
       checkAbort(ctx.options.signal);
-      const pa = trialPieces(ctx, trials[i] as Trial);
-      const pb = new Map(trialPieces(ctx, trials[j] as Trial).map((p) => [p.label, p.seq]));
+      const { pairs: both } = pairPieces(
+        trialPieces(ctx, trials[i] as Trial),
+        trialPieces(ctx, trials[j] as Trial),
+        Boolean(ctx.resolved.segmentation),
+        ctx.work.analysis.kind === "dtw" ? ctx.work.analysis.pairing : undefined,
+      );
       const d: number[] = [];
-      for (const piece of pa) {
-        const other = pb.get(piece.label);
-        if (!other) continue;
-        let a = piece.seq;
-        let b = other;
+      for (const piece of both) {
+        let a = piece.a;
+        let b = piece.b;
         const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
         if (to !== null) {
           a = resampleSequence(a, to);

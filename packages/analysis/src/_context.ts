@@ -52,7 +52,10 @@ export interface TrialRecord {
   path: string;
   unit: "m" | "mm";
   missing_frames: MissingFramesRecord;
-  cycles: Record<string, { seconds: number[]; confidence: number[] }>;
+  cycles: Record<
+    string,
+    { seconds: number[]; confidence: number[]; segmentation_score: number[]; keypoint_score: number[] }
+  >;
 }
 
 /** Default plausibility checks (report warnings). */

@@ -48,9 +48,10 @@ export function extractorCaption(
 
 /**
  * How an angle triplet is shown: clinical flexion (0° = straight, 180° − the interior angle) when the middle joint
- * is a knee, hip or elbow, else the interior angle under its own name.
+ * is a knee, hip or elbow, else the interior angle under its own name. `short` is what a clinician reads
+ * ("left knee flexion"); `name` adds the definition and the unit.
  */
-function angleView(names: string[]): { name: string; flexion: boolean } {
+export function angleView(names: string[]): { short: string; name: string; flexion: boolean } {
   const mid = names[1] ?? "";
   const m = /(knee|kne|hip|elbow|elb)/i.exec(mid);
   if (m) {
@@ -62,11 +63,44 @@ function angleView(names: string[]): { name: string; flexion: boolean } {
         ? "right "
         : "";
     return {
+      short: `${s}${joint} flexion`,
       name: `${s}${joint} flexion (0° = straight; 180° − interior angle ${names.join("–")}), degrees`,
       flexion: true,
     };
   }
-  return { name: `interior angle at ${mid} (${names.join("–")}), degrees`, flexion: false };
+  return {
+    short: `interior angle at ${mid}`,
+    name: `interior angle at ${mid} (${names.join("–")}), degrees`,
+    flexion: false,
+  };
+}
+
+/**
+ * The clinical names of the compared angles ("left knee flexion", ...), in the order of `angle_triplets`; null
+ * when the run does not compare angles. Joints written by index are named from `skeleton`.
+ */
+export function angleNames(
+  work: AnalysisConfig,
+  written: AnalysisConfig,
+  skeleton: string | null | undefined,
+): string[] | null {
+  const an = work.analysis;
+  if (an.kind !== "dtw" || an.representation !== "angles" || !an.angle_triplets) return null;
+  return tripletNames(work, written, skeleton).map((n) => angleView(n).short);
+}
+
+/** Each angle triplet's joint names (as written, else from the skeleton). */
+function tripletNames(
+  work: AnalysisConfig,
+  written: AnalysisConfig,
+  skeleton: string | null | undefined,
+): string[][] {
+  const an = work.analysis;
+  if (an.kind !== "dtw" || !an.angle_triplets) return [];
+  return an.angle_triplets.map((t, k) => {
+    const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[k] : undefined) ?? t;
+    return w.map((j, c) => (typeof j === "string" ? j : jointName(skeleton, t[c] as number)));
+  });
 }
 
 /** The side of a piece label ("right_heel_strikes[2]" → "right"), null when it has none. */
@@ -100,10 +134,7 @@ export function displaySignal(
     ) {
       // Pairs compared on joint angles are drawn on one angle in degrees: the first of the stride's side (a
       // right stride on the right knee), else the first; as flexion where the middle joint is a knee/hip/elbow.
-      const names = an.angle_triplets.map((t, k) => {
-        const w = (written.analysis.kind === "dtw" ? written.analysis.angle_triplets?.[k] : undefined) ?? t;
-        return w.map((j, c) => (typeof j === "string" ? j : jointName(view.skeleton, t[c] as number)));
-      });
+      const names = tripletNames(config, written, view.skeleton);
       let k = 0;
       const side = view.side;
       if (side) {
@@ -170,6 +201,7 @@ export function addTrialFigure(
   l: Loaded,
   seq: PoseSequence,
   segs: Record<string, Segmentation>,
+  firstFrame = 0,
 ): void {
   const panels: SignalPanel[] = [];
   for (const [name, sg] of Object.entries(segs)) {
@@ -200,7 +232,7 @@ export function addTrialFigure(
     if (d) panels.push({ name: d.name, signal: Array.from(d.values), segmentation: null, segments: [] });
   }
   if (panels.length > 0)
-    ctx.figures.trials.push({ role, path: l.written, fps: l.predictions.metadata.fps, panels });
+    ctx.figures.trials.push({ role, path: l.written, fps: l.predictions.metadata.fps, firstFrame, panels });
 }
 
 /** Add a compared pair's figure (both sides drawn on the display signal), when the signal can be drawn. */

@@ -41,7 +41,28 @@ export interface PreparedInput {
   offset: number;
   /** Parts [start, end) in `predictions`' frames; frames between parts (long gaps) are NaN. */
   parts: [number, number][];
+  /**
+   * Per prepared frame and joint (frame-major, `joints` per frame): how well the keypoint was observed, 0..1 —
+   * visibility × presence of the input (each 1 when the file carries none), 0 in frames filled by
+   * interpolation or lying in a long gap.
+   */
+  observed: Float64Array;
+  joints: number;
   record: MissingFramesRecord;
+}
+
+/** Visibility × presence of each joint of `person` in a frame (1 where the file carries neither). */
+function keypointQuality(frame: FramePrediction, person: number, joints: number): number[] {
+  const vis = frame.visibility?.[person];
+  const pres = frame.presence?.[person];
+  const out = new Array<number>(joints);
+  for (let j = 0; j < joints; j++) {
+    const v = vis?.[j];
+    const p = pres?.[j];
+    out[j] =
+      (v !== undefined && Number.isFinite(v) ? v : 1) * (p !== undefined && Number.isFinite(p) ? p : 1);
+  }
+  return out;
 }
 
 function frameIndex(key: string, path: string): number {
@@ -157,6 +178,13 @@ export function prepareInput(
     }
   }
   const joints = (poses[first] as number[][]).length;
+  // Keypoint quality of every kept frame: 0 where the pose was filled (interpolated) or is missing (long gap).
+  const observed = new Float64Array(filled.length * joints);
+  for (let f = first; f <= last; f++) {
+    if (poses[f] === null) continue;
+    const q = keypointQuality(preds.frames[ordered[f]?.k as string] as FramePrediction, person, joints);
+    observed.set(q, (f - first) * joints);
+  }
   const nan = Array.from({ length: joints }, () => [Number.NaN, Number.NaN, Number.NaN]);
   const frames: Record<string, FramePrediction> = {};
   filled.forEach((pose, f) => {
@@ -185,6 +213,8 @@ export function prepareInput(
     predictions,
     offset: first,
     parts,
+    observed,
+    joints,
     record: {
       path: l.written,
       frames: n,
@@ -221,7 +251,7 @@ export function sliceFrames(preds: VideoPredictions, start: number, end: number)
 }
 
 /** One sentence for the report's notes (null when nothing was missing or converted). */
-export function missingFramesNote(r: MissingFramesRecord, fps: number): string | null {
+export function missingFramesNote(r: MissingFramesRecord, fps: number, unit?: string): string | null {
   const parts: string[] = [];
   if (r.absent_frames > 0) {
     const s = (f: number) => (fps > 0 ? ` (${(f / fps).toFixed(2)} s)` : "");
@@ -242,6 +272,8 @@ export function missingFramesNote(r: MissingFramesRecord, fps: number): string |
     );
   }
   if (r.unit_converted_from)
-    parts.push(`${r.path}: poses converted from ${r.unit_converted_from} to the run's unit`);
+    parts.push(
+      `${r.path}: poses converted from ${r.unit_converted_from} to ${unit ?? "the run's unit"} (the first input's unit)`,
+    );
   return parts.length > 0 ? parts.join(". ") : null;
 }

@@ -1,6 +1,6 @@
 // A trial of a run: one input loaded, prepared (frame order, the configured person, the run's unit, missing
 // frames handled), turned into a pose sequence, segmented part by part, checked and drawn.
-import type { Segmentation } from "@neuropose/io";
+import { type ExtractorSpec, getSkeleton, type Segmentation } from "@neuropose/io";
 import { extractSignal, type PoseSequence } from "@neuropose/kinematics";
 import { cycleConfidence } from "@neuropose/segment";
 import { type RunContext, recordInput, skeletonOf } from "./_context.js";
@@ -17,8 +17,14 @@ import {
 } from "./_missing.js";
 import type { TrialFigure } from "./figures.js";
 
-/** Per segmentation of a trial: each cycle's duration and confidence (0..1). */
-export type CycleQuality = Record<string, { seconds: number[]; confidence: number[] }>;
+/**
+ * Per segmentation of a trial: each cycle's duration (s) and confidence (0..1) with its two factors:
+ * `confidence = segmentation_score × keypoint_score` (see {@link cycleQuality}).
+ */
+export type CycleQuality = Record<
+  string,
+  { seconds: number[]; confidence: number[]; segmentation_score: number[]; keypoint_score: number[] }
+>;
 
 /** One input of the run, ready to compare. */
 export interface Trial {
@@ -45,14 +51,20 @@ export async function loadTrial(ctx: RunContext, role: TrialFigure["role"], path
   ctx.unit ??= input.predictions.metadata.poses3d_unit;
   const prepared = prepareInput(input, ctx.personIndex, ctx.unit, ctx.missingFrames);
   const fps = input.predictions.metadata.fps;
-  const note = missingFramesNote(prepared.record, fps);
+  const note = missingFramesNote(prepared.record, fps, ctx.unit);
   if (note) ctx.notes.push(note);
+  if (!ctx.resolved.segmentation && prepared.record.parts.length > 1) {
+    const list = prepared.record.parts.map(([s, e], k) => `part[${k}] = frames ${s}–${e - 1}`).join(", ");
+    ctx.notes.push(
+      `${input.written}: without segmentation, each of its ${prepared.record.parts.length} parts is compared as a piece of its own (${list}); the gaps between them are not compared`,
+    );
+  }
   const seq = toSequence({ ...input, predictions: prepared.predictions }, 0);
   const segs = segmentInput(ctx, input, prepared);
   const reportSegs = shift(segs, prepared.offset);
-  const cycles = cycleQuality(ctx, input, seq, segs, prepared.offset);
+  const cycles = cycleQuality(ctx, input, prepared, seq, segs);
   ctx.trials.push({ role, path: input.written, unit: ctx.unit, missing_frames: prepared.record, cycles });
-  addTrialFigure(ctx, role, input, seq, segs);
+  addTrialFigure(ctx, role, input, seq, segs, prepared.offset);
   return { input, prepared, seq, segs, reportSegs, cycles };
 }
 
@@ -109,32 +121,44 @@ function segmentInput(ctx: RunContext, l: Loaded, prepared: PreparedInput): Reco
   return segs;
 }
 
-/** Each cycle's duration (s) and confidence; warnings for implausible durations and low confidence. */
+/**
+ * Each cycle's duration (s) and confidence; warnings for implausible durations and low confidence.
+ *
+ * confidence = segmentation_score × keypoint_score, both in 0..1:
+ * - segmentation_score: from the segmentation signal. Peak segmentations (valley_to_valley_v1, extractors):
+ *   @neuropose/segment's cycleConfidence (peak prominence × duration regularity). Strides (stride_zeni_v1, heel
+ *   strike to heel strike, whose `peak` is no peak of the signal): the duration regularity alone,
+ *   max(0, 1 − |length − median length| / median length).
+ * - keypoint_score: how well the joints used in that cycle were seen — the mean, over the cycle's frames and the
+ *   used joints (the segmentation's joints and the compared ones, see {@link usedJoints}), of the input's
+ *   visibility × presence (each taken as 1 when the file carries none), a frame filled by interpolation counting 0.
+ */
 function cycleQuality(
   ctx: RunContext,
   l: Loaded,
+  prepared: PreparedInput,
   seq: PoseSequence,
   segs: Record<string, Segmentation>,
-  offset: number,
 ): CycleQuality {
   const out: CycleQuality = {};
+  const offset = prepared.offset;
   const fps = l.predictions.metadata.fps;
   const checks = ctx.checks;
+  const skeleton = l.predictions.metadata.skeleton;
   for (const [name, sg] of Object.entries(segs)) {
-    let confidence: number[];
+    let segScore: number[];
     try {
       const signal = extractSignal(seq, sg.config.extractor);
-      // stride_zeni_v1 segments run heel strike to heel strike of the forward heel position, whose `peak` is
-      // not a peak of that signal: their confidence is the duration regularity alone.
       const stride = sg.config.method === "stride_zeni_v1";
-      confidence = cycleConfidence(signal, sg.segments).map((c) =>
-        stride ? c.regularityScore : c.confidence,
-      );
+      segScore = cycleConfidence(signal, sg.segments).map((c) => (stride ? c.regularityScore : c.confidence));
     } catch {
-      confidence = sg.segments.map(() => Number.NaN);
+      segScore = sg.segments.map(() => Number.NaN);
     }
+    const joints = usedJoints(ctx, sg.config.extractor, skeleton, prepared.joints);
+    const kpScore = sg.segments.map((g) => keypointScore(prepared, joints, g.start, g.end));
+    const confidence = segScore.map((c, i) => c * (kpScore[i] as number));
     const seconds = sg.segments.map((g) => (fps > 0 ? (g.end - 1 - g.start) / fps : Number.NaN));
-    out[name] = { seconds, confidence };
+    out[name] = { seconds, confidence, segmentation_score: segScore, keypoint_score: kpScore };
     const gait = ctx.resolved.segmentation?.kind !== "extractor";
     sg.segments.forEach((g, i) => {
       const label = `${l.written}: ${name}[${i}] (frames ${g.start + offset}–${g.end - 1 + offset})`;
@@ -146,25 +170,87 @@ function cycleQuality(
       }
       const c = confidence[i] as number;
       if (Number.isFinite(c) && c < checks.min_confidence) {
-        ctx.warnings.push(
-          `${label} has low confidence ${c.toFixed(2)} (< ${checks.min_confidence}): a weak or irregular cycle`,
-        );
+        const why =
+          (kpScore[i] as number) < (segScore[i] as number)
+            ? `its joints were poorly seen (keypoint score ${(kpScore[i] as number).toFixed(2)})`
+            : `an irregular cycle (segmentation score ${(segScore[i] as number).toFixed(2)})`;
+        ctx.warnings.push(`${label} has low confidence ${c.toFixed(2)} (< ${checks.min_confidence}): ${why}`);
       }
     });
   }
   return out;
 }
 
+/** Joint indices of an extractor (names resolved against `skeleton`; unknown names are skipped). */
+function extractorJoints(e: ExtractorSpec, skeleton: string | null | undefined): number[] {
+  const raw: (number | string)[] =
+    e.kind === "joint_pair_distance"
+      ? [...e.joints]
+      : e.kind === "joint_angle"
+        ? [...e.triplet]
+        : "joint" in e
+          ? [e.joint as number | string]
+          : [];
+  const out: number[] = [];
+  for (const j of raw) {
+    if (typeof j === "number") out.push(j);
+    else {
+      try {
+        const k = skeleton ? getSkeleton(skeleton).joints.indexOf(j) : -1;
+        if (k >= 0) out.push(k);
+      } catch {
+        // An unknown skeleton: the name cannot be placed; the other joints still count.
+      }
+    }
+  }
+  return out;
+}
+
 /**
- * The pieces compared: each segment (label `name[i]`), or the whole trial ("full_trial") without segmentation —
- * the longest part when the trial was split at long gaps.
+ * The joints a cycle's numbers depend on: the segmentation's joints and the compared ones (angle triplets,
+ * joint_i/joint_j, the statistics extractor); every joint when whole poses are compared.
+ */
+function usedJoints(
+  ctx: RunContext,
+  segExtractor: ExtractorSpec,
+  skeleton: string | null | undefined,
+  joints: number,
+): number[] {
+  const set = new Set(extractorJoints(segExtractor, skeleton));
+  const an = ctx.work.analysis;
+  if (an.kind === "dtw") {
+    if (an.representation === "angles" && an.angle_triplets) {
+      for (const t of an.angle_triplets) for (const j of t) if (typeof j === "number") set.add(j);
+    } else if (an.method === "dtw_relation") {
+      for (const j of [an.joint_i, an.joint_j]) if (typeof j === "number") set.add(j);
+    } else for (let j = 0; j < joints; j++) set.add(j);
+  } else if (an.kind === "stats") for (const j of extractorJoints(an.extractor, skeleton)) set.add(j);
+  return [...set].filter((j) => j >= 0 && j < joints);
+}
+
+/** Mean observed quality of `joints` over prepared frames [start, end) (NaN with no joint or frame). */
+function keypointScore(p: PreparedInput, joints: number[], start: number, end: number): number {
+  let sum = 0;
+  let n = 0;
+  const frames = p.observed.length / Math.max(1, p.joints);
+  for (let f = Math.max(0, start); f < Math.min(end, frames); f++) {
+    for (const j of joints) {
+      sum += p.observed[f * p.joints + j] as number;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : Number.NaN;
+}
+
+/**
+ * The pieces compared: each segment (label `name[i]`), or without segmentation the whole trial ("full_trial") —
+ * or, when the trial was split at long gaps, every part as a piece of its own (`part[0]`, `part[1]`, ...).
  */
 export function trialPieces(ctx: RunContext, trial: Trial): Piece[] {
   if (!ctx.resolved.segmentation) {
     const parts = trial.prepared.parts;
     if (parts.length === 1) return [{ label: "full_trial", seq: trial.seq }];
-    const [s, e] = parts.reduce((a, b) => (b[1] - b[0] > a[1] - a[0] ? b : a));
-    return [{ label: "full_trial", seq: sliceSequence(trial.seq, s, e) }];
+    return parts.map(([s, e], k) => ({ label: `part[${k}]`, seq: sliceSequence(trial.seq, s, e) }));
   }
   const out: Piece[] = [];
   for (const [name, s] of Object.entries(trial.segs)) {
@@ -173,6 +259,67 @@ export function trialPieces(ctx: RunContext, trial: Trial): Piece[] {
     });
   }
   return out;
+}
+
+/** A pair of pieces to compare: its label and the primary's and the reference's sequences. */
+export interface PiecePair {
+  label: string;
+  a: PoseSequence;
+  b: PoseSequence;
+}
+
+/** The segmentation a piece belongs to: its label without the index ("left_heel_strikes[2]" → "left_heel_strikes"). */
+function segmentationOf(label: string): string {
+  return label.replace(/\[\d+\]$/, "");
+}
+
+/**
+ * Pair two trials' pieces. Segments: by label (segment i with segment i of the same name; `pairing: "in_order"`,
+ * the default) or every segment with every segment of the same name (`pairing: "all"`, label
+ * `left_heel_strikes[2] vs [0]`). Without segmentation: the whole trials, or — when either was split at long
+ * gaps — every part of one with every part of the other (label `part[i] vs part[j]`, `part[i] vs full_trial`).
+ * Also the labels left without a partner.
+ */
+export function pairPieces(
+  a: Piece[],
+  b: Piece[],
+  segmented: boolean,
+  pairing: "in_order" | "all" = "in_order",
+): { pairs: PiecePair[]; onlyA: string[]; onlyB: string[] } {
+  if (!segmented && (a.length > 1 || b.length > 1)) {
+    const pairs = a.flatMap((p) => b.map((q) => ({ label: `${p.label} vs ${q.label}`, a: p.seq, b: q.seq })));
+    return { pairs, onlyA: [], onlyB: [] };
+  }
+  if (segmented && pairing === "all") {
+    const names = new Set(b.map((q) => segmentationOf(q.label)));
+    const aNames = new Set(a.map((p) => segmentationOf(p.label)));
+    const pairs = a.flatMap((p) =>
+      b
+        .filter((q) => segmentationOf(q.label) === segmentationOf(p.label))
+        .map((q) => ({
+          label: `${p.label} vs ${q.label.slice(segmentationOf(q.label).length)}`,
+          a: p.seq,
+          b: q.seq,
+        })),
+    );
+    return {
+      pairs,
+      onlyA: a.filter((p) => !names.has(segmentationOf(p.label))).map((p) => p.label),
+      onlyB: b.filter((q) => !aNames.has(segmentationOf(q.label))).map((q) => q.label),
+    };
+  }
+  const byLabel = new Map(b.map((p) => [p.label, p.seq]));
+  const aLabels = new Set(a.map((p) => p.label));
+  const pairs: PiecePair[] = [];
+  for (const p of a) {
+    const other = byLabel.get(p.label);
+    if (other) pairs.push({ label: p.label, a: p.seq, b: other });
+  }
+  return {
+    pairs,
+    onlyA: a.filter((p) => !byLabel.has(p.label)).map((p) => p.label),
+    onlyB: b.filter((p) => !aLabels.has(p.label)).map((p) => p.label),
+  };
 }
 
 /** Frames [start, end) of a pose sequence (a view: no copy). */

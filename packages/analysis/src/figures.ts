@@ -15,6 +15,11 @@ export interface TrialFigure {
   role: "primary" | "reference" | "cohort";
   path: string;
   fps: number;
+  /**
+   * The clip's frame index of the signal's first sample (leading frames without the subject were trimmed):
+   * sample i is frame `firstFrame + i`, `(firstFrame + i) / fps` seconds from the start of the clip.
+   */
+  firstFrame?: number;
   panels: SignalPanel[];
 }
 

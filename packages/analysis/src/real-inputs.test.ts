@@ -229,9 +229,7 @@ describe("words a reader sees", () => {
     const html = renderReportHtml(run);
     const body = html.slice(html.indexOf("<body>"));
     expect(body.indexOf('class="summary"')).toBeLessThan(body.indexOf("<table>"));
-    expect(body).toMatch(
-      /The main number is the <b>DTW distance<\/b> \(radians, summed over aligned frames\)/,
-    );
+    expect(body).toMatch(/The main number is the <b>DTW distance, in degrees<\/b>/);
     expect(body).toMatch(/the range between the references themselves/);
     expect(body).not.toMatch(/<th class="l">p95<\/th>/);
     expect(body).toMatch(/Detected cycles: duration and confidence/);

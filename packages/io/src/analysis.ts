@@ -109,6 +109,13 @@ const DtwAnalysis = z
      * original did) or a frame count N (resample every segment to N frames, e.g. 101 = 0..100 % of a cycle).
      */
     time_normalize: z.union([z.enum(["auto", "never"]), z.int().gte(2)]).optional(),
+    /**
+     * How segments are paired (absent = "in_order"): "in_order" pairs segment i of the primary with segment i
+     * of the same name in the reference (the original's; extra segments are not compared); "all" compares
+     * every primary segment with every reference segment of the same name (e.g. each left stride of the
+     * subject with each left stride of the reference), so no segment is left out.
+     */
+    pairing: z.enum(["in_order", "all"]).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.method === "dtw_relation") {
@@ -306,6 +313,22 @@ const DtwResults = z.strictObject({
       max: Float,
     })
     .optional(),
+  /** Extension: the unit of every distance: "rad" (angles), else the poses' unit ("mm" or "m"). */
+  distance_unit: z.enum(["rad", "mm", "m"]).optional(),
+  /** Extension: clinical names of the compared angles, in the order of angle_triplets ("left knee flexion"). */
+  angle_names: z.array(z.string()).optional(),
+});
+/**
+ * Extension: the spread of a cohort's pairwise distances (upper triangle of the matrix): the cohort's own range,
+ * against which one trial's distances can be read (quartiles as numpy's linear percentile).
+ */
+const CohortRange = z.strictObject({
+  pairs: z.int(),
+  min: Float,
+  q1: Float,
+  median: Float,
+  q3: Float,
+  max: Float,
 });
 const CohortResults = z.strictObject({
   kind: z.literal("cohort"),
@@ -316,6 +339,9 @@ const CohortResults = z.strictObject({
   matrix: z.array(z.array(Float)),
   summary: Summary,
   notes: z.array(z.string()),
+  distance_unit: z.enum(["rad", "mm", "m"]).optional(),
+  angle_names: z.array(z.string()).optional(),
+  cohort_range: CohortRange.optional(),
 });
 const StatsResults = z.strictObject({
   kind: z.literal("stats"),
@@ -361,7 +387,20 @@ const TrialRecord = z.strictObject({
     parts: z.array(Range),
     unit_converted_from: z.enum(["m", "mm"]).nullable(),
   }),
-  cycles: z.record(z.string(), z.strictObject({ seconds: z.array(Float), confidence: z.array(Float) })),
+  /**
+   * Per segmentation, each cycle's duration (s) and confidence (0..1) = segmentation_score × keypoint_score
+   * (extension, optional for reports written before: the segmentation signal's regularity/prominence, and the
+   * mean visibility × presence of the joints used in the cycle, interpolated frames counting 0).
+   */
+  cycles: z.record(
+    z.string(),
+    z.strictObject({
+      seconds: z.array(Float),
+      confidence: z.array(Float),
+      segmentation_score: z.array(Float).optional(),
+      keypoint_score: z.array(Float).optional(),
+    }),
+  ),
 });
 
 /**
