@@ -5,6 +5,7 @@
 // the warping path (slider, play button; a small inline script, no network). Everything is drawn from
 // report.results, so the page is a view of the JSON record.
 import type { AnalysisReport, GaitResults, GaitTrialResult } from "@neuropose/io";
+import { esc as e } from "./_html-text.js";
 
 const W = 760;
 const H = 250;
@@ -16,7 +17,6 @@ const JOINT_LABEL = {
   ankle: "Ankle dorsiflexion (+) / plantarflexion (−)",
 } as const;
 
-const e = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n1 = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
 

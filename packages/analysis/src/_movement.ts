@@ -3,6 +3,7 @@
 // play button. The data (normalised 2D joints, the skeleton's edges, the path) is embedded in the page; a small
 // inline script draws it (no network).
 import { inferSkeleton, type PoseSequence } from "@neuropose/kinematics";
+import { esc } from "./_html-text.js";
 import type { PairFigure } from "./figures.js";
 
 /** Pairs with longer pieces get no movement view (the page stays small); the 1-D alignment figure remains. */
@@ -75,8 +76,6 @@ function show(k){var p=d.path[k];draw(sides[0],p[0]);draw(sides[1],p[1]);f.query
 s.addEventListener("input",function(){show(+s.value);});
 b.addEventListener("click",function(){if(timer){clearInterval(timer);timer=null;b.textContent="Play";return;}b.textContent="Pause";timer=setInterval(function(){s.value=(+s.value+1)%d.path.length;show(+s.value);},50);});
 show(0);});})();`;
-
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The movement figure of pair `k` (empty when the pair has no movement data). */
 export function movementFigureHtml(p: PairFigure, k: number): string {
