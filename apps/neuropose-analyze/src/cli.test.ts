@@ -86,6 +86,23 @@ describe("neuropose-analyze", () => {
     expect(readdirSync(join(dir, "exp", "out"))).toEqual(["report.json"]);
   });
 
+  it("analysis: gait writes the gait results and prints the differences in sentences", async () => {
+    writeFileSync(
+      join(dir, "exp", "gait.yaml"),
+      "inputs: {primary: data/a.json, reference: data/b.json}\nanalysis: {kind: gait, height: 1.7}\noutput: {report: out/gait.json}\n",
+    );
+    const r = await run([join(dir, "exp", "gait.yaml"), "--json"]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ ok: true, kind: "gait" });
+    expect(summary.statements[0]).toMatch(
+      /^Cadence: [\d.]+ steps\/min vs [\d.]+ steps\/min in the reference/,
+    );
+    const report = parseJson(readFileSync(summary.report, "utf8")) as { results: { trials: unknown[] } };
+    expect(AnalysisReportSchema.safeParse(report).success).toBe(true);
+    expect(report.results.trials).toHaveLength(2);
+  });
+
   it("--set overrides and --dry-run prints the resolved config without running", async () => {
     const r = await run([
       "--set",

@@ -244,6 +244,14 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
         }),
       ),
       notes: results.notes ?? [],
+      // analysis.kind gait: each reference's differences in sentences (the numbers are in the report).
+      ...(results.kind === "gait"
+        ? {
+            statements: ((results.comparisons as { statements: string[] }[] | undefined) ?? []).flatMap(
+              (c) => c.statements,
+            ),
+          }
+        : {}),
       inputs: run.report.analysis_provenance?.inputs ?? [],
       seconds: (Date.now() - started) / 1000,
     };

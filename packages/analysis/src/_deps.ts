@@ -2,6 +2,7 @@
 import {
   type AlignMode,
   type DtwResult,
+  dtw,
   dtwAll,
   dtwMatrix,
   dtwPerJoint,
@@ -31,6 +32,19 @@ export interface PairResult {
   distance: number;
   path: [number, number][];
   perJoint: number[] | null;
+}
+
+/**
+ * Exact DTW of two series of `dims`-wide frames (flat arrays) with its warping path; the cell cost is the
+ * Euclidean distance of two frames, summed along the path (gait curves: degrees).
+ */
+export function dtwSeriesPath(
+  a: Float64Array,
+  b: Float64Array,
+  dims: number,
+): { distance: number; path: [number, number][] } {
+  const r = dtw(a, b, { path: true, dims });
+  return { distance: r.distance, path: r.path ?? [] };
 }
 
 /** Throw `E_ABORTED` (a user error) once `signal` has fired. */

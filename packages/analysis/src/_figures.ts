@@ -3,6 +3,7 @@ import { type AnalysisConfig, type ExtractorSpec, getSkeleton, type Segmentation
 import { extractSignal, type PoseSequence } from "@neuropose/kinematics";
 import type { RunContext } from "./_context.js";
 import type { Loaded } from "./_inputs.js";
+import { movementOf } from "./_movement.js";
 import type { SignalPanel, TrialFigure } from "./figures.js";
 
 /** A joint as a reader knows it: its skeleton name with the index ("left_heel (29)"), else "joint 29". */
@@ -261,5 +262,11 @@ export function addPairFigure(
     b: Array.from(db.values),
     path: pair.path,
     timeNormalizedTo: pair.timeNormalizedTo,
+    ...movementField(pair.a, pair.b, pair.skeleton),
   });
+}
+
+function movementField(a: PoseSequence, b: PoseSequence, skeleton: string | null) {
+  const movement = movementOf(a, b, skeleton);
+  return movement ? { movement } : {};
 }

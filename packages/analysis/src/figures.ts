@@ -33,6 +33,15 @@ export interface PairFigure {
   b: number[];
   path: [number, number][];
   timeNormalizedTo: number | null;
+  /**
+   * Both pieces' joints in 2D (x, y; each scaled to [−1, 1]) and the skeleton's edges, for the view that plays
+   * the two movements along the path; absent for pieces over 600 frames or an unknown skeleton.
+   */
+  movement?: {
+    a: { frames: number; joints: number; xy: (number | null)[] };
+    b: { frames: number; joints: number; xy: (number | null)[] };
+    edges: [number, number][];
+  };
 }
 
 /** Every figure of a run: trials first (in load order), then compared pairs. */

@@ -1,3 +1,4 @@
+import { gaitSectionsHtml, gaitSummaryHtml } from "./_gait-html.js";
 import {
   type ComparisonView,
   comparedWhat,
@@ -14,6 +15,7 @@ import {
   shownUnit,
   trialsOf,
 } from "./_html-text.js";
+import { movementFigureHtml, movementScriptHtml } from "./_movement.js";
 import type { PairFigure, SignalPanel } from "./figures.js";
 import type { AnalysisRun } from "./run.js";
 
@@ -199,6 +201,7 @@ function plainSummary(run: AnalysisRun): string {
   const nWarn = ((report as { warnings?: string[] }).warnings ?? []).length;
   const warnText =
     nWarn > 0 ? ` ${nWarn} warning(s) below concern implausible or low-confidence cycles.` : "";
+  if (r.kind === "gait") return gaitSummaryHtml(report, `${missingText}${unitText}${warnText}`);
   const segmented = Boolean((report.config as { segmentation?: unknown }).segmentation);
   if (r.kind === "dtw") {
     const comps = (r.comparisons as ComparisonView[] | undefined) ?? [];
@@ -388,6 +391,8 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
         )
         .join("")}</table>`,
     );
+  } else if (results.kind === "gait") {
+    parts.push(gaitSectionsHtml(report));
   } else if (results.kind === "cohort") {
     const labels = results.labels as string[];
     const m = (results.matrix as number[][]).map((row) => row.map((v) => v * factor));
@@ -475,7 +480,9 @@ export function renderReportHtml(run: AnalysisRun, options: { title?: string } =
       parts.push(
         `<figure class="pair" data-label="${esc(p.label)}" data-reference="${esc(p.reference)}">${pairSvg(p, what)}<figcaption><b>${esc(p.label)}</b> vs ${esc(p.reference)} — DTW distance ${fmt3(p.distance * factor)} ${esc(unit)}; drawn: ${esc(p.signalName)} (primary above, reference below, grey lines join the frames DTW matched)${esc(tn)}</figcaption></figure>`,
       );
+      parts.push(movementFigureHtml(p, figures.pairs.indexOf(p)));
     }
+    parts.push(movementScriptHtml(shown));
   }
   const prov = report.analysis_provenance;
   parts.push(

@@ -6,6 +6,7 @@ import type { AnalysisConfig, AnalysisReport, Logger } from "@neuropose/io";
 import { runCohort } from "./_cohort.js";
 import { compareWithReferences } from "./_compare.js";
 import { createRunContext, resolveJointNames } from "./_context.js";
+import { gaitResults } from "./_gait.js";
 import { inputSummary, type ReadInput } from "./_inputs.js";
 import { assembleReport, stampedProvenance } from "./_report.js";
 import { statsResults } from "./_stats.js";
@@ -117,7 +118,8 @@ export async function runAnalysis(
       figures: ctx.figures,
     };
   }
-  const { results, references } = await compareWithReferences(ctx, primary);
+  const { results, references } =
+    analysis.kind === "gait" ? await gaitResults(ctx, primary) : await compareWithReferences(ctx, primary);
   const listReferences = references.length > 1 || plan.config.inputs.references !== undefined;
   return {
     report: assembleReport(ctx, {

@@ -3,6 +3,7 @@
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
 import { inferSkeleton, type PoseSequence, resolveJoint } from "@neuropose/kinematics";
+import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
 
 /** Joint names of the legs (left, right) and trunk per supported skeleton. */
@@ -104,30 +105,20 @@ export interface BodyFrame {
   steadiness: Float64Array;
   /** Median foot length (heel to toe, horizontal), sequence units. */
   footLength: number;
+  /** Mean of both hips per frame, xyz interleaved (not gap-filled). */
+  pelvis: Float64Array;
 }
 
-export function linearFill(x: Float64Array): Float64Array {
-  const n = x.length;
-  let prev = -1;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i])) continue;
-    if (prev < 0) {
-      for (let k = 0; k < i; k++) x[k] = x[i];
-    } else if (i - prev > 1) {
-      for (let k = prev + 1; k < i; k++) x[k] = x[prev] + ((x[i] - x[prev]) * (k - prev)) / (i - prev);
-    }
-    prev = i;
-  }
-  if (prev >= 0) for (let k = prev + 1; k < n; k++) x[k] = x[prev];
-  return x;
-}
+/** Linear interpolation over NaN runs, in place (segment's `fillGaps`). */
+export const linearFill = fillGaps;
 
 /** Quantile (linear interpolation) of the finite values; over ~20,000 values, of an even subsample (speed). */
 export function quantile(values: ArrayLike<number>, q: number): number {
   const step = Math.max(1, Math.floor(values.length / 20000));
-  const picked: number[] = [];
-  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) picked.push(values[i]);
-  const v = Float64Array.from(picked).sort();
+  const picked = new Float64Array(Math.ceil(values.length / step));
+  let m = 0;
+  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) picked[m++] = values[i];
+  const v = picked.subarray(0, m).sort();
   if (v.length === 0) return Number.NaN;
   const pos = (v.length - 1) * q;
   const lo = Math.floor(pos);
@@ -135,17 +126,31 @@ export function quantile(values: ArrayLike<number>, q: number): number {
   return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
-/** Mean of several joints' coordinate `a` at frame f. */
-export function meanJoint(
-  d: Float64Array,
-  J: number,
-  f: number,
-  joints: readonly number[],
-  a: number,
-): number {
-  let s = 0;
-  for (const j of joints) s += d[(f * J + j) * 3 + a];
-  return s / joints.length;
+/**
+ * Per frame mean of several joints, xyz interleaved (3 values per frame); computed once per sequence so that
+ * per-frame loops read one point instead of re-averaging (our speed: an hour of pose in well under a second).
+ */
+export function meanPoints(seq: PoseSequence, joints: readonly number[]): Float64Array {
+  const n = seq.frames;
+  const J = seq.joints;
+  const d = seq.data;
+  const out = new Float64Array(3 * n);
+  const m = joints.length;
+  for (let f = 0; f < n; f++) {
+    let x = 0;
+    let y = 0;
+    let z = 0;
+    for (let k = 0; k < m; k++) {
+      const o = (f * J + joints[k]) * 3;
+      x += d[o];
+      y += d[o + 1];
+      z += d[o + 2];
+    }
+    out[3 * f] = x / m;
+    out[3 * f + 1] = y / m;
+    out[3 * f + 2] = z / m;
+  }
+  return out;
 }
 
 /**
@@ -170,13 +175,14 @@ export function bodyFrame(
   const ux = new Float64Array(n);
   const uz = new Float64Array(n);
   const uw = new Float64Array(n);
-  const hipsAll = [...legs.hip[0], ...legs.hip[1]];
+  const pelvis = meanPoints(seq, [...legs.hip[0], ...legs.hip[1]]);
   let upVotes = 0;
-  const feet: number[] = [];
+  const feet = new Float64Array(2 * n);
+  let nFeet = 0;
   for (let f = 0; f < n; f++) {
-    px[f] = meanJoint(d, J, f, hipsAll, h1);
-    pz[f] = meanJoint(d, J, f, hipsAll, h2);
-    const hv = meanJoint(d, J, f, hipsAll, vertical);
+    px[f] = pelvis[3 * f + h1];
+    pz[f] = pelvis[3 * f + h2];
+    const hv = pelvis[3 * f + vertical];
     for (let s = 0; s < 2; s++) {
       const he = (f * J + legs.heel[s]) * 3;
       const to = (f * J + legs.toe[s]) * 3;
@@ -184,9 +190,9 @@ export function bodyFrame(
       if (Number.isFinite(dv)) upVotes += dv > 0 ? 1 : -1;
       const vx = d[to + h1] - d[he + h1];
       const vz = d[to + h2] - d[he + h2];
-      const len = Math.hypot(vx, vz);
+      const len = Math.sqrt(vx * vx + vz * vz);
       if (!(len > 0) || !Number.isFinite(len)) continue;
-      feet.push(len);
+      feet[nFeet++] = len;
       ux[f] += vx / len;
       uz[f] += vz / len;
       uw[f] += 1;
@@ -194,42 +200,8 @@ export function bodyFrame(
   }
   linearFill(px);
   linearFill(pz);
-  const half = Math.max(1, Math.round((windowSeconds * fps) / 2));
-  const dirX = new Float64Array(n);
-  const dirZ = new Float64Array(n);
-  const steadiness = new Float64Array(n);
-  let cx = 0;
-  let cz = 0;
-  let cw = 0;
-  let lo = 0;
-  let hi = -1;
-  for (let f = 0; f < n; f++) {
-    const wantHi = Math.min(n - 1, f + half);
-    const wantLo = Math.max(0, f - half);
-    while (hi < wantHi) {
-      hi++;
-      cx += ux[hi];
-      cz += uz[hi];
-      cw += uw[hi];
-    }
-    while (lo < wantLo) {
-      cx -= ux[lo];
-      cz -= uz[lo];
-      cw -= uw[lo];
-      lo++;
-    }
-    const len = Math.hypot(cx, cz);
-    if (cw > 0 && len > 0) {
-      dirX[f] = cx / len;
-      dirZ[f] = cz / len;
-      steadiness[f] = Math.min(1, len / cw);
-    } else {
-      dirX[f] = Number.NaN;
-      dirZ[f] = Number.NaN;
-    }
-  }
-  linearFill(dirX);
-  linearFill(dirZ);
+  // Walking direction: segment's stride_zeni_v1 moving average (one implementation, half-to-even window).
+  const { dirX, dirZ, steadiness } = walkingDirection(ux, uz, uw, fps, windowSeconds);
   return {
     frames: n,
     vertical,
@@ -241,7 +213,8 @@ export function bodyFrame(
     dirX,
     dirZ,
     steadiness,
-    footLength: quantile(feet, 0.5),
+    footLength: quantile(feet.subarray(0, nFeet), 0.5),
+    pelvis,
   };
 }
 

@@ -8,10 +8,11 @@ import { findPeaks } from "@neuropose/segment";
 /** Robust range (95th − 5th percentile) of x[a, b), on at most ~4000 evenly spaced samples. */
 export function robustRange(x: Float64Array, a = 0, b = x.length): number {
   const step = Math.max(1, Math.floor((b - a) / 4000));
-  const v: number[] = [];
-  for (let i = a; i < b; i += step) if (Number.isFinite(x[i])) v.push(x[i]);
-  if (v.length === 0) return Number.NaN;
-  v.sort((p, q) => p - q);
+  const buf = new Float64Array(Math.ceil((b - a) / step));
+  let m = 0;
+  for (let i = a; i < b; i += step) if (Number.isFinite(x[i])) buf[m++] = x[i];
+  if (m === 0) return Number.NaN;
+  const v = buf.subarray(0, m).sort();
   const q = (r: number) => {
     const pos = (v.length - 1) * r;
     const lo = Math.floor(pos);

@@ -1,5 +1,5 @@
 import type { PoseSequence } from "@neuropose/kinematics";
-import { type BodyFrame, type LegJoints, meanJoint } from "./_frame.js";
+import { type BodyFrame, type LegJoints, meanPoints } from "./_frame.js";
 import type { GaitEventSet, Side } from "./events.js";
 import type { Stride } from "./parameters.js";
 
@@ -28,6 +28,23 @@ function wrap(deg: number): number {
   return deg > 180 ? deg - 360 : deg <= -180 ? deg + 360 : deg;
 }
 
+/**
+ * Angle (degrees) of the segment from point i of `from` to point j of `to` (xyz at offsets i, j), measured from
+ * "pointing down" in the sagittal plane of frame f, positive towards anterior.
+ */
+function segmentAngle(
+  from: Float64Array,
+  i: number,
+  to: Float64Array,
+  j: number,
+  bf: BodyFrame,
+  f: number,
+): number {
+  const { h1, h2, vertical } = bf;
+  const anteriorPart = (to[j + h1] - from[i + h1]) * bf.dirX[f] + (to[j + h2] - from[i + h2]) * bf.dirZ[f];
+  return Math.atan2(anteriorPart, -bf.up * (to[j + vertical] - from[i + vertical])) * (180 / Math.PI);
+}
+
 /** Internal: sagittal angles with a precomputed body frame (see `gaitAngles` for the public entry). */
 export function sagittalAngles(seq: PoseSequence, bf: BodyFrame, legs: LegJoints): SagittalAngles {
   const n = seq.frames;
@@ -35,37 +52,19 @@ export function sagittalAngles(seq: PoseSequence, bf: BodyFrame, legs: LegJoints
   const d = seq.data;
   const mk = (): [Float64Array, Float64Array] => [new Float64Array(n), new Float64Array(n)];
   const out: SagittalAngles = { hip: mk(), knee: mk(), ankle: mk() };
-  const R = 180 / Math.PI;
-  const { h1, h2, vertical, up } = bf;
-  const shoulders = [...legs.shoulder[0], ...legs.shoulder[1]];
-  const hips = [...legs.hip[0], ...legs.hip[1]];
+  // Joint means once per sequence (the pelvis is the body frame's; shoulders and each hip here).
+  const pelvis = bf.pelvis;
+  const shoulders = meanPoints(seq, [...legs.shoulder[0], ...legs.shoulder[1]]);
+  const hipSide = [meanPoints(seq, legs.hip[0]), meanPoints(seq, legs.hip[1])];
   for (let f = 0; f < n; f++) {
-    const ax = bf.dirX[f];
-    const az = bf.dirZ[f];
-    // Segment angle from "pointing down", positive towards anterior.
-    const theta = (w1: number, w2: number, wv: number) => Math.atan2(w1 * ax + w2 * az, -up * wv) * R;
-    const trunk = theta(
-      meanJoint(d, J, f, hips, h1) - meanJoint(d, J, f, shoulders, h1),
-      meanJoint(d, J, f, hips, h2) - meanJoint(d, J, f, shoulders, h2),
-      meanJoint(d, J, f, hips, vertical) - meanJoint(d, J, f, shoulders, vertical),
-    );
+    const p = 3 * f;
+    const trunk = segmentAngle(shoulders, p, pelvis, p, bf, f);
     for (let s = 0; s < 2; s++) {
-      const hip = legs.hip[s];
       const k = (f * J + legs.knee[s]) * 3;
       const a = (f * J + legs.ankle[s]) * 3;
-      const he = (f * J + legs.heel[s]) * 3;
-      const to = (f * J + legs.toe[s]) * 3;
-      const thigh = theta(
-        d[k + h1] - meanJoint(d, J, f, hip, h1),
-        d[k + h2] - meanJoint(d, J, f, hip, h2),
-        d[k + vertical] - meanJoint(d, J, f, hip, vertical),
-      );
-      const shank = theta(d[a + h1] - d[k + h1], d[a + h2] - d[k + h2], d[a + vertical] - d[k + vertical]);
-      const foot = theta(
-        d[to + h1] - d[he + h1],
-        d[to + h2] - d[he + h2],
-        d[to + vertical] - d[he + vertical],
-      );
+      const thigh = segmentAngle(hipSide[s] as Float64Array, p, d, k, bf, f);
+      const shank = segmentAngle(d, k, d, a, bf, f);
+      const foot = segmentAngle(d, (f * J + legs.heel[s]) * 3, d, (f * J + legs.toe[s]) * 3, bf, f);
       out.hip[s][f] = wrap(thigh - trunk);
       out.knee[s][f] = wrap(thigh - shank);
       out.ankle[s][f] = wrap(foot - shank - 90);

@@ -6,7 +6,7 @@ import {
   predictionsToSequence,
   resolveAxis,
 } from "@neuropose/kinematics";
-import { anterior, bodyFrame, type LegJoints, legJoints } from "./_frame.js";
+import { anterior, bodyFrame, type LegJoints, legJoints, meanPoints } from "./_frame.js";
 import {
   ANGLE_CONVENTION,
   type GaitCurve,
@@ -68,24 +68,21 @@ function scaleFor(seq: PoseSequence, legs: LegJoints, options: GaitOptions): Sca
     const d = seq.data;
     const leg = new Float64Array(n);
     const ok = new Float64Array(n);
+    const hips = [meanPoints(seq, legs.hip[0]), meanPoints(seq, legs.hip[1])];
     for (let f = 0; f < n; f++) {
       let sum = 0;
       let cnt = 0;
       for (let s = 0; s < 2; s++) {
-        let hx = 0;
-        let hy = 0;
-        let hz = 0;
-        for (const j of legs.hip[s]) {
-          hx += d[(f * J + j) * 3];
-          hy += d[(f * J + j) * 3 + 1];
-          hz += d[(f * J + j) * 3 + 2];
-        }
-        const m = legs.hip[s].length;
+        const h = hips[s] as Float64Array;
         const k = (f * J + legs.knee[s]) * 3;
         const a = (f * J + legs.ankle[s]) * 3;
-        const l =
-          Math.hypot(d[k] - hx / m, d[k + 1] - hy / m, d[k + 2] - hz / m) +
-          Math.hypot(d[a] - d[k], d[a + 1] - d[k + 1], d[a + 2] - d[k + 2]);
+        const tx = d[k] - h[3 * f];
+        const ty = d[k + 1] - h[3 * f + 1];
+        const tz = d[k + 2] - h[3 * f + 2];
+        const sx = d[a] - d[k];
+        const sy = d[a + 1] - d[k + 1];
+        const sz = d[a + 2] - d[k + 2];
+        const l = Math.sqrt(tx * tx + ty * ty + tz * tz) + Math.sqrt(sx * sx + sy * sy + sz * sz);
         if (Number.isFinite(l) && l > 0) {
           sum += l;
           cnt++;

@@ -11,6 +11,7 @@
 // resolved per input file by @neuropose/analysis, and the parsed config keeps them as written.
 import { z } from "zod";
 import { float } from "./_numbers.js";
+import { GaitAnalysisConfigSchema, GaitResultsSchema } from "./gait-analysis.js";
 import { ExtractorSpecSchema, SEGMENTATION_METHODS, SegmentationSchema } from "./segmentation.js";
 
 const Float = float();
@@ -157,7 +158,13 @@ const Checks = z.strictObject({
 });
 const StatsAnalysis = z.strictObject({ kind: z.literal("stats"), extractor: ExtractorSpecSchema });
 const NoneAnalysis = z.strictObject({ kind: z.literal("none") });
-const Analysis = z.discriminatedUnion("kind", [DtwAnalysis, StatsAnalysis, NoneAnalysis]);
+// Extension: `kind: gait` (clinical gait measures, issue 18; gait-analysis.ts).
+const Analysis = z.discriminatedUnion("kind", [
+  DtwAnalysis,
+  StatsAnalysis,
+  NoneAnalysis,
+  GaitAnalysisConfigSchema,
+]);
 
 const Inputs = z
   .strictObject({
@@ -414,7 +421,13 @@ export const AnalysisReportSchema = z.strictObject({
   primary: InputSummary.nullable(),
   reference: InputSummary.nullable(),
   segmentations: z.record(z.string(), SegmentationSchema),
-  results: z.discriminatedUnion("kind", [DtwResults, CohortResults, StatsResults, NoneResults]),
+  results: z.discriminatedUnion("kind", [
+    DtwResults,
+    CohortResults,
+    StatsResults,
+    NoneResults,
+    GaitResultsSchema,
+  ]),
   // Extensions:
   references: z.array(InputSummary).optional(),
   cohort: z.array(InputSummary).optional(),

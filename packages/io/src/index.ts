@@ -76,6 +76,17 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export {
+  GAIT_RESULTS_VERSION,
+  GAIT_SIDE_PARAMETERS,
+  GAIT_UNITS,
+  type GaitAnalysisConfig,
+  GaitAnalysisConfigSchema,
+  type GaitComparisonResult,
+  type GaitResults,
+  GaitResultsSchema,
+  type GaitTrialResult,
+} from "./gait-analysis.js";
 export { sha256File, sha256Hex } from "./hash.js";
 export {
   NON_FINITE_ENCODING,

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Segmentation, SegmentationSchema } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { readOpenPoseKeypoints } from "../../../config/openpose.js";
 import { mulberry32 } from "../../../config/random.js";
 import {
   detectGaitEvents,
@@ -241,26 +240,14 @@ describe("stride_zeni_v1 on a synthetic walker", () => {
 
 /** gaitlab_input.mp4's OpenPose BODY_25 keypoints as predictions: x, y in pixels, z = 0, missing = NaN. */
 function openPosePredictions(dir: string): SegmentablePredictions {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort();
+  const { frames: n, data } = readOpenPoseKeypoints(dir);
   const frames: Record<string, { poses3d: number[][][] }> = {};
-  files.forEach((file, i) => {
-    const people: { pose_keypoints_2d: number[] }[] = JSON.parse(
-      readFileSync(join(dir, file), "utf8"),
-    ).people;
-    let best: number[] | undefined;
-    let bestScore = -1;
-    for (const p of people) {
-      let score = 0;
-      for (let j = 0; j < 25; j++) score += p.pose_keypoints_2d[3 * j + 2];
-      if (score > bestScore) [best, bestScore] = [p.pose_keypoints_2d, score];
-    }
+  for (let i = 0; i < n; i++) {
     const pose = Array.from({ length: 25 }, (_, j) =>
-      best && best[3 * j + 2] > 0 ? [best[3 * j], best[3 * j + 1], 0] : [Number.NaN, Number.NaN, 0],
+      Array.from(data.subarray((i * 25 + j) * 3, (i * 25 + j) * 3 + 3)),
     );
     frames[`frame_${String(i).padStart(6, "0")}`] = { poses3d: [pose] };
-  });
+  }
   return { metadata: { fps: 29.97, skeleton: "openpose_body_25" }, frames };
 }
 

@@ -15,6 +15,7 @@ import { roundHalfEven } from "./_python.js";
 import type { CycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import { findPeaks, peakProminences } from "./peaks.js";
+import { fillGaps, walkingDirection } from "./walking-direction.js";
 
 /** The name of the stride method in a `SegmentationConfig` (`method`). */
 export const STRIDE_METHOD = "stride_zeni_v1";
@@ -135,23 +136,6 @@ function jointIndices(names: readonly string[], skeleton: Skeleton): number[] {
   return names.map((n) => resolveJoint(n, skeleton));
 }
 
-/** Linear interpolation over NaN runs (edges: nearest finite value); all-NaN stays NaN. */
-function fillGaps(x: Float64Array): Float64Array {
-  const n = x.length;
-  let prev = -1;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i])) continue;
-    if (prev < 0) {
-      for (let k = 0; k < i; k++) x[k] = x[i];
-    } else if (i - prev > 1) {
-      for (let k = prev + 1; k < i; k++) x[k] = x[prev] + ((x[i] - x[prev]) * (k - prev)) / (i - prev);
-    }
-    prev = i;
-  }
-  if (prev >= 0) for (let k = prev + 1; k < n; k++) x[k] = x[prev];
-  return x;
-}
-
 /**
  * Detect heel strikes and toe-offs of both feet with the kinematic method of Zeni et al. (2008): in a
  * pelvis-centred frame, a heel strike is a maximum of the heel's position along the walking direction
@@ -238,42 +222,7 @@ export function detectGaitEvents(
     }
   }
   // Moving average of the unit foot vectors: direction and its steadiness.
-  const half = Math.max(1, roundHalfEven(((options.directionWindowSeconds ?? 1.0) * fps) / 2));
-  const dirX = new Float64Array(n);
-  const dirZ = new Float64Array(n);
-  const steadiness = new Float64Array(n);
-  let cx = 0;
-  let cz = 0;
-  let cw = 0;
-  let lo = 0;
-  let hi = -1;
-  for (let f = 0; f < n; f++) {
-    const wantHi = Math.min(n - 1, f + half);
-    const wantLo = Math.max(0, f - half);
-    while (hi < wantHi) {
-      hi++;
-      cx += ux[hi];
-      cz += uz[hi];
-      cw += uw[hi];
-    }
-    while (lo < wantLo) {
-      cx -= ux[lo];
-      cz -= uz[lo];
-      cw -= uw[lo];
-      lo++;
-    }
-    const len = Math.hypot(cx, cz);
-    if (cw > 0 && len > 0) {
-      dirX[f] = cx / len;
-      dirZ[f] = cz / len;
-      steadiness[f] = Math.min(1, len / cw);
-    } else {
-      dirX[f] = Number.NaN;
-      dirZ[f] = Number.NaN;
-    }
-  }
-  fillGaps(dirX);
-  fillGaps(dirZ);
+  const { dirX, dirZ, steadiness } = walkingDirection(ux, uz, uw, fps, options.directionWindowSeconds ?? 1.0);
 
   // Zeni's signals, per foot, then for the leading heel / trailing toe (immune to left/right label swaps).
   const heelSig = [new Float64Array(n), new Float64Array(n)];

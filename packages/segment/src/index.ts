@@ -44,3 +44,8 @@ export {
   type PeakProperties,
   peakProminences,
 } from "./peaks.js";
+export {
+  fillGaps,
+  type WalkingDirection,
+  walkingDirection,
+} from "./walking-direction.js";
