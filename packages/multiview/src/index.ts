@@ -26,3 +26,11 @@ export {
   triangulateFrame,
   triangulatePoint,
 } from "./triangulate.js";
+export {
+  type AssociatedPerson,
+  type AssociateOptions,
+  createMultiviewTracker,
+  type Detection2D,
+  type MultiviewTracker,
+  sidePairs,
+} from "./associate.js";
