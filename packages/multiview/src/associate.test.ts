@@ -1,9 +1,9 @@
 import { SKELETONS } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../../config/random.js";
+import { rig } from "./_testing.js";
 import { createMultiviewTracker, type Detection2D, sidePairs } from "./associate.js";
 import { projectPoint } from "./camera.js";
-import { rig } from "./_testing.js";
 
 const JOINTS = SKELETONS.blazepose_33.joints;
 const PAIRS = sidePairs(JOINTS);

@@ -296,7 +296,7 @@ export function createMultiviewTracker(
         let best = gm;
         for (let mask = 0; mask <= full; mask++) {
           if (!((costs[mask] as number) < (costs[best] as number) - pairGain)) continue;
-          best = popcount(mask ^ gm) <= popcount((full ^ mask) ^ gm) ? mask : full ^ mask;
+          best = popcount(mask ^ gm) <= popcount(full ^ mask ^ gm) ? mask : full ^ mask;
         }
         views.forEach((view, b) => {
           if (best & (1 << b)) swapped[view] = ((swapped[view] as number) | (1 << j)) >>> 0;
@@ -355,12 +355,12 @@ export function createMultiviewTracker(
     // the detection of that view that triangulates with it best.
     const groups = seeds.filter((s) => s.members.some((d) => d >= 0));
     const loose: { view: number; d: number; score: number }[] = [];
-    detections.forEach((list, view) =>
+    detections.forEach((list, view) => {
       list.forEach((det, d) => {
         if (!(taken[view] as Uint8Array)[d])
           loose.push({ view, d, score: det.confidence.reduce((s, x) => s + x, 0) });
-      }),
-    );
+      });
+    });
     loose.sort((a, b) => b.score - a.score);
     const order: { track: number; members: Int32Array }[] = [...groups];
     for (const l of loose) {

@@ -1,4 +1,13 @@
 // Public API of @neuropose/multiview.
+
+export {
+  type AssociatedPerson,
+  type AssociateOptions,
+  createMultiviewTracker,
+  type Detection2D,
+  type MultiviewTracker,
+  sidePairs,
+} from "./associate.js";
 export {
   type Calibration,
   CalibrationJsonSchema,
@@ -20,17 +29,20 @@ export {
   undistortPixel,
 } from "./camera.js";
 export {
+  type TriangulatePredictionsOptions,
+  type TriangulatePredictionsResult,
+  triangulatePredictions,
+} from "./predictions.js";
+export {
+  type EstimateOffsetsOptions,
+  estimateOffsets,
+  motionSignal,
+  type OffsetEstimate,
+} from "./sync.js";
+export {
   type TriangulatedFrame,
   type TriangulatedPoint,
   type TriangulateOptions,
   triangulateFrame,
   triangulatePoint,
 } from "./triangulate.js";
-export {
-  type AssociatedPerson,
-  type AssociateOptions,
-  createMultiviewTracker,
-  type Detection2D,
-  type MultiviewTracker,
-  sidePairs,
-} from "./associate.js";

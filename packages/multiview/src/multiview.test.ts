@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { rig } from "./_testing.js";
 import {
   formatCalibrationJson,
   formatCalibrationToml,
@@ -17,7 +18,6 @@ import {
   rodriguesToMatrix,
   undistortPixel,
 } from "./camera.js";
-import { rig } from "./_testing.js";
 import { triangulateFrame, triangulatePoint } from "./triangulate.js";
 
 describe("camera model", () => {
