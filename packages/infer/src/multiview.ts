@@ -29,8 +29,11 @@ export interface ProcessCamerasOptions {
   /** CPU threads in all (default: the machine's). */
   threads?: number | undefined;
   maxFrames?: number | undefined;
-  /** "none" (synchronised, the default), "auto" (estimated and applied) or offsets in frames per camera. */
-  sync?: "none" | "auto" | readonly number[] | undefined;
+  /**
+   * Time offsets: "none" (synchronised; the default), "check" (estimated and reported, not applied), "auto"
+   * (estimated and applied) or offsets in frames per camera (applied; the estimate is reported beside them).
+   */
+  sync?: "none" | "check" | "auto" | readonly number[] | undefined;
   /** Largest offset searched by "auto", frames (default 30). */
   maxLag?: number | undefined;
   /** Zero-lag Butterworth low-pass of the 3D trajectories (recorded in provenance.filters). */
@@ -192,7 +195,7 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
   let offsets = cameras.map(() => 0);
   let estimate: OffsetEstimate | undefined;
   let offsetSource = "none (synchronised cameras assumed)";
-  if (options.sync === "auto" || Array.isArray(options.sync)) {
+  if (options.sync !== undefined && options.sync !== "none") {
     estimate = mv.estimateOffsets(docs.map(framesOf), {
       cameras,
       sidePairs,
@@ -202,10 +205,10 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
     if (options.sync === "auto") {
       offsets = estimate.offsets;
       offsetSource = "estimated (epipolar agreement of the keypoints over lags)";
-    } else {
-      offsets = [...(options.sync as readonly number[])];
+    } else if (Array.isArray(options.sync)) {
+      offsets = [...options.sync];
       offsetSource = "given by the user";
-    }
+    } else offsetSource = "none applied (synchronised cameras assumed; the estimate is recorded beside)";
   }
   const tri = mv.triangulatePredictions(cameras, docs, {
     minConfidence: options.minConfidence ?? 0.5,
