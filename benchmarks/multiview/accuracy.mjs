@@ -24,8 +24,9 @@ const calib = parseQualisysCalibration(readFileSync(join(fixtures, "calibration"
 const cams = calib.cameras;
 const preds = cams.map((c) => JSON.parse(readFileSync(join(predDir, `${c.name}.json`), "utf8")));
 const K = 33;
-const MIN_CONF = 0.5;
-const MAX_ERR = 20; // px, at 1088×1920
+const arg = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
+const MIN_CONF = arg("min-confidence", 0.5);
+const MAX_ERR = arg("max-error", 20); // px, at 1088×1920
 const SIDE_CHECK = !process.argv.includes("--no-side-check");
 const frameKeys = Object.keys(preds[0].frames).sort();
 
@@ -79,7 +80,10 @@ for (const [fi, key] of frameKeys.entries()) {
       options.sidePairs.forEach(([l, r], j) => {
         if (!(person.swapped[view] & (1 << j))) return;
         swaps++;
-        for (const [a, b] of [[l, r], [r, l]]) {
+        for (const [a, b] of [
+          [l, r],
+          [r, l],
+        ]) {
           uv[2 * a] = det.uv[2 * b];
           uv[2 * a + 1] = det.uv[2 * b + 1];
           cf[a] = det.confidence[b];
