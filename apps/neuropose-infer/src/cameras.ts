@@ -54,6 +54,7 @@ export async function runCameras(
     maxFrames: args.maxFrames,
     sync: args.offsets ?? args.sync,
     lowpass: args.lowpass !== undefined ? { cutoffHz: args.lowpass } : undefined,
+    boneModel: args.boneModel,
     nwb: args.nwb
       ? {
           path: args.nwb,

@@ -61,6 +61,8 @@ export interface InferArgs extends NwbMetadataFlags {
   parallel?: number | undefined;
   /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
   lowpass?: number | undefined;
+  /** Per-subject bone-length model constraining the 3D (multi-camera). */
+  boneModel: boolean;
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
@@ -153,6 +155,12 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       type: "number",
       describe: "--cameras: zero-lag Butterworth low-pass of the 3D trajectories, cut-off in Hz (gait: 6)",
     })
+    .option("bone-model", {
+      type: "boolean",
+      default: false,
+      describe:
+        "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
+    })
     .option("log-format", { choices: ["human", "json"] as const })
     .option("log-level", { choices: ["debug", "info", "warn", "error", "silent"] as const })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output" })
@@ -165,7 +173,8 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     )
     .demandCommand(0)
     .check((argv) => {
-      if (argv._.length === 0 && argv.cameras === undefined) throw new UsageError("name at least one <video>", { hint: "neuropose-infer --help" });
+      if (argv._.length === 0 && argv.cameras === undefined)
+        throw new UsageError("name at least one <video>", { hint: "neuropose-infer --help" });
       return true;
     })
     .strict()
@@ -203,6 +212,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
   } else {
     for (const flag of ["calibration", "offsets", "parallel", "lowpass"] as const)
       if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
+    if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
     if ((a.overlay || a.nwb) && videos.length > 1) {
       throw new UsageError("--overlay and --nwb take one video at a time");
     }
@@ -247,6 +257,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     offsets,
     parallel: a.parallel,
     lowpass: a.lowpass,
+    boneModel: a["bone-model"],
     logFormat: a["log-format"],
     logLevel: a["log-level"],
     quiet: a.quiet,

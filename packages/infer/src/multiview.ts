@@ -38,6 +38,8 @@ export interface ProcessCamerasOptions {
   maxLag?: number | undefined;
   /** Zero-lag Butterworth low-pass of the 3D trajectories (recorded in provenance.filters). */
   lowpass?: { cutoffHz?: number; order?: number; maxGap?: number } | undefined;
+  /** Per-subject bone-length model constraining each frame's 3D (lengths from confident frames). */
+  boneModel?: boolean | undefined;
   /** Keypoints below this confidence are not triangulated (default 0.5). */
   minConfidence?: number | undefined;
   /** Views reprojecting further than this are rejected, pixels (default 20). */
@@ -186,7 +188,14 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   const skeleton = docs[0]?.metadata.skeleton ?? "blazepose_33";
-  const joints = (SKELETONS as Record<string, { joints: readonly string[] } | undefined>)[skeleton]?.joints;
+  const sk = (
+    SKELETONS as Record<
+      string,
+      { joints: readonly string[]; edges: readonly (readonly [number, number])[] } | undefined
+    >
+  )[skeleton];
+  const joints = sk?.joints;
+  const skeletonEdges = sk?.edges;
   const sidePairs = joints ? mv.sidePairs(joints) : [];
   const framesOf = (d: VideoPredictions) =>
     Object.keys(d.frames)
@@ -216,6 +225,7 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
     sidePairs,
     offsets,
     lowpass: options.lowpass,
+    ...(options.boneModel && skeletonEdges ? { boneModel: { bones: skeletonEdges } } : {}),
     neuroposeVersion: options.neuroposeVersion,
     provenance: {
       calibration_file: basename(options.calibration),

@@ -1,5 +1,7 @@
 // Synthetic camera rigs for the tests (not exported from the package).
-import type { Camera } from "./camera.js";
+import { SKELETONS } from "@neuropose/io";
+import { type Detection2D, sidePairs } from "./associate.js";
+import { type Camera, projectPoint } from "./camera.js";
 
 /** A camera at `center` looking at `target` (world z up), OpenCV axes. */
 export function lookAt(
@@ -69,4 +71,40 @@ export function rig(n: number, seed: number, distorted: boolean): Camera[] {
       d,
     );
   });
+}
+
+export const JOINTS = SKELETONS.blazepose_33.joints;
+export const PAIRS = sidePairs(JOINTS);
+
+/** A standing body (33 BlazePose joints, metres, z up) at (x, y), left side towards +x rotated by `yaw`. */
+export function body(x: number, y: number, yaw: number): number[][] {
+  return JOINTS.map((name, k) => {
+    const side = /(^|_)left(_|$)/.test(name) ? 1 : /(^|_)right(_|$)/.test(name) ? -1 : 0;
+    const w = side * (0.12 + 0.01 * (k % 5));
+    const f = 0.03 * ((k * 7) % 5) - 0.06;
+    const z = Math.max(0.05, 1.75 - 0.052 * (k - (side < 0 ? 1 : 0)));
+    return [x + w * Math.cos(yaw) - f * Math.sin(yaw), y + w * Math.sin(yaw) + f * Math.cos(yaw), z];
+  });
+}
+
+export function detect(
+  cam: Parameters<typeof projectPoint>[0],
+  pts: number[][],
+  noise: () => number,
+  flip: boolean,
+): Detection2D {
+  const uv = new Float64Array(2 * pts.length);
+  pts.forEach((X, k) => {
+    const [u, v] = projectPoint(cam, X);
+    uv[2 * k] = u + noise();
+    uv[2 * k + 1] = v + noise();
+  });
+  if (flip)
+    for (const [l, r] of PAIRS)
+      for (const i of [0, 1]) {
+        const t = uv[2 * l + i] as number;
+        uv[2 * l + i] = uv[2 * r + i] as number;
+        uv[2 * r + i] = t;
+      }
+  return { uv, confidence: new Float64Array(pts.length).fill(0.9) };
 }

@@ -5,42 +5,6 @@ import { rig } from "./_testing.js";
 import { createMultiviewTracker, type Detection2D, sidePairs } from "./associate.js";
 import { projectPoint } from "./camera.js";
 
-const JOINTS = SKELETONS.blazepose_33.joints;
-const PAIRS = sidePairs(JOINTS);
-
-/** A standing body (33 BlazePose joints, metres, z up) at (x, y), left side towards +x rotated by `yaw`. */
-function body(x: number, y: number, yaw: number): number[][] {
-  return JOINTS.map((name, k) => {
-    const side = /(^|_)left(_|$)/.test(name) ? 1 : /(^|_)right(_|$)/.test(name) ? -1 : 0;
-    const w = side * (0.12 + 0.01 * (k % 5));
-    const f = 0.03 * ((k * 7) % 5) - 0.06;
-    const z = Math.max(0.05, 1.75 - 0.052 * (k - (side < 0 ? 1 : 0)));
-    return [x + w * Math.cos(yaw) - f * Math.sin(yaw), y + w * Math.sin(yaw) + f * Math.cos(yaw), z];
-  });
-}
-
-function detect(
-  cam: Parameters<typeof projectPoint>[0],
-  pts: number[][],
-  noise: () => number,
-  flip: boolean,
-): Detection2D {
-  const uv = new Float64Array(2 * pts.length);
-  pts.forEach((X, k) => {
-    const [u, v] = projectPoint(cam, X);
-    uv[2 * k] = u + noise();
-    uv[2 * k + 1] = v + noise();
-  });
-  if (flip)
-    for (const [l, r] of PAIRS)
-      for (const i of [0, 1]) {
-        const t = uv[2 * l + i] as number;
-        uv[2 * l + i] = uv[2 * r + i] as number;
-        uv[2 * r + i] = t;
-      }
-  return { uv, confidence: new Float64Array(pts.length).fill(0.9) };
-}
-
 describe("createMultiviewTracker", () => {
   it("follows two people across 4 views whatever each view's detection order, and unswaps a view that confused the sides", () => {
     const cams = rig(4, 11, true);

@@ -9,6 +9,12 @@ export {
   sidePairs,
 } from "./associate.js";
 export {
+  type BoneLengthOptions,
+  constrainBones,
+  estimateBoneLengths,
+  type PersonFrame,
+} from "./bones.js";
+export {
   type Calibration,
   CalibrationJsonSchema,
   formatCalibrationJson,

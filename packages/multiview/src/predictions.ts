@@ -5,6 +5,7 @@
 import type { FilterProvenance, FramePrediction, VideoPredictions } from "@neuropose/io";
 import { lowpassFilter } from "@neuropose/kinematics";
 import { type AssociateOptions, createMultiviewTracker, type Detection2D } from "./associate.js";
+import { type BoneLengthOptions, constrainBones, estimateBoneLengths } from "./bones.js";
 import { type Camera, projectPoint } from "./camera.js";
 
 /** Options of {@link triangulatePredictions}. */
@@ -13,6 +14,11 @@ export interface TriangulatePredictionsOptions extends AssociateOptions {
   offsets?: readonly number[] | undefined;
   /** Zero-lag Butterworth low-pass of each person's 3D trajectories (gait: 6 Hz); off when absent. */
   lowpass?: { cutoffHz?: number; order?: number; maxGap?: number } | undefined;
+  /**
+   * Per-subject bone-length model: each person's bone lengths (over `bones`, e.g. the skeleton's edges) from
+   * their confident frames, every frame pulled onto them (recorded in provenance.filters); off when absent.
+   */
+  boneModel?: (BoneLengthOptions & { bones: readonly (readonly [number, number])[] }) | undefined;
   /** Recorded in provenance.multiview (e.g. calibration file name and hash, source videos, offset source). */
   provenance?: Record<string, unknown> | undefined;
   /** Version string recorded in provenance. */
@@ -122,6 +128,22 @@ export function triangulatePredictions(
     options.onProgress?.({ done: r + 1, total });
   }
   const filters: FilterProvenance[] = [];
+  if (options.boneModel) {
+    const { bones, ...bopts } = options.boneModel;
+    for (const id of new Set(out.flatMap((ps) => ps.map((p) => p.id)))) {
+      const rows = out.flatMap((ps) => ps.filter((p) => p.id === id));
+      const lengths = estimateBoneLengths(rows, bones, bopts);
+      for (const p of rows) p.points = constrainBones(p.points, p.errorPx, bones, lengths);
+    }
+    filters.push({
+      filter: "bone_length_model",
+      applied_to: "poses3d",
+      bones: bones.length,
+      max_error_px: bopts.maxErrorPx ?? 10,
+      min_views: bopts.minViews ?? 2,
+      min_frames: bopts.minFrames ?? 10,
+    });
+  }
   if (options.lowpass) {
     const fs = first.metadata.fps;
     const ids = new Set(out.flatMap((ps) => ps.map((p) => p.id)));
