@@ -1,9 +1,7 @@
-import { SKELETONS } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../../config/random.js";
-import { rig } from "./_testing.js";
-import { createMultiviewTracker, type Detection2D, sidePairs } from "./associate.js";
-import { projectPoint } from "./camera.js";
+import { body, detect, JOINTS, PAIRS, rig } from "./_testing.js";
+import { createMultiviewTracker, sidePairs } from "./associate.js";
 
 describe("createMultiviewTracker", () => {
   it("follows two people across 4 views whatever each view's detection order, and unswaps a view that confused the sides", () => {
