@@ -158,7 +158,7 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
     const ids = new Set<number>();
     const thighs: number[] = [];
     for (const f of Object.values(doc.frames)) {
-      f.person_ids?.forEach((id) => ids.add(id));
+      for (const id of f.person_ids ?? []) ids.add(id);
       f.poses3d.forEach((pose, p) => {
         pose.forEach((X, k) => {
           const views = f.views?.[p]?.[k] as number;
