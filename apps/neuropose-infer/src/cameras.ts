@@ -3,8 +3,8 @@
 import { basename } from "node:path";
 import { createProgress, type Logger } from "@neuropose/cli-kit";
 import { packageVersion } from "@neuropose/cli-kit/startup";
-import { type FfmpegTools, processCameras } from "@neuropose/infer";
-import { type Device, type Settings, stringifyJson } from "@neuropose/io";
+import { type FfmpegTools, type LoadPipelineOptions, processCameras } from "@neuropose/infer";
+import { type Settings, stringifyJson } from "@neuropose/io";
 import { nwbMetadataFromFlags } from "@neuropose/nwb/metadata-flags";
 import type { InferArgs } from "./cli.js";
 
@@ -28,9 +28,11 @@ export async function runCameras(
     stdout: NodeJS.WritableStream;
     signal: AbortSignal;
     tools: FfmpegTools;
+    /** How each worker loads the model (the CLI's flags and settings). */
+    model: LoadPipelineOptions;
   },
 ): Promise<number> {
-  const { settings, logger, signal, tools } = ctx;
+  const { settings, logger, signal } = ctx;
   const videos = args.cameras ?? [];
   const output = args.output ?? (args.json ? undefined : DEFAULT_CAMERAS_OUTPUT);
   const bars = new Map<string, ReturnType<typeof createProgress>>();
@@ -38,17 +40,7 @@ export async function runCameras(
     videos,
     calibration: args.calibration as string,
     output,
-    pipeline: {
-      model: args.model,
-      cacheDir: settings.modelCacheDir,
-      device: settings.device as Device,
-      logger,
-      tools,
-      maxPeople: args.maxPeople,
-      smoothing: args.smooth,
-      minPresence: args.minPresence,
-      trackTimeoutSeconds: args.trackTimeout,
-    },
+    pipeline: ctx.model,
     parallel: args.parallel,
     threads: args.threads ?? settings.threads,
     maxFrames: args.maxFrames,

@@ -11,6 +11,7 @@ import {
 import { packageVersion } from "@neuropose/cli-kit/startup";
 import {
   checkOutputs,
+  type LoadPipelineOptions,
   loadPipeline,
   type ProcessNwbOutput,
   probeVideo,
@@ -300,9 +301,21 @@ export async function runInfer(
   const stdout = io.stdout ?? process.stdout;
   const signal = abortOnSignals();
   const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
+  // the model as every worker loads it (the single-video path adds its threads)
+  const model: LoadPipelineOptions = {
+    model: args.model,
+    cacheDir: settings.modelCacheDir,
+    device: settings.device as Device,
+    logger,
+    tools,
+    maxPeople: args.maxPeople,
+    smoothing: args.smooth,
+    minPresence: args.minPresence,
+    trackTimeoutSeconds: args.trackTimeout,
+  };
   if (args.cameras) {
     const { runCameras } = await import("./cameras.js");
-    return runCameras(args, { settings, logger, stdout, signal, tools });
+    return runCameras(args, { settings, logger, stdout, signal, tools, model });
   }
   // Check every input and every output before loading models, so bad input fails fast.
   const infos = [];
@@ -343,18 +356,7 @@ export async function runInfer(
       }),
     };
   }
-  const pipeline = await loadPipeline({
-    model: args.model,
-    cacheDir: settings.modelCacheDir,
-    device: settings.device as Device,
-    threads: settings.threads,
-    logger,
-    tools,
-    maxPeople: args.maxPeople,
-    smoothing: args.smooth,
-    minPresence: args.minPresence,
-    trackTimeoutSeconds: args.trackTimeout,
-  });
+  const pipeline = await loadPipeline({ ...model, threads: settings.threads });
   const version = packageVersion(import.meta.url);
   // --json: the document (several videos: a JobResults) streams to stdout as well
   const job =

@@ -152,11 +152,26 @@ export function createMultiviewTracker(
     }
   };
 
+  // Median over keypoints of cost(k, k), or of cost(k, partner) where a side pair fits better the other way
+  // round; infinite with fewer than minKeypoints keypoints.
+  const sideTolerantMedian = (cost: (k: number, other: number) => number): number => {
+    const errs: number[] = [];
+    for (let k = 0; k < K; k++) {
+      const q = partnerOf[k] as number;
+      let e = cost(k, k);
+      if (q >= 0) {
+        const s = cost(k, q);
+        if (!(e <= s)) e = s;
+      }
+      if (Number.isFinite(e)) errs.push(e);
+    }
+    return errs.length >= Math.min(minKeypoints, K) ? median(errs) : Number.POSITIVE_INFINITY;
+  };
+
   // Median over keypoints of the two-view triangulation's reprojection error (a side pair counts in whichever
   // assignment fits better, so a view with swapped sides is still recognised as the same person).
   const pairCost = (va: number, a: Detection2D, vb: number, b: Detection2D): number => {
     const cams = [cameras[va] as Camera, cameras[vb] as Camera];
-    const errs: number[] = [];
     const one = (ka: number, kb: number): number => {
       if (!((a.confidence[ka] as number) >= minConf && (b.confidence[kb] as number) >= minConf))
         return Number.NaN;
@@ -169,16 +184,7 @@ export function createMultiviewTracker(
       );
       return p.errorPx;
     };
-    for (let k = 0; k < K; k++) {
-      const q = partnerOf[k] as number;
-      let e = one(k, k);
-      if (q >= 0) {
-        const s = one(k, q);
-        if (!(e <= s)) e = s;
-      }
-      if (Number.isFinite(e)) errs.push(e);
-    }
-    return errs.length >= Math.min(minKeypoints, K) ? median(errs) : Number.POSITIVE_INFINITY;
+    return sideTolerantMedian(one);
   };
 
   // Median distance between a followed person's reprojection and a detection (side pairs either way).
@@ -201,17 +207,7 @@ export function createMultiviewTracker(
             (proj[2 * kp + 1] as number) - (d.uv[2 * kd + 1] as number),
           )
         : Number.NaN;
-    const errs: number[] = [];
-    for (let k = 0; k < K; k++) {
-      const q = partnerOf[k] as number;
-      let e = dist(k, k);
-      if (q >= 0) {
-        const s = dist(k, q);
-        if (!(e <= s)) e = s;
-      }
-      if (Number.isFinite(e)) errs.push(e);
-    }
-    return errs.length >= Math.min(minKeypoints, K) ? median(errs) : Number.POSITIVE_INFINITY;
+    return sideTolerantMedian(dist);
   };
 
   // Per side pair, the per-view swaps (over the member views) whose triangulation reprojects best; ties go to

@@ -87,35 +87,29 @@ export function motionSignal(frames: readonly FramePrediction[], minConfidence =
 
 /** Normalised cross-correlation of x[t] and y[t - lag] over the frames both have (NaN: < 10 common frames). */
 function ncc(x: Float64Array, y: Float64Array, lag: number): number {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
+  const a: number[] = [];
+  const b: number[] = [];
   for (let t = 0; t < x.length; t++) {
     const s = t - lag;
     if (s < 0 || s >= y.length) continue;
-    const a = x[t] as number;
-    const b = y[s] as number;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    n++;
-    sx += a;
-    sy += b;
+    const u = x[t] as number;
+    const v = y[s] as number;
+    if (!Number.isFinite(u) || !Number.isFinite(v)) continue;
+    a.push(u);
+    b.push(v);
   }
-  if (n < 10) return Number.NaN;
-  const mx = sx / n;
-  const my = sy / n;
+  if (a.length < 10) return Number.NaN;
+  const mx = a.reduce((p, q) => p + q, 0) / a.length;
+  const my = b.reduce((p, q) => p + q, 0) / b.length;
   let sab = 0;
   let saa = 0;
   let sbb = 0;
-  for (let t = 0; t < x.length; t++) {
-    const s = t - lag;
-    if (s < 0 || s >= y.length) continue;
-    const a = x[t] as number;
-    const b = y[s] as number;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    sab += (a - mx) * (b - my);
-    saa += (a - mx) ** 2;
-    sbb += (b - my) ** 2;
-  }
+  a.forEach((u, i) => {
+    const v = b[i] as number;
+    sab += (u - mx) * (v - my);
+    saa += (u - mx) ** 2;
+    sbb += (v - my) ** 2;
+  });
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
 }
 
