@@ -251,6 +251,10 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
     await videoPredictionsToNwb(tri.predictions, options.nwb.path, {
       ...options.nwb.options,
       include: { image2d: false, world3d: true },
+      // a camera that started before the first camera: the poses start later, so no series starts before 0
+      videoStartTime:
+        (options.nwb.options.videoStartTime ?? 0) +
+        Math.max(0, -Math.min(...offsets)) / tri.predictions.metadata.fps,
       cameras: cameras.map((c, i) => ({
         name: c.name,
         videoPath: relative(nwbDir, resolve((infos[i] as VideoInfo).path)),
