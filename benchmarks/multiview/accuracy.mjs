@@ -8,7 +8,17 @@
 // flexion against the triangulated one (bias, r, mean absolute difference), and leave-one-camera-out changes.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseQualisysCalibration, projectPoint, triangulatePoint } from "@neuropose/multiview";
+import { SKELETONS } from "@neuropose/io";
+import { lowpassFilter } from "@neuropose/kinematics";
+import {
+  constrainBones,
+  createMultiviewTracker,
+  estimateBoneLengths,
+  parseQualisysCalibration,
+  projectPoint,
+  sidePairs,
+  triangulateFrame,
+} from "@neuropose/multiview";
 
 const predDir = resolve(process.argv[2] ?? "/tmp/mv");
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
@@ -16,109 +26,86 @@ const calib = parseQualisysCalibration(readFileSync(join(fixtures, "calibration"
 const cams = calib.cameras;
 const preds = cams.map((c) => JSON.parse(readFileSync(join(predDir, `${c.name}.json`), "utf8")));
 const K = 33;
-const MIN_CONF = 0.5;
-const MAX_ERR = 20; // px, at 1088×1920
+const arg = (name, dflt) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
+const MIN_CONF = arg("min-confidence", 0.5);
+const MAX_ERR = arg("max-error", 20); // px, at 1088×1920
+const SIDE_CHECK = !process.argv.includes("--no-side-check");
 const frameKeys = Object.keys(preds[0].frames).sort();
 
 const conf = (fr, p, k) => Math.min(fr.visibility?.[p]?.[k] ?? 1, fr.presence?.[p]?.[k] ?? 1);
-const det = (view, key) => {
+const detections = (view, key) => {
   const fr = preds[view].frames[key];
   if (!fr) return [];
   return fr.poses2d.map((pts, p) => ({
-    view,
-    p,
-    pts,
-    conf: pts.map((_, k) => conf(fr, p, k)),
+    uv: Float64Array.from(pts.flat()),
+    confidence: Float64Array.from(pts.map((_, k) => conf(fr, p, k))),
     mono3d: fr.poses3d[p],
   }));
 };
+const options = {
+  minConfidence: MIN_CONF,
+  maxReprojectionPx: MAX_ERR,
+  sidePairs: SIDE_CHECK ? sidePairs(SKELETONS.blazepose_33.joints) : [],
+};
+const pairGain = process.argv.find((a) => a.startsWith("--pair-swap-gain="));
+if (pairGain) options.pairSwapGainPx = Number(pairGain.split("=")[1]);
 
 function triangulateSet(members, views = null) {
-  const X = [];
-  const err = [];
-  const used = [];
-  for (let k = 0; k < K; k++) {
-    const u = cams.map(() => Number.NaN);
-    const v = cams.map(() => Number.NaN);
-    const c = cams.map(() => 0);
-    for (const m of members) {
-      if (views && !views.includes(m.view)) continue;
-      u[m.view] = m.pts[k][0];
-      v[m.view] = m.pts[k][1];
-      c[m.view] = m.conf[k];
-    }
-    const r = triangulatePoint(cams, u, v, c, { minConfidence: MIN_CONF, maxReprojectionPx: MAX_ERR });
-    X.push(r.X);
-    err.push(r.errorPx);
-    used.push(r.views);
+  const uv = cams.map(() => new Float64Array(2 * K).fill(Number.NaN));
+  const c = cams.map(() => new Float64Array(K));
+  for (const m of members) {
+    if (views && !views.includes(m.view)) continue;
+    uv[m.view] = m.uv;
+    c[m.view] = m.conf;
   }
-  return { X, err, used };
+  const t = triangulateFrame(cams, uv, c, options);
+  const X = Array.from({ length: K }, (_, k) => [...t.points.subarray(3 * k, 3 * k + 3)]);
+  return { X, err: t.errorPx, used: t.views };
 }
 
-function pairError(a, b) {
-  const t = triangulateSet([a, b]);
-  const e = t.err.filter(Number.isFinite);
-  return e.length >= 8 ? e.reduce((s, x) => s + x, 0) / e.length : Number.POSITIVE_INFINITY;
-}
-
-// Per frame: clusters of detections that are the same person (greedy on pairwise agreement).
-const people = []; // { track: [{ frame, X, members }] }
+// Per frame: people associated across views and side-checked by @neuropose/multiview's tracker, which also
+// keeps their identities over time.
+const tracker = createMultiviewTracker(cams, options);
+const byId = new Map();
 const perCamErr = cams.map(() => []);
+let swaps = 0;
 for (const [fi, key] of frameKeys.entries()) {
-  const all = cams.flatMap((_, view) => det(view, key));
-  const clusters = [];
-  const taken = new Set();
-  const anchors = [...all].sort(
-    (a, b) => b.conf.reduce((s, x) => s + x, 0) - a.conf.reduce((s, x) => s + x, 0),
-  );
-  for (const a of anchors) {
-    if (taken.has(a)) continue;
-    const members = [a];
+  const dets = cams.map((_, view) => detections(view, key));
+  for (const person of tracker.step(dets)) {
+    const members = [];
     for (let view = 0; view < cams.length; view++) {
-      if (view === a.view) continue;
-      let best = null;
-      let bestErr = MAX_ERR;
-      for (const d of all) {
-        if (d.view !== view || taken.has(d)) continue;
-        const e = pairError(a, d);
-        if (e < bestErr) {
-          bestErr = e;
-          best = d;
+      const d = person.detections[view];
+      if (d < 0) continue;
+      const det = dets[view][d];
+      const uv = Float64Array.from(det.uv);
+      const cf = Float64Array.from(det.confidence);
+      options.sidePairs.forEach(([l, r], j) => {
+        if (!(person.swapped[view] & (1 << j))) return;
+        swaps++;
+        for (const [a, b] of [
+          [l, r],
+          [r, l],
+        ]) {
+          uv[2 * a] = det.uv[2 * b];
+          uv[2 * a + 1] = det.uv[2 * b + 1];
+          cf[a] = det.confidence[b];
         }
-      }
-      if (best) members.push(best);
+      });
+      members.push({ view, uv, conf: cf, mono3d: det.mono3d });
     }
-    if (members.length < 2) continue;
-    for (const m of members) taken.add(m);
-    clusters.push(members);
-  }
-  for (const members of clusters) {
-    const t = triangulateSet(members);
+    const X = Array.from({ length: K }, (_, k) => [...person.points.subarray(3 * k, 3 * k + 3)]);
     for (let k = 0; k < K; k++)
       for (const m of members)
-        if (t.used[k] & (1 << m.view)) {
-          const [pu, pv] = projectPoint(cams[m.view], t.X[k]);
-          perCamErr[m.view].push(Math.hypot(pu - m.pts[k][0], pv - m.pts[k][1]));
+        if (person.views[k] & (1 << m.view)) {
+          const [pu, pv] = projectPoint(cams[m.view], X[k]);
+          perCamErr[m.view].push(Math.hypot(pu - m.uv[2 * k], pv - m.uv[2 * k + 1]));
         }
-    const hip = [0, 1, 2].map((i) => (t.X[23][i] + t.X[24][i]) / 2);
-    if (!Number.isFinite(hip[0])) continue;
-    // Follow people over time by the mid-hip position.
-    let best = null;
-    let bestD = 0.5;
-    for (const person of people) {
-      const last = person.track[person.track.length - 1];
-      if (last.frame === fi) continue;
-      const d = Math.hypot(...hip.map((x, i) => x - last.hip[i]));
-      if (d < bestD) {
-        bestD = d;
-        best = person;
-      }
-    }
-    const entry = { frame: fi, hip, X: t.X, members };
-    if (best) best.track.push(entry);
-    else people.push({ track: [entry] });
+    if (!byId.has(person.id)) byId.set(person.id, { track: [] });
+    byId.get(person.id).track.push({ frame: fi, X, members, person });
   }
 }
+const people = [...byId.values()];
 
 const median = (a) => {
   const s = a.filter(Number.isFinite).sort((x, y) => x - y);
@@ -150,7 +137,7 @@ const pearson = (a, b) => {
 };
 
 console.log(
-  `frames: ${frameKeys.length}; people followed: ${people.length} (tracks of ${people.map((p) => p.track.length).join(", ")} frames)`,
+  `frames: ${frameKeys.length}; people followed: ${people.length} (tracks of ${people.map((p) => p.track.length).join(", ")} frames); side pairs swapped in a view: ${swaps}`,
 );
 console.log("\nMedian reprojection error per camera (px, 1088×1920):");
 console.log(
@@ -166,11 +153,44 @@ const BONES = {
   "right upper arm": [12, 14],
 };
 const main = people.filter((p) => p.track.length >= 20);
+// The per-subject bone-length model (lengths from confident frames, each frame pulled onto them).
+const EDGES = SKELETONS.blazepose_33.edges;
+const boneErr = cams.map(() => []);
+for (const person of main) {
+  const lengths = estimateBoneLengths(
+    person.track.map((e) => e.person),
+    EDGES,
+  );
+  for (const e of person.track) {
+    const c = constrainBones(e.person.points, e.person.errorPx, EDGES, lengths);
+    e.bone = Array.from({ length: K }, (_, k) => [c[3 * k], c[3 * k + 1], c[3 * k + 2]]);
+    for (let k = 0; k < K; k++)
+      for (const m of e.members)
+        if (e.person.views[k] & (1 << m.view)) {
+          const [pu, pv] = projectPoint(cams[m.view], e.bone[k]);
+          boneErr[m.view].push(Math.hypot(pu - m.uv[2 * k], pv - m.uv[2 * k + 1]));
+        }
+  }
+}
+// The same trajectories after the clinical zero-lag Butterworth low-pass (6 Hz, order 4, gaps ≤ 6 frames filled).
+const fps = preds[0].metadata.fps;
+for (const person of main) {
+  const byFrame = new Map(person.track.map((e) => [e.frame, e]));
+  person.filtered = new Map(person.track.map((e) => [e.frame, e.X.map(() => [0, 0, 0])]));
+  for (let k = 0; k < K; k++)
+    for (let i = 0; i < 3; i++) {
+      const x = frameKeys.map((_, f) => byFrame.get(f)?.X[k][i] ?? Number.NaN);
+      const y = lowpassFilter(x, { fsHz: fps, cutoffHz: 6, order: 4, maxGap: 6 }).values;
+      for (const [f, X] of person.filtered) X[k][i] = y[f];
+    }
+}
 console.log("\nBone-length CV per person (triangulated; monocular per view in brackets):");
 for (const [i, person] of main.entries()) {
   const cells = [];
   for (const [name, [a, b]] of Object.entries(BONES)) {
     const tri = person.track.map((e) => dist(e.X[a], e.X[b])).filter(Number.isFinite);
+    const filt = [...person.filtered.values()].map((X) => dist(X[a], X[b])).filter(Number.isFinite);
+    const boned = person.track.map((e) => dist(e.bone[a], e.bone[b])).filter(Number.isFinite);
     const mono = cams.map((_, view) => {
       const v = person.track
         .map((e) => e.members.find((m) => m.view === view))
@@ -179,12 +199,15 @@ for (const [i, person] of main.entries()) {
       return v.length > 5 ? ((100 * sd(v)) / mean(v)).toFixed(1) : "–";
     });
     cells.push(
-      `${name} ${((100 * sd(tri)) / mean(tri)).toFixed(1)} % (${(mean(tri) * 100).toFixed(1)} cm) [${mono.join("/")}]`,
+      `${name} ${((100 * sd(tri)) / mean(tri)).toFixed(1)} % (${(mean(tri) * 100).toFixed(1)} cm; 6 Hz: ${((100 * sd(filt)) / mean(filt)).toFixed(1)} %; bone model: ${((100 * sd(boned)) / mean(boned)).toFixed(1)} %) [${mono.join("/")}]`,
     );
   }
   console.log(`person ${i + 1}: ${cells.join("; ")}`);
 }
 
+console.log(
+  `\nWith the bone-length model, median reprojection error per camera: ${boneErr.map((e) => median(e).toFixed(2)).join(" / ")} px`,
+);
 console.log("\nMonocular knee flexion (each view's BlazePose world landmarks) vs triangulated (4 views):");
 console.log(
   "| person | side | camera | n | bias (°) | r | mean abs diff (°) |\n|---|---|---|---|---|---|---|",

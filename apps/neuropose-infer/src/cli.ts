@@ -11,6 +11,7 @@ import {
 import { packageVersion } from "@neuropose/cli-kit/startup";
 import {
   checkOutputs,
+  type LoadPipelineOptions,
   loadPipeline,
   type ProcessNwbOutput,
   probeVideo,
@@ -50,6 +51,19 @@ export interface InferArgs extends NwbMetadataFlags {
   trackTimeout?: number | undefined;
   json: boolean;
   modelCache?: string | undefined;
+  /** Multi-camera 3D: one video per calibrated camera (with `calibration`). */
+  cameras?: string[] | undefined;
+  calibration?: string | undefined;
+  /** Time offsets between cameras: "check" (estimate and report), "auto" (apply the estimate), "none". */
+  sync: "check" | "auto" | "none";
+  /** Offsets in frames per camera, given by the user (override the estimate). */
+  offsets?: number[] | undefined;
+  /** Cameras inferred at once. */
+  parallel?: number | undefined;
+  /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
+  lowpass?: number | undefined;
+  /** Per-subject bone-length model constraining the 3D (multi-camera). */
+  boneModel: boolean;
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
@@ -70,7 +84,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
   const a = await yargs(argv)
     .scriptName("neuropose-infer")
     .usage(
-      "$0 <video...> [options]\n\n3D poses (BlazePose GHUM, 33 keypoints) from video files. Writes one VideoPredictions JSON per video.",
+      "$0 <video...> [options]\n$0 --cameras <cam01.mp4 cam02.mp4 ...> --calibration <Calib.qca.txt> [options]\n\n3D poses (BlazePose GHUM, 33 keypoints) from video files. Writes one VideoPredictions JSON per video; with --cameras, one triangulated 3D document in the calibration's lab frame (metres).",
     )
     .option("output", {
       alias: "o",
@@ -116,13 +130,54 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       type: "string",
       describe: "model cache folder (default: settings modelCacheDir)",
     })
+    .option("cameras", {
+      type: "string",
+      array: true,
+      describe:
+        "multi-camera 3D: one video per calibrated camera (matched to the calibration by file name, else in order)",
+    })
+    .option("calibration", {
+      type: "string",
+      describe:
+        "camera calibration of --cameras: Qualisys .qca.txt, Pose2Sim/OpenCV .toml or NeuroPose .json",
+    })
+    .option("sync", {
+      choices: ["check", "auto", "none"] as const,
+      default: "check" as const,
+      describe:
+        "time offsets between --cameras: check (estimate from the keypoints and report; cameras taken as synchronised), auto (apply the estimate), none",
+    })
+    .option("offsets", {
+      type: "string",
+      describe: "time offsets of --cameras in frames, comma-separated, the first camera's 0 (e.g. 0,2,-1,0)",
+    })
+    .option("parallel", { type: "number", describe: "--cameras inferred at once (default: by cores)" })
+    .option("lowpass", {
+      type: "number",
+      describe: "--cameras: zero-lag Butterworth low-pass of the 3D trajectories, cut-off in Hz (gait: 6)",
+    })
+    .option("bone-model", {
+      type: "boolean",
+      default: false,
+      describe:
+        "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
+    })
     .option("log-format", { choices: ["human", "json"] as const })
     .option("log-level", { choices: ["debug", "info", "warn", "error", "silent"] as const })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output" })
     .example("$0 clip.mp4 -o clip.poses.json", "poses of one clip")
     .example("$0 a.mp4 b.mp4 --model lite --max-people 2", "two people, faster model")
     .example("$0 clip.mp4 --overlay check.mp4", "check the tracking by eye")
-    .demandCommand(1, "name at least one <video>")
+    .example(
+      "$0 --cameras cam01.mp4 cam02.mp4 cam03.mp4 cam04.mp4 --calibration Calib.qca.txt --max-people 2 -o trial.3d.json",
+      "triangulated 3D from four calibrated cameras",
+    )
+    .demandCommand(0)
+    .check((argv) => {
+      if (argv._.length === 0 && argv.cameras === undefined)
+        throw new UsageError("name at least one <video>", { hint: "neuropose-infer --help" });
+      return true;
+    })
     .strict()
     .help()
     .version(packageVersion(import.meta.url))
@@ -148,9 +203,36 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     if (v !== undefined && !(v >= lo && v <= hi))
       throw new UsageError(`${flag} must be in [${lo}, ${hi}] (got ${v})`);
   }
-  if ((a.overlay || a.nwb) && videos.length > 1) {
-    throw new UsageError("--overlay and --nwb take one video at a time");
+  const cameras = a.cameras?.map(String);
+  if (cameras !== undefined) {
+    if (videos.length > 0)
+      throw new UsageError("give the videos either as arguments or after --cameras, not both");
+    if (cameras.length < 2) throw new UsageError("--cameras needs at least two videos");
+    if (a.calibration === undefined) throw new UsageError("--cameras needs --calibration");
+    if (a.overlay) throw new UsageError("--overlay takes one video (not --cameras)");
+  } else {
+    for (const flag of ["calibration", "offsets", "parallel", "lowpass"] as const)
+      if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
+    if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
+    if ((a.overlay || a.nwb) && videos.length > 1) {
+      throw new UsageError("--overlay and --nwb take one video at a time");
+    }
   }
+  let offsets: number[] | undefined;
+  if (a.offsets !== undefined) {
+    offsets = String(a.offsets)
+      .split(",")
+      .map((x) => Number(x.trim()));
+    if (offsets.some((x) => !Number.isInteger(x)))
+      throw new UsageError(`--offsets must be whole frame counts separated by commas (got ${a.offsets})`);
+    if (cameras && offsets.length !== cameras.length)
+      throw new UsageError(`--offsets has ${offsets.length} values for ${cameras.length} --cameras`);
+    if (a.sync === "auto") throw new UsageError("--offsets overrides the estimate: leave out --sync auto");
+  }
+  if (a.parallel !== undefined && !(Number.isInteger(a.parallel) && a.parallel >= 1))
+    throw new UsageError(`--parallel must be a positive integer (got ${a.parallel})`);
+  if (a.lowpass !== undefined && !(a.lowpass > 0))
+    throw new UsageError(`--lowpass must be a cut-off frequency in Hz above 0 (got ${a.lowpass})`);
   return {
     videos,
     output: a.output,
@@ -170,6 +252,13 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       Object.keys(NWB_METADATA_OPTIONS).map((k) => [k, (a as Record<string, unknown>)[k]]),
     ),
     modelCache: a["model-cache"],
+    cameras,
+    calibration: a.calibration,
+    sync: a.sync,
+    offsets,
+    parallel: a.parallel,
+    lowpass: a.lowpass,
+    boneModel: a["bone-model"],
     logFormat: a["log-format"],
     logLevel: a["log-level"],
     quiet: a.quiet,
@@ -212,6 +301,22 @@ export async function runInfer(
   const stdout = io.stdout ?? process.stdout;
   const signal = abortOnSignals();
   const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
+  // the model as every worker loads it (the single-video path adds its threads)
+  const model: LoadPipelineOptions = {
+    model: args.model,
+    cacheDir: settings.modelCacheDir,
+    device: settings.device as Device,
+    logger,
+    tools,
+    maxPeople: args.maxPeople,
+    smoothing: args.smooth,
+    minPresence: args.minPresence,
+    trackTimeoutSeconds: args.trackTimeout,
+  };
+  if (args.cameras) {
+    const { runCameras } = await import("./cameras.js");
+    return runCameras(args, { settings, logger, stdout, signal, tools, model });
+  }
   // Check every input and every output before loading models, so bad input fails fast.
   const infos = [];
   for (const v of args.videos) infos.push(await probeVideo(v, tools, signal));
@@ -251,18 +356,7 @@ export async function runInfer(
       }),
     };
   }
-  const pipeline = await loadPipeline({
-    model: args.model,
-    cacheDir: settings.modelCacheDir,
-    device: settings.device as Device,
-    threads: settings.threads,
-    logger,
-    tools,
-    maxPeople: args.maxPeople,
-    smoothing: args.smooth,
-    minPresence: args.minPresence,
-    trackTimeoutSeconds: args.trackTimeout,
-  });
+  const pipeline = await loadPipeline({ ...model, threads: settings.threads });
   const version = packageVersion(import.meta.url);
   // --json: the document (several videos: a JobResults) streams to stdout as well
   const job =

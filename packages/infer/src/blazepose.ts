@@ -1,4 +1,4 @@
-import type { Device } from "@neuropose/io";
+import type { Device, FilterProvenance } from "@neuropose/io";
 import {
   DETECTOR_SIZE,
   type Detection,
@@ -161,6 +161,22 @@ class BlazePoseAdapter implements PoseModelAdapter {
   readonly numJoints = NUM_KEYPOINTS;
   /** BlazePose world landmarks: origin at the hip centre, axes parallel to the camera's (x right, y down, z away). */
   readonly coordinateFrame = "hip_centered" as const;
+  /** With `smoothing`: MediaPipe's One Euro settings, as toPerson applies them. */
+  get outputFilters(): FilterProvenance[] {
+    if (!this.options.smoothing) return [];
+    return [
+      {
+        filter: "one_euro",
+        applied_to: "poses2d",
+        min_cutoff: 0.05,
+        beta: 80,
+        d_cutoff: 1,
+        value_scale: "1/ROI size",
+      },
+      { filter: "one_euro", applied_to: "poses3d", min_cutoff: 0.1, beta: 40, d_cutoff: 1 },
+      { filter: "exponential", applied_to: "visibility", alpha: 0.1 },
+    ];
+  }
   readonly times: StageTimes & { detectorRuns: number; landmarkRuns: number } = {
     preprocess: 0,
     model: 0,

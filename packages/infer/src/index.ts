@@ -30,6 +30,11 @@ export {
   type TfliteConverter,
 } from "./models.js";
 export {
+  type ProcessCamerasOptions,
+  type ProcessCamerasResult,
+  processCameras,
+} from "./multiview.js";
+export {
   BLAZEPOSE_EDGES,
   drawSkeletons,
   type OverlayEncoder,

@@ -166,3 +166,33 @@ describe("provenance of a BlazePose run", () => {
     expect(prov.model_filename).toBe("pose_detection.onnx,pose_landmark_lite.onnx");
   }, 300_000);
 });
+
+describe("inferVideo provenance of output filters", () => {
+  it("records the adapter's filters (e.g. One Euro smoothing) in provenance.filters, and none without", async () => {
+    const smooth = {
+      ...fakeAdapter(),
+      outputFilters: [{ filter: "one_euro", applied_to: "poses3d", min_cutoff: 0.1, beta: 40, d_cutoff: 1 }],
+    };
+    const a = await inferVideo(join(dir, "clip.mp4"), { adapter: smooth, tools, maxFrames: 2 });
+    expect(VideoPredictionsSchema.parse(a.predictions).provenance?.filters).toEqual(smooth.outputFilters);
+    const b = await inferVideo(join(dir, "clip.mp4"), { adapter: fakeAdapter(), tools, maxFrames: 2 });
+    expect(b.predictions.provenance).not.toHaveProperty("filters");
+  });
+
+  it("BlazePose states its One Euro settings only when smoothing", async () => {
+    const cacheDir = join(tmpdir(), "neuropose-infer-test-models");
+    const on = await createBlazePose({ variant: "lite", cacheDir, device: "cpu", smoothing: true });
+    const off = await createBlazePose({ variant: "lite", cacheDir, device: "cpu" });
+    try {
+      expect(on.outputFilters?.map((f) => `${f.filter} ${f.applied_to}`)).toEqual([
+        "one_euro poses2d",
+        "one_euro poses3d",
+        "exponential visibility",
+      ]);
+      expect(off.outputFilters).toEqual([]);
+    } finally {
+      await on.dispose();
+      await off.dispose();
+    }
+  }, 120_000);
+});

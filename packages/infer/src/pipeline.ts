@@ -162,6 +162,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       seed: null,
       deterministic: false,
       analysis_config: null,
+      ...(adapter.outputFilters?.length ? { filters: adapter.outputFilters.map((f) => ({ ...f })) } : {}),
     },
   };
   const stageMs = { ...adapter.times, decode: decodeMs };

@@ -318,7 +318,7 @@ describe("validator messages", () => {
     ["fractional frame_count", (d) => { d.metadata.frame_count = 1.5; }, "metadata.frame_count: expected integer, got number", "int_from_float"],
     ["negative width", (d) => { d.metadata.width = -1; }, "metadata.width: must be >= 0", "greater_than_equal"],
     ["bad unit", (d) => { d.metadata.poses3d_unit = "cm"; }, 'metadata.poses3d_unit: expected one of "mm", "m"', "enum"],
-    ["bad frame", (d) => { d.metadata.poses3d_frame = "world"; }, 'metadata.poses3d_frame: expected one of "camera", "hip_centered"', "enum"],
+    ["bad frame", (d) => { d.metadata.poses3d_frame = "lab"; }, 'metadata.poses3d_frame: expected one of "camera", "hip_centered", "world"', "enum"],
     ["timestamps length", (d) => { d.metadata.timestamps = [0, 0.1]; }, "metadata.timestamps: has 2 entries but frame_count is 1", "value_error"],
     ["visibility out of range", (d) => { d.frames.frame_000000.visibility = [[1.5]]; }, "frames.frame_000000.visibility[0][0]: must be in [0, 1]", "less_than_equal"],
     ["visibility persons", (d) => { d.frames.frame_000000.visibility = []; }, "frames.frame_000000.visibility: has 0 person(s) but poses3d has 1", "value_error"],

@@ -41,10 +41,31 @@ export const FramePredictionSchema = z
         "Optional, per person: probability (0..1) that the person is present in this frame (BlazePose's pose " +
           "flag). People below metadata.presence_threshold are absent: not listed in the frame at all.",
       ),
+    reprojection_error: z
+      .array(z.array(float()))
+      .optional()
+      .describe(
+        "Optional (multi-camera 3D), per person, per joint: root-mean-square reprojection error of the " +
+          "triangulated joint over the views used, pixels; NaN where the joint was not triangulated.",
+      ),
+    views: z
+      .array(z.array(count()))
+      .optional()
+      .describe(
+        "Optional (multi-camera 3D), per person, per joint: bit mask of the cameras the joint was triangulated " +
+          "from (bit i = metadata.cameras[i]); 0 where fewer than two good views saw it (the joint is NaN).",
+      ),
   })
   .superRefine((f, ctx) => {
     const persons = f.poses3d.length;
-    for (const key of ["visibility", "presence", "person_ids", "pose_presence"] as const) {
+    for (const key of [
+      "visibility",
+      "presence",
+      "person_ids",
+      "pose_presence",
+      "reprojection_error",
+      "views",
+    ] as const) {
       const v = f[key];
       if (v !== undefined && v.length !== persons) {
         ctx.addIssue({
@@ -54,7 +75,7 @@ export const FramePredictionSchema = z
         });
       }
     }
-    for (const key of ["visibility", "presence"] as const) {
+    for (const key of ["visibility", "presence", "reprojection_error", "views"] as const) {
       const v = f[key];
       if (v === undefined || v.length !== persons) continue;
       v.forEach((row, p) => {
@@ -77,11 +98,12 @@ export type FramePrediction = z.infer<typeof FramePredictionSchema>;
 export const Poses3dUnitSchema = z.enum(["mm", "m"]).describe("Unit of poses3d: millimetres or metres.");
 /** Coordinate frames of `poses3d`. */
 export const Poses3dFrameSchema = z
-  .enum(["camera", "hip_centered"])
+  .enum(["camera", "hip_centered", "world"])
   .describe(
     "Coordinate frame of poses3d. 'camera': origin at the camera, x right, y down, z forward (away from the " +
       "camera) -- the MeTRAbs frame of the original. 'hip_centered': origin at the midpoint of the hips, axes " +
-      "parallel to the camera's (x right, y down, z away) -- BlazePose world landmarks.",
+      "parallel to the camera's (x right, y down, z away) -- BlazePose world landmarks. 'world': the lab frame " +
+      "of a camera calibration (its origin and axes), triangulated from several calibrated cameras.",
   );
 
 /** Facts about the source video (deliberately no file path: it may identify a subject). */
@@ -109,6 +131,13 @@ export const VideoMetadataSchema = z
           "also treats a person with fewer than 20% of keypoints inside the frame as absent; absent " +
           "people are not listed in that frame; a frame where nobody is present has empty lists). Every frame of " +
           "the video is listed whether or not anyone is present.",
+      ),
+    cameras: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "Optional (multi-camera 3D): names of the calibrated cameras the poses were triangulated from, in the " +
+          "bit order of the frames' views masks; width/height/fps are the first camera's.",
       ),
     timestamps: z
       .array(float())
@@ -180,6 +209,19 @@ export const ModelProvenanceSchema = z
 
 export type ModelProvenance = z.infer<typeof ModelProvenanceSchema>;
 
+/**
+ * One filter applied to the poses, in `provenance.filters` (optional, added in v3 without a version bump): its
+ * name ('butterworth_filtfilt', 'one_euro', ...), what it was applied to, and its parameters as numbers.
+ */
+export const FilterProvenanceSchema = z
+  .looseObject({
+    filter: z.string().min(1).describe("Filter name, e.g. 'butterworth_filtfilt' or 'one_euro'."),
+    applied_to: z.string().optional().describe("What was filtered, e.g. 'poses3d' or 'poses2d and poses3d'."),
+  })
+  .describe("A filter applied to the poses, with its parameters (e.g. order, cutoff_hz, fs_hz, max_gap).");
+
+export type FilterProvenance = z.infer<typeof FilterProvenanceSchema>;
+
 /** Reproducibility record of the environment that produced a document. */
 export const ProvenanceSchema = z
   .strictObject({
@@ -223,6 +265,18 @@ export const ProvenanceSchema = z
       .nullable()
       .default(null)
       .describe("The analysis config (YAML as an object) when produced by an analysis run."),
+    filters: z
+      .array(FilterProvenanceSchema)
+      .optional()
+      .describe("Optional: every filter applied to the poses, in the order applied, with its parameters."),
+    multiview: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Optional (multi-camera 3D): how the views were combined -- calibration file name and SHA-256, per-camera " +
+          "source videos and time offsets (frames, and whether estimated or given), association and " +
+          "triangulation settings.",
+      ),
   })
   .describe("Reproducibility record of the run that produced the document.");
 

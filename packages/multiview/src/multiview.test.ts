@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { rig } from "./_testing.js";
 import {
   formatCalibrationJson,
   formatCalibrationToml,
@@ -18,76 +19,6 @@ import {
   undistortPixel,
 } from "./camera.js";
 import { triangulateFrame, triangulatePoint } from "./triangulate.js";
-
-/** A camera at `center` looking at `target` (world z up), OpenCV axes. */
-function lookAt(
-  name: string,
-  center: number[],
-  target: number[],
-  portrait: boolean,
-  dist: Camera["dist"],
-): Camera {
-  const f = target.map((v, i) => v - (center[i] as number));
-  const fn = Math.hypot(...f);
-  const z = f.map((v) => v / fn);
-  const up = [0, 0, 1];
-  let x = [
-    (z[1] as number) * (up[2] as number) - (z[2] as number) * (up[1] as number),
-    (z[2] as number) * (up[0] as number) - (z[0] as number) * (up[2] as number),
-    (z[0] as number) * (up[1] as number) - (z[1] as number) * (up[0] as number),
-  ];
-  const xn = Math.hypot(...x);
-  x = x.map((v) => v / xn);
-  const y = [
-    (z[1] as number) * (x[2] as number) - (z[2] as number) * (x[1] as number),
-    (z[2] as number) * (x[0] as number) - (z[0] as number) * (x[2] as number),
-    (z[0] as number) * (x[1] as number) - (z[1] as number) * (x[0] as number),
-  ];
-  const R = [...x, ...y, ...z];
-  const t = [0, 1, 2].map(
-    (r) =>
-      -(
-        (R[3 * r] as number) * (center[0] as number) +
-        (R[3 * r + 1] as number) * (center[1] as number) +
-        (R[3 * r + 2] as number) * (center[2] as number)
-      ),
-  );
-  const size: [number, number] = portrait ? [1088, 1920] : [1920, 1080];
-  return {
-    name,
-    size,
-    fx: 1400,
-    fy: 1400,
-    cx: size[0] / 2,
-    cy: size[1] / 2,
-    dist,
-    R,
-    t: t as [number, number, number],
-  };
-}
-
-function rig(n: number, seed: number, distorted: boolean): Camera[] {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-  return Array.from({ length: n }, (_, i) => {
-    // Two cameras at right angles (opposite cameras cannot place a point on the line between them).
-    const a = (n === 2 ? (Math.PI / 2) * i : (2 * Math.PI * i) / n) + rnd() * 0.3;
-    const r = 3 + rnd();
-    const d: Camera["dist"] = distorted
-      ? [-0.12 + rnd() * 0.05, 0.05 * rnd(), 0.001 * rnd(), -0.001 * rnd(), 0]
-      : [0, 0, 0, 0, 0];
-    return lookAt(
-      `cam${i + 1}`,
-      [r * Math.cos(a), r * Math.sin(a), 1 + rnd() * 0.8],
-      [0, 0, 1],
-      i % 2 === 0,
-      d,
-    );
-  });
-}
 
 describe("camera model", () => {
   it("Rodrigues round-trips, including angles near π", () => {

@@ -18,6 +18,50 @@ export function videoRelativePath(
   return videoRel;
 }
 
+/** One camera of a multi-camera export: its device, its ImageSeries and its video relative to the NWB file. */
+export interface CameraEntry {
+  device: string;
+  series: string;
+  videoRel: string;
+  description: string;
+  offsetSeconds: number;
+}
+
+/** `options.cameras` checked, with videos relative to the NWB file's folder (undefined without cameras). */
+export function cameraEntries(
+  outPath: string,
+  options: VideoPredictionsToNwbOptions,
+  issues: string[],
+): CameraEntry[] | undefined {
+  if (options.cameras === undefined) return undefined;
+  if (options.videoPath !== undefined)
+    issues.push("options.cameras: give either videoPath (one camera) or cameras (several), not both");
+  const seen = new Set<string>();
+  return options.cameras.map((c, i) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(c.name))
+      issues.push(`options.cameras[${i}].name: "${c.name}" must be letters, digits, '_', '.' or '-'`);
+    if (seen.has(c.name)) issues.push(`options.cameras[${i}].name: "${c.name}" appears twice`);
+    seen.add(c.name);
+    const videoRel = videoRelativePath(outPath, { ...options, videoPath: c.videoPath }, issues) ?? "";
+    return {
+      device: c.name,
+      series: `video_${c.name}`,
+      videoRel,
+      description: c.description ?? `Calibrated camera ${c.name}.`,
+      offsetSeconds: c.offsetSeconds ?? 0,
+    };
+  });
+}
+
+function shifted(timing: NwbTiming, by: number): NwbTiming {
+  if (by === 0) return timing;
+  if ("rate" in timing) return { rate: timing.rate, startingTime: (timing.startingTime ?? 0) + by };
+  const ts = timing.timestamps;
+  if (Array.isArray(ts) || ts instanceof Float64Array)
+    return { timestamps: Float64Array.from(ts as ArrayLike<number>, (t) => t + by) };
+  return timing;
+}
+
 /** Everything `fileSpec` puts around the pose objects. */
 export interface FileSpecParts {
   md: VideoMetadata;
@@ -30,6 +74,8 @@ export interface FileSpecParts {
   poses: NwbPoseEstimation[];
   intervals: NwbTimeIntervals[];
   provenance: Record<string, unknown>;
+  /** Multi-camera: every camera's device and ImageSeries (instead of the one video). */
+  cameras?: CameraEntry[] | undefined;
 }
 
 /** Assemble the NWB file description. */
@@ -46,30 +92,43 @@ export function fileSpec(p: FileSpecParts): NwbFileSpec {
     ...(options.institution ? { institution: options.institution } : {}),
     ...(options.keywords ? { keywords: options.keywords } : {}),
     ...(options.subject ? { subject: options.subject } : {}),
-    ...(videoRel
+    ...(p.cameras
       ? {
-          devices: [
-            {
-              name: deviceName,
-              description:
-                options.device?.description ??
-                `Camera that recorded the source video (${md.width}x${md.height} pixels, ${md.fps} fps).`,
-              ...(options.device?.manufacturer ? { manufacturer: options.device.manufacturer } : {}),
-            },
-          ],
-          acquisition: [
-            {
-              kind: "ImageSeries" as const,
-              name: "video",
-              description: `Source video (external file, ${md.width}x${md.height} pixels) that the poses were estimated from.`,
-              externalFile: [videoRel],
-              startingFrame: [0],
-              timing,
-              device: deviceName,
-            },
-          ],
+          devices: p.cameras.map((c) => ({ name: c.device, description: c.description })),
+          acquisition: p.cameras.map((c) => ({
+            kind: "ImageSeries" as const,
+            name: c.series,
+            description: `Video of camera ${c.device} (external file) that the poses were triangulated from${c.offsetSeconds ? `; starts ${c.offsetSeconds.toFixed(4)} s after the poses' first frame (time offset between cameras)` : ""}.`,
+            externalFile: [c.videoRel],
+            startingFrame: [0],
+            timing: shifted(timing, c.offsetSeconds),
+            device: c.device,
+          })),
         }
-      : {}),
+      : videoRel
+        ? {
+            devices: [
+              {
+                name: deviceName,
+                description:
+                  options.device?.description ??
+                  `Camera that recorded the source video (${md.width}x${md.height} pixels, ${md.fps} fps).`,
+                ...(options.device?.manufacturer ? { manufacturer: options.device.manufacturer } : {}),
+              },
+            ],
+            acquisition: [
+              {
+                kind: "ImageSeries" as const,
+                name: "video",
+                description: `Source video (external file, ${md.width}x${md.height} pixels) that the poses were estimated from.`,
+                externalFile: [videoRel],
+                startingFrame: [0],
+                timing,
+                device: deviceName,
+              },
+            ],
+          }
+        : {}),
     processing: [
       {
         name: p.moduleName,

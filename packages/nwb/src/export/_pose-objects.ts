@@ -14,6 +14,8 @@ const FRAME_WORDS: Record<string, string> = {
     "camera frame (MeTRAbs convention): origin at the camera's optical center, x to the right, y down, z forward (away from the camera)",
   hip_centered:
     "hip-centered frame (BlazePose world landmarks): origin at the midpoint of the hips, axes parallel to the camera's (x to the right, y down, z away from the camera)",
+  world:
+    "world (lab) frame of the camera calibration: its origin and axes, triangulated from several calibrated cameras",
 };
 const IMAGE_FRAME = "image pixels: (0,0) is the top-left corner of the video frame, x to the right, y down";
 const SCORE_DEFINITION =

@@ -2,7 +2,7 @@
 import type { Provenance, Segmentation, VideoMetadata } from "@neuropose/io";
 import { NwbInputError } from "../errors.js";
 import type { NwbFileSpec } from "../types.js";
-import { fileSpec, videoRelativePath } from "./_file-spec.js";
+import { cameraEntries, fileSpec, videoRelativePath } from "./_file-spec.js";
 import { poseEstimations, type TrackData } from "./_pose-objects.js";
 import { exportProvenance } from "./_provenance.js";
 import { segmentationIntervals } from "./_segmentations.js";
@@ -48,6 +48,7 @@ export function exportSpec(
   const moduleName = options.moduleName ?? "behavior";
   const deviceName = options.device?.name ?? "camera";
   const videoRel = videoRelativePath(outPath, options, issues);
+  const cameras = cameraEntries(outPath, options, issues);
   const prov = head.provenance;
   const poses = poseEstimations(
     scan.ids,
@@ -60,7 +61,11 @@ export function exportSpec(
       sourceSoftware: "NeuroPose",
       ...(prov?.neuropose_version ? { sourceSoftwareVersion: prov.neuropose_version } : {}),
       skeleton: skeleton.name,
-      ...(videoRel ? { devices: [deviceName], originalVideos: [videoRel], sourceVideo: "video" } : {}),
+      ...(cameras
+        ? { devices: cameras.map((c) => c.device), originalVideos: cameras.map((c) => c.videoRel) }
+        : videoRel
+          ? { devices: [deviceName], originalVideos: [videoRel], sourceVideo: "video" }
+          : {}),
       timing: time.timing,
     },
     dataOf,
@@ -82,6 +87,7 @@ export function exportSpec(
     poses,
     intervals,
     provenance,
+    cameras,
   });
   return {
     ...spec,

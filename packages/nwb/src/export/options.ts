@@ -15,6 +15,12 @@ export interface VideoPredictionsToNwbOptions
   subject?: NwbSubject;
   /** The source video: written as an external ImageSeries, stored relative to the NWB file's folder. */
   videoPath?: string;
+  /**
+   * Multi-camera 3D (a triangulated document): every camera as a device and an external ImageSeries
+   * (`video_<name>`, starting `offsetSeconds` after the poses' first frame), all linked from the PoseEstimations
+   * and listed in their original_videos. Use instead of `videoPath` / `device`.
+   */
+  cameras?: { name: string; videoPath: string; description?: string; offsetSeconds?: number }[];
   /** Camera device (default name "camera"). */
   device?: { name?: string; description?: string; manufacturer?: string };
   /** Processing module for the pose (default "behavior", as DLC2NWB and neuroconv do). */
