@@ -172,6 +172,10 @@ export class FolderJobSource implements JobSource {
           videos_completed: 0,
           percent_complete: 0,
           last_update: startedAt,
+          // the first checkpoint rides on the claim: the first video's start costs no status write of its own
+          current_video: videos[0]?.name ?? null,
+          frames_processed: 0,
+          frames_total: 0,
         });
         return true;
       });
@@ -186,7 +190,7 @@ export class FolderJobSource implements JobSource {
       const outDir = join(this.layout.out, e.name);
       await removeTree(outDir);
       await mkdir(join(outDir, ".parts"), { recursive: true });
-      return new FolderJob(this, e.name, videos, outDir);
+      return new FolderJob(this, e.name, videos, outDir, videos[0]?.name);
     }
     return undefined;
   }
@@ -497,7 +501,12 @@ class FolderJob implements ClaimedJob {
     readonly id: string,
     readonly videos: readonly JobInput[],
     private readonly outDir: string,
-  ) {}
+    /** The video the claim's status entry already names (its start needs no checkpoint). */
+    claimedVideo?: string,
+  ) {
+    this.lastVideo = claimedVideo;
+    this.lastWrite = Date.now();
+  }
 
   outputPathFor(video: JobInput): string {
     return this.source.partPath(this.outDir, video);

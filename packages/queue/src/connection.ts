@@ -1,6 +1,7 @@
 // Redis connection settings from a URL (+ password / TLS CA from io's settings), the preflight that turns
 // "Redis is down / wants a password / is too old" into one clear error, and URL redaction for logs.
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
 import { QueueError } from "./errors.js";
 
@@ -107,7 +108,11 @@ export function resolveConnection(o: QueueConnectionOptions): ResolvedConnection
         });
       }
     }
-    options.tls = { servername: options.host, ...(ca ? { ca } : {}) };
+    // SNI takes host names only (Node warns on an IP); the certificate is checked against the host either way
+    options.tls = {
+      ...(isIP(options.host as string) ? {} : { servername: options.host }),
+      ...(ca ? { ca } : {}),
+    };
   }
   return { options, display: redactUrl(o.url), queueName: o.queueName ?? "neuropose" };
 }
@@ -181,10 +186,39 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
       );
     }
     const code = (err as { code?: string }).code ?? (lastError as { code?: string } | undefined)?.code;
+    const tls = tlsProblem(code, lastError ?? (err as Error));
+    if (tls) {
+      throw new QueueError("E_QUEUE_TLS", `TLS to Redis at ${c.display} failed: ${tls}`, {
+        hint: c.options.tls
+          ? "set queueTlsCa (NEUROPOSE_QUEUE_TLS_CA) to the PEM file of the CA that signed the server's certificate, and use the host name the certificate names"
+          : "the server speaks TLS: use a rediss:// URL",
+      });
+    }
     throw new QueueError("E_QUEUE_UNREACHABLE", `cannot reach Redis at ${c.display} (${code ?? msg})`, {
       hint: "is redis-server running there, and does this machine reach its port?",
     });
   } finally {
     client.disconnect();
   }
+}
+
+/** A short reason when a connection error is a TLS failure (certificate not trusted, wrong host, handshake). */
+function tlsProblem(code: string | undefined, err: Error | undefined): string | undefined {
+  const certCodes: Record<string, string> = {
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate chain ends in a CA that is not trusted",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not signed by a trusted CA",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate is not signed by a trusted CA",
+    CERT_HAS_EXPIRED: "the server's certificate has expired",
+    ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate names another host",
+  };
+  if (code && certCodes[code]) return `${certCodes[code]} (${code})`;
+  if (
+    code === "EPROTO" ||
+    code?.startsWith("ERR_SSL_") ||
+    /SSL routines|wrong version number/i.test(err?.message ?? "")
+  ) {
+    return `the TLS handshake failed (${code ?? "protocol error"})`;
+  }
+  return undefined;
 }

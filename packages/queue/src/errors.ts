@@ -16,6 +16,8 @@ export const QUEUE_ERROR_CODES = {
   UNREACHABLE: "E_QUEUE_UNREACHABLE",
   /** Redis refused the password (or needs one). */
   AUTH: "E_QUEUE_AUTH",
+  /** The TLS handshake failed: the server's certificate is not signed by the configured CA, or names another host. */
+  TLS: "E_QUEUE_TLS",
   /** The Redis server is older than BullMQ supports. */
   VERSION: "E_QUEUE_VERSION",
   /** A job to submit names no video, or one that is not readable. */
