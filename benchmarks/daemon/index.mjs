@@ -121,5 +121,22 @@ const inferPerJob = m(infer, "ms") / CLIPS;
 console.log(
   `daemon bookkeeping (median from its log): ${b.job.toFixed(0)} ms per job around the worker + ${b.gap.toFixed(0)} ms between jobs = ${b.total.toFixed(0)} ms = ${((100 * b.total) / inferPerJob).toFixed(1)}% of neuropose-infer's ${inferPerJob.toFixed(0)} ms per clip`,
 );
+// The fixed part of the difference: loading each CLI's code (no work), CPU seconds, median of 3
+const loadCpu = (entry) =>
+  median(
+    [0, 1, 2].map(() => {
+      const f = join(work, `cpu-load-${runs++}.json`);
+      const url = JSON.stringify(`file://${join(root, entry)}`);
+      spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${url})`], {
+        env: { ...env, ...cpuReportEnv(f) },
+      });
+      return readCpu(f);
+    }),
+  );
+const npLoad = loadCpu("apps/neuropose/dist/index.js");
+const inferLoad = loadCpu("apps/neuropose-infer/dist/index.js");
+console.log(
+  `CLI code load (CPU, once per run): neuropose ${npLoad.toFixed(2)} s, neuropose-infer ${inferLoad.toFixed(2)} s: ${((1000 * (npLoad - inferLoad)) / CLIPS).toFixed(0)} ms per job of the CPU difference above is the umbrella CLI's start`,
+);
 console.log(`load average: ${loadBefore} at start, ${load()} at end`);
 rmSync(work, { recursive: true, force: true });
