@@ -114,6 +114,7 @@ async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSu
         hint: "put the videos directly in the job folder, not in subfolders",
       });
     }
+    await job.prepare?.(signal);
     for (let i = 0; i < job.videos.length; i++) {
       const video = job.videos[i] as (typeof job.videos)[number];
       const vlog = withFields(options.logger, { job: job.id, video: video.name });
