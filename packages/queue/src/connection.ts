@@ -148,6 +148,30 @@ export function redisVersionAtLeast(version: string, min: string): boolean {
  * ```
  */
 export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promise<string> {
+  return (await probeRedis(c, timeoutMs)).version;
+}
+
+/** What {@link probeRedis} learnt from the server. */
+export interface RedisProbe {
+  version: string;
+  /** Round trip of one PING, ms. */
+  pingMs: number;
+  /** `maxmemory_policy` from INFO memory (BullMQ needs "noeviction"), or undefined when not reported. */
+  evictionPolicy: string | undefined;
+}
+
+/**
+ * {@link checkRedis} with what `neuropose doctor --queue` shows: the version, a PING's round trip and the
+ * eviction policy. Raises the same {@link QueueError}s.
+ *
+ * @example
+ * ```ts
+ * import { probeRedis, resolveConnection } from "@neuropose/queue";
+ * const p = await probeRedis(resolveConnection({ url: "redis://127.0.0.1:6379" }));
+ * console.log(p.version, p.evictionPolicy); // 7.0.15 noeviction
+ * ```
+ */
+export async function probeRedis(c: ResolvedConnection, timeoutMs = 5000): Promise<RedisProbe> {
   const client = new Redis({
     ...c.options,
     lazyConnect: true,
@@ -172,7 +196,12 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
         { hint: "upgrade Redis (Debian: apt install redis-server)" },
       );
     }
-    return version;
+    const t0 = performance.now();
+    await client.ping();
+    const pingMs = performance.now() - t0;
+    const memory = await client.info("memory");
+    const evictionPolicy = /maxmemory_policy:([^\r\n]+)/.exec(memory)?.[1]?.trim();
+    return { version, pingMs, evictionPolicy };
   } catch (err) {
     if (err instanceof QueueError) throw err;
     const msg = `${(err as Error).message ?? String(err)} ${lastError?.message ?? ""}`;

@@ -10,7 +10,7 @@ import { runDaemon } from "@neuropose/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestCerts, redisTlsSkipReason, startRedis, type TestRedis } from "../../../config/test-redis.js";
 import { fakeVideoWorker, jobFolder } from "../../jobs/test/fake-worker.mjs";
-import { checkRedis, QueueJobSource, resolveConnection, submitJobs } from "./index.js";
+import { checkQueue, checkRedis, QueueJobSource, resolveConnection, submitJobs } from "./index.js";
 
 const skip = redisTlsSkipReason();
 if (skip) console.warn(`@neuropose/queue: skipping the TLS tests: ${skip}`);
@@ -67,5 +67,20 @@ describe.skipIf(!!skip)("Redis over TLS (rediss:// + CA from settings)", () => {
       expect(`${err.message} ${err.hint} ${err.oneLine()}`).not.toContain("tls-s3cret");
     }
     expect(readFileSync(certs.wrongCa, "utf8")).toContain("BEGIN CERTIFICATE");
+  });
+
+  it("doctor rows: TLS verified with the right CA, a TLS failure row with the wrong one", async () => {
+    const good = await checkQueue({ url: redis.url, password: "tls-s3cret", tlsCaFile: certs.ca });
+    expect(good.find((c) => c.name === "queue tls")).toMatchObject({
+      status: "pass",
+      detail: `certificate verified (CA ${certs.ca})`,
+    });
+    expect(good.every((c) => c.status === "pass")).toBe(true);
+    const bad = await checkQueue({ url: redis.url, password: "tls-s3cret", tlsCaFile: certs.wrongCa });
+    expect(bad.map((c) => `${c.name}: ${c.status}`)).toEqual([
+      "queue url: pass",
+      "queue reachable: pass",
+      "queue tls: fail",
+    ]);
   });
 });
