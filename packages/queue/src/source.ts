@@ -82,11 +82,14 @@ const LIST_STATES = ["waiting", "prioritized", "delayed", "paused", "active", "c
  *
  * @example
  * ```ts
- * import { runDaemon } from "@neuropose/jobs";
+ * import { createBlazePoseWorker, runDaemon } from "@neuropose/jobs";
  * import { QueueJobSource } from "@neuropose/queue";
+ * const worker = await createBlazePoseWorker({ model: "lite", cacheDir: "/tmp/neuropose-models", device: "cpu" });
  * const source = new QueueJobSource({ url: "redis://127.0.0.1:6379", provider: worker.provider });
- * await runDaemon({ source, worker, pollMs: 0 });
+ * const summary = await runDaemon({ source, worker, once: true }); // once: return when the queue is empty
+ * console.log(summary.completed);
  * await source.close();
+ * await worker.dispose();
  * ```
  */
 export class QueueJobSource implements JobSource {

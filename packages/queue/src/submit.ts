@@ -67,7 +67,7 @@ function urlJob(raw: string): { name: string; inputs: QueueInput[] } {
  * @example
  * ```ts
  * import { planSubmission } from "@neuropose/queue";
- * const jobs = await planSubmission(["/shared/cohort/subject01", "/shared/extra/walk.mp4"]);
+ * const jobs = await planSubmission(["cohort/subject01", "extra/walk.mp4", "https://lab.example/clips/run.mp4"]);
  * console.log(jobs.map((j) => `${j.name}: ${j.inputs.length}`));
  * ```
  */
@@ -125,7 +125,7 @@ export async function planSubmission(
  * @example
  * ```ts
  * import { submitJobs } from "@neuropose/queue";
- * const jobs = await submitJobs(["/shared/cohort/subject01"], { url: "redis://127.0.0.1:6379", outDir: "/shared/out" });
+ * const jobs = await submitJobs(["cohort/subject01"], { url: "redis://127.0.0.1:6379", outDir: "out" });
  * for (const j of jobs) console.log(j.id);
  * ```
  */
