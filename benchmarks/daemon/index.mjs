@@ -2,7 +2,8 @@
 // per clip: claim, status checkpoints, per-video document, results.json assembly, status commit, all atomic)
 // and, in the same run, through `neuropose-infer` (all 20 clips in one invocation, one document each) on the
 // same machine, same model (lite, CPU), both as users start them (process start and model load included in
-// both). Runs are interleaved (infer, daemon, daemon, infer, ...) and repeated; medians are compared, for wall
+// both). Then the same clips inside one process: worker.process in a loop vs runDaemon, which isolates the
+// daemon's own bookkeeping from process start and the CLI's module loading. Runs are interleaved (infer, daemon, daemon, infer, ...) and repeated; medians are compared, for wall
 // time and for CPU time (the process's threads and the ffmpeg/ffprobe it waited for: much less sensitive to
 // what else the machine runs). Also prints the daemon's own bookkeeping per job from its JSON log. Target:
 // overhead < 5%. NEUROPOSE_BENCH_CLIPS (default 20), NEUROPOSE_BENCH_ROUNDS (default 3 of each).
@@ -15,6 +16,7 @@ import {
   bookkeeping,
   clipSource,
   cpuReportEnv,
+  cpuSecondsNow,
   FRAMES,
   load,
   makeClips,
@@ -91,16 +93,61 @@ timed(
 
 const infer = [];
 const daemon = [];
+const say = (name, r) =>
+  console.log(`  ${name}: ${(r.ms / 1000).toFixed(1)} s wall, ${r.cpu.toFixed(2)} s CPU`);
 for (let r = 0; r < ROUNDS; r++) {
   // ABBA order: neither side always runs first (after the other's page cache, or in a quieter minute)
-  if (r % 2 === 0) {
-    infer.push(runInfer());
-    daemon.push(runDaemon());
-  } else {
-    daemon.push(runDaemon());
-    infer.push(runInfer());
+  const pair = r % 2 === 0 ? ["infer", "daemon"] : ["daemon", "infer"];
+  for (const side of pair) {
+    const res = side === "infer" ? runInfer() : runDaemon();
+    (side === "infer" ? infer : daemon).push(res);
+    say(`round ${r + 1} ${side === "infer" ? "neuropose-infer" : "neuropose watch"}`, res);
   }
 }
+
+// The same comparison inside one process: one loaded worker, the clips through worker.process directly vs
+// through runDaemon on a data dir (claim, checkpoints, results.json, status commits). No process start, no
+// CLI: what remains is the daemon's own bookkeeping. (The built package by path: benchmarks/ does not
+// depend on @neuropose/jobs.)
+const jobs = await import(join(root, "packages", "jobs", "dist", "index.js"));
+const worker = await jobs.createBlazePoseWorker({
+  model: "lite",
+  cacheDir: env.NEUROPOSE_MODEL_CACHE_DIR,
+  device: "cpu",
+});
+async function inProcess(kind) {
+  const dir = join(work, `inproc-${runs++}`);
+  mkdirSync(dir);
+  const c0 = cpuSecondsNow();
+  const t0 = performance.now();
+  if (kind === "direct") {
+    for (const c of clips) await worker.process(c, join(dir, `${c.replace(/^.*\//, "")}.json`));
+  } else {
+    for (const c of clips) {
+      mkdirSync(join(dir, "in", c.replace(/^.*\/(.*)\.mp4$/, "$1")), { recursive: true });
+      execFileSync("cp", [c, join(dir, "in", c.replace(/^.*\/(.*)\.mp4$/, "$1"))]);
+    }
+    const source = new jobs.FolderJobSource(dir);
+    await source.ensureLayout();
+    const t1 = performance.now(); // the copies above are the benchmark's setup, not the daemon's work
+    const c1 = cpuSecondsNow();
+    const summary = await jobs.runDaemon({ source, worker, once: true });
+    if (summary.completed.length !== CLIPS)
+      throw new Error("the in-process daemon did not complete every job");
+    rmSync(dir, { recursive: true });
+    return { ms: performance.now() - t1, cpu: cpuSecondsNow() - c1 };
+  }
+  rmSync(dir, { recursive: true });
+  return { ms: performance.now() - t0, cpu: cpuSecondsNow() - c0 };
+}
+await worker.process(clips[0], join(work, "warm-inproc.json")); // the first inference of a session is slower
+const direct = [];
+const loop = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const pair = r % 2 === 0 ? ["direct", "daemon"] : ["daemon", "direct"];
+  for (const side of pair) (side === "direct" ? direct : loop).push(await inProcess(side));
+}
+await worker.dispose();
 const frames = CLIPS * FRAMES;
 const m = (rs, k) => median(rs.map((x) => x[k]));
 const row = (name, rs) =>
@@ -115,6 +162,11 @@ console.log(
 );
 console.log(
   `  all runs: infer ${all(infer, "ms", 1)} s wall, ${all(infer, "cpu", 1)} s CPU; daemon ${all(daemon, "ms", 1)} s wall, ${all(daemon, "cpu", 1)} s CPU`,
+);
+const inWall = m(loop, "ms") / m(direct, "ms");
+const inCpu = m(loop, "cpu") / m(direct, "cpu");
+console.log(
+  `in one process (no process start, no CLI), runDaemon / worker.process loop: wall ${inWall.toFixed(3)} (${((m(loop, "ms") - m(direct, "ms")) / CLIPS).toFixed(0)} ms per job), CPU ${inCpu.toFixed(3)} (${((1000 * (m(loop, "cpu") - m(direct, "cpu"))) / CLIPS).toFixed(0)} ms per job) [all: loop ${all(direct, "ms", 1)} s / ${all(direct, "cpu", 1)} s CPU, daemon ${all(loop, "ms", 1)} s / ${all(loop, "cpu", 1)} s CPU]`,
 );
 const b = bookkeeping(logs);
 const inferPerJob = m(infer, "ms") / CLIPS;
