@@ -27,7 +27,8 @@ export interface ResultPart {
  * ```
  */
 export async function assembleJobResults(target: string, parts: readonly ResultPart[]): Promise<void> {
-  const t = await openAtomicTarget(target);
+  // the folder must still be there: if another process reset it meanwhile, this result is not ours to write
+  const t = await openAtomicTarget(target, { createParents: false });
   try {
     const fh = await open(t.tmp, "wx");
     try {

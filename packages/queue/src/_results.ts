@@ -1,7 +1,7 @@
 // The shared output folder of a queued job: `<out>/<job id>/` with `.parts/<video>.json` while it runs,
 // `results.json` (JobResults) and `receipt.json` (job id + input hashes + who ran it) once complete. The receipt
 // is created exclusively (link), after results.json, so it exists only over a complete result.
-import { link, mkdir, open, readFile, rm, unlink } from "node:fs/promises";
+import { link, mkdir, open, readFile, rm, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { assembleJobResults } from "@neuropose/jobs";
@@ -28,11 +28,16 @@ export const partPathOf = (dir: string, video: string) => join(dir, ".parts", `$
 const tmpName = (dir: string, base: string) =>
   join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
 
-/** The receipt when it is complete for exactly this job id and key, else undefined. */
+/**
+ * The receipt when it is complete for exactly this job id and key and its results.json is there, else undefined
+ * (two deliveries of one job racing after a Redis restart can leave a receipt in a folder the other reset).
+ */
 export async function readReceipt(dir: string, id: string, key: string): Promise<Receipt | undefined> {
   try {
     const r = ReceiptSchema.parse(JSON.parse(await readFile(join(dir, "receipt.json"), "utf8")));
-    return r.job_id === id && r.key === key ? r : undefined;
+    if (r.job_id !== id || r.key !== key) return undefined;
+    await stat(join(dir, "results.json"));
+    return r;
   } catch {
     return undefined;
   }

@@ -41,7 +41,8 @@ describe.skipIf(!!redisSkipReason)("inputs made ready by the worker (real Redis,
   const hits: Record<string, number> = {};
   let n = 0;
   const qname = () => `inputs${++n}`;
-  const FAST = { blockSeconds: 0.2, progressMs: 10, downloadIdleTimeoutMs: 400, maxDownloadBytes: 4096 };
+  // a long idle timeout where nothing should time out (a loaded CI machine), a short one for the stalled server
+  const FAST = { blockSeconds: 0.2, progressMs: 10, downloadIdleTimeoutMs: 15_000, maxDownloadBytes: 4096 };
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -73,9 +74,16 @@ describe.skipIf(!!redisSkipReason)("inputs made ready by the worker (real Redis,
     await redis?.dispose();
   });
 
-  async function runAll(queueName: string, ids: string[], worker = fakeVideoWorker()) {
+  async function runAll(queueName: string, ids: string[], worker = fakeVideoWorker(), idleMs = 15_000) {
     const downloadDir = mkdtempSync(join(root, "dl-"));
-    const source = new QueueJobSource({ url: redis.url, queueName, provider: "fake", downloadDir, ...FAST });
+    const source = new QueueJobSource({
+      ...FAST,
+      url: redis.url,
+      queueName,
+      provider: "fake",
+      downloadDir,
+      downloadIdleTimeoutMs: idleMs,
+    });
     const q = new Queue(queueName, { connection: resolveConnection({ url: redis.url }).options });
     try {
       const t0 = Date.now();
@@ -122,14 +130,14 @@ describe.skipIf(!!redisSkipReason)("inputs made ready by the worker (real Redis,
       { url: redis.url, queueName, outDir: out, backoffMs: 50 },
     );
     const ids = submitted.map((j) => j.id);
-    const { jobs, states } = await runAll(queueName, ids);
+    const { jobs, states } = await runAll(queueName, ids, fakeVideoWorker(), 2000);
     expect(states).toEqual(["failed", "failed", "failed", "completed"]);
     const [missing, slow, huge, busy] = jobs;
     expect(missing?.failedReason).toMatch(
       /QueueError: downloading http:\/\/127\.0\.0\.1:\d+\/missing\.mp4 failed: HTTP 404/,
     );
     expect(slow?.failedReason).toMatch(
-      /downloading http:\/\/127\.0\.0\.1:\d+\/slow\.mp4 timed out \(no data for 400 ms\)/,
+      /downloading http:\/\/127\.0\.0\.1:\d+\/slow\.mp4 timed out \(no data for 2 s\)/,
     );
     expect(huge?.failedReason).toMatch(/larger than the download limit \(4096 bytes\)/);
     for (const j of [missing, slow, huge]) expect(j?.attemptsMade).toBe(1);
