@@ -55,20 +55,7 @@ export function cpuReportEnv(file) {
   };
 }
 
-/** CPU seconds of this process so far (all threads) plus the children it waited for (ffmpeg, ffprobe). */
-export function cpuSecondsNow() {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const f = stat
-      .slice(stat.lastIndexOf(")") + 2)
-      .split(" ")
-      .map(Number);
-    return (f[11] + f[12] + f[13] + f[14]) / 100;
-  } catch {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6; // not Linux: this process only
-  }
-}
+export { cpuSecondsNow } from "./_cpu-report.mjs";
 
 /** CPU seconds a run wrote with {@link cpuReportEnv}, or NaN (not Linux). */
 export function readCpu(file) {
