@@ -182,6 +182,11 @@ export interface NodeExamplesOptions {
   scratch: () => string;
   /** Per-example node time limit, ms. */
   timeoutMs: number;
+  /**
+   * Rewrites an example's code before it runs (e.g. the documented `redis://127.0.0.1:6379` to the test's own
+   * server on a free port). The documented text stays what users read.
+   */
+  rewrite?: (code: string) => string;
   /** More tests in the same suite (called while collecting; `built` is the private copy of the build). */
   extra?: (built: string) => void;
 }
@@ -214,7 +219,10 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
       expect(all.length).toBeGreaterThanOrEqual(options.atLeast);
     });
     it.each(all)("%s", (_name, code) => {
-      const js = toNodeModule(code, { [pkg.name]: built, ...others });
+      const js = toNodeModule(options.rewrite ? options.rewrite(code) : code, {
+        [pkg.name]: built,
+        ...others,
+      });
       const dir = options.scratch();
       writeFileSync(join(dir, "example.mjs"), js);
       try {

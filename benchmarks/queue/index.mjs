@@ -9,32 +9,23 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { resolveFfmpeg } from "@neuropose/infer";
+import { benchEnv, bookkeeping, clipSource, FRAMES, load, makeClips, root } from "../_jobs.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 const bin = join(root, "apps", "neuropose", "bin.js");
 const CLIPS = Number(process.env.NEUROPOSE_BENCH_CLIPS ?? 20);
-const FRAMES = 30;
 const redisServer = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].find(existsSync);
 if (!redisServer) {
   console.log("skipped: redis-server not found (apt install redis-server)");
   process.exit(0);
 }
-const tools = resolveFfmpeg({});
 const work = mkdtempSync(join(tmpdir(), "np-bench-queue-"));
-const env = {
-  ...process.env,
-  NEUROPOSE_MODEL_CACHE_DIR: join(tmpdir(), "neuropose-bench-models"),
-  NEUROPOSE_CONFIG: "",
+const env = benchEnv({
   NEUROPOSE_DATA_DIR: join(work, "data"),
   NEUROPOSE_LOG_FORMAT: "json",
   NEUROPOSE_LOG_LEVEL: "info",
-};
-const src = join(root, "..", "shared", "fixtures", "videos", "gaitlab_input.mp4");
+});
 
 const port = await new Promise((resolve) => {
   const s = createServer().listen(0, "127.0.0.1", () => {
@@ -52,58 +43,12 @@ const redis = spawn(
 await new Promise((r) => setTimeout(r, 500));
 const url = `redis://127.0.0.1:${port}`;
 
-mkdirSync(join(work, "clips"));
-const clips = [];
-for (let i = 0; i < CLIPS; i++) {
-  const dir = join(work, "clips", `clip${String(i).padStart(2, "0")}`);
-  mkdirSync(dir);
-  const out = join(dir, "v.mp4");
-  const input = existsSync(src)
-    ? ["-ss", String((i * 0.7) % 8), "-i", src]
-    : ["-f", "lavfi", "-i", "testsrc=size=640x360:rate=30"];
-  execFileSync(tools.ffmpeg, [
-    "-v",
-    "error",
-    "-y",
-    ...input,
-    "-frames:v",
-    String(FRAMES),
-    "-vf",
-    "scale=640:360",
-    "-an",
-    "-c:v",
-    "libx264",
-    out,
-  ]);
-  clips.push(dir);
-}
-console.log(
-  `${CLIPS} clips x ${FRAMES} frames (${existsSync(src) ? "gaitlab_input.mp4 cuts" : "testsrc"}), ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}, Redis on loopback`,
+const clips = makeClips(join(work, "clips"), CLIPS, (i) => `clip${String(i).padStart(2, "0")}/v.mp4`).map(
+  (c) => dirname(c),
 );
-
-/** Per-job overhead around inference from JSON log lines (job wall - inference; gap between jobs of one process). */
-function overheadOf(stderrs) {
-  const job = [];
-  const gap = [];
-  for (const stderr of stderrs) {
-    let infer = 0;
-    let lastDone;
-    for (const l of stderr
-      .split("\n")
-      .filter((x) => x.startsWith("{"))
-      .map((x) => JSON.parse(x))) {
-      if (l.msg.startsWith("job started") && lastDone !== undefined) gap.push(Date.parse(l.time) - lastDone);
-      if (l.msg.startsWith("video done")) infer += (1000 * l.frames) / l.fps;
-      if (l.msg.startsWith("job completed")) {
-        job.push(l.ms - infer);
-        infer = 0;
-        lastDone = Date.parse(l.time);
-      }
-    }
-  }
-  const mean = (a) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
-  return { job: mean(job), gap: mean(gap), total: mean(job) + mean(gap) };
-}
+console.log(
+  `${CLIPS} clips x ${FRAMES} frames (${clipSource}), ${cpus().length} cores, load ${load()}, Redis on loopback`,
+);
 
 const model = ["--model", "lite", "--device", "cpu"];
 
@@ -135,7 +80,7 @@ function runDaemon() {
   );
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`watch exited ${r.status}: ${r.stderr}`);
-  return { ms, overhead: overheadOf([r.stderr]) };
+  return { ms, overhead: bookkeeping([r.stderr]) };
 }
 
 async function runQueue(workers, tag) {
@@ -170,7 +115,7 @@ async function runQueue(workers, tag) {
         }),
     ),
   );
-  return { ms, overhead: overheadOf(procs.map((p) => p.stderrText)) };
+  return { ms, overhead: bookkeeping(procs.map((p) => p.stderrText)) };
 }
 
 // the queue is emptied between runs by using new clip folders? No: the same clips hash the same, so each run

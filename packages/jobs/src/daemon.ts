@@ -59,9 +59,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * @example
  * ```ts
  * import { createBlazePoseWorker, FolderJobSource, runDaemon } from "@neuropose/jobs";
- * const source = new FolderJobSource("/tmp/neuropose-example-data");
+ * const source = new FolderJobSource("data"); // jobs are the folders of data/in/
  * await source.ensureLayout();
- * const worker = await createBlazePoseWorker({ model: "lite", cacheDir: "/tmp/neuropose-models" });
+ * const worker = await createBlazePoseWorker({ model: "lite", cacheDir: "/tmp/neuropose-models", device: "cpu" });
  * const summary = await runDaemon({ source, worker, once: true });
  * console.log(summary.completed, summary.failed);
  * await worker.dispose();
@@ -114,6 +114,7 @@ async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSu
         hint: "put the videos directly in the job folder, not in subfolders",
       });
     }
+    await job.prepare?.(signal);
     for (let i = 0; i < job.videos.length; i++) {
       const video = job.videos[i] as (typeof job.videos)[number];
       const vlog = withFields(options.logger, { job: job.id, video: video.name });

@@ -62,7 +62,7 @@ function toolVersion(path: string): Promise<string> {
  * ```ts
  * import { loadSettings } from "@neuropose/io";
  * import { runDoctor } from "@neuropose/jobs";
- * const report = await runDoctor({ settings: loadSettings(), deep: false });
+ * const report = await runDoctor({ settings: loadSettings({ overrides: { dataDir: "data" } }), deep: false });
  * for (const c of report.checks) console.log(c.status, c.name, c.detail);
  * ```
  */

@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   isNeuroPoseError,
@@ -16,6 +15,7 @@ import { type FullLogger, withFields } from "./_logger.js";
 import { JobsError } from "./errors.js";
 import { type DataDirLayout, dataDirLayout, isJobName, isVideoFile } from "./layout.js";
 import { withLock } from "./lock.js";
+import { assembleJobResults } from "./results.js";
 import type { ClaimedJob, JobInput, JobProgress, JobSource, JobView } from "./source.js";
 
 /** The reason recorded for a job that was running when the daemon died. */
@@ -172,6 +172,10 @@ export class FolderJobSource implements JobSource {
           videos_completed: 0,
           percent_complete: 0,
           last_update: startedAt,
+          // the first checkpoint rides on the claim: the first video's start costs no status write of its own
+          current_video: videos[0]?.name ?? null,
+          frames_processed: 0,
+          frames_total: 0,
         });
         return true;
       });
@@ -186,7 +190,7 @@ export class FolderJobSource implements JobSource {
       const outDir = join(this.layout.out, e.name);
       await removeTree(outDir);
       await mkdir(join(outDir, ".parts"), { recursive: true });
-      return new FolderJob(this, e.name, videos, outDir);
+      return new FolderJob(this, e.name, videos, outDir, videos[0]?.name);
     }
     return undefined;
   }
@@ -385,36 +389,16 @@ export class FolderJobSource implements JobSource {
   /** @internal */
   async stitchResults(job: string, videos: readonly JobInput[], outDir: string): Promise<string> {
     const target = join(outDir, "results.json");
-    const tmp = join(outDir, `.results.json.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-    // JobResults = {video name: VideoPredictions}: the per-video documents (each validated when written) are
-    // concatenated byte for byte under their names, so a long job is never parsed or held in memory again.
-    const fh = await open(tmp, "wx");
     try {
-      try {
-        await fh.write("{\n");
-        for (let i = 0; i < videos.length; i++) {
-          const v = videos[i] as JobInput;
-          await fh.write(`${JSON.stringify(v.name)}: `);
-          const part = this.partPath(outDir, v);
-          let last = 0x0a;
-          for await (const chunk of createReadStream(part)) {
-            const buf = chunk as Buffer;
-            if (buf.length) last = buf[buf.length - 1] as number;
-            await fh.write(buf);
-          }
-          if (last !== 0x0a) await fh.write("\n");
-          if (i < videos.length - 1) await fh.write(",\n");
-        }
-        await fh.write("}\n");
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, target);
+      await assembleJobResults(
+        target,
+        videos.map((v) => ({ name: v.name, path: this.partPath(outDir, v) })),
+      );
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      const code = (err as { code?: string }).code;
-      throw new JobsError("E_DATA_DIR", `could not write ${target}: ${(err as Error).message}`, {
+      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+      const inner = (err as Error).message; // io's commit errors already say "could not write <path>: ..."
+      const text = inner.startsWith("could not write") ? inner : `could not write ${target}: ${inner}`;
+      throw new JobsError("E_DATA_DIR", text, {
         path: target,
         hint: code === "ENOSPC" ? `the disk is full; free space, then neuropose requeue ${job}` : undefined,
         cause: err,
@@ -497,7 +481,12 @@ class FolderJob implements ClaimedJob {
     readonly id: string,
     readonly videos: readonly JobInput[],
     private readonly outDir: string,
-  ) {}
+    /** The video the claim's status entry already names (its start needs no checkpoint). */
+    claimedVideo?: string,
+  ) {
+    this.lastVideo = claimedVideo;
+    this.lastWrite = Date.now();
+  }
 
   outputPathFor(video: JobInput): string {
     return this.source.partPath(this.outDir, video);

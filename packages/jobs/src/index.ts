@@ -36,6 +36,7 @@ export {
   tryAcquireLock,
   withLock,
 } from "./lock.js";
+export { assembleJobResults, type ResultPart } from "./results.js";
 export type { ClaimedJob, JobInput, JobProgress, JobSource, JobState, JobView } from "./source.js";
 export {
   type BlazePoseWorkerOptions,

@@ -243,7 +243,7 @@ async function plan(archive: string, dataDir: string, options: IngestOptions): P
  * @example
  * ```ts
  * import { planIngest } from "@neuropose/jobs";
- * const plan = await planIngest("session.zip", "/srv/neuropose");
+ * const plan = await planIngest("session.zip", "data");
  * for (const job of plan.jobs) console.log(job.name, job.files.map((f) => f.name));
  * ```
  */
@@ -278,7 +278,7 @@ function limiter(limit: number, what: string, archive: string): Transform {
  * @example
  * ```ts
  * import { ingestArchive } from "@neuropose/jobs";
- * const plan = await ingestArchive("session.zip", "/srv/neuropose");
+ * const plan = await ingestArchive("session.zip", "data");
  * console.log(plan.jobs.map((j) => j.name));
  * ```
  */

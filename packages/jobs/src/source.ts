@@ -36,6 +36,11 @@ export interface JobProgress {
 export interface ClaimedJob {
   readonly id: string;
   readonly videos: readonly JobInput[];
+  /**
+   * Makes the inputs ready before the first video (optional): e.g. the queue checks that shared files still have
+   * their submitted hashes and downloads URL inputs. An error fails the job like a video's error would.
+   */
+  prepare?(signal?: AbortSignal): Promise<void>;
   /** Where the worker writes one video's predictions (the source assembles results.json from these). */
   outputPathFor(video: JobInput): string;
   /** Records progress (throttled by the source; never throws, never blocks). */

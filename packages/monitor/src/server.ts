@@ -58,8 +58,9 @@ function json(res: ServerResponse, status: number, value: unknown) {
  * import { createServer } from "node:http";
  * import { FolderJobSource } from "@neuropose/jobs";
  * import { createMonitorHandler } from "@neuropose/monitor";
- * const handler = createMonitorHandler({ source: new FolderJobSource("/srv/neuropose"), token: "s3cret" });
- * createServer(handler).listen(8765, "127.0.0.1");
+ * const handler = createMonitorHandler({ source: new FolderJobSource("data"), token: "s3cret" });
+ * const server = createServer(handler).listen(0, "127.0.0.1"); // a free port; 8765 is the monitor's default
+ * server.close();
  * ```
  */
 export function createMonitorHandler(options: MonitorOptions): Handler {
@@ -134,7 +135,7 @@ export interface RunningMonitor {
  * ```ts
  * import { FolderJobSource } from "@neuropose/jobs";
  * import { startMonitor } from "@neuropose/monitor";
- * const m = await startMonitor({ source: new FolderJobSource("/srv/neuropose"), port: 0 });
+ * const m = await startMonitor({ source: new FolderJobSource("data"), port: 0 });
  * console.log(m.url);
  * await m.close();
  * ```

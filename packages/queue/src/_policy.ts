@@ -13,4 +13,5 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "E_DATA_DIR", // shared output folder briefly unwritable (NFS hiccup, disk full being cleaned)
   "E_QUEUE_UNREACHABLE",
   "E_MODEL_DOWNLOAD",
+  "E_QUEUE_FETCH_RETRY", // a URL input's server answered 5xx/429 or dropped the connection
 ]);

@@ -1,10 +1,10 @@
 // The shared output folder of a queued job: `<out>/<job id>/` with `.parts/<video>.json` while it runs,
 // `results.json` (JobResults) and `receipt.json` (job id + input hashes + who ran it) once complete. The receipt
 // is created exclusively (link), after results.json, so it exists only over a complete result.
-import { createReadStream } from "node:fs";
-import { link, mkdir, open, readFile, rename, rm, unlink } from "node:fs/promises";
+import { link, mkdir, open, readFile, rm, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { assembleJobResults } from "@neuropose/jobs";
 import { z } from "zod";
 import type { QueueJobData } from "./job-data.js";
 
@@ -14,7 +14,8 @@ export const ReceiptSchema = z.strictObject({
   schema_version: z.literal(RECEIPT_VERSION),
   job_id: z.string(),
   key: z.string(),
-  inputs: z.array(z.strictObject({ name: z.string(), sha256: z.string() })),
+  /** What was analysed: each input's SHA-256 (a URL input's as downloaded; its URL without credentials or query). */
+  inputs: z.array(z.strictObject({ name: z.string(), sha256: z.string(), url: z.string().optional() })),
   results_path: z.string(),
   worker: z.strictObject({ host: z.string(), pid: z.int(), provider: z.string() }),
   completed_at: z.string(),
@@ -27,11 +28,16 @@ export const partPathOf = (dir: string, video: string) => join(dir, ".parts", `$
 const tmpName = (dir: string, base: string) =>
   join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
 
-/** The receipt when it is complete for exactly this job id and key, else undefined. */
+/**
+ * The receipt when it is complete for exactly this job id and key and its results.json is there, else undefined
+ * (two deliveries of one job racing after a Redis restart can leave a receipt in a folder the other reset).
+ */
 export async function readReceipt(dir: string, id: string, key: string): Promise<Receipt | undefined> {
   try {
     const r = ReceiptSchema.parse(JSON.parse(await readFile(join(dir, "receipt.json"), "utf8")));
-    return r.job_id === id && r.key === key ? r : undefined;
+    if (r.job_id !== id || r.key !== key) return undefined;
+    await stat(join(dir, "results.json"));
+    return r;
   } catch {
     return undefined;
   }
@@ -46,36 +52,13 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-/** Concatenates the per-video documents under their names into results.json (temp, fsync, rename). */
+/** results.json from the per-video documents (jobs' one assembler: temp, fsync, rename); then drops `.parts/`. */
 export async function stitchResults(dir: string, videos: readonly string[]): Promise<string> {
   const target = join(dir, "results.json");
-  const tmp = tmpName(dir, "results.json");
-  const fh = await open(tmp, "wx");
-  try {
-    try {
-      await fh.write("{\n");
-      for (let i = 0; i < videos.length; i++) {
-        const v = videos[i] as string;
-        await fh.write(`${JSON.stringify(v)}: `);
-        let last = 0x0a;
-        for await (const chunk of createReadStream(partPathOf(dir, v))) {
-          const buf = chunk as Buffer;
-          if (buf.length) last = buf[buf.length - 1] as number;
-          await fh.write(buf);
-        }
-        if (last !== 0x0a) await fh.write("\n");
-        if (i < videos.length - 1) await fh.write(",\n");
-      }
-      await fh.write("}\n");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await assembleJobResults(
+    target,
+    videos.map((name) => ({ name, path: partPathOf(dir, name) })),
+  );
   await rm(join(dir, ".parts"), { recursive: true, force: true });
   return target;
 }

@@ -1,6 +1,7 @@
 // Redis connection settings from a URL (+ password / TLS CA from io's settings), the preflight that turns
 // "Redis is down / wants a password / is too old" into one clear error, and URL redaction for logs.
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
 import { QueueError } from "./errors.js";
 
@@ -107,7 +108,11 @@ export function resolveConnection(o: QueueConnectionOptions): ResolvedConnection
         });
       }
     }
-    options.tls = { servername: options.host, ...(ca ? { ca } : {}) };
+    // SNI takes host names only (Node warns on an IP); the certificate is checked against the host either way
+    options.tls = {
+      ...(isIP(options.host as string) ? {} : { servername: options.host }),
+      ...(ca ? { ca } : {}),
+    };
   }
   return { options, display: redactUrl(o.url), queueName: o.queueName ?? "neuropose" };
 }
@@ -143,6 +148,30 @@ export function redisVersionAtLeast(version: string, min: string): boolean {
  * ```
  */
 export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promise<string> {
+  return (await probeRedis(c, timeoutMs)).version;
+}
+
+/** What {@link probeRedis} learnt from the server. */
+export interface RedisProbe {
+  version: string;
+  /** Round trip of one PING, ms. */
+  pingMs: number;
+  /** `maxmemory_policy` from INFO memory (BullMQ needs "noeviction"), or undefined when not reported. */
+  evictionPolicy: string | undefined;
+}
+
+/**
+ * {@link checkRedis} with what `neuropose doctor --queue` shows: the version, a PING's round trip and the
+ * eviction policy. Raises the same {@link QueueError}s.
+ *
+ * @example
+ * ```ts
+ * import { probeRedis, resolveConnection } from "@neuropose/queue";
+ * const p = await probeRedis(resolveConnection({ url: "redis://127.0.0.1:6379" }));
+ * console.log(p.version, p.evictionPolicy); // 7.0.15 noeviction
+ * ```
+ */
+export async function probeRedis(c: ResolvedConnection, timeoutMs = 5000): Promise<RedisProbe> {
   const client = new Redis({
     ...c.options,
     lazyConnect: true,
@@ -167,7 +196,12 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
         { hint: "upgrade Redis (Debian: apt install redis-server)" },
       );
     }
-    return version;
+    const t0 = performance.now();
+    await client.ping();
+    const pingMs = performance.now() - t0;
+    const memory = await client.info("memory");
+    const evictionPolicy = /maxmemory_policy:([^\r\n]+)/.exec(memory)?.[1]?.trim();
+    return { version, pingMs, evictionPolicy };
   } catch (err) {
     if (err instanceof QueueError) throw err;
     const msg = `${(err as Error).message ?? String(err)} ${lastError?.message ?? ""}`;
@@ -181,10 +215,39 @@ export async function checkRedis(c: ResolvedConnection, timeoutMs = 5000): Promi
       );
     }
     const code = (err as { code?: string }).code ?? (lastError as { code?: string } | undefined)?.code;
+    const tls = tlsProblem(code, lastError ?? (err as Error));
+    if (tls) {
+      throw new QueueError("E_QUEUE_TLS", `TLS to Redis at ${c.display} failed: ${tls}`, {
+        hint: c.options.tls
+          ? "set queueTlsCa (NEUROPOSE_QUEUE_TLS_CA) to the PEM file of the CA that signed the server's certificate, and use the host name the certificate names"
+          : "the server speaks TLS: use a rediss:// URL",
+      });
+    }
     throw new QueueError("E_QUEUE_UNREACHABLE", `cannot reach Redis at ${c.display} (${code ?? msg})`, {
       hint: "is redis-server running there, and does this machine reach its port?",
     });
   } finally {
     client.disconnect();
   }
+}
+
+/** A short reason when a connection error is a TLS failure (certificate not trusted, wrong host, handshake). */
+function tlsProblem(code: string | undefined, err: Error | undefined): string | undefined {
+  const certCodes: Record<string, string> = {
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate chain ends in a CA that is not trusted",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not signed by a trusted CA",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate is not signed by a trusted CA",
+    CERT_HAS_EXPIRED: "the server's certificate has expired",
+    ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate names another host",
+  };
+  if (code && certCodes[code]) return `${certCodes[code]} (${code})`;
+  if (
+    code === "EPROTO" ||
+    code?.startsWith("ERR_SSL_") ||
+    /SSL routines|wrong version number/i.test(err?.message ?? "")
+  ) {
+    return `the TLS handshake failed (${code ?? "protocol error"})`;
+  }
+  return undefined;
 }

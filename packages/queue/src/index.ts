@@ -2,12 +2,15 @@
 export {
   checkRedis,
   MIN_REDIS_VERSION,
+  probeRedis,
   type QueueConnectionOptions,
+  type RedisProbe,
   type ResolvedConnection,
   redactUrl,
   redisVersionAtLeast,
   resolveConnection,
 } from "./connection.js";
+export { checkQueue } from "./doctor.js";
 export { QUEUE_ERROR_CODES, QueueError, type QueueErrorCode } from "./errors.js";
 export {
   jobIdFor,

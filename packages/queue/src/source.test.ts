@@ -4,11 +4,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadJobResults, NeuroPoseError, saveVideoPredictions } from "@neuropose/io";
-import { runDaemon, type VideoWorker } from "@neuropose/jobs";
+import { loadJobResults, NeuroPoseError } from "@neuropose/io";
+import { runDaemon } from "@neuropose/jobs";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisSkipReason, startRedis, type TestRedis } from "../../../config/test-redis.js";
+import { fakeVideoWorker as fakeWorker, jobFolder } from "../../jobs/test/fake-worker.mjs";
 import {
   checkRedis,
   QueueJobSource,
@@ -17,56 +18,6 @@ import {
   resolveConnection,
   submitJobs,
 } from "./index.js";
-
-function fakeWorker(
-  o: { frames?: number; frameMs?: number; fail?: (video: string, call: number) => Error | undefined } = {},
-) {
-  const calls: string[] = [];
-  const w: VideoWorker & { calls: string[] } = {
-    provider: "fake",
-    calls,
-    async process(video, outPath, opts = {}) {
-      calls.push(video);
-      readFileSync(video);
-      const n = o.frames ?? 3;
-      const frames: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        if (opts.signal?.aborted) throw new NeuroPoseError("E_ABORTED", "aborted", { kind: "user" });
-        const e = o.fail?.(video, calls.length);
-        if (e) throw e;
-        if (o.frameMs) await new Promise((r) => setTimeout(r, o.frameMs));
-        frames[`frame_${String(i).padStart(6, "0")}`] = {
-          boxes: [[0, 0, 1, 1, 1]],
-          poses3d: [[[i, 0, 0]]],
-          poses2d: [[[0, 0]]],
-        };
-        opts.onProgress?.({ done: i + 1, total: n });
-      }
-      await saveVideoPredictions(outPath, {
-        metadata: {
-          frame_count: n,
-          fps: 30,
-          width: 8,
-          height: 8,
-          skeleton: "blazepose_33",
-          poses3d_unit: "mm",
-          poses3d_frame: "hip_centered",
-        },
-        frames: frames as never,
-      });
-      return { frames: n, framesWithPerson: n, wallMs: 1, fps: 1, provider: "fake" };
-    },
-    async dispose() {},
-  };
-  return w;
-}
-
-function jobFolder(root: string, name: string, videos: string[]): string {
-  const dir = join(root, "shared", name);
-  mkdirSync(dir, { recursive: true });
-  for (const v of videos) writeFileSync(join(dir, v), `fake video ${name}/${v}`);
-  return dir;
-}
 
 const FAST = { lockMs: 2000, stalledIntervalMs: 1000, blockSeconds: 0.2, progressMs: 10 };
 

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isNeuroPoseError, type JobStatusEntry, type Logger, type StatusFile } from "@neuropose/io";
 import {
   type ClaimedJob,
@@ -9,6 +12,7 @@ import {
   type JobView,
 } from "@neuropose/jobs";
 import { type Job, Queue, Worker } from "bullmq";
+import { DEFAULT_FETCH_LIMITS, type FetchLimits, fetchInput, redactHttp, verifyInput } from "./_inputs.js";
 import { TRANSIENT_CODES } from "./_policy.js";
 import {
   jobDirOf,
@@ -36,6 +40,12 @@ export interface QueueJobSourceOptions extends QueueConnectionOptions {
   blockSeconds?: number | undefined;
   /** Least milliseconds between two progress updates in the queue (default 1000). */
   progressMs?: number | undefined;
+  /** Largest URL input this worker downloads, bytes (default 20 GiB). */
+  maxDownloadBytes?: number | undefined;
+  /** Longest wait for a URL input's server (response or next bytes), ms (default 60000). */
+  downloadIdleTimeoutMs?: number | undefined;
+  /** Worker-local folder for downloaded URL inputs (default the OS temp folder); emptied after each job. */
+  downloadDir?: string | undefined;
   logger?: Logger | undefined;
 }
 
@@ -72,11 +82,14 @@ const LIST_STATES = ["waiting", "prioritized", "delayed", "paused", "active", "c
  *
  * @example
  * ```ts
- * import { runDaemon } from "@neuropose/jobs";
+ * import { createBlazePoseWorker, runDaemon } from "@neuropose/jobs";
  * import { QueueJobSource } from "@neuropose/queue";
+ * const worker = await createBlazePoseWorker({ model: "lite", cacheDir: "/tmp/neuropose-models", device: "cpu" });
  * const source = new QueueJobSource({ url: "redis://127.0.0.1:6379", provider: worker.provider });
- * await runDaemon({ source, worker, pollMs: 0 });
+ * const summary = await runDaemon({ source, worker, once: true }); // once: return when the queue is empty
+ * console.log(summary.completed);
  * await source.close();
+ * await worker.dispose();
  * ```
  */
 export class QueueJobSource implements JobSource {
@@ -108,6 +121,20 @@ export class QueueJobSource implements JobSource {
   /** @internal */
   progressMs(): number {
     return this.options.progressMs ?? 1000;
+  }
+
+  /** @internal */
+  fetchLimits(): FetchLimits {
+    return {
+      maxBytes: this.options.maxDownloadBytes ?? DEFAULT_FETCH_LIMITS.maxBytes,
+      idleTimeoutMs: this.options.downloadIdleTimeoutMs ?? DEFAULT_FETCH_LIMITS.idleTimeoutMs,
+    };
+  }
+
+  /** @internal A worker-local folder for one job's downloads. */
+  downloadsFor(id: string): string {
+    const safe = id.replace(/[^A-Za-z0-9._-]/g, "_");
+    return join(this.options.downloadDir ?? join(tmpdir(), "neuropose-inputs"), `${safe}.${process.pid}`);
   }
 
   /** @internal */
@@ -272,6 +299,10 @@ class QueueJob implements ClaimedJob {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<unknown> | undefined;
   private finished = false;
+  /** Worker-local folder of the downloaded URL inputs. */
+  private readonly downloads: string;
+  /** SHA-256 of each downloaded input, by name (recorded in the receipt). */
+  private readonly fetched = new Map<string, string>();
 
   constructor(
     private readonly source: QueueJobSource,
@@ -282,7 +313,8 @@ class QueueJob implements ClaimedJob {
     private readonly dir: string,
   ) {
     this.id = job.id as string;
-    this.videos = data.inputs.map((i) => ({ name: i.name, path: i.path }));
+    this.downloads = source.downloadsFor(this.id);
+    this.videos = data.inputs.map((i) => ({ name: i.name, path: i.path ?? join(this.downloads, i.name) }));
     // the lock is what tells other workers this job is alive: renew it well before it runs out
     const lockMs = source.lockMs();
     this.renew = setInterval(
@@ -298,6 +330,27 @@ class QueueJob implements ClaimedJob {
 
   outputPathFor(video: JobInput): string {
     return partPathOf(this.dir, video.name);
+  }
+
+  /** Shared inputs still as submitted (else a user error); URL inputs downloaded and hashed. */
+  async prepare(signal?: AbortSignal): Promise<void> {
+    for (const input of this.data.inputs) {
+      if (input.path !== undefined) {
+        await verifyInput({ ...input, path: input.path });
+        continue;
+      }
+      await mkdir(this.downloads, { recursive: true });
+      const r = await fetchInput(
+        input.url as string,
+        join(this.downloads, input.name),
+        this.source.fetchLimits(),
+        signal,
+      );
+      this.fetched.set(input.name, r.sha256);
+      this.source
+        .log()
+        .info(`downloaded ${input.name}: ${r.bytes} bytes, sha256 ${r.sha256}`, { job: this.id });
+    }
   }
 
   progress(p: JobProgress): void {
@@ -351,6 +404,7 @@ class QueueJob implements ClaimedJob {
     clearInterval(this.renew);
     if (this.timer) clearTimeout(this.timer);
     while (this.sending) await this.sending;
+    await rm(this.downloads, { recursive: true, force: true }).catch(() => undefined);
   }
 
   async complete(): Promise<{ resultsPath: string }> {
@@ -373,7 +427,11 @@ class QueueJob implements ClaimedJob {
         schema_version: RECEIPT_VERSION,
         job_id: this.id,
         key: this.key,
-        inputs: this.data.inputs.map((i) => ({ name: i.name, sha256: i.sha256 })),
+        inputs: this.data.inputs.map((i) =>
+          i.url === undefined
+            ? { name: i.name, sha256: i.sha256 as string }
+            : { name: i.name, sha256: this.fetched.get(i.name) ?? "", url: redactHttp(i.url) },
+        ),
         results_path: resultsPath,
         worker: who,
         completed_at: new Date().toISOString(),

@@ -1,8 +1,9 @@
-import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, resolve } from "node:path";
+import { sha256File } from "@neuropose/io";
 import { isVideoFile } from "@neuropose/jobs";
 import { Queue } from "bullmq";
+import { redactHttp } from "./_inputs.js";
 import { DEFAULT_JOB_OPTIONS } from "./_policy.js";
 import { type QueueConnectionOptions, resolveConnection } from "./connection.js";
 import { QueueError } from "./errors.js";
@@ -27,13 +28,6 @@ export interface SubmittedJob {
   added: boolean;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
-
 async function inputOf(path: string): Promise<QueueInput> {
   const s = await stat(path).catch((err) => {
     throw new QueueError("E_QUEUE_INPUT", `cannot read ${path}: ${(err as Error).message}`, { path });
@@ -42,15 +36,38 @@ async function inputOf(path: string): Promise<QueueInput> {
   return { name: basename(path), path, sha256: await sha256File(path), bytes: s.size };
 }
 
+/** A job of one http(s) URL input (named after the file's stem), downloaded by the worker that takes it. */
+function urlJob(raw: string): { name: string; inputs: QueueInput[] } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new QueueError("E_QUEUE_INPUT", `${redactHttp(raw)} is not a URL`, { path: redactHttp(raw) });
+  }
+  let name = "";
+  try {
+    name = decodeURIComponent(u.pathname.split("/").at(-1) ?? "");
+  } catch {}
+  if (!isVideoFile(name) || /[/\\\0]/.test(name) || name.startsWith(".")) {
+    throw new QueueError(
+      "E_QUEUE_INPUT",
+      `${redactHttp(raw)} does not name a video file (.mp4 .avi .mov .mkv) as the last part of its path`,
+      { path: redactHttp(raw), hint: "give the direct link to the video file" },
+    );
+  }
+  return { name: basename(name, extname(name)), inputs: [{ name, url: u.toString() }] };
+}
+
 /**
  * Groups command-line arguments into jobs: a folder is one job (its videos, sorted; the folder's name), a
- * video file is a job of its own (named after its stem). Paths become absolute: they must be where every
- * worker can read them (shared storage).
+ * video file or an http(s) URL of one is a job of its own (named after its stem). Paths become absolute: they
+ * must be where every worker can read them (shared storage); URLs are downloaded by the worker that takes the
+ * job (streamed to a local temp file, size-limited, its SHA-256 recorded in the result's receipt).
  *
  * @example
  * ```ts
  * import { planSubmission } from "@neuropose/queue";
- * const jobs = await planSubmission(["/shared/cohort/subject01", "/shared/extra/walk.mp4"]);
+ * const jobs = await planSubmission(["cohort/subject01", "extra/walk.mp4", "https://lab.example/clips/run.mp4"]);
  * console.log(jobs.map((j) => `${j.name}: ${j.inputs.length}`));
  * ```
  */
@@ -64,6 +81,10 @@ export async function planSubmission(
   }
   const jobs: { name: string; inputs: QueueInput[] }[] = [];
   for (const raw of paths) {
+    if (/^https?:\/\//i.test(raw)) {
+      jobs.push(urlJob(raw));
+      continue;
+    }
     const p = isAbsolute(raw) ? raw : resolve(raw);
     const s = await stat(p).catch(() => undefined);
     if (!s) throw new QueueError("E_QUEUE_INPUT", `${p} does not exist`, { path: p });
@@ -104,7 +125,7 @@ export async function planSubmission(
  * @example
  * ```ts
  * import { submitJobs } from "@neuropose/queue";
- * const jobs = await submitJobs(["/shared/cohort/subject01"], { url: "redis://127.0.0.1:6379", outDir: "/shared/out" });
+ * const jobs = await submitJobs(["cohort/subject01"], { url: "redis://127.0.0.1:6379", outDir: "out" });
  * for (const j of jobs) console.log(j.id);
  * ```
  */

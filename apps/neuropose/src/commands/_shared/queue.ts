@@ -17,14 +17,19 @@ export function queueUrlOf(flag: string | undefined, settings: Settings): string
   return url;
 }
 
-/** Connection options (URL + password/TLS CA from settings), after checking Redis answers and is new enough. */
-export async function queueConnection(flag: string | undefined, settings: Settings, logger?: Logger) {
-  const q = await import("@neuropose/queue");
-  const options = {
+/** The queue URL with the password and TLS CA from settings. */
+export function queueOptionsOf(flag: string | undefined, settings: Settings) {
+  return {
     url: queueUrlOf(flag, settings),
     password: settings.queuePassword,
     tlsCaFile: settings.queueTlsCa,
   };
+}
+
+/** Connection options (URL + password/TLS CA from settings), after checking Redis answers and is new enough. */
+export async function queueConnection(flag: string | undefined, settings: Settings, logger?: Logger) {
+  const q = await import("@neuropose/queue");
+  const options = queueOptionsOf(flag, settings);
   const resolved = q.resolveConnection(options);
   const version = await q.checkRedis(resolved);
   logger?.debug?.(`queue: Redis ${version} at ${resolved.display}`);

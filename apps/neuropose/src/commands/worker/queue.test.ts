@@ -157,5 +157,37 @@ describe.skipIf(!built || !!redisSkipReason)(
       expect(r.stderr).toMatch(/^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
       expect(r.stderr).not.toContain(PASSWORD);
     }, 60_000);
+
+    it("doctor --queue adds pass/warn/fail rows for reachability, version, auth, TLS and eviction", async () => {
+      const ok = await start(["doctor", "--queue", redis.url, "--json"]).done;
+      const rows = (
+        JSON.parse(ok.stdout).checks as { name: string; status: string; detail: string }[]
+      ).filter((c) => c.name.startsWith("queue "));
+      expect(rows.map((c) => `${c.name}: ${c.status}`)).toEqual([
+        "queue url: pass",
+        "queue reachable: pass",
+        "queue version: pass",
+        "queue auth: pass",
+        "queue tls: pass",
+        "queue eviction: pass",
+      ]);
+      expect(rows[2]?.detail).toMatch(/^Redis \d+\.\d+\.\d+ \(BullMQ needs 5\.0\.0 or newer\)$/);
+      const wrong = await start(["doctor", "--queue", redis.url], { NEUROPOSE_QUEUE_PASSWORD: "not-it" })
+        .done;
+      expect(wrong.code).toBe(2);
+      expect(wrong.stdout).toMatch(
+        /queue auth\s+FAIL\s+Redis at redis:\/\/127\.0\.0\.1:\d+ refused the credentials/,
+      );
+      const port = await freePort();
+      const down = await start(["doctor", "--queue", `redis://127.0.0.1:${port}`]).done;
+      expect(down.code).toBe(2);
+      expect(down.stdout).toMatch(
+        /queue reachable\s+FAIL\s+cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      );
+      for (const text of [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr]) {
+        expect(text).not.toContain(PASSWORD);
+        expect(text).not.toContain("not-it");
+      }
+    }, 120_000);
   },
 );

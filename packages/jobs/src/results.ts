@@ -1,0 +1,57 @@
+// The one results.json assembler of both job sources (the data dir and the queue's shared output folder).
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { openAtomicTarget } from "@neuropose/io";
+
+/** One video's predictions document, already written (and validated) by the worker. */
+export interface ResultPart {
+  /** The video's name: its key in results.json. */
+  name: string;
+  /** Where its VideoPredictions document is. */
+  path: string;
+}
+
+/**
+ * Writes a JobResults document (`{video name: VideoPredictions}`) to `target` through io's atomic target (temp,
+ * fsync, rename, folder fsync): the per-video documents are concatenated byte for byte under their names, so a
+ * long job is never parsed or held in memory again. Raises what the file system raises; the target is then
+ * untouched.
+ *
+ * @example
+ * ```ts
+ * import { mkdirSync, writeFileSync } from "node:fs";
+ * import { assembleJobResults } from "@neuropose/jobs";
+ * mkdirSync("/tmp/np-results-example", { recursive: true });
+ * writeFileSync("/tmp/np-results-example/a.json", '{"metadata": {}, "frames": {}}\n');
+ * await assembleJobResults("/tmp/np-results-example/results.json", [{ name: "a.mp4", path: "/tmp/np-results-example/a.json" }]);
+ * ```
+ */
+export async function assembleJobResults(target: string, parts: readonly ResultPart[]): Promise<void> {
+  // the folder must still be there: if another process reset it meanwhile, this result is not ours to write
+  const t = await openAtomicTarget(target, { createParents: false });
+  try {
+    const fh = await open(t.tmp, "wx");
+    try {
+      await fh.write("{\n");
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as ResultPart;
+        await fh.write(`${JSON.stringify(part.name)}: `);
+        let last = 0x0a;
+        for await (const chunk of createReadStream(part.path)) {
+          const buf = chunk as Buffer;
+          if (buf.length) last = buf[buf.length - 1] as number;
+          await fh.write(buf);
+        }
+        if (last !== 0x0a) await fh.write("\n");
+        if (i < parts.length - 1) await fh.write(",\n");
+      }
+      await fh.write("}\n");
+    } finally {
+      await fh.close();
+    }
+    await t.commit();
+  } catch (err) {
+    await t.abort();
+    throw err;
+  }
+}
