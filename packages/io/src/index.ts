@@ -1,5 +1,7 @@
 // Public API of @neuropose/io. Modules here import each other directly (never "./index.js"), so that
 // analysis.ts (owned by the analysis work) can import schemas from "./predictions.js" etc. without a cycle.
+// The zod-free part (errors, sha256, skeletons, the seeded PRNG) is listed by name once, in core.ts (`@neuropose/io/core`), and
+// re-exported whole here: the same classes and objects under both entries.
 
 export {
   ANALYSIS_CONFIG_UNIONS,
@@ -40,6 +42,7 @@ export {
   tempPathFor,
   writeError,
 } from "./commit.js";
+export * from "./core.js";
 export {
   type DocumentKind,
   type DocumentOf,
@@ -62,21 +65,6 @@ export {
   saveVideoPredictions,
   validateDocument,
 } from "./documents.js";
-export {
-  CodedError,
-  type ErrorKind,
-  FutureSchemaError,
-  type IoErrorCode,
-  isNeuroPoseError,
-  JsonParseError,
-  MigrationError,
-  MigrationNotFoundError,
-  NeuroPoseError,
-  type NeuroPoseErrorOptions,
-  ValidationError,
-  type ValidationIssue,
-} from "./errors.js";
-export { sha256File, sha256Hex } from "./hash.js";
 export {
   NON_FINITE_ENCODING,
   type ParseJsonOptions,
@@ -163,14 +151,6 @@ export {
   type SettingsOverrides,
   SettingsSchema,
 } from "./settings.js";
-export {
-  getSkeleton,
-  jointIndex,
-  SKELETON_NAMES,
-  SKELETONS,
-  type Skeleton,
-  type SkeletonName,
-} from "./skeletons.js";
 export {
   type JobStatus,
   type JobStatusEntry,

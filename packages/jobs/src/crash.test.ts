@@ -20,6 +20,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadJobResults, loadStatusFile } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../config/random.js";
 import { FolderJobSource, INTERRUPTED_ERROR } from "./index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,17 +29,6 @@ const built = existsSync(join(here, "..", "dist", "index.js"));
 // 100 kills take ~4 min on a busy 2-core machine (node start-up dominates); the default keeps `pnpm test` short
 const KILLS = Number(process.env.NEUROPOSE_CRASH_KILLS ?? 30);
 const SEED = Number(process.env.NEUROPOSE_CRASH_SEED ?? 1);
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadJobResults } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../config/random.js";
 import { redisSkipReason, startRedis, type TestRedis } from "../../../config/test-redis.js";
 import { QueueJobSource, submitJobs } from "./index.js";
 
@@ -19,17 +20,6 @@ const built = existsSync(join(here, "..", "dist", "index.js"));
 if (!built) console.warn("@neuropose/queue: skipping the fault tests: build the package first (pnpm build)");
 const KILLS = Number(process.env.NEUROPOSE_QUEUE_KILLS ?? 8);
 const SEED = Number(process.env.NEUROPOSE_QUEUE_SEED ?? 7);
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function spawnWorker(url: string, journal: string, frameMs = 20): Promise<ChildProcess> {
   const c = spawn(process.execPath, [child, url, journal, String(frameMs)], {
