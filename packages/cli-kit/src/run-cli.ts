@@ -40,7 +40,7 @@ export interface RunCliOptions {
  * ```
  */
 export async function runCli(
-  body: (signal: AbortSignal) => Promise<number | undefined | void>,
+  body: (signal: AbortSignal) => Promise<number | undefined>,
   options: RunCliOptions = {},
 ): Promise<number> {
   const stdout = options.stdout ?? process.stdout;

@@ -19,7 +19,7 @@ function interrupt(mode: string, signals: NodeJS.Signals[]) {
     let stderr = "";
     c.stdout.on("data", (d) => {
       stdout += d;
-      if (stdout === "ready\n") signals.forEach((s, i) => setTimeout(() => c.kill(s), 200 * i));
+      if (stdout === "ready\n") for (const [i, s] of signals.entries()) setTimeout(() => c.kill(s), 200 * i);
     });
     c.stderr.on("data", (d) => (stderr += d));
     c.on("close", (code) => resolve({ code, stdout, stderr }));
