@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -228,5 +228,28 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
         throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
       }
     });
+  });
+}
+
+/**
+ * The common case of {@link nodeExamplesSuite}: the package whose test file is `metaUrl` (its src/), built to
+ * dist/index.js, each example in a fresh temp folder, 20 s each; `others` names sibling packages the examples
+ * import (built entries, e.g. `["@neuropose/gait"]`). Any option may be overridden.
+ */
+export function builtExamplesSuite(
+  metaUrl: string,
+  name: string,
+  options: Partial<NodeExamplesOptions> & { atLeast: number; siblings?: string[] },
+): void {
+  const srcDir = dirname(fileURLToPath(metaUrl));
+  const built = (pkg: string) => join(srcDir, "..", "..", pkg.replace("@neuropose/", ""), "dist", "index.js");
+  const { siblings = [], ...rest } = options;
+  nodeExamplesSuite({
+    srcDir,
+    package: { name, dist: built(name) },
+    others: Object.fromEntries(siblings.map((s) => [s, built(s)])),
+    scratch: () => mkdtempSync(join(tmpdir(), `np-${name.replace("@neuropose/", "")}-doc-`)),
+    timeoutMs: 20_000,
+    ...rest,
   });
 }
