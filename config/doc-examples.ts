@@ -184,6 +184,10 @@ export interface NodeExamplesOptions {
   timeoutMs: number;
   /** More tests in the same suite (called while collecting; `built` is the private copy of the build). */
   extra?: (built: string) => void;
+  /** Rewrites an example before it runs (e.g. a documented cache path → the tests' shared cache). */
+  rewrite?: (code: string) => string;
+  /** Why an example cannot run here (e.g. a model is not cached), or undefined: skipped with that reason printed. */
+  skip?: (code: string) => string | undefined;
 }
 
 /** A suite (skipped while a build is missing) that runs each @example with node against the built package. */
@@ -213,21 +217,29 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
     it("found the examples", () => {
       expect(all.length).toBeGreaterThanOrEqual(options.atLeast);
     });
-    it.each(all)("%s", (_name, code) => {
-      const js = toNodeModule(code, { [pkg.name]: built, ...others });
-      const dir = options.scratch();
-      writeFileSync(join(dir, "example.mjs"), js);
-      try {
-        execFileSync(process.execPath, ["example.mjs"], {
-          cwd: dir,
-          stdio: "pipe",
-          timeout: options.timeoutMs,
-        });
-      } catch (e) {
-        const err = e as { stderr?: Buffer };
-        throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
-      }
-    });
+    const skipped = options.skip ? all.filter(([, code]) => options.skip?.(code) !== undefined) : [];
+    for (const [name, code] of skipped) console.warn(`skipped example ${name}: ${options.skip?.(code)}`);
+    const runnable = all.filter((e) => !skipped.includes(e));
+    it.skipIf(runnable.length === 0).each(runnable)(
+      "%s",
+      (_name, original) => {
+        const code = options.rewrite ? options.rewrite(original) : original;
+        const js = toNodeModule(code, { [pkg.name]: built, ...others });
+        const dir = options.scratch();
+        writeFileSync(join(dir, "example.mjs"), js);
+        try {
+          execFileSync(process.execPath, ["example.mjs"], {
+            cwd: dir,
+            stdio: "pipe",
+            timeout: options.timeoutMs,
+          });
+        } catch (e) {
+          const err = e as { stderr?: Buffer };
+          throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
+        }
+      },
+      Math.max(30_000, options.timeoutMs + 10_000),
+    );
   });
 }
 
