@@ -162,6 +162,9 @@ export {
 } from "./status.js";
 export {
   formatJsonPath,
+  type PydanticIssue,
+  type PydanticIssueOptions,
+  toPydanticIssues,
   toValidationIssues,
   validateWith,
 } from "./validate.js";
