@@ -5,3 +5,8 @@ export declare function launchChromium<B>(
   chromium: { launch(options: { executablePath: string; args: string[] }): Promise<B> },
   options?: { webgl?: boolean },
 ): Promise<B>;
+export declare function offlinePage(
+  // biome-ignore lint/suspicious/noExplicitAny: playwright's Page, which config/ does not depend on
+  page: any,
+  options?: { allowFiles?: boolean },
+): Promise<{ problems: string[]; requests: string[] }>;

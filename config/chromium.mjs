@@ -26,3 +26,23 @@ export function haveChromium(suite) {
 export function launchChromium(chromium, options = {}) {
   return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(options) });
 }
+
+/**
+ * Watches a page offline: console errors/warnings and page errors are collected in `problems`; every request
+ * (but `file://` ones with `allowFiles`) is recorded in `requests` and refused.
+ */
+export async function offlinePage(page, options = {}) {
+  const problems = [];
+  const requests = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (options.allowFiles && url.startsWith("file://")) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  return { problems, requests };
+}

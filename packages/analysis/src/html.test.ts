@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { haveChromium, launchChromium } from "../../../config/chromium.mjs";
+import { haveChromium, launchChromium, offlinePage } from "../../../config/chromium.mjs";
 import { KNEE_ANGLES_DTW, virtualIo } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { renderReportHtml } from "./html.js";
@@ -52,16 +52,7 @@ describe.skipIf(!haveChromium("HTML report in headless Chromium"))("HTML report 
     const browser = await launchChromium(chromium);
     try {
       const page = await browser.newPage();
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-      });
-      page.on("pageerror", (e) => problems.push(String(e)));
-      await page.route("**/*", (route) => {
-        requests.push(route.request().url());
-        return route.abort();
-      });
+      const { problems, requests } = await offlinePage(page);
       await page.setContent(html, { waitUntil: "load" });
       const pairs = (run.report.results as { comparisons: { distances: number[] }[] }).comparisons.reduce(
         (n, c) => n + c.distances.length,

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { haveChromium, launchChromium } from "../../../config/chromium.mjs";
+import { haveChromium, launchChromium, offlinePage } from "../../../config/chromium.mjs";
 import { decimate, type QcInput, qcChecks, qcSummary, renderQcHtml, writeQcReport } from "./qc.js";
 
 /** A session of two cameras at 150 Hz for 60 s: cam1 drifts by 50 ppm and lost 3 frames. */
@@ -170,18 +170,7 @@ describe.skipIf(!haveChromium("QC page in headless Chromium"))("QC page in headl
     const browser = await launchChromium(chromium);
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-      });
-      page.on("pageerror", (e) => problems.push(String(e)));
-      await page.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file://")) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
+      const { problems, requests } = await offlinePage(page, { allowFiles: true });
       await page.goto(`file://${html}`);
       for (const id of ["sync", "pose", "trials", "facemap"]) {
         expect(await page.locator(`section#${id} svg`).count()).toBeGreaterThanOrEqual(1);
