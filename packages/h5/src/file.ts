@@ -1,6 +1,8 @@
 // Open an HDF5 file (or bytes) read-only through h5wasm, quietly (libraries never print: HDF5's own error stack
 // printer is swapped for exceptions), and read what is inside with its real dtype and shape. Every failure is one
 // H5Error naming the file and the object inside it.
+// Over 500 lines: H5Reader is one class (layout, numbers, strings, compound tables, attributes) over one open
+// file; the raw-byte decoding already lives in _raw.ts.
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

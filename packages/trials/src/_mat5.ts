@@ -5,6 +5,7 @@
 // correctly. The format (MathWorks "MAT-File Format", Level 5) is small: tagged elements, zlib-compressed
 // miMATRIX elements (v7), and five array kinds we need (numeric, logical, char, cell, struct).
 // Every read is bounds-checked; every failure is a TrialsError with the byte offset and the variable path.
+// Just over 500 lines: one decoder, read top to bottom in the order of the format's elements.
 import { constants, inflateSync } from "node:zlib";
 import { TrialsError } from "./errors.js";
 import type { MatFile, MatNumericClass, MatValue } from "./mat.js";
