@@ -9,7 +9,12 @@ import { readNwb } from "@neuropose/nwb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, removeDir, runBin, tempDir } from "../../../config/cli-process.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
-import { writeTestPattern, writeTruncated, writeZeroFrameVideo } from "../../../config/test-videos.js";
+import {
+  probeCounted,
+  writeTestPattern,
+  writeTruncated,
+  writeZeroFrameVideo,
+} from "../../../config/test-videos.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin.js");
 const tools = resolveFfmpeg({});
@@ -160,20 +165,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
       ["landmark", "pose_landmark_lite"],
     ]);
     expect(p.provenance?.model_sha256).toBe(p.provenance?.models?.map((m) => m.sha256).join(","));
-    const frames = execFileSync(tools.ffprobe, [
-      "-v",
-      "error",
-      "-count_frames",
-      "-select_streams",
-      "v:0",
-      "-show_entries",
-      "stream=nb_read_frames,width,height",
-      "-of",
-      "csv=p=0",
-      join(dir, "g.mp4"),
-    ])
-      .toString()
-      .trim();
+    const frames = probeCounted(tools.ffprobe, join(dir, "g.mp4"), "nb_read_frames,width,height");
     expect(frames).toBe("320,480,12");
   }, 180_000);
 
