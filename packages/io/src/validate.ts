@@ -292,6 +292,22 @@ function pydanticLoc(
   return out;
 }
 
+/** pydantic's type and our message for a number out of bounds (`_equal` types for inclusive bounds). */
+function numericBound(
+  type: "greater_than" | "less_than",
+  op: ">" | "<",
+  inclusive: boolean | undefined,
+  bound: unknown,
+  value: unknown,
+  path: Key[],
+): [string, Key[], string] {
+  return [
+    inclusive ? `${type}_equal` : type,
+    path,
+    `must be ${op}${inclusive ? "=" : ""} ${bound} (got ${pyRepr(value)})`,
+  ];
+}
+
 function quoteList(values: readonly unknown[]): string {
   return values.map((v) => pyRepr(v)).join(", ");
 }
@@ -402,22 +418,14 @@ export function toPydanticIssues(
           add("string_too_short", path, "must not be empty");
           break;
         }
-        add(
-          issue.inclusive ? "greater_than_equal" : "greater_than",
-          path,
-          `must be ${issue.inclusive ? ">=" : ">"} ${issue.minimum} (got ${pyRepr(value)})`,
-        );
+        add(...numericBound("greater_than", ">", issue.inclusive, issue.minimum, value, path));
         break;
       case "too_big":
         if (issue.origin === "array") {
           add("too_long", path, `expected at most ${issue.maximum} items`);
           break;
         }
-        add(
-          issue.inclusive ? "less_than_equal" : "less_than",
-          path,
-          `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum} (got ${pyRepr(value)})`,
-        );
+        add(...numericBound("less_than", "<", issue.inclusive, issue.maximum, value, path));
         break;
       case "invalid_type": {
         if (value === undefined && path.length > 0) {
