@@ -21,8 +21,9 @@ export interface CliStreams {
 
 interface Common {
   json: boolean;
-  /** Log level (`--quiet`: warn) and format: flags, then settings (cli-kit's settingsFromFlags). */
-  log: Pick<CliSettings, "logLevel" | "logFormat">;
+  quiet: boolean;
+  /** Settings, log level (`--quiet`: warn) and format: flags, then NEUROPOSE_*, config file (cli-kit's settingsFromFlags). */
+  log: Pick<CliSettings, "logLevel" | "logFormat"> & Partial<Pick<CliSettings, "settings">>;
 }
 
 interface SessionArgs {
@@ -49,6 +50,7 @@ function parseArgs(argv: string[]): Parsed {
   let chosen: Parsed | undefined;
   const common = (a: Record<string, unknown>): Common => ({
     json: Boolean(a.json),
+    quiet: Boolean(a.quiet),
     log: settingsFromFlags({
       "log-level": a["log-level"] as CommonFlags["log-level"],
       "log-format": a["log-format"] as CommonFlags["log-format"],
@@ -164,7 +166,7 @@ function parseArgs(argv: string[]): Parsed {
     .fail(usageFailure("neuropose-session --help"))
     .parseSync();
   if (argv.includes("--help") || argv.includes("-h") || !chosen)
-    return { command: "help", json: false, log: { logLevel: "silent", logFormat: "human" } };
+    return { command: "help", json: false, quiet: true, log: { logLevel: "silent", logFormat: "human" } };
   return chosen;
 }
 
@@ -267,7 +269,7 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
 
   if (args.command === "build") {
     const { buildSession } = await sessionLib();
-    const showProgress = args.log.logLevel !== "warn" && args.log.logLevel !== "silent" && !args.json;
+    const showProgress = !args.quiet && !args.json;
     const result = await buildSession({
       sessionDir: args.sessionDir,
       configPath: args.config,
