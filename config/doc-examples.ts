@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -182,13 +182,15 @@ export interface NodeExamplesOptions {
   scratch: () => string;
   /** Per-example node time limit, ms. */
   timeoutMs: number;
-  /**
-   * Rewrites an example's code before it runs (e.g. the documented `redis://127.0.0.1:6379` to the test's own
-   * server on a free port). The documented text stays what users read.
-   */
-  rewrite?: (code: string) => string;
   /** More tests in the same suite (called while collecting; `built` is the private copy of the build). */
   extra?: (built: string) => void;
+  /**
+   * Rewrites an example before it runs (e.g. a documented cache path → the tests' shared cache, or the documented
+   * `redis://127.0.0.1:6379` → the test's own server on a free port). The documented text stays what users read.
+   */
+  rewrite?: (code: string) => string;
+  /** Why an example cannot run here (e.g. a model is not cached), or undefined: skipped with that reason printed. */
+  skip?: (code: string) => string | undefined;
 }
 
 /** A suite (skipped while a build is missing) that runs each @example with node against the built package. */
@@ -218,23 +220,51 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
     it("found the examples", () => {
       expect(all.length).toBeGreaterThanOrEqual(options.atLeast);
     });
-    it.each(all)("%s", (_name, code) => {
-      const js = toNodeModule(options.rewrite ? options.rewrite(code) : code, {
-        [pkg.name]: built,
-        ...others,
-      });
-      const dir = options.scratch();
-      writeFileSync(join(dir, "example.mjs"), js);
-      try {
-        execFileSync(process.execPath, ["example.mjs"], {
-          cwd: dir,
-          stdio: "pipe",
-          timeout: options.timeoutMs,
-        });
-      } catch (e) {
-        const err = e as { stderr?: Buffer };
-        throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
-      }
-    });
+    const skipped = options.skip ? all.filter(([, code]) => options.skip?.(code) !== undefined) : [];
+    for (const [name, code] of skipped) console.warn(`skipped example ${name}: ${options.skip?.(code)}`);
+    const runnable = all.filter((e) => !skipped.includes(e));
+    it.skipIf(runnable.length === 0).each(runnable)(
+      "%s",
+      (_name, original) => {
+        const code = options.rewrite ? options.rewrite(original) : original;
+        const js = toNodeModule(code, { [pkg.name]: built, ...others });
+        const dir = options.scratch();
+        writeFileSync(join(dir, "example.mjs"), js);
+        try {
+          execFileSync(process.execPath, ["example.mjs"], {
+            cwd: dir,
+            stdio: "pipe",
+            timeout: options.timeoutMs,
+          });
+        } catch (e) {
+          const err = e as { stderr?: Buffer };
+          throw new Error(`example failed:\n${code}\n---\n${err.stderr?.toString() ?? String(e)}`);
+        }
+      },
+      Math.max(30_000, options.timeoutMs + 10_000),
+    );
+  });
+}
+
+/**
+ * The common case of {@link nodeExamplesSuite}: the package whose test file is `metaUrl` (its src/), built to
+ * dist/index.js, each example in a fresh temp folder, 20 s each; `others` names sibling packages the examples
+ * import (built entries, e.g. `["@neuropose/gait"]`). Any option may be overridden.
+ */
+export function builtExamplesSuite(
+  metaUrl: string,
+  name: string,
+  options: Partial<NodeExamplesOptions> & { atLeast: number; siblings?: string[] },
+): void {
+  const srcDir = dirname(fileURLToPath(metaUrl));
+  const built = (pkg: string) => join(srcDir, "..", "..", pkg.replace("@neuropose/", ""), "dist", "index.js");
+  const { siblings = [], ...rest } = options;
+  nodeExamplesSuite({
+    srcDir,
+    package: { name, dist: built(name) },
+    others: Object.fromEntries(siblings.map((s) => [s, built(s)])),
+    scratch: () => mkdtempSync(join(tmpdir(), `np-${name.replace("@neuropose/", "")}-doc-`)),
+    timeoutMs: 20_000,
+    ...rest,
   });
 }

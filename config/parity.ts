@@ -202,3 +202,21 @@ function compareAt(
   if (actual !== expected)
     out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
+
+/** Python's math.fsum (exact sum, one rounding): Shewchuk's algorithm, for sums compared with the originals'. */
+export function fsum(xs: ArrayLike<number>): number {
+  const partials: number[] = [];
+  for (let x of Array.from(xs)) {
+    let i = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    partials.push(x);
+  }
+  return partials.reduce((a, c) => a + c, 0);
+}

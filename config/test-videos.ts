@@ -53,3 +53,21 @@ export function writeTruncated(src: string, out: string, fraction = 0.5): void {
 export function firstFrameRgb(ffmpeg: string, path: string): Buffer {
   return runFfmpeg(ffmpeg, "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
 }
+
+/** The first video stream's `entries` (e.g. "nb_read_frames,width,height"), every frame decoded and counted, as ffprobe's CSV. */
+export function probeCounted(ffprobe: string, path: string, entries: string): string {
+  return execFileSync(ffprobe, [
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    `stream=${entries}`,
+    "-of",
+    "csv=p=0",
+    path,
+  ])
+    .toString()
+    .trim();
+}

@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 as rng } from "@neuropose/io/core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, def) => {
@@ -28,16 +29,6 @@ const arg = (name, def) => {
 const FPS = 30;
 const mb = (kb) => (kb / 1024).toFixed(0);
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r3 = (v) => Math.round(v * 1000) / 1000;
 const r5 = (v) => Math.round(v * 1e5) / 1e5;
 /** Frame i of the synthetic recording, as pipeline.ts rounds its values. */

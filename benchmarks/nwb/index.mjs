@@ -44,6 +44,22 @@ const data = Array.from({ length: K }, (_, k) => {
 });
 const conf = Array.from({ length: K }, () => Float32Array.from({ length: N }, () => 0.5 + rnd()));
 
+/** Frame i of the synthetic predictions (one person): 3D in m, 2D in px, visibility. */
+function frameAt(i) {
+  return {
+    boxes: [[10, 20, 100, 200, 0.9]],
+    poses3d: [
+      Array.from({ length: K }, (_, k) => [
+        data[k][i * 3] / 1000,
+        data[k][i * 3 + 1] / 1000,
+        data[k][i * 3 + 2] / 1000,
+      ]),
+    ],
+    poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
+    visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
+  };
+}
+
 const chunk = (arr, width) => ({ length: N, width, read: (a, b) => arr.subarray(a * width, b * width) });
 function spec() {
   return {
@@ -88,18 +104,7 @@ function writePredictionsFile(path) {
   );
   let batch = [];
   for (let i = 0; i < N; i++) {
-    const f = {
-      boxes: [[10, 20, 100, 200, 0.9]],
-      poses3d: [
-        Array.from({ length: K }, (_, k) => [
-          data[k][i * 3] / 1000,
-          data[k][i * 3 + 1] / 1000,
-          data[k][i * 3 + 2] / 1000,
-        ]),
-      ],
-      poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
-      visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
-    };
+    const f = frameAt(i);
     batch.push(`${i ? "," : ""}"frame_${String(i).padStart(6, "0")}":${JSON.stringify(f)}`);
     if (batch.length === 1000) {
       writeSync(fd, batch.join(""));
@@ -219,18 +224,7 @@ try {
   const M = 10 * 60 * FPS;
   const framesObj = {};
   for (let i = 0; i < M; i++) {
-    framesObj[`frame_${String(i).padStart(6, "0")}`] = {
-      boxes: [[10, 20, 100, 200, 0.9]],
-      poses3d: [
-        Array.from({ length: K }, (_, k) => [
-          data[k][i * 3] / 1000,
-          data[k][i * 3 + 1] / 1000,
-          data[k][i * 3 + 2] / 1000,
-        ]),
-      ],
-      poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
-      visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
-    };
+    framesObj[`frame_${String(i).padStart(6, "0")}`] = frameAt(i);
   }
   const preds = {
     schema_version: 3,

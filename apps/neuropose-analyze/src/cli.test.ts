@@ -1,17 +1,9 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { synthesizeGaitPredictions } from "@neuropose/analysis";
 import { AnalysisReportSchema, parseJson, stringifyJson } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeDir, tempDir } from "../../../config/cli-process.js";
 import { main } from "./cli.js";
 
 const repo = resolve(import.meta.dirname, "../../..");
@@ -48,7 +40,7 @@ output:
 `;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "neuropose-analyze-"));
+  dir = tempDir("neuropose-analyze-");
   mkdirSync(join(dir, "exp", "data"), { recursive: true });
   writeFileSync(
     join(dir, "exp", "data", "a.json"),
@@ -60,7 +52,7 @@ beforeAll(() => {
   );
   writeFileSync(join(dir, "exp", "exp.yaml"), YAML);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 async function run(args: string[]) {
   const c = capture();

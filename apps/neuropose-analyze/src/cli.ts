@@ -7,14 +7,17 @@ import {
   writeAnalysisOutputs,
 } from "@neuropose/analysis";
 import {
-  abortOnSignals,
-  createLogger,
+  type CliSettings,
+  cliLogger,
   createProgress,
+  LOG_OPTIONS,
   type Progress,
-  runMain,
+  runCli,
+  settingsFromFlags,
   UsageError,
+  usageFailure,
 } from "@neuropose/cli-kit";
-import { isNeuroPoseError, loadSettings, stringifyJson } from "@neuropose/io";
+import { stringifyJson } from "@neuropose/io";
 import { stringify as toYaml } from "yaml";
 import yargs from "yargs";
 
@@ -33,21 +36,8 @@ interface Args {
   json: boolean;
   threads?: number | undefined;
   quiet: boolean;
-  logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  logFormat: "human" | "json";
-}
-
-function settingsLogging(
-  level: Args["logLevel"] | undefined,
-  format: Args["logFormat"] | undefined,
-): Pick<Args, "logLevel" | "logFormat"> {
-  const settings = loadSettings({
-    overrides: {
-      ...(level && level !== "silent" ? { logLevel: level } : {}),
-      ...(format ? { logFormat: format } : {}),
-    },
-  });
-  return { logLevel: level ?? settings.logLevel, logFormat: settings.logFormat };
+  /** Log level (`--quiet`: warn) and format: flags, then settings (cli-kit's settingsFromFlags). */
+  log: Pick<CliSettings, "logLevel" | "logFormat">;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -78,14 +68,7 @@ function parseArgs(argv: string[]): Args {
     .option("json", { type: "boolean", default: false, describe: "print a JSON summary on stdout" })
     .option("threads", { type: "number", describe: "worker threads for cohort matrices" })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
-    .option("log-level", {
-      choices: ["debug", "info", "warn", "error", "silent"] as const,
-      describe: "default: NEUROPOSE_LOG_LEVEL or info",
-    })
-    .option("log-format", {
-      choices: ["human", "json"] as const,
-      describe: "default: NEUROPOSE_LOG_FORMAT or human",
-    })
+    .options(LOG_OPTIONS)
     .example("$0 exp.yaml", "run and write the report named in exp.yaml")
     .example(
       "$0 exp.yaml --set analysis.algorithm=fastdtw --json",
@@ -97,10 +80,7 @@ function parseArgs(argv: string[]): Args {
     .version(false)
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "invalid usage", { hint: "neuropose-analyze --help" });
-    })
+    .fail(usageFailure("neuropose-analyze --help"))
     .parseSync();
   const positional = [
     ...(parsed.config === undefined ? [] : [String(parsed.config)]),
@@ -114,8 +94,7 @@ function parseArgs(argv: string[]): Args {
       dryRun: false,
       json: false,
       quiet: true,
-      logLevel: "silent",
-      logFormat: "human",
+      log: { logLevel: "silent", logFormat: "human" },
     };
   if (positional.length !== 1) {
     throw new UsageError(
@@ -138,8 +117,11 @@ function parseArgs(argv: string[]): Args {
     json: parsed.json,
     threads: parsed.threads,
     quiet: parsed.quiet,
-    // Flags win; otherwise the settings (NEUROPOSE_LOG_LEVEL / NEUROPOSE_LOG_FORMAT, config file, defaults).
-    ...settingsLogging(parsed["log-level"], parsed["log-format"]),
+    log: settingsFromFlags({
+      "log-level": parsed["log-level"],
+      "log-format": parsed["log-format"],
+      quiet: parsed.quiet,
+    }),
   };
 }
 
@@ -158,8 +140,7 @@ export async function analyzeCli(argv: string[], streams: CliStreams, signal?: A
   const args = parseArgs(argv);
   if (args.config === "") return 0;
   const started = Date.now();
-  const level = args.quiet ? "warn" : args.logLevel;
-  const logger = createLogger({ format: args.logFormat, level, stream: streams.stderr });
+  const logger = cliLogger(args.log, streams.stderr);
   const configPath = resolve(args.config);
   const { config, text } = await readAnalysisConfig(configPath, { set: args.set, displayName: args.config });
   const baseDir = dirname(configPath);
@@ -275,25 +256,9 @@ export async function main(
   argv: string[],
   streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const signal = abortOnSignals();
-  const code = await runMain(
-    async () => {
-      try {
-        return await analyzeCli(argv, streams, signal);
-      } catch (e) {
-        if (argv.includes("--json")) {
-          const err = isNeuroPoseError(e)
-            ? { code: e.code, kind: e.kind, message: e.oneLine() }
-            : { code: "E_UNEXPECTED", kind: "bug", message: String((e as Error)?.message ?? e) };
-          streams.stdout.write(`${JSON.stringify({ ok: false, error: err })}\n`);
-        }
-        throw e;
-      }
-    },
-    { stderr: streams.stderr, exit: () => undefined },
-  );
-  // Interrupted (SIGINT/SIGTERM) before the outputs were replaced: 130, as shells expect.
-  const exit = signal.aborted && code !== 0 ? 130 : code;
-  process.exitCode = exit;
-  return exit;
+  return runCli((signal) => analyzeCli(argv, streams, signal), {
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    json: argv.includes("--json"),
+  });
 }

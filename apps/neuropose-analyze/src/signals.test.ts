@@ -2,21 +2,13 @@
 // signals: Ctrl-C / SIGTERM while the outputs are being written, SIGKILL leftovers, a file-size limit that lets the
 // JSON fit but not the HTML, and hostile YAML. Trials are synthetic and seeded.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { synthesizeGaitPredictions } from "@neuropose/analysis";
 import { stringifyJson } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeDir, tempDir } from "../../../config/cli-process.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin.js");
 let dir: string;
@@ -82,14 +74,14 @@ const outputs = () => ({
 
 /** A complete earlier run (3 references): the outputs an interrupted run must leave as they are. */
 function writeOldOutputs(): { json: string; html: string } {
-  rmSync(outDir(), { recursive: true, force: true });
+  removeDir(outDir());
   const r = spawnSync(process.execPath, [bin, "small.yaml", "-q"], { cwd: dir, encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   return outputs();
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "neuropose-analyze-signals-"));
+  dir = tempDir("neuropose-analyze-signals-");
   mkdirSync(join(dir, "data", "refs"), { recursive: true });
   const trial = (seed: number, cadence: number) =>
     stringifyJson(
@@ -101,7 +93,7 @@ beforeAll(() => {
   writeFileSync(join(dir, "exp.yaml"), yaml("data/refs/*.json"));
   writeFileSync(join(dir, "small.yaml"), yaml("data/refs/r0.json, data/refs/r1.json, data/refs/r2.json"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe("neuropose-analyze: signals while the outputs are written (issue 9, item 14)", () => {
   it.each(["SIGINT", "SIGTERM"] as const)(

@@ -1,42 +1,27 @@
 // Runs the built `neuropose-infer` binary (bin.js -> dist; `pnpm test` builds first) as a user would.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFfmpeg } from "@neuropose/infer";
 import { loadVideoPredictions, parseTempName } from "@neuropose/io";
 import { readNwb } from "@neuropose/nwb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliEnv, removeDir, runBin, tempDir } from "../../../config/cli-process.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
-import { writeTestPattern, writeTruncated, writeZeroFrameVideo } from "../../../config/test-videos.js";
+import {
+  probeCounted,
+  writeTestPattern,
+  writeTruncated,
+  writeZeroFrameVideo,
+} from "../../../config/test-videos.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin.js");
 const tools = resolveFfmpeg({});
-// shared with packages/infer's fixture tests: converted once per machine
-const cacheDir = join(tmpdir(), "neuropose-infer-test-models");
 let dir: string;
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runBin(bin, args, { cwd: dir, env });
 }
 
 function errorLines(stderr: string): string[] {
@@ -44,7 +29,7 @@ function errorLines(stderr: string): string[] {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "np-infer-cli-"));
+  dir = tempDir("np-infer-cli-");
   writeTestPattern(tools.ffmpeg, join(dir, "full.mp4"), {
     size: "320x240",
     rate: 30,
@@ -90,7 +75,7 @@ function childrenOf(pid: number, needle: string): number[] {
 async function startUntil(args: string[], ready: () => boolean, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: dir,
-    env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "", ...env },
+    env: cliEnv(env),
   });
   const out = { stderr: "" };
   child.stderr.on("data", (d) => (out.stderr += d));
@@ -105,7 +90,7 @@ async function startUntil(args: string[], ready: () => boolean, env: Record<stri
 }
 
 const tempsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => parseTempName(n) !== null) : []);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe("neuropose-infer: bad input is one error line and exit code 2", () => {
   it.each([
@@ -180,20 +165,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
       ["landmark", "pose_landmark_lite"],
     ]);
     expect(p.provenance?.model_sha256).toBe(p.provenance?.models?.map((m) => m.sha256).join(","));
-    const frames = execFileSync(tools.ffprobe, [
-      "-v",
-      "error",
-      "-count_frames",
-      "-select_streams",
-      "v:0",
-      "-show_entries",
-      "stream=nb_read_frames,width,height",
-      "-of",
-      "csv=p=0",
-      join(dir, "g.mp4"),
-    ])
-      .toString()
-      .trim();
+    const frames = probeCounted(tools.ffprobe, join(dir, "g.mp4"), "nb_read_frames,width,height");
     expect(frames).toBe("320,480,12");
   }, 180_000);
 
@@ -244,7 +216,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
   it("Ctrl-C stops cleanly: exit 130 and no output file, complete or partial", async () => {
     const child = spawn(process.execPath, [bin, video(), "--model", "full", "-o", "int.json"], {
       cwd: dir,
-      env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "" },
+      env: cliEnv(),
     });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

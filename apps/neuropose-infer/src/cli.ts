@@ -1,12 +1,15 @@
 import { basename, extname, resolve } from "node:path";
 import {
   abortOnSignals,
-  createLogger,
+  cliLogger,
   createProgress,
+  LOG_OPTIONS,
   type Logger,
   type LogLevel,
-  runMain,
+  runCli,
+  settingsFromFlags,
   UsageError,
+  usageFailure,
 } from "@neuropose/cli-kit";
 import { packageVersion } from "@neuropose/cli-kit/startup";
 import {
@@ -21,8 +24,6 @@ import {
 import {
   DEVICES,
   type Device,
-  isNeuroPoseError,
-  loadSettings,
   openJobResultsWriter,
   openVideoPredictionsWriter,
   type PredictionsSink,
@@ -162,8 +163,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       describe:
         "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
     })
-    .option("log-format", { choices: ["human", "json"] as const })
-    .option("log-level", { choices: ["debug", "info", "warn", "error", "silent"] as const })
+    .options(LOG_OPTIONS)
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output" })
     .example("$0 clip.mp4 -o clip.poses.json", "poses of one clip")
     .example("$0 a.mp4 b.mp4 --model lite --max-people 2", "two people, faster model")
@@ -182,10 +182,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     .help()
     .version(packageVersion(import.meta.url))
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "invalid usage", { hint: "neuropose-infer --help" });
-    })
+    .fail(usageFailure("neuropose-infer --help"))
     .parseAsync();
   const maxPeople = a["max-people"];
   if (!Number.isInteger(maxPeople) || maxPeople < 1) {
@@ -283,21 +280,16 @@ export async function runInfer(
   args: InferArgs,
   io: { stdout?: NodeJS.WritableStream; logger?: Logger } = {},
 ) {
-  const settings = loadSettings({
-    overrides: {
-      ...(args.modelCache ? { modelCacheDir: resolve(args.modelCache) } : {}),
-      ...(args.device ? { device: args.device } : {}),
-      ...(args.threads ? { threads: args.threads } : {}),
-      ...(args.logFormat ? { logFormat: args.logFormat } : {}),
-      ...(args.logLevel && args.logLevel !== "silent" ? { logLevel: args.logLevel } : {}),
-    },
+  const resolved = settingsFromFlags({
+    "model-cache": args.modelCache ? resolve(args.modelCache) : undefined,
+    device: args.device,
+    threads: args.threads,
+    "log-format": args.logFormat,
+    "log-level": args.logLevel,
+    quiet: args.quiet,
   });
-  const logger =
-    io.logger ??
-    createLogger({
-      format: settings.logFormat,
-      level: args.logLevel === "silent" || args.quiet ? "warn" : settings.logLevel,
-    });
+  const settings = resolved.settings;
+  const logger = io.logger ?? cliLogger(resolved);
   const stdout = io.stdout ?? process.stdout;
   const signal = abortOnSignals();
   const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
@@ -430,22 +422,7 @@ export async function runInfer(
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
-  let interrupted = false;
-  const code = await runMain(
-    async () => {
-      try {
-        return await runInfer(await parseArgs(argv));
-      } catch (e) {
-        if (isNeuroPoseError(e) && e.code === "E_ABORTED") {
-          interrupted = true;
-          process.stderr.write("error: interrupted; unfinished output files were not written\n");
-          return 130;
-        }
-        throw e;
-      }
-    },
-    { exit: () => {} },
-  );
-  process.exitCode = interrupted ? 130 : code;
-  return process.exitCode;
+  return runCli(async () => runInfer(await parseArgs(argv)), {
+    interrupted: () => "interrupted; unfinished output files were not written",
+  });
 }

@@ -1,14 +1,16 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import {
-  abortOnSignals,
-  createLogger,
+  type CliSettings,
+  type CommonFlags,
+  cliLogger,
   formatError,
-  type LogLevel,
-  runMain,
-  UsageError,
+  LOG_OPTIONS,
+  runCli,
+  settingsFromFlags,
+  usageFailure,
 } from "@neuropose/cli-kit";
-import { isNeuroPoseError, LOG_LEVELS, loadSettings, NeuroPoseError, stringifyJson } from "@neuropose/io";
+import { loadSettings, NeuroPoseError, stringifyJson } from "@neuropose/io";
 import yargs from "yargs";
 
 /** Where the CLI writes (injectable for tests). */
@@ -20,8 +22,8 @@ export interface CliStreams {
 interface Common {
   json: boolean;
   quiet: boolean;
-  logLevel: LogLevel;
-  logFormat: "human" | "json";
+  /** Settings, log level (`--quiet`: warn) and format: flags, then NEUROPOSE_*, config file (cli-kit's settingsFromFlags). */
+  log: Pick<CliSettings, "logLevel" | "logFormat"> & Partial<Pick<CliSettings, "settings">>;
 }
 
 interface SessionArgs {
@@ -46,23 +48,15 @@ From a recorded session folder to a validated NWB file and a QC page (config.tom
 
 function parseArgs(argv: string[]): Parsed {
   let chosen: Parsed | undefined;
-  const common = (a: Record<string, unknown>): Common => {
-    const level = a["log-level"] as LogLevel | undefined;
-    const format = a["log-format"] as "human" | "json" | undefined;
-    // Flags win; otherwise NEUROPOSE_LOG_LEVEL / NEUROPOSE_LOG_FORMAT, the config file, the defaults.
-    const settings = loadSettings({
-      overrides: {
-        ...(level && level !== "silent" ? { logLevel: level } : {}),
-        ...(format ? { logFormat: format } : {}),
-      },
-    });
-    return {
-      json: Boolean(a.json),
+  const common = (a: Record<string, unknown>): Common => ({
+    json: Boolean(a.json),
+    quiet: Boolean(a.quiet),
+    log: settingsFromFlags({
+      "log-level": a["log-level"] as CommonFlags["log-level"],
+      "log-format": a["log-format"] as CommonFlags["log-format"],
       quiet: Boolean(a.quiet),
-      logLevel: level ?? settings.logLevel,
-      logFormat: settings.logFormat,
-    };
-  };
+    }),
+  });
   const sessionArgs = (y: ReturnType<typeof yargs>) =>
     y
       .positional("session-dir", {
@@ -157,14 +151,7 @@ function parseArgs(argv: string[]): Parsed {
     )
     .option("json", { type: "boolean", default: false, describe: "print a JSON result on stdout" })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
-    .option("log-level", {
-      choices: [...LOG_LEVELS, "silent"] as const,
-      describe: "default: NEUROPOSE_LOG_LEVEL or info",
-    })
-    .option("log-format", {
-      choices: ["human", "json"] as const,
-      describe: "default: NEUROPOSE_LOG_FORMAT or human",
-    })
+    .options(LOG_OPTIONS)
     .example("$0 build data/raw/S1 -c config.toml", "build S1: NWB in data/processed/S1, QC page in qc/S1")
     .example("$0 plan data/raw/S1 -c config.toml", "what would be read, what is missing")
     .example("$0 qc data/interim/S1", "re-render the QC page")
@@ -176,13 +163,10 @@ function parseArgs(argv: string[]): Parsed {
     .version(false)
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "invalid usage", { hint: "neuropose-session --help" });
-    })
+    .fail(usageFailure("neuropose-session --help"))
     .parseSync();
   if (argv.includes("--help") || argv.includes("-h") || !chosen)
-    return { command: "help", json: false, quiet: true, logLevel: "silent", logFormat: "human" };
+    return { command: "help", json: false, quiet: true, log: { logLevel: "silent", logFormat: "human" } };
   return chosen;
 }
 
@@ -235,11 +219,7 @@ export async function sessionCli(argv: string[], streams: CliStreams, signal?: A
   const args = parseArgs(argv);
   if (args.command === "help") return 0;
   const started = Date.now();
-  const logger = createLogger({
-    format: args.logFormat,
-    level: args.quiet ? "warn" : args.logLevel,
-    stream: streams.stderr,
-  });
+  const logger = cliLogger(args.log, streams.stderr);
   const print = (v: unknown) => streams.stdout.write(`${stringifyJson(v, { indent: 2 })}\n`);
 
   if (args.command === "plan") {
@@ -388,21 +368,9 @@ export async function main(
   argv: string[],
   streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const signal = abortOnSignals();
-  return runMain(
-    async () => {
-      try {
-        return await sessionCli(argv, streams, signal);
-      } catch (e) {
-        if (argv.includes("--json")) {
-          const err = isNeuroPoseError(e)
-            ? { code: e.code, kind: e.kind, message: e.oneLine() }
-            : { code: "E_UNEXPECTED", kind: "bug", message: String((e as Error)?.message ?? e) };
-          streams.stdout.write(`${JSON.stringify({ ok: false, error: err })}\n`);
-        }
-        throw e;
-      }
-    },
-    { stderr: streams.stderr },
-  );
+  return runCli((signal) => sessionCli(argv, streams, signal), {
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    json: argv.includes("--json"),
+  });
 }

@@ -1,6 +1,5 @@
-import { runMain, UsageError } from "@neuropose/cli-kit";
+import { LOG_OPTIONS, runCli, usageFailure } from "@neuropose/cli-kit";
 import { packageVersion } from "@neuropose/cli-kit/startup";
-import { LOG_LEVELS } from "@neuropose/io";
 import type { Argv, CommandModule } from "yargs";
 import yargs from "yargs";
 import { benchmarkCommand } from "./commands/benchmark/index.js";
@@ -51,11 +50,7 @@ export function buildCli(argv: string[]): Argv {
   let cli = yargs(argv)
     .scriptName("neuropose")
     .usage("$0 <command> [options]")
-    .option("log-format", { choices: ["human", "json"] as const, describe: "log lines on stderr" })
-    .option("log-level", {
-      choices: [...LOG_LEVELS, "silent"] as const,
-      describe: "least severe log lines shown",
-    })
+    .options(LOG_OPTIONS)
     .strict()
     .strictCommands()
     .demandCommand(1, "name a command (see --help)")
@@ -63,10 +58,7 @@ export function buildCli(argv: string[]): Argv {
     .help()
     .version(packageVersion(import.meta.url))
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "invalid usage", { hint: "neuropose --help" });
-    });
+    .fail(usageFailure("neuropose --help"));
   for (const command of commands) cli = cli.command(command);
   return cli;
 }
@@ -83,9 +75,13 @@ export function buildCli(argv: string[]): Argv {
 export async function main(argv: string[]): Promise<number> {
   const delegated = await runDelegate(argv);
   if (delegated !== undefined) return delegated;
-  return runMain(async () => {
-    await buildCli(argv).parseAsync();
-    // commands with their own exit codes (doctor: 0/1/2) set process.exitCode
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
-  });
+  // Commands doing long work ask cli-kit for the Ctrl-C signal themselves; the others keep the default Ctrl-C.
+  return runCli(
+    async () => {
+      await buildCli(argv).parseAsync();
+      // commands with their own exit codes (doctor: 0/1/2) set process.exitCode
+      return typeof process.exitCode === "number" ? process.exitCode : 0;
+    },
+    { handleSignals: false },
+  );
 }

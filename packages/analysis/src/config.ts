@@ -1,6 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ANALYSIS_CONFIG_UNIONS, type AnalysisConfig, AnalysisConfigSchema } from "@neuropose/io";
+import {
+  ANALYSIS_CONFIG_UNIONS,
+  type AnalysisConfig,
+  AnalysisConfigSchema,
+  toPydanticIssues,
+} from "@neuropose/io";
 import {
   type Document,
   isMap,
@@ -14,7 +19,6 @@ import {
   type ScalarTag,
   type Tags,
 } from "yaml";
-import type { z } from "zod";
 import { AnalysisConfigError, AnalysisRunError, AnalysisYamlError, type ConfigIssue } from "./errors.js";
 import { checkYamlBounds, findDuplicateKey, limitError, YAML_LIMITS } from "./yaml-bounds.js";
 
@@ -48,189 +52,7 @@ const SCANNER_CODES = new Set([
   "UNEXPECTED_TOKEN",
 ]);
 
-function isUnion(path: Key[]): boolean {
-  return ANALYSIS_CONFIG_UNIONS.some((u) => u.length === path.length && u.every((k, i) => k === path[i]));
-}
-
-function get(root: unknown, path: Key[]): unknown {
-  let node = root;
-  for (const k of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<Key, unknown>)[k];
-  }
-  return node;
-}
-
-function repr(v: unknown): string {
-  if (typeof v === "string") return `'${v}'`;
-  if (v === undefined) return "nothing";
-  if (v === null) return "null";
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return String(v);
-  }
-}
-
-/** Translate the zod path to the pydantic loc: insert the variant tag after each discriminated-union field. */
-function pydanticLoc(path: Key[], input: unknown, issueAtUnionIsVariant: boolean): Key[] {
-  const out: Key[] = [];
-  const prefix: Key[] = [];
-  for (let i = 0; i < path.length; i++) {
-    prefix.push(path[i]);
-    out.push(path[i]);
-    if (isUnion(prefix)) {
-      const tag = (get(input, prefix) as { kind?: unknown } | undefined)?.kind;
-      const deeper = i < path.length - 1;
-      if (
-        typeof tag === "string" &&
-        ((deeper && path[i + 1] !== "kind") || (!deeper && issueAtUnionIsVariant))
-      ) {
-        out.push(tag);
-      }
-    }
-  }
-  return out;
-}
-
-function quoteList(values: readonly unknown[]): string {
-  return values.map((v) => repr(v)).join(", ");
-}
-
-/** pydantic's error type for a value of the wrong type at `path`. */
-function invalidTypeName(path: Key[], expected: string): string {
-  if (path.length === 0) return "model_type";
-  if (expected === "object") return "model_attributes_type";
-  if (expected === "int") return "int_type";
-  if (expected === "number") return "float_type";
-  if (expected === "string") return "string_type";
-  if (expected === "boolean") return "bool_type";
-  if (expected === "array" || expected === "tuple") return "list_type";
-  return `${expected}_type`;
-}
-
-function expectedWhat(expected: string): string {
-  return expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
-}
-
-/**
- * Turn zod issues on an analysis config into pydantic-shaped issues (type + loc) with human messages.
- * Model-level rules are dropped when a field already failed (pydantic runs them only on valid fields).
- */
-function translate(issues: z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const issue of issues) {
-    const path = issue.path as Key[];
-    const value = get(input, path);
-    const add = (type: string, field: Key[], message: string, variant = false) => {
-      out.push({ type, loc: pydanticLoc(field, input, variant), field, message });
-    };
-    switch (issue.code) {
-      case "unrecognized_keys":
-        for (const key of issue.keys) add("extra_forbidden", [...path, key], "unknown key", true);
-        break;
-      case "invalid_union": {
-        const disc = (issue as { discriminator?: string }).discriminator;
-        if (disc !== undefined && path[path.length - 1] === disc) {
-          const field = path.slice(0, -1);
-          const options = ((issue as { options?: unknown[] }).options ?? []) as unknown[];
-          const tag = value;
-          out.push({
-            type: tag === undefined ? "union_tag_not_found" : "union_tag_invalid",
-            loc: field,
-            field: [...field, disc],
-            message:
-              tag === undefined
-                ? `missing '${disc}'; expected one of ${quoteList(options)}`
-                : `expected one of ${quoteList(options)} (got ${repr(tag)})`,
-          });
-        } else {
-          // A value of none of the union's types (e.g. a joint that is neither an index nor a name): report it
-          // as the first branch does (the original's type, `int_type` for a joint), with the union's message.
-          const branches = ((issue as { errors?: z.core.$ZodIssue[][] }).errors ??
-            []) as z.core.$ZodIssue[][];
-          const first = branches[0]?.[0];
-          if (first?.code === "invalid_type" && first.path.length === 0) {
-            const custom = issue.message !== "Invalid input" ? issue.message : undefined;
-            add(
-              invalidTypeName(path, first.expected),
-              path,
-              custom
-                ? `${custom} (got ${repr(value)})`
-                : `expected ${expectedWhat(first.expected)} (got ${repr(value)})`,
-            );
-          } else {
-            add("union_type", path, `invalid value ${repr(value)}`);
-          }
-        }
-        break;
-      }
-      case "invalid_value":
-        add(
-          "literal_error",
-          path,
-          issue.values.length === 1
-            ? `expected ${repr(issue.values[0])} (got ${repr(value)})`
-            : `expected one of ${quoteList(issue.values)} (got ${repr(value)})`,
-        );
-        break;
-      case "too_small":
-        if (issue.origin === "array" && path.length > 0) {
-          // A tuple that is too short: pydantic reports the first missing item.
-          const len = Array.isArray(value) ? value.length : 0;
-          if (len < Number(issue.minimum) && isTuple(path)) {
-            add("missing", [...path, len], `expected ${issue.minimum} items (got ${len})`);
-            break;
-          }
-          add("too_short", path, `expected at least ${issue.minimum} items (got ${len})`);
-          break;
-        }
-        if (issue.origin === "string") {
-          add("string_too_short", path, "must not be empty");
-          break;
-        }
-        add(
-          issue.inclusive ? "greater_than_equal" : "greater_than",
-          path,
-          `must be ${issue.inclusive ? ">=" : ">"} ${issue.minimum} (got ${repr(value)})`,
-        );
-        break;
-      case "too_big":
-        if (issue.origin === "array") {
-          add("too_long", path, `expected at most ${issue.maximum} items`);
-          break;
-        }
-        add(
-          issue.inclusive ? "less_than_equal" : "less_than",
-          path,
-          `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum} (got ${repr(value)})`,
-        );
-        break;
-      case "invalid_type": {
-        if (value === undefined && path.length > 0) {
-          add("missing", path, "required field is missing");
-          break;
-        }
-        add(
-          invalidTypeName(path, issue.expected),
-          path,
-          `expected ${expectedWhat(issue.expected)} (got ${repr(value)})`,
-        );
-        break;
-      }
-      case "custom": {
-        const type = (issue.params as { pydantic?: string } | undefined)?.pydantic ?? "value_error";
-        add(type, path, type === "missing" ? "required field is missing" : issue.message, true);
-        break;
-      }
-      default:
-        add(issue.code, path, issue.message);
-    }
-  }
-  const fieldFailed = out.some((i) => i.loc.length > 0 && i.type !== "value_error");
-  return out.filter((i) => !(fieldFailed && i.loc.length === 0 && i.type === "value_error"));
-}
-
+// The config's fixed-length arrays (pydantic tuples): a short one is reported at its first missing item.
 const TUPLE_FIELDS: Key[][] = [["angle_triplets", -1], ["triplet"], ["joints"]];
 function isTuple(path: Key[]): boolean {
   const last = path[path.length - 1];
@@ -257,7 +79,10 @@ export type ConfigValidation = { ok: true; config: AnalysisConfig } | { ok: fals
 export function validateAnalysisConfig(value: unknown): ConfigValidation {
   const r = AnalysisConfigSchema.safeParse(value);
   if (r.success) return { ok: true, config: r.data };
-  return { ok: false, issues: translate(r.error.issues, value) };
+  return {
+    ok: false,
+    issues: toPydanticIssues(r.error.issues, value, { unions: ANALYSIS_CONFIG_UNIONS, isTuple }),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { NeuroPoseError, type NeuroPoseErrorOptions, type PydanticIssue } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/analysis (errors of dtw, kinematics, segment and io pass through with
@@ -17,15 +17,7 @@ export type AnalysisErrorCode =
   | "E_ABORTED";
 
 /** One config problem, located both the pydantic way (`loc`, `type`) and in the YAML file (`line`, `column`). */
-export interface ConfigIssue {
-  /** pydantic-style error type: "missing", "extra_forbidden", "literal_error", "value_error", ... */
-  type: string;
-  /** pydantic-style location: field path with the discriminated-union tag inserted (e.g. ["analysis", "dtw"]). */
-  loc: (string | number)[];
-  /** The field path as written in the YAML (no union tags), e.g. ["analysis", "method"]. */
-  field: (string | number)[];
-  /** Human message, e.g. "expected one of 'dtw_all', 'dtw_per_joint', 'dtw_relation' (got 'dtw')". */
-  message: string;
+export interface ConfigIssue extends PydanticIssue {
   /** 1-based line in the YAML file, when known. */
   line?: number | undefined;
   /** 1-based column in the YAML file, when known. */

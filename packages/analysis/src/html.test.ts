@@ -1,12 +1,11 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { haveChromium, launchChromium, offlinePage } from "../../../config/chromium.mjs";
 import { KNEE_ANGLES_DTW, virtualIo } from "./_testing.js";
 import { parseAnalysisConfig } from "./config.js";
 import { renderReportHtml } from "./html.js";
 import { runAnalysis } from "./run.js";
 import { synthesizeGaitPredictions } from "./synthesize.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const FILES: Record<string, unknown> = {
   "subject.json": synthesizeGaitPredictions({ seed: 3, frames: 90, cadence: 96, amplitude: 0.8 }),
   "ref1.json": synthesizeGaitPredictions({ seed: 4, frames: 90, cadence: 110 }),
@@ -45,40 +44,15 @@ describe("renderReportHtml (static)", () => {
   });
 });
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `skipped "HTML report in headless Chromium": ${CHROMIUM} is absent (apt-get install chromium)`,
-  );
-
-describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
+describe.skipIf(!haveChromium("HTML report in headless Chromium"))("HTML report in headless Chromium", () => {
   it("renders with no console errors, no network, and one figure per analysed pair", async () => {
     const { chromium } = await import("playwright-core");
     const run = await sampleRun();
     const html = renderReportHtml(run);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium(chromium);
     try {
       const page = await browser.newPage();
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-      });
-      page.on("pageerror", (e) => problems.push(String(e)));
-      await page.route("**/*", (route) => {
-        requests.push(route.request().url());
-        return route.abort();
-      });
+      const { problems, requests } = await offlinePage(page);
       await page.setContent(html, { waitUntil: "load" });
       const pairs = (run.report.results as { comparisons: { distances: number[] }[] }).comparisons.reduce(
         (n, c) => n + c.distances.length,

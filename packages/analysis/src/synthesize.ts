@@ -1,4 +1,4 @@
-import { SKELETONS } from "@neuropose/io";
+import { mulberry32, SKELETONS } from "@neuropose/io";
 
 type Vec3 = [number, number, number];
 
@@ -41,17 +41,6 @@ export interface SyntheticPredictions {
   frames: Record<string, { boxes: number[][]; poses3d: number[][][]; poses2d: number[][][] }>;
   segmentations: Record<string, never>;
   provenance: null;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(rand: () => number): () => number {

@@ -56,3 +56,21 @@ export function formatError(error: unknown): string {
   }
   return `error: ${text.replace(/\s*\n\s*/g, " ").trim()}`;
 }
+
+/**
+ * The yargs `.fail(...)` handler every NeuroPose CLI uses: a parse problem becomes a {@link UsageError} (exit 2,
+ * one `error:` line) with `hint`; an error thrown by a handler passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { usageFailure } from "@neuropose/cli-kit";
+ * const fail = usageFailure("neuropose-infer --help");
+ * fail("Unknown argument: frobnicate", undefined); // throws UsageError
+ * ```
+ */
+export function usageFailure(hint: string): (message: string | undefined | null, error: unknown) => never {
+  return (message, error) => {
+    if (error) throw error;
+    throw new UsageError(message ?? "invalid usage", { hint });
+  };
+}

@@ -3,7 +3,15 @@ export {
   exitCodeFor,
   formatError,
   UsageError,
+  usageFailure,
 } from "./errors.js";
+export {
+  type CliSettings,
+  type CommonFlags,
+  cliLogger,
+  LOG_OPTIONS,
+  settingsFromFlags,
+} from "./flags.js";
 export {
   createLogger,
   type LogFormat,
@@ -17,8 +25,9 @@ export {
   type ProgressInfo,
   type ProgressOptions,
 } from "./progress.js";
+export { type RunCliOptions, runCli } from "./run-cli.js";
 export {
   type RunMainOptions,
   runMain,
 } from "./run-main.js";
-export { abortOnSignals } from "./signals.js";
+export { abortOnSignals, interruptedBy } from "./signals.js";

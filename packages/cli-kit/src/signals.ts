@@ -29,3 +29,23 @@ export function abortOnSignals(signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"]
   }
   return controller.signal;
 }
+
+/**
+ * Whether a failure is an interruption: a Ctrl-C/SIGTERM was received (by {@link abortOnSignals}) or the error
+ * is an abort (`E_ABORTED`, `AbortError`). Returns the reason's text (e.g. "interrupted by SIGINT"), else
+ * undefined.
+ *
+ * @example
+ * ```ts
+ * import { interruptedBy } from "@neuropose/cli-kit";
+ * interruptedBy(new Error("disk full")); // undefined
+ * ```
+ */
+export function interruptedBy(error: unknown): string | undefined {
+  for (const c of shared.values()) {
+    if (c.signal.aborted) return (c.signal.reason as Error | undefined)?.message ?? "interrupted";
+  }
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (e && (e.code === "E_ABORTED" || e.name === "AbortError")) return "interrupted";
+  return undefined;
+}

@@ -1,6 +1,8 @@
 // Open an HDF5 file (or bytes) read-only through h5wasm, quietly (libraries never print: HDF5's own error stack
 // printer is swapped for exceptions), and read what is inside with its real dtype and shape. Every failure is one
 // H5Error naming the file and the object inside it.
+// Over 500 lines: H5Reader is one class (layout, numbers, strings, compound tables, attributes) over one open
+// file; the raw-byte decoding already lives in _raw.ts.
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,8 +35,18 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
-/** One line from an HDF5 error stack (the root cause is its last frame). */
-function summary(e: unknown): string {
+/**
+ * One line from an h5wasm/HDF5 error: its messages are multi-line HDF5 error stacks that list the API call first
+ * and the root cause last (`#006: .../H5Fsuper.c line 577 in fn(): cause`); the cause is returned.
+ *
+ * @example
+ * ```ts
+ * import { h5ErrorSummary } from "@neuropose/h5";
+ * const e = new Error("HDF5-DIAG: Error detected\n#000: H5F.c line 1 in H5Fopen(): unable to open file\n#001: H5Fsuper.c line 577 in H5F__super_read(): file signature not found");
+ * console.log(h5ErrorSummary(e)); // "file signature not found"
+ * ```
+ */
+export function h5ErrorSummary(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   const lines = m
     .split("\n")
@@ -129,7 +141,7 @@ export async function openH5(source: string | Uint8Array, options: OpenH5Options
     return new H5Reader(f, label, temp);
   } catch (e) {
     if (temp) rmSync(temp, { force: true });
-    throw new H5Error("E_H5_OPEN", `cannot open the HDF5 file: ${summary(e)}`, {
+    throw new H5Error("E_H5_OPEN", `cannot open the HDF5 file: ${h5ErrorSummary(e)}`, {
       path: label,
       hint: TRUNCATED_HINT,
       cause: e,
@@ -195,7 +207,7 @@ export class H5Reader {
         const g = quietly(() => this.f.get(path)) as Group | null;
         k = g?.type === "Group" ? new Set(quietly(() => g.keys())) : null;
       } catch (e) {
-        throw this.err("E_H5_READ", path, `cannot list the group: ${summary(e)}`, TRUNCATED_HINT, e);
+        throw this.err("E_H5_READ", path, `cannot list the group: ${h5ErrorSummary(e)}`, TRUNCATED_HINT, e);
       }
       this.keyCache.set(path, k);
     }
@@ -236,7 +248,13 @@ export class H5Reader {
       if (!o) throw new Error("not found");
       return o;
     } catch (e) {
-      throw this.err("E_H5_READ", normal(path), `cannot open the object: ${summary(e)}`, TRUNCATED_HINT, e);
+      throw this.err(
+        "E_H5_READ",
+        normal(path),
+        `cannot open the object: ${h5ErrorSummary(e)}`,
+        TRUNCATED_HINT,
+        e,
+      );
     }
   }
 
@@ -266,7 +284,7 @@ export class H5Reader {
       throw this.err(
         "E_H5_READ",
         normal(path),
-        `cannot read the dataset's type: ${summary(e)}`,
+        `cannot read the dataset's type: ${h5ErrorSummary(e)}`,
         TRUNCATED_HINT,
         e,
       );
@@ -282,7 +300,13 @@ export class H5Reader {
     try {
       return Object.keys(quietly(() => o.attrs));
     } catch (e) {
-      throw this.err("E_H5_READ", normal(path), `cannot list attributes: ${summary(e)}`, TRUNCATED_HINT, e);
+      throw this.err(
+        "E_H5_READ",
+        normal(path),
+        `cannot list attributes: ${h5ErrorSummary(e)}`,
+        TRUNCATED_HINT,
+        e,
+      );
     }
   }
 
@@ -310,7 +334,7 @@ export class H5Reader {
       throw this.err(
         "E_H5_READ",
         `${normal(path)}@${name}`,
-        `cannot read the attribute: ${summary(e)}`,
+        `cannot read the attribute: ${h5ErrorSummary(e)}`,
         TRUNCATED_HINT,
         e,
       );
@@ -378,7 +402,7 @@ export class H5Reader {
       }
     } catch (e) {
       Module._free(ptr);
-      throw this.err("E_H5_READ", info.path, `cannot read the data: ${summary(e)}`, TRUNCATED_HINT, e);
+      throw this.err("E_H5_READ", info.path, `cannot read the data: ${h5ErrorSummary(e)}`, TRUNCATED_HINT, e);
     }
     try {
       return fn(Module.HEAPU8.subarray(ptr, ptr + nbytes), count, rowCount);
@@ -452,7 +476,13 @@ export class H5Reader {
         const v: unknown = quietly(() => d.value);
         return typeof v === "string" ? [v] : Array.isArray(v) ? v.map(String) : [];
       } catch (e) {
-        throw this.err("E_H5_READ", info.path, `cannot read the strings: ${summary(e)}`, TRUNCATED_HINT, e);
+        throw this.err(
+          "E_H5_READ",
+          info.path,
+          `cannot read the strings: ${h5ErrorSummary(e)}`,
+          TRUNCATED_HINT,
+          e,
+        );
       }
     }
     const { bytes, count } = this.raw(path, info);

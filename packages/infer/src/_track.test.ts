@@ -1,18 +1,7 @@
 // Identity tracking on synthetic people (no model): crossings, occlusions, far re-appearances, duplicates.
 import { describe, expect, it } from "vitest";
+import { mulberry32 as rng } from "../../../config/random.js";
 import { PoseTracker, type TrackPose } from "./_track.js";
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEMPLATE = (() => {
   const r = rng(7);

@@ -273,8 +273,10 @@ export async function openOverlayEncoder(
  * @example
  * ```ts
  * import { probeVideo, renderOverlay, resolveFfmpeg } from "@neuropose/infer";
+ * import { loadVideoPredictions } from "@neuropose/io";
  * const tools = resolveFfmpeg();
  * const info = await probeVideo("clip.mp4", tools);
+ * const predictions = await loadVideoPredictions("poses.json");
  * await renderOverlay(info, predictions, "overlay.mp4", { tools });
  * ```
  */

@@ -1,17 +1,9 @@
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../../config/cli-process.js";
 import {
   checkOutputPath,
   commitTogether,
@@ -24,7 +16,7 @@ import {
 import { NeuroPoseError } from "./errors.js";
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), "np-io-commit-"));
+  return tempDir("np-io-commit-");
 }
 
 /** A pid that certainly belonged to a process that has exited. */

@@ -1,3 +1,4 @@
+// Load/save/migrate of every document kind. Over 500 lines: one section per document kind and version.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,7 @@
 // Public API of @neuropose/io. Modules here import each other directly (never "./index.js"), so that
 // analysis.ts (owned by the analysis work) can import schemas from "./predictions.js" etc. without a cycle.
+// The zod-free part (errors, sha256, skeletons, the seeded PRNG) is listed by name once, in core.ts (`@neuropose/io/core`), and
+// re-exported whole here: the same classes and objects under both entries.
 
 export {
   ANALYSIS_CONFIG_UNIONS,
@@ -40,6 +42,7 @@ export {
   tempPathFor,
   writeError,
 } from "./commit.js";
+export * from "./core.js";
 export {
   type DocumentKind,
   type DocumentOf,
@@ -63,19 +66,6 @@ export {
   validateDocument,
 } from "./documents.js";
 export {
-  CodedError,
-  type ErrorKind,
-  FutureSchemaError,
-  type IoErrorCode,
-  isNeuroPoseError,
-  JsonParseError,
-  MigrationError,
-  MigrationNotFoundError,
-  NeuroPoseError,
-  type NeuroPoseErrorOptions,
-  ValidationError,
-  type ValidationIssue,
-} from "./errors.js";
 export {
   GAIT_RESULTS_VERSION,
   GAIT_SIDE_PARAMETERS,
@@ -87,7 +77,6 @@ export {
   GaitResultsSchema,
   type GaitTrialResult,
 } from "./gait-analysis.js";
-export { sha256File, sha256Hex } from "./hash.js";
 export {
   NON_FINITE_ENCODING,
   type ParseJsonOptions,
@@ -177,14 +166,6 @@ export {
   SettingsSchema,
 } from "./settings.js";
 export {
-  getSkeleton,
-  jointIndex,
-  SKELETON_NAMES,
-  SKELETONS,
-  type Skeleton,
-  type SkeletonName,
-} from "./skeletons.js";
-export {
   type JobStatus,
   type JobStatusEntry,
   type JobStatusEntryInput,
@@ -195,6 +176,9 @@ export {
 } from "./status.js";
 export {
   formatJsonPath,
+  type PydanticIssue,
+  type PydanticIssueOptions,
+  toPydanticIssues,
   toValidationIssues,
   validateWith,
 } from "./validate.js";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { mulberry32 as rng } from "../../../config/random.js";
 import {
   type FramePrediction,
   loadJobResults,
@@ -19,18 +20,6 @@ import {
 } from "./index.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "np-io-stream-"));
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run checks the same documents. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeDoc(seed: number, frames: number, opts: { nan?: boolean; joints?: number } = {}) {
   const r = rng(seed);

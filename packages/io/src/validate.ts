@@ -217,3 +217,237 @@ export function validateWith<S extends z.ZodType>(
   if (r.success) return r.data;
   throw new ValidationError(toValidationIssues(r.error.issues), { source: options.source });
 }
+
+// ---- configs: pydantic-shaped issues (error type + loc), as the original's pydantic models reported them ----
+
+type Key = string | number;
+
+/** A config validation issue in pydantic's shape (see {@link toPydanticIssues}). */
+export interface PydanticIssue {
+  /** pydantic's error type: "missing", "extra_forbidden", "literal_error", "value_error", ... */
+  type: string;
+  /** pydantic's location: the field path with each discriminated union's variant inserted (e.g. ["analysis", "dtw"]). */
+  loc: Key[];
+  /** The field path as written in the file (no variant tags), e.g. ["analysis", "method"]. */
+  field: Key[];
+  /** Human message, e.g. "expected one of 'dtw_all', 'dtw_per_joint' (got 'dtw')". */
+  message: string;
+}
+
+/** Options of {@link toPydanticIssues}. */
+export interface PydanticIssueOptions {
+  /** Paths of the discriminated unions (tag `kind`) whose variant pydantic puts into `loc`. */
+  unions?: readonly (readonly Key[])[];
+  /** Whether the array at `path` is a fixed-length tuple: a short one is reported at its first missing item. */
+  isTuple?: (path: Key[]) => boolean;
+}
+
+function isUnion(unions: PydanticIssueOptions["unions"], path: Key[]): boolean {
+  return (unions ?? []).some((u) => u.length === path.length && u.every((k, i) => k === path[i]));
+}
+
+function get(root: unknown, path: Key[]): unknown {
+  let node = root;
+  for (const k of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<Key, unknown>)[k];
+  }
+  return node;
+}
+
+function pyRepr(v: unknown): string {
+  if (typeof v === "string") return `'${v}'`;
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Translate the zod path to the pydantic loc: insert the variant tag after each discriminated-union field. */
+function pydanticLoc(
+  unions: PydanticIssueOptions["unions"],
+  path: Key[],
+  input: unknown,
+  issueAtUnionIsVariant: boolean,
+): Key[] {
+  const out: Key[] = [];
+  const prefix: Key[] = [];
+  for (let i = 0; i < path.length; i++) {
+    prefix.push(path[i]);
+    out.push(path[i]);
+    if (isUnion(unions, prefix)) {
+      const tag = (get(input, prefix) as { kind?: unknown } | undefined)?.kind;
+      const deeper = i < path.length - 1;
+      if (
+        typeof tag === "string" &&
+        ((deeper && path[i + 1] !== "kind") || (!deeper && issueAtUnionIsVariant))
+      ) {
+        out.push(tag);
+      }
+    }
+  }
+  return out;
+}
+
+/** pydantic's type and our message for a number out of bounds (`_equal` types for inclusive bounds). */
+function numericBound(
+  type: "greater_than" | "less_than",
+  op: ">" | "<",
+  inclusive: boolean | undefined,
+  bound: unknown,
+  value: unknown,
+  path: Key[],
+): [string, Key[], string] {
+  return [
+    inclusive ? `${type}_equal` : type,
+    path,
+    `must be ${op}${inclusive ? "=" : ""} ${bound} (got ${pyRepr(value)})`,
+  ];
+}
+
+function quoteList(values: readonly unknown[]): string {
+  return values.map((v) => pyRepr(v)).join(", ");
+}
+
+/** pydantic's error type for a value of the wrong type at `path`. */
+function invalidTypeName(path: Key[], expected: string): string {
+  if (path.length === 0) return "model_type";
+  if (expected === "object") return "model_attributes_type";
+  if (expected === "int") return "int_type";
+  if (expected === "number") return "float_type";
+  if (expected === "string") return "string_type";
+  if (expected === "boolean") return "bool_type";
+  if (expected === "array" || expected === "tuple") return "list_type";
+  return `${expected}_type`;
+}
+
+function expectedWhat(expected: string): string {
+  return expected === "object" ? "a mapping" : expected === "int" ? "an integer" : `a ${expected}`;
+}
+
+/**
+ * Turn zod issues on a config (the parsed `input`) into pydantic-shaped issues — the error `type` and `loc`
+ * pydantic gives, with the discriminated-union variant inserted after each union field of `options.unions` —
+ * and a human message quoting the offending value. Model-level rules are dropped when a field already failed
+ * (pydantic runs them only on valid fields). Documents use {@link toValidationIssues} (JSON paths) instead.
+ *
+ * @example
+ * ```ts
+ * import { ANALYSIS_CONFIG_UNIONS, AnalysisConfigSchema, toPydanticIssues } from "@neuropose/io";
+ * const input = { inputs: { primary: "a.json" }, analysis: { kind: "none", extra: 1 }, output: { report: "r.json" } };
+ * const r = AnalysisConfigSchema.safeParse(input);
+ * if (!r.success) console.log(toPydanticIssues(r.error.issues, input, { unions: ANALYSIS_CONFIG_UNIONS })[0]);
+ * ```
+ */
+export function toPydanticIssues(
+  issues: readonly Issue[],
+  input: unknown,
+  options: PydanticIssueOptions = {},
+): PydanticIssue[] {
+  const isTuple = options.isTuple ?? (() => false);
+  const out: PydanticIssue[] = [];
+  for (const issue of issues) {
+    const path = issue.path as Key[];
+    const value = get(input, path);
+    const add = (type: string, field: Key[], message: string, variant = false) => {
+      out.push({ type, loc: pydanticLoc(options.unions, field, input, variant), field, message });
+    };
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) add("extra_forbidden", [...path, key], "unknown key", true);
+        break;
+      case "invalid_union": {
+        const disc = (issue as { discriminator?: string }).discriminator;
+        if (disc !== undefined && path[path.length - 1] === disc) {
+          const field = path.slice(0, -1);
+          const options = ((issue as { options?: unknown[] }).options ?? []) as unknown[];
+          const tag = value;
+          out.push({
+            type: tag === undefined ? "union_tag_not_found" : "union_tag_invalid",
+            loc: field,
+            field: [...field, disc],
+            message:
+              tag === undefined
+                ? `missing '${disc}'; expected one of ${quoteList(options)}`
+                : `expected one of ${quoteList(options)} (got ${pyRepr(tag)})`,
+          });
+        } else {
+          // A value of none of the union's types (e.g. a joint that is neither an index nor a name): report it
+          // as the first branch does (the original's type, `int_type` for a joint), with the union's message.
+          const branches = ((issue as { errors?: Issue[][] }).errors ?? []) as Issue[][];
+          const first = branches[0]?.[0];
+          if (first?.code === "invalid_type" && first.path.length === 0) {
+            const custom = issue.message !== "Invalid input" ? issue.message : undefined;
+            add(
+              invalidTypeName(path, first.expected),
+              path,
+              custom
+                ? `${custom} (got ${pyRepr(value)})`
+                : `expected ${expectedWhat(first.expected)} (got ${pyRepr(value)})`,
+            );
+          } else {
+            add("union_type", path, `invalid value ${pyRepr(value)}`);
+          }
+        }
+        break;
+      }
+      case "invalid_value":
+        add(
+          "literal_error",
+          path,
+          issue.values.length === 1
+            ? `expected ${pyRepr(issue.values[0])} (got ${pyRepr(value)})`
+            : `expected one of ${quoteList(issue.values)} (got ${pyRepr(value)})`,
+        );
+        break;
+      case "too_small":
+        if (issue.origin === "array" && path.length > 0) {
+          // A tuple that is too short: pydantic reports the first missing item.
+          const len = Array.isArray(value) ? value.length : 0;
+          if (len < Number(issue.minimum) && isTuple(path)) {
+            add("missing", [...path, len], `expected ${issue.minimum} items (got ${len})`);
+            break;
+          }
+          add("too_short", path, `expected at least ${issue.minimum} items (got ${len})`);
+          break;
+        }
+        if (issue.origin === "string") {
+          add("string_too_short", path, "must not be empty");
+          break;
+        }
+        add(...numericBound("greater_than", ">", issue.inclusive, issue.minimum, value, path));
+        break;
+      case "too_big":
+        if (issue.origin === "array") {
+          add("too_long", path, `expected at most ${issue.maximum} items`);
+          break;
+        }
+        add(...numericBound("less_than", "<", issue.inclusive, issue.maximum, value, path));
+        break;
+      case "invalid_type": {
+        if (value === undefined && path.length > 0) {
+          add("missing", path, "required field is missing");
+          break;
+        }
+        add(
+          invalidTypeName(path, issue.expected),
+          path,
+          `expected ${expectedWhat(issue.expected)} (got ${pyRepr(value)})`,
+        );
+        break;
+      }
+      case "custom": {
+        const type = (issue.params as { pydantic?: string } | undefined)?.pydantic ?? "value_error";
+        add(type, path, type === "missing" ? "required field is missing" : issue.message, true);
+        break;
+      }
+      default:
+        add(issue.code, path, issue.message);
+    }
+  }
+  const fieldFailed = out.some((i) => i.loc.length > 0 && i.type !== "value_error");
+  return out.filter((i) => !(fieldFailed && i.loc.length === 0 && i.type === "value_error"));
+}

@@ -1,17 +1,9 @@
 // Daemon logic over a real data dir with a fake worker (the real BlazePose worker: e2e.test.ts).
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadJobResults, loadStatusFile } from "@neuropose/io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { removeDir, tempDir } from "../../../config/cli-process.js";
 import { fakeWorker } from "./_testing.js";
 import { FolderJobSource, INTERRUPTED_ERROR, runDaemon } from "./index.js";
 
@@ -37,10 +29,10 @@ async function source() {
 }
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "np-jobs-"));
+  root = tempDir("np-jobs-");
   logs.length = 0;
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => removeDir(root));
 
 describe("runDaemon over a folder source", () => {
   it("runs jobs in name order, videos sorted, and writes a JobResults results.json per job", async () => {

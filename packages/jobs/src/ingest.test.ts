@@ -1,17 +1,9 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { saveStatusFile } from "@neuropose/io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import yazl from "yazl";
+import { removeDir, tempDir } from "../../../config/cli-process.js";
 import { ingestArchive, planIngest } from "./index.js";
 
 let dir: string;
@@ -62,11 +54,11 @@ async function line(p: Promise<unknown>): Promise<string> {
 const video = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + n) & 255));
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "np-ingest-"));
+  dir = tempDir("np-ingest-");
   data = join(dir, "data");
   mkdirSync(join(data, "in"), { recursive: true });
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeDir(dir));
 
 describe("ingestArchive", () => {
   it("extracts videos into one job per folder (root files: the archive's name), skipping other files", async () => {

@@ -1,19 +1,16 @@
 // The jobs page in headless Chromium (playwright-core driving the system's /usr/bin/chromium): it renders,
 // escapes hostile names, shows a running job's progress moving without a reload, and logs no console errors.
 // Skips, saying why, where Chromium is absent. The screenshot goes to $NEUROPOSE_SCREENSHOT or the temp dir.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FolderJobSource, runDaemon } from "@neuropose/jobs";
 import { describe, expect, it } from "vitest";
+import { haveChromium, launchChromium } from "../../../config/chromium.mjs";
 import { fakeWorker } from "../../jobs/src/_testing.js";
 import { startMonitor } from "./index.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`skipping the browser test: ${CHROMIUM} is absent (apt-get install chromium)`);
-
-describe.skipIf(!hasChromium)("jobs page in headless Chromium", () => {
+describe.skipIf(!haveChromium("jobs page in headless Chromium"))("jobs page in headless Chromium", () => {
   it("renders, updates a running job's progress live, no console errors", async () => {
     const { chromium } = await import("playwright-core");
     const root = mkdtempSync(join(tmpdir(), "np-browser-"));
@@ -28,17 +25,7 @@ describe.skipIf(!hasChromium)("jobs page in headless Chromium", () => {
     const source = new FolderJobSource(root, { checkpointMs: 100 });
     await source.ensureLayout();
     const monitor = await startMonitor({ source, port: 0, token: "t0k", refreshMs: 250 });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium(chromium);
     const problems: string[] = [];
     const ac = new AbortController();
     try {

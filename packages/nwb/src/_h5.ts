@@ -156,15 +156,5 @@ export function childPath(parent: string, name: string): string {
   return parent === "/" ? `/${name}` : `${parent}/${name}`;
 }
 
-/** One line from an h5wasm/HDF5 error (its messages are multi-line HDF5 error stacks). */
-export function h5ErrorSummary(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  const lines = m
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
-  // HDF5 stacks list the API call first and the root cause last: "#006: .../H5Fsuper.c line 577 in fn(): cause"
-  const frames = lines.filter((l) => /^#\d+:/.test(l));
-  const detail = frames.at(-1)?.replace(/^#\d+:.*? in [\w.]+\(\): /, "");
-  return detail ?? lines[0] ?? "unknown error";
-}
+/** One line from an h5wasm/HDF5 error: @neuropose/h5's (the root cause, the stack's last frame). */
+export { h5ErrorSummary } from "@neuropose/h5";

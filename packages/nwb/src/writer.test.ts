@@ -1,3 +1,5 @@
+// writeNwb round trips, spec checks and crash/abort behaviour. Over 500 lines: one section per NWB type, each
+// written, read back with h5wasm and checked against the spec.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";

@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { haveChromium, launchChromium, offlinePage } from "../../../config/chromium.mjs";
 import { decimate, type QcInput, qcChecks, qcSummary, renderQcHtml, writeQcReport } from "./qc.js";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 /** A session of two cameras at 150 Hz for 60 s: cam1 drifts by 50 ppm and lost 3 frames. */
 function sample(): QcInput {
@@ -163,40 +162,15 @@ describe("renderQcHtml", () => {
   });
 });
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`skipped "QC page in headless Chromium": ${CHROMIUM} is absent (apt-get install chromium)`);
-
-describe.skipIf(!haveChromium)("QC page in headless Chromium", () => {
+describe.skipIf(!haveChromium("QC page in headless Chromium"))("QC page in headless Chromium", () => {
   it("renders with no console errors and no network, one plot per section at a real size", async () => {
     const { chromium } = await import("playwright-core");
     const dir = mkdtempSync(join(tmpdir(), "np-qc-"));
     const { html } = await writeQcReport(dir, sample());
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium(chromium);
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-      });
-      page.on("pageerror", (e) => problems.push(String(e)));
-      await page.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file://")) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
+      const { problems, requests } = await offlinePage(page, { allowFiles: true });
       await page.goto(`file://${html}`);
       for (const id of ["sync", "pose", "trials", "facemap"]) {
         expect(await page.locator(`section#${id} svg`).count()).toBeGreaterThanOrEqual(1);

@@ -3,18 +3,18 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFfmpeg } from "@neuropose/infer";
 import { readNwb } from "@neuropose/nwb";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../../config/cli-process.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { probeCounted, writeTestPattern } from "../../../config/test-videos.js";
 import { buildSession } from "./build.js";
 import { readStageSummary } from "./stage.js";
 
@@ -23,22 +23,7 @@ const { ffmpeg } = resolveFfmpeg();
 /** A stand-in camera video with exactly `frames` frames (the session's real videos are not published). */
 function standInVideo(path: string, frames: number, fps: number): void {
   mkdirSync(join(path, ".."), { recursive: true });
-  execFileSync(ffmpeg, [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `testsrc=size=32x24:rate=${fps}`,
-    "-frames:v",
-    String(frames),
-    "-c:v",
-    "mpeg4",
-    "-q:v",
-    "10",
-    path,
-  ]);
+  writeTestPattern(ffmpeg, path, { size: "32x24", rate: fps, frames, codec: "mpeg4", args: ["-q:v", "10"] });
 }
 
 fixtureSuite(
@@ -46,7 +31,7 @@ fixtureSuite(
   ["w2t-session", "Session-000001", "session.toml"],
   () => {
     it("builds end to end: 8580 camera pulses, both Bpod files merged, the DLC .h5 imported, trials in a valid NWB file, a QC page", async () => {
-      const root = mkdtempSync(join(tmpdir(), "np-w2t-"));
+      const root = tempDir("np-w2t-");
       const src = fixturePath("w2t-session", "Session-000001");
       const dir = join(root, "data", "raw", "Session-000001");
       mkdirSync(dir, { recursive: true });
@@ -189,7 +174,7 @@ if (!canMakeProc)
 
 describe("buildSession failures", () => {
   it("a frame/pulse mismatch fails ingest with the camera, the counts and the tolerance", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-bad-"));
+    const root = tempDir("np-session-bad-");
     const dir = join(root, "S1");
     mkdirSync(join(dir, "TTLs"), { recursive: true });
     writeFileSync(
@@ -217,7 +202,7 @@ describe("buildSession failures", () => {
   }, 60_000);
 
   it("non-increasing TTL times fail sync with the camera, the frame index and the TTL file", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-mono-"));
+    const root = tempDir("np-session-mono-");
     const dir = join(root, "S1");
     mkdirSync(join(dir, "TTLs"), { recursive: true });
     const t = Array.from({ length: 12 }, (_, i) => i / 30);
@@ -249,7 +234,7 @@ describe("buildSession failures", () => {
   }, 60_000);
 
   it("a missing input names the session.toml key to fix", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-missing-"));
+    const root = tempDir("np-session-missing-");
     const dir = join(root, "S1");
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -341,7 +326,7 @@ describe("buildSession failures", () => {
   );
 
   it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-tc-"));
+    const root = tempDir("np-session-tc-");
     const dir = join(root, "S1");
     standInVideo(join(dir, "Video", "c.avi"), 24, 30);
     writeFileSync(
@@ -356,22 +341,7 @@ describe("buildSession failures", () => {
     const tc = await readStageSummary(r.interim, "transcode");
     expect(tc?.counts.files).toBe(1);
     const out = join(r.interim, "video", "cam0", "c.mp4");
-    const frames = execFileSync(
-      resolveFfmpeg().ffprobe,
-      [
-        "-v",
-        "error",
-        "-count_frames",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "stream=nb_read_frames,codec_name",
-        "-of",
-        "csv=p=0",
-        out,
-      ],
-      { encoding: "utf8" },
-    ).trim();
+    const frames = probeCounted(resolveFfmpeg().ffprobe, out, "nb_read_frames,codec_name");
     expect(frames).toBe("h264,24");
     expect(readdirSync(join(r.interim, "video", "cam0"))).toEqual(["c.mp4"]);
     const nwb = await readNwb(r.nwb);

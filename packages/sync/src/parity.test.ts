@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { fsum } from "../../../config/parity.js";
 import { alignTrialsToPulses } from "./align.js";
 import { readCameraSsv } from "./camera-ssv.js";
 import { analogEdges, digitalEdges } from "./edges.js";
@@ -67,24 +68,6 @@ const refs = JSON.parse(
     }
   >;
 };
-
-/** Python's math.fsum (exact sum, one rounding). */
-function fsum(xs: ArrayLike<number>): number {
-  const partials: number[] = [];
-  for (let x of Array.from(xs)) {
-    let i = 0;
-    for (let y of partials) {
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo) partials[i++] = lo;
-      x = hi;
-    }
-    partials.length = i;
-    partials.push(x);
-  }
-  return partials.reduce((a, c) => a + c, 0);
-}
 
 function expectArr(got: ArrayLike<number>, want: Arr, what: string): void {
   const g = Array.from(got);

@@ -5,6 +5,7 @@
 // correctly. The format (MathWorks "MAT-File Format", Level 5) is small: tagged elements, zlib-compressed
 // miMATRIX elements (v7), and five array kinds we need (numeric, logical, char, cell, struct).
 // Every read is bounds-checked; every failure is a TrialsError with the byte offset and the variable path.
+// Just over 500 lines: one decoder, read top to bottom in the order of the format's elements.
 import { constants, inflateSync } from "node:zlib";
 import { TrialsError } from "./errors.js";
 import type { MatFile, MatNumericClass, MatValue } from "./mat.js";
@@ -27,12 +28,8 @@ const MI = {
   UTF32: 18,
 } as const;
 
-const MX_NAMES: Record<number, string> = {
-  1: "cell",
-  2: "struct",
-  3: "object",
-  4: "char",
-  5: "sparse",
+/** MATLAB array classes (mxCLASS) of the numeric arrays we read, by class number. */
+const numericClass: Record<number, MatNumericClass> = {
   6: "double",
   7: "single",
   8: "int8",
@@ -43,6 +40,16 @@ const MX_NAMES: Record<number, string> = {
   13: "uint32",
   14: "int64",
   15: "uint64",
+};
+
+/** Every MATLAB array class's name, for messages. */
+const MX_NAMES: Record<number, string> = {
+  1: "cell",
+  2: "struct",
+  3: "object",
+  4: "char",
+  5: "sparse",
+  ...numericClass,
   16: "function",
   17: "opaque",
 };
@@ -229,19 +236,6 @@ function ascii(b: Buf, tag: Tag): string {
   }
   return s;
 }
-
-const numericClass: Record<number, MatNumericClass> = {
-  6: "double",
-  7: "single",
-  8: "int8",
-  9: "uint8",
-  10: "int16",
-  11: "uint16",
-  12: "int32",
-  13: "uint32",
-  14: "int64",
-  15: "uint64",
-};
 
 /** Largest element count of an array that stores no bytes per element (a fieldless struct, an Nx0 char). */
 const MAX_EMPTY_ELEMENTS = 1_000_000;

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { fsum } from "../../../config/parity.js";
 import { readBpod, readIblrig } from "./bpod.js";
 import { readMat, readMatFile, squeezeMat } from "./mat.js";
 import { buildTrials, readTrials, type TrialsResult, trialsColumns } from "./tables.js";
@@ -43,24 +44,6 @@ type TableRef = {
   }[];
   events: EventRef;
 };
-
-/** Python's math.fsum (exact sum, one rounding): Shewchuk's algorithm. */
-function fsum(xs: number[]): number {
-  const partials: number[] = [];
-  for (let x of xs) {
-    let i = 0;
-    for (let y of partials) {
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo) partials[i++] = lo;
-      x = hi;
-    }
-    partials.length = i;
-    partials.push(x);
-  }
-  return partials.reduce((a, c) => a + c, 0);
-}
 
 function expectTable(got: TrialsResult, want: TableRef): void {
   expect(got.stateNames).toEqual(want.stateNames);

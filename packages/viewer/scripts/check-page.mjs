@@ -9,16 +9,8 @@ import { synthesizeWalker } from "@neuropose/gait";
 import { toNested } from "@neuropose/kinematics";
 import { renderViewerPage } from "@neuropose/viewer";
 import { chromium } from "playwright-core";
+import { launchChromium } from "../../../config/chromium.mjs";
 
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--use-gl=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const dir = mkdtempSync(join(tmpdir(), "np-viewer-check-"));
 const w = synthesizeWalker({ seconds: 600 });
 const frames = {};
@@ -37,7 +29,7 @@ console.log(
   `page for a 10-minute clip (18,000 frames): rendered in ${(performance.now() - t).toFixed(0)} ms, ${(html.length / 1e6).toFixed(1)} MB`,
 );
 writeFileSync(join(dir, "ten.html"), html);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+const browser = await launchChromium(chromium, { webgl: true });
 const page = await browser.newPage({ viewport: { width: 1100, height: 1100 } });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));

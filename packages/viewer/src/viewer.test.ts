@@ -1,23 +1,13 @@
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthesizeWalker } from "@neuropose/gait";
 import { toNested } from "@neuropose/kinematics";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { haveChromium, launchChromium } from "../../../config/chromium.mjs";
 import { buildViewerData, renderViewerPage, type ViewerPredictions } from "./index.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--use-gl=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 function walkerPredictions(seconds: number): ViewerPredictions {
   const w = synthesizeWalker({ seconds });
@@ -45,15 +35,14 @@ describe("viewer data", () => {
   });
 });
 
-const suite = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`skipped viewer browser tests: ${CHROMIUM} is absent`);
+const suite = haveChromium("viewer page in headless Chromium") ? describe : describe.skip;
 
 suite("viewer page in headless Chromium (WebGL by SwiftShader)", () => {
   it("draws a non-blank 3D canvas, moves the cursor when played, logs no errors", async () => {
     const dir = mkdtempSync(join(tmpdir(), "np-viewer-"));
     const file = join(dir, "page.html");
     writeFileSync(file, renderViewerPage(walkerPredictions(10), { title: "walker" }));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await launchChromium(chromium, { webgl: true });
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
       const errors: string[] = [];

@@ -1,15 +1,11 @@
-// Shared plumbing of the daemon/operator commands: settings from flags (only io's loadSettings reads
-// NEUROPOSE_*), the logger, and the data dir's job source. Imported only by the commands' run.ts files.
-import { createLogger, type LogFormat, type Logger, type LogLevel } from "@neuropose/cli-kit";
-import { loadSettings, type Settings, type SettingsOverrides } from "@neuropose/io";
+// Shared plumbing of the daemon/operator commands: settings and logger from the flags (cli-kit's
+// settingsFromFlags; only io's loadSettings reads NEUROPOSE_*), and the data dir's job source. Imported only by the commands' run.ts files.
+import { type CommonFlags, cliLogger, type Logger, settingsFromFlags } from "@neuropose/cli-kit";
+import type { Settings, SettingsOverrides } from "@neuropose/io";
 import { FolderJobSource } from "@neuropose/jobs";
 
-/** Flags every daemon command understands. */
-export interface DaemonArgs {
-  "data-dir"?: string | undefined;
-  "log-format"?: LogFormat | undefined;
-  "log-level"?: LogLevel | undefined;
-}
+/** Flags every daemon command understands (`--data-dir`, the log flags; `--model-cache`, `--device`, `--threads`). */
+export type DaemonArgs = CommonFlags;
 
 export interface Context {
   settings: Settings;
@@ -19,15 +15,9 @@ export interface Context {
 
 /** Settings (flags win), a logger on stderr, and the folder job source of the data dir. */
 export function context(args: DaemonArgs, overrides: SettingsOverrides = {}): Context {
-  const settings = loadSettings({
-    overrides: {
-      ...(args["data-dir"] ? { dataDir: args["data-dir"] } : {}),
-      ...(args["log-format"] ? { logFormat: args["log-format"] } : {}),
-      ...(args["log-level"] && args["log-level"] !== "silent" ? { logLevel: args["log-level"] } : {}),
-      ...overrides,
-    },
-  });
-  const logger = createLogger({ format: settings.logFormat, level: args["log-level"] ?? settings.logLevel });
+  const resolved = settingsFromFlags(args, overrides);
+  const logger = cliLogger(resolved);
+  const { settings } = resolved;
   return { settings, logger, source: new FolderJobSource(settings.dataDir, { logger }) };
 }
 

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "@neuropose/cli-kit";
+import { packageVersion } from "@neuropose/cli-kit/startup";
 import type { Device, Settings } from "@neuropose/io";
 import { createBlazePoseWorker, type VideoWorker } from "@neuropose/jobs";
 
@@ -13,22 +11,9 @@ export interface ModelArgs {
   "model-cache"?: string | undefined;
 }
 
-/** The version of the umbrella CLI (recorded in provenance). */
+/** The version of the umbrella CLI (recorded in provenance): cli-kit's one version lookup. */
 export function cliVersion(): string {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    for (const p of [
-      join(here, "..", "package.json"),
-      join(here, "..", "..", "package.json"),
-      join(here, "..", "..", "..", "package.json"),
-    ]) {
-      if (existsSync(p)) {
-        const pkg = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version: string };
-        if (pkg.name === "@neuropose/neuropose") return pkg.version;
-      }
-    }
-  } catch {}
-  return "unknown";
+  return packageVersion(import.meta.url);
 }
 
 /** Loads the model once: the daemon's VideoWorker with the same options as neuropose-infer. */

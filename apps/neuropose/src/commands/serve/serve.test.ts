@@ -1,30 +1,17 @@
 // `serve`, `reset` and retention through the built binary.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStatusFile, saveStatusFile } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeDir, startBin, tempDir } from "../../../../../config/cli-process.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin.js");
 const built = existsSync(join(dirname(bin), "dist", "index.js"));
-const cacheDir = join(tmpdir(), "neuropose-infer-test-models");
 let dir: string;
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: dir,
-    env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, out: () => stdout, err: () => stderr };
+  return startBin(bin, args, { cwd: dir, env });
 }
 
 async function until(cond: () => boolean, ms = 60_000) {
@@ -36,9 +23,9 @@ async function until(cond: () => boolean, ms = 60_000) {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "np-serve-"));
+  dir = tempDir("np-serve-");
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe.skipIf(!built)("serve, reset, retention (built binary)", () => {
   it("serve prints the URL with the token, warns on a public address without one, stops on SIGINT", async () => {

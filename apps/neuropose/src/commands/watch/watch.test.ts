@@ -1,7 +1,7 @@
 // The daemon as users run it: the built `neuropose` binary (bin.js -> dist; `pnpm test` builds first) with the
 // real BlazePose worker on tiny generated clips, and its error paths (second daemon, stale lock, a corrupt
 // video, permission denied on out/, a full disk, a graceful stop).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -9,21 +9,20 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFfmpeg } from "@neuropose/infer";
 import { loadJobResults, loadStatusFile } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeDir, startProcess, tempDir } from "../../../../../config/cli-process.js";
 import { writeTestPattern, writeTruncated } from "../../../../../config/test-videos.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin.js");
 const built = existsSync(join(dirname(bin), "dist", "index.js"));
 const tools = resolveFfmpeg({});
-const cacheDir = join(tmpdir(), "neuropose-infer-test-models"); // shared with infer's tests
 let dir: string;
 let clip: string;
 let longClip: string;
@@ -37,16 +36,8 @@ interface Run {
 function start(args: string[], env: Record<string, string> = {}, prefix: string[] = []) {
   const cmd = prefix.length ? (prefix[0] as string) : process.execPath;
   const argv = prefix.length ? [...prefix.slice(1), process.execPath, bin, ...args] : [bin, ...args];
-  const child = spawn(cmd, argv, {
-    cwd: dir,
-    env: { ...process.env, NEUROPOSE_MODEL_CACHE_DIR: cacheDir, NEUROPOSE_CONFIG: "", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-  return { child, done, stderr: () => stderr };
+  const s = startProcess(cmd, argv, { cwd: dir, env });
+  return { child: s.child, done: s.done as Promise<Run>, stderr: s.err };
 }
 
 const run = (args: string[], env: Record<string, string> = {}, prefix: string[] = []) =>
@@ -71,7 +62,7 @@ function dataDir(jobs: Record<string, Record<string, string>>): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "np-watch-"));
+  dir = tempDir("np-watch-");
   clip = join(dir, "clip.mp4");
   writeTestPattern(tools.ffmpeg, clip, { size: "96x72", rate: 10, frames: 6 });
   longClip = join(dir, "long.mp4");
@@ -86,7 +77,7 @@ beforeAll(() => {
   writeTestPattern(tools.ffmpeg, join(dir, "mid.mp4"), { size: "96x72", rate: 10, frames: 60 });
   chmodSync(dir, 0o755);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe.skipIf(!built)("neuropose watch (built binary, real BlazePose worker)", () => {
   it("runs jobs end to end; a corrupt video fails its job and the daemon goes on; JSON logs name job and video", async () => {

@@ -3,51 +3,35 @@
 // (results.json + receipt with host/pid/provider), a corrupt video fails at once with its reason, status and
 // serve --queue show the jobs under the monitor's token rules, SIGTERM stops the worker cleanly, and the
 // password never appears in output, logs or results.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFfmpeg } from "@neuropose/infer";
 import { loadJobResults } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeDir, startBin, tempDir } from "../../../../../config/cli-process.js";
 import { freePort, redisSkipReason, startRedis, type TestRedis } from "../../../../../config/test-redis.js";
 import { writeTestPattern, writeTruncated } from "../../../../../config/test-videos.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin.js");
 const built = existsSync(join(dirname(bin), "dist", "index.js"));
-const cacheDir = join(tmpdir(), "neuropose-infer-test-models"); // shared with infer's tests
 const PASSWORD = "pw-Zq81xK";
 let dir: string;
 let redis: TestRedis;
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const s = startBin(bin, args, {
     cwd: dir,
-    env: {
-      ...process.env,
-      NEUROPOSE_MODEL_CACHE_DIR: cacheDir,
-      NEUROPOSE_CONFIG: "",
-      NEUROPOSE_DATA_DIR: join(dir, "data"),
-      NEUROPOSE_QUEUE_PASSWORD: PASSWORD,
-      ...env,
-    },
+    env: { NEUROPOSE_DATA_DIR: join(dir, "data"), NEUROPOSE_QUEUE_PASSWORD: PASSWORD, ...env },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, out: () => stdout + stderr };
+  return { child: s.child, done: s.done, out: () => s.out() + s.err() };
 }
 
 describe.skipIf(!built || !!redisSkipReason)(
   "neuropose submit/worker/status/serve --queue (real Redis, real BlazePose)",
   () => {
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), "np-qcli-"));
+      dir = tempDir("np-qcli-");
       redis = await startRedis({ password: PASSWORD });
       const tools = resolveFfmpeg({});
       mkdirSync(join(dir, "shared", "walk"), { recursive: true });
@@ -68,7 +52,7 @@ describe.skipIf(!built || !!redisSkipReason)(
     });
     afterAll(async () => {
       await redis?.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     });
 
     it("submits, works, reports, serves; a bad video fails once with its reason; no password anywhere", async () => {
