@@ -49,7 +49,8 @@ describe("neuropose", () => {
     for (const r of rows) expect(r.mean).toBeGreaterThan(0);
     // the summary printed for a person names every reference with its mean distance
     const text = out.join("");
-    for (const r of rows) expect(text).toContain(`${r.reference.padEnd(24)} ${r.mean.toFixed(3)}`);
+    for (const r of rows)
+      expect(text).toContain(`${r.reference.padEnd(24)} ${((r.mean * 180) / Math.PI).toFixed(1)} degrees`);
     expect(readFileSync(join(dir, "report.html"), "utf8")).toMatch(/<svg/);
   });
 

@@ -42,7 +42,30 @@ export {
   tempPathFor,
   writeError,
 } from "./commit.js";
-export * from "./core.js";
+// The zod-free part, listed by name in core.ts too (`@neuropose/io/core`): the same classes and objects under both entries.
+export {
+  CodedError,
+  type ErrorKind,
+  FutureSchemaError,
+  getSkeleton,
+  type IoErrorCode,
+  isNeuroPoseError,
+  JsonParseError,
+  jointIndex,
+  MigrationError,
+  MigrationNotFoundError,
+  mulberry32,
+  NeuroPoseError,
+  type NeuroPoseErrorOptions,
+  SKELETON_NAMES,
+  SKELETONS,
+  type Skeleton,
+  type SkeletonName,
+  sha256File,
+  sha256Hex,
+  ValidationError,
+  type ValidationIssue,
+} from "./core.js";
 export {
   type DocumentKind,
   type DocumentOf,
@@ -65,7 +88,6 @@ export {
   saveVideoPredictions,
   validateDocument,
 } from "./documents.js";
-export {
 export {
   GAIT_RESULTS_VERSION,
   GAIT_SIDE_PARAMETERS,
