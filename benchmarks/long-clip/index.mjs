@@ -6,8 +6,9 @@
 //   infer   real inference (processVideo, lite model, CPU) on a clip made by looping gaitlab_input.mp4; a sink
 //           hashes every frame as produced, and the file read back must give the same hashes.
 // Flags: --hours H (writer's long run, default 0.5 = 54,000 frames; 4 = 432,000), --infer-minutes M (default 2;
-// 0 skips), --old-max N (largest baseline run, default 9,000 frames). Targets: long peak RSS <= 1.2x the
-// 1-minute run; save time < 10% of inference time; the file loads back equal.
+// 0 skips), --old-max N (largest baseline run, default 9,000 frames), --max-frames N (caps every run: for CI, e.g.
+// --max-frames 20000 --infer-minutes 0 takes well under a minute). Targets: long peak RSS <= 1.2x the 1-minute run;
+// save time < 10% of inference time; the file loads back equal.
 // Measured 2026-12-05 on the shared 2-core machine under load average ~25 (absolute times inflated, ratios in one
 // run): writer alone, 432,000 frames (4 h at 30 fps): 2.9 GB written, peak RSS 146 MB vs 105 MB for 1 minute
 // (1.40x: the 432,000 timestamps are validated and stringified into the header at finish), read back equal.
@@ -229,8 +230,9 @@ function spawnChild(role, n, dir) {
 
 const dir = mkdtempSync(join(tmpdir(), "np-bench-long-"));
 try {
-  const minute = 60 * FPS;
-  const long = Math.round(arg("--hours", 0.5) * 3600 * FPS);
+  const cap = arg("--max-frames", Number.POSITIVE_INFINITY);
+  const minute = Math.min(60 * FPS, cap);
+  const long = Math.min(Math.round(arg("--hours", 0.5) * 3600 * FPS), cap);
   console.log(
     `writer alone, synthetic 33-joint frames (1 minute = ${minute} frames, long = ${long} frames):`,
   );
@@ -246,7 +248,7 @@ try {
   }
   if (!w1.error && !wl.error)
     console.log(`  peak RSS long / 1 minute: ${(wl.writeRss / w1.writeRss).toFixed(2)}x (target <= 1.2x)`);
-  const oldMax = arg("--old-max", 9000);
+  const oldMax = Math.min(arg("--old-max", 9000), cap);
   console.log("baseline: the whole document in memory, then saveVideoPredictions:");
   for (const n of [minute, oldMax]) {
     const o = spawnChild("old", n, dir);
@@ -262,7 +264,7 @@ try {
   if (im > 0 && existsSync(src)) {
     console.log(`real inference (lite, 1 thread) on gaitlab_input.mp4 looped to 1 minute and ${im} minutes:`);
     const i1 = spawnChild("infer", minute, dir);
-    const il = spawnChild("infer", Math.round(im * minute), dir);
+    const il = spawnChild("infer", Math.min(Math.round(im * 60 * FPS), cap), dir);
     for (const r of [i1, il]) {
       if (r.error) console.log(`  ${r.n} frames: ${r.error}`);
       else
