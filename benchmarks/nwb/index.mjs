@@ -135,13 +135,14 @@ async function exportBench() {
   console.log(`\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON`);
   const parse = child("parse", pj, "");
   console.log(
-    `baseline  JSON.parse of the file:        ${parse.seconds.toFixed(2)} s, peak RSS ${parse.maxRssMB.toFixed(0)} MB`,
+    `baseline  JSON.parse of the file:        ${parse.seconds.toFixed(2)} s (${parse.cpuSeconds.toFixed(2)} s CPU), peak RSS ${parse.maxRssMB.toFixed(0)} MB`,
   );
   const sOut = join(dir, "stream.nwb");
   const st = child("stream", pj, sOut);
   const v = await validateNwb(sOut);
   console.log(
-    `nwb       predictionsFileToNwb (stream): ${st.seconds.toFixed(2)} s (x${(st.seconds / parse.seconds).toFixed(2)} JSON.parse), ` +
+    `nwb       predictionsFileToNwb (stream): ${st.seconds.toFixed(2)} s (x${(st.seconds / parse.seconds).toFixed(2)} JSON.parse; ` +
+      `${st.cpuSeconds.toFixed(2)} s CPU, x${(st.cpuSeconds / parse.cpuSeconds).toFixed(2)}), ` +
       `peak RSS ${st.maxRssMB.toFixed(0)} MB, ${(statSync(sOut).size / 1e6).toFixed(1)} MB, validateNwb ok=${v.ok}`,
   );
   if (!process.argv.includes("--no-whole")) {
