@@ -7,7 +7,8 @@
 //           hashes every frame as produced, and the file read back must give the same hashes.
 // Flags: --hours H (writer's long run, default 0.5 = 54,000 frames; 4 = 432,000), --infer-minutes M (default 2;
 // 0 skips), --old-max N (largest baseline run, default 9,000 frames), --max-frames N (caps every run: for CI, e.g.
-// --max-frames 20000 --infer-minutes 0 takes well under a minute). Targets: long peak RSS <= 1.2x the 1-minute run;
+// --max-frames 20000 --infer-minutes 0 takes well under a minute), --semi-space MB (children run with
+// --max-semi-space-size=MB; see spawnChild). Targets: long peak RSS <= 1.2x the 1-minute run;
 // save time < 10% of inference time; the file loads back equal.
 // Measured 2026-12-05 on the shared 2-core machine under load average ~25 (absolute times inflated, ratios in one
 // run): writer alone, 432,000 frames (4 h at 30 fps): 2.9 GB written, peak RSS 146 MB vs 105 MB for 1 minute
@@ -211,10 +212,22 @@ if (process.argv[2] === "--child") {
   process.exit(0);
 }
 
+// V8 grows its young generation (up to 2 x 16 MB semi-spaces) in any process that allocates steadily for long
+// enough: in the writer that happens after ~30,000 frames and adds ~17-32 MB of RSS that holds only garbage (heap
+// used stays ~10-15 MB). --semi-space MB caps it in the children, to compare the writer's own memory.
+const semi = arg("--semi-space", 0);
 function spawnChild(role, n, dir) {
   const r = spawnSync(
     process.execPath,
-    ["--max-old-space-size=8192", fileURLToPath(import.meta.url), "--child", role, String(n), dir],
+    [
+      "--max-old-space-size=8192",
+      ...(semi > 0 ? [`--max-semi-space-size=${semi}`] : []),
+      fileURLToPath(import.meta.url),
+      "--child",
+      role,
+      String(n),
+      dir,
+    ],
     {
       encoding: "utf8",
       maxBuffer: 1 << 24,
