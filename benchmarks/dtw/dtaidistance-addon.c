@@ -1,7 +1,7 @@
 // A thin N-API wrapper around dtaidistance's C core (dd_dtw.c), compiled by benchmarks/dtw/dtaidistance.mjs at
 // run time from a dtaidistance source folder (never vendored here). It exposes:
-//   distance(a, b, n, m, ndim, window, psi, inner) -> number   one DTW distance (dtaidistance's own entry points)
 //   timeRuns(a, b, n, m, ndim, window, psi, inner, reps) -> [best thread-CPU ns of one call, distance]
+//     (dtaidistance's own entry points: dtw_distance / _ndim / _euclidean / _ndim_euclidean)
 //   threadCpuNs() -> number   clock_gettime(CLOCK_THREAD_CPUTIME_ID), to time our JS/WASM on the same clock
 // inner: 0 = squared Euclidean (dtaidistance's default; sqrt at the end), 1 = Euclidean per cell.
 // window/psi are dtaidistance's settings as they are (window 0 = none; window w allows shifts < w).
@@ -57,16 +57,6 @@ static DTWSettings settings_of(double *num) {
   return s;
 }
 
-static napi_value Distance(napi_env env, napi_callback_info info) {
-  napi_value argv[8];
-  double *a, *b, num[6];
-  if (!read_args(env, info, 8, argv, &a, &b, num)) return NULL;
-  DTWSettings s = settings_of(num);
-  napi_value out;
-  napi_create_double(env, run_once(a, (idx_t)num[0], b, (idx_t)num[1], (int)num[2], &s), &out);
-  return out;
-}
-
 static napi_value TimeRuns(napi_env env, napi_callback_info info) {
   napi_value argv[9];
   double *a, *b, num[7];
@@ -97,11 +87,10 @@ static napi_value ThreadCpuNs(napi_env env, napi_callback_info info) {
 
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"distance", NULL, Distance, NULL, NULL, NULL, napi_default, NULL},
       {"timeRuns", NULL, TimeRuns, NULL, NULL, NULL, napi_default, NULL},
       {"threadCpuNs", NULL, ThreadCpuNs, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 2, props);
   return exports;
 }
 

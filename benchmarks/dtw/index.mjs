@@ -5,27 +5,11 @@
 // vs-dtaidistance.mjs (set DTAIDISTANCE_SRC to compile and compare dtaidistance's C core in the same process).
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dtwDistance, dtwMatrix, fastdtw } from "@neuropose/dtw";
+import { rnd, series } from "./_series.mjs";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick ? [1000, 5000] : [1000, 5000, 10000];
 const dimsList = [1, 3, 99];
-
-let seed = 12345;
-function rnd() {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648 - 0.5;
-}
-function series(n, d) {
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < d; k++) {
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      v += rnd();
-      x[i * d + k] = v;
-    }
-  }
-  return x;
-}
 
 /** The textbook two-row DTW (Euclidean local cost, Math.min, optional band). */
 function textbook(a, b, n, m, d, w) {

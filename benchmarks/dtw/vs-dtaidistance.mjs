@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dtwDistance } from "@neuropose/dtw";
+import { series } from "./_series.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
@@ -71,23 +72,7 @@ const builds = [
 ];
 const clock = builds[0][1].threadCpuNs;
 
-// Random walks (the seeded LCG of benchmarks/dtw/index.mjs: same inputs every run).
-let seed = 12345;
-function rnd() {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648 - 0.5;
-}
-function series(n, d) {
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < d; k++) {
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      v += rnd();
-      x[i * d + k] = v;
-    }
-  }
-  return x;
-}
+// Inputs: seeded random walks (_series.mjs), the same every run.
 /** Cells inside our band (rows = longer series), as both implementations visit them. */
 function cells(n, m, w) {
   if (w === undefined) return n * m;
@@ -126,7 +111,7 @@ for (const { d, n, m, window, psi } of cases) {
     const ddWindow = window === undefined ? 0 : window + 1;
     const ours = dtwDistance(a, b, opt);
     for (const [flags, dd] of builds) {
-      const theirs = dd.distance(a, b, n, m, d, ddWindow, psi, inner);
+      const theirs = dd.timeRuns(a, b, n, m, d, ddWindow, psi, inner, 1)[1];
       if (!(Math.abs(ours - theirs) <= 1e-12 * Math.abs(theirs))) {
         throw new Error(
           `distance mismatch D=${d} n=${n} m=${m} w=${window} psi=${psi} ${cost} (${flags}): ours ${ours}, dtaidistance ${theirs}`,

@@ -104,6 +104,17 @@ async function streamTo(path: string, doc: VideoPredictionsInput, indent?: numbe
   await w.finish(rest);
 }
 
+async function streamJob(path: string, docs: Record<string, VideoPredictionsInput>, indent: number) {
+  const job = await openJobResultsWriter(path, { indent });
+  for (const [name, doc] of Object.entries(docs)) {
+    const v = await job.video(name);
+    for (const f of Object.values(doc.frames)) await v.writeFrame(f);
+    const { frames: _f, ...rest } = doc;
+    await v.finish(rest);
+  }
+  await job.finish();
+}
+
 describe("streaming predictions writer", () => {
   it("writes byte for byte what saveVideoPredictions writes (seeded documents, indent 2 and 0)", async () => {
     const dir = tmp();
@@ -183,14 +194,7 @@ describe("streaming predictions writer", () => {
     const docs = { "a.mp4": makeDoc(11, 4, { nan: true }), "b.mp4": makeDoc(12, 0), "c.mp4": makeDoc(13, 9) };
     for (const indent of [2, 0]) {
       await saveJobResults(join(dir, `a${indent}.json`), docs, { indent });
-      const job = await openJobResultsWriter(join(dir, `b${indent}.json`), { indent });
-      for (const [name, doc] of Object.entries(docs)) {
-        const v = await job.video(name);
-        for (const f of Object.values(doc.frames)) await v.writeFrame(f);
-        const { frames: _f, ...rest } = doc;
-        await v.finish(rest);
-      }
-      await job.finish();
+      await streamJob(join(dir, `b${indent}.json`), docs, indent);
       expect(readFileSync(join(dir, `b${indent}.json`), "utf8")).toBe(
         readFileSync(join(dir, `a${indent}.json`), "utf8"),
       );
@@ -216,14 +220,7 @@ describe("streaming predictions writer", () => {
       );
       const docs = { "x.mp4": base, "y.mp4": makeDoc(22, 3) };
       await saveJobResults(join(dir, `ja${indent}.json`), docs, { indent });
-      const job = await openJobResultsWriter(join(dir, `jb${indent}.json`), { indent });
-      for (const [name, doc] of Object.entries(docs)) {
-        const v = await job.video(name);
-        for (const f of Object.values(doc.frames)) await v.writeFrame(f);
-        const { frames: _f, ...rest } = doc;
-        await v.finish(rest);
-      }
-      await job.finish();
+      await streamJob(join(dir, `jb${indent}.json`), docs, indent);
       expect(readFileSync(join(dir, `jb${indent}.json`), "utf8")).toBe(
         readFileSync(join(dir, `ja${indent}.json`), "utf8"),
       );

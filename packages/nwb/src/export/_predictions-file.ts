@@ -11,6 +11,7 @@ import { open } from "node:fs/promises";
 import {
   CURRENT_VERSIONS,
   type FramePrediction,
+  FramePredictionSchema,
   NeuroPoseError,
   type VideoPredictions,
   validateDocument,
@@ -273,15 +274,8 @@ export function checkHead(path: string, raw: Record<string, unknown>): Predictio
   return rest;
 }
 
-const FRAME_KEYS = new Set([
-  "boxes",
-  "poses3d",
-  "poses2d",
-  "visibility",
-  "presence",
-  "person_ids",
-  "pose_presence",
-]);
+// the frame fields of io's schema (a field only this list lacked, pose_presence, made every infer file fail here)
+const FRAME_KEYS = new Set(Object.keys(FramePredictionSchema.shape));
 
 function isNumberRows(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
