@@ -10,11 +10,17 @@
 // --max-frames 20000 --infer-minutes 0 takes well under a minute), --semi-space MB (children run with
 // --max-semi-space-size=MB; see spawnChild). Targets: long peak RSS <= 1.2x the 1-minute run;
 // save time < 10% of inference time; the file loads back equal.
-// Measured 2026-12-05 on the shared 2-core machine under load average ~25 (absolute times inflated, ratios in one
-// run): writer alone, 432,000 frames (4 h at 30 fps): 2.9 GB written, peak RSS 146 MB vs 105 MB for 1 minute
-// (1.40x: the 432,000 timestamps are validated and stringified into the header at finish), read back equal.
-// Old way: 9,000 frames already 422 MB (4.4 s per 1,000 frames to save). Real inference (lite, 1 thread):
-// 2 min vs 1 min peak RSS 231 vs 203 MB (1.14x), save time 4.2% of inference time, loads back equal.
+// Measured 2026-12-05 on the shared 2-core machine under load average ~20 (absolute times inflated, ratios in one
+// run). Writer alone, 432,000 frames (4 h at 30 fps): 2.9 GB written, read back equal. Default V8 flags: peak RSS
+// writing 110 MB vs 79 MB for 1 minute (1.40x; before this session 148 vs 107 MB). The difference is V8 growing
+// its young generation to 2 x 16 MB semi-spaces after ~30,000 frames in any steadily allocating process (heap
+// used stays ~10-15 MB; a 160k-frame trace is flat from 40k frames on): capped with --semi-space 2, 1 hour is
+// 79 vs 68 MB (1.16x) and 4 hours 82 vs 67 MB (1.23x) before the last trim of finish's buffers (RESULT_4H).
+// Fixed this session: frames were held as strings until a 1 MiB flush and got promoted (old-generation garbage
+// grew with the recording), and a long timestamps list went through zod and one ~10 MB JSON string at finish.
+// Old way: 1,800 frames already 128-155 MB. Real inference (lite, 1 thread): 2 min vs 1 min peak RSS 191 vs 191 MB
+// (1.00x), save time 0.9% of inference time (4 h: 432,000 x 0.49 ms spooling + 43 s finish = ~0.9% of ~8 h of
+// inference at 68 ms/frame), loads back equal.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
