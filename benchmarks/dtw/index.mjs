@@ -1,30 +1,15 @@
 // Exact DTW speed: ns per cell of @neuropose/dtw (built; WebAssembly SIMD kernel and its pure-JS engine) beside a
 // textbook two-row JavaScript DTW run in the same process, for n = 1000, 5000, 10000 at D = 1, 3, 99, full and
 // 10% Sakoe-Chiba window; then a cohort matrix with 1 thread vs all threads.
-// `node benchmarks/dtw/index.mjs [--quick]` (--quick: n = 1000 and 5000 only, smaller cohort).
+// `node benchmarks/dtw/index.mjs [--quick]` (--quick: n = 1000 and 5000 only, smaller cohort); ends with
+// vs-dtaidistance.mjs (set DTAIDISTANCE_SRC to compile and compare dtaidistance's C core in the same process).
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dtwDistance, dtwMatrix, fastdtw } from "@neuropose/dtw";
+import { rnd, series } from "./_series.mjs";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick ? [1000, 5000] : [1000, 5000, 10000];
 const dimsList = [1, 3, 99];
-
-let seed = 12345;
-function rnd() {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648 - 0.5;
-}
-function series(n, d) {
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < d; k++) {
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      v += rnd();
-      x[i * d + k] = v;
-    }
-  }
-  return x;
-}
 
 /** The textbook two-row DTW (Euclidean local cost, Math.min, optional band). */
 function textbook(a, b, n, m, d, w) {
@@ -154,4 +139,14 @@ console.log(
   `\ncohort matrix: ${cohortN} sequences of ${cohortLen}-${cohortLen + 60 * (cohortN - 1)} frames, D=3 (${(cohortN * (cohortN - 1)) / 2} pairs):\n` +
     `  1 thread: ${w1.toFixed(2)} s wall (${c1.toFixed(2)} s CPU); ${all} threads: ${wn.toFixed(2)} s wall (${cn.toFixed(2)} s CPU); ` +
     `wall speed-up ${(w1 / wn).toFixed(2)}x (load average ${loadavg()[0].toFixed(1)} on ${all} cores)`,
+);
+
+// Against dtaidistance's C core, compiled here and run in one process (skips with a reason without DTAIDISTANCE_SRC).
+console.log("");
+const { spawnSync } = await import("node:child_process");
+const { fileURLToPath } = await import("node:url");
+spawnSync(
+  process.execPath,
+  [fileURLToPath(new URL("./vs-dtaidistance.mjs", import.meta.url)), ...(quick ? ["--quick"] : [])],
+  { stdio: "inherit" },
 );

@@ -93,6 +93,17 @@ async function streamTo(path: string, doc: VideoPredictionsInput, indent?: numbe
   await w.finish(rest);
 }
 
+async function streamJob(path: string, docs: Record<string, VideoPredictionsInput>, indent: number) {
+  const job = await openJobResultsWriter(path, { indent });
+  for (const [name, doc] of Object.entries(docs)) {
+    const v = await job.video(name);
+    for (const f of Object.values(doc.frames)) await v.writeFrame(f);
+    const { frames: _f, ...rest } = doc;
+    await v.finish(rest);
+  }
+  await job.finish();
+}
+
 describe("streaming predictions writer", () => {
   it("writes byte for byte what saveVideoPredictions writes (seeded documents, indent 2 and 0)", async () => {
     const dir = tmp();
@@ -172,14 +183,7 @@ describe("streaming predictions writer", () => {
     const docs = { "a.mp4": makeDoc(11, 4, { nan: true }), "b.mp4": makeDoc(12, 0), "c.mp4": makeDoc(13, 9) };
     for (const indent of [2, 0]) {
       await saveJobResults(join(dir, `a${indent}.json`), docs, { indent });
-      const job = await openJobResultsWriter(join(dir, `b${indent}.json`), { indent });
-      for (const [name, doc] of Object.entries(docs)) {
-        const v = await job.video(name);
-        for (const f of Object.values(doc.frames)) await v.writeFrame(f);
-        const { frames: _f, ...rest } = doc;
-        await v.finish(rest);
-      }
-      await job.finish();
+      await streamJob(join(dir, `b${indent}.json`), docs, indent);
       expect(readFileSync(join(dir, `b${indent}.json`), "utf8")).toBe(
         readFileSync(join(dir, `a${indent}.json`), "utf8"),
       );
@@ -187,6 +191,51 @@ describe("streaming predictions writer", () => {
     const empty = await openJobResultsWriter(join(dir, "empty.json"));
     await empty.finish();
     expect(await loadJobResults(join(dir, "empty.json"))).toEqual({});
+  });
+
+  it("a long timestamps list (written piecewise) gives the same bytes and the same refusals", async () => {
+    const dir = tmp();
+    const n = 5000; // above the piecewise threshold (4096); few frames: only the header is under test
+    const ts = Array.from({ length: n }, (_, i) => Math.round(i * 33.3667) / 1000);
+    const few = makeDoc(21, 3);
+    const base = { ...few, metadata: { ...few.metadata, frame_count: n, timestamps: ts } };
+    // every number form JSON.stringify has: -0, exponents, tiny values, non-finite (written as strings)
+    Object.assign(ts, { 1: -0, 2: 1e21, 3: 5e-7, 4: Number.NaN, 5: Number.POSITIVE_INFINITY, 6: -1.5e-300 });
+    for (const indent of [2, 0]) {
+      await saveVideoPredictions(join(dir, `a${indent}.json`), base, { indent });
+      await streamTo(join(dir, `b${indent}.json`), base, indent);
+      expect(readFileSync(join(dir, `b${indent}.json`), "utf8")).toBe(
+        readFileSync(join(dir, `a${indent}.json`), "utf8"),
+      );
+      const docs = { "x.mp4": base, "y.mp4": makeDoc(22, 3) };
+      await saveJobResults(join(dir, `ja${indent}.json`), docs, { indent });
+      await streamJob(join(dir, `jb${indent}.json`), docs, indent);
+      expect(readFileSync(join(dir, `jb${indent}.json`), "utf8")).toBe(
+        readFileSync(join(dir, `ja${indent}.json`), "utf8"),
+      );
+    }
+    // what the piecewise path does not take goes through zod as before: same result as saveVideoPredictions
+    const variants = [
+      { ...base.metadata, timestamps: ts.map((v, i) => (i === 7 ? "NaN" : v)) },
+      { ...base.metadata, timestamps: ts.map((v, i) => (i === 7 ? "x" : v)) },
+      { ...base.metadata, frame_count: n - 1 },
+      { ...base.metadata, frame_count: -1, timestamps: [] },
+    ];
+    for (const [i, metadata] of variants.entries()) {
+      const doc = { ...base, metadata } as unknown as VideoPredictionsInput;
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => "ok",
+          (e: Error) => e.message.replace(/\S*\.json/g, "FILE"),
+        );
+      const saved = await outcome(saveVideoPredictions(join(dir, `va${i}.json`), doc));
+      const streamed = await outcome(streamTo(join(dir, `vb${i}.json`), doc));
+      expect(streamed, `variant ${i}`).toBe(saved);
+      if (saved === "ok")
+        expect(readFileSync(join(dir, `vb${i}.json`), "utf8")).toBe(
+          readFileSync(join(dir, `va${i}.json`), "utf8"),
+        );
+    }
   });
 
   it("an invalid frame is refused with its JSON path, and abort leaves nothing at the target", async () => {

@@ -59,6 +59,19 @@ describe("predictionsFileToNwb", () => {
     });
   }
 
+  it("exports what neuropose-infer writes (pose_presence and presence per frame) like the in-memory export", async () => {
+    const dir = tempDir();
+    const preds = synthPredictions({ frames: 12, persons: 1, withIds: true, withVisibility: true });
+    for (const f of Object.values(preds.frames)) {
+      f.presence = f.poses3d.map((p) => p.map(() => 0.75));
+      f.pose_presence = f.poses3d.map(() => 0.9);
+    }
+    await saveVideoPredictions(join(dir, "p.json"), preds);
+    await videoPredictionsToNwb(preds, join(dir, "a.nwb"), base);
+    await predictionsFileToNwb(join(dir, "p.json"), join(dir, "b.nwb"), base);
+    expect(strip(await readNwb(join(dir, "b.nwb")))).toEqual(strip(await readNwb(join(dir, "a.nwb"))));
+  });
+
   it("checks every frame before writing and names the frame", async () => {
     const dir = tempDir();
     const preds = synthPredictions({ frames: 30 });

@@ -63,5 +63,26 @@ describe("readFrameBatches", () => {
     expect(
       checkFrame("f0", { boxes: [], poses3d: [[[1, 2, 3]]], poses2d: [[[1, 2]]], visibility: [[2]] }),
     ).toMatch(/not in 0\.\.1/);
+    // neuropose-infer writes pose_presence (one probability per person): accepted, and checked
+    const one = { boxes: [[1, 2, 3, 4, 0.9]], poses3d: [[[1, 2, 3]]], poses2d: [[[1, 2]]], person_ids: [0] };
+    expect(checkFrame("f0", { ...one, pose_presence: [0.7] })).toBeUndefined();
+    expect(checkFrame("f0", { ...one, pose_presence: [0.7, 0.2] })).toMatch(
+      /pose_presence: expected 1 values/,
+    );
+    expect(checkFrame("f0", { ...one, pose_presence: [1.5] })).toMatch(
+      /pose_presence\[0\]: 1\.5 is not in 0\.\.1/,
+    );
+  });
+  it("reads frames as latin1 only while no string holds a byte >= 0x80 (same frames either way)", async () => {
+    const doc = synthPredictions({ frames: 5, persons: 1, withIds: true, withVisibility: true });
+    // a frame key with a non-ASCII character (UTF-8 bytes C3 A9 in the file)
+    const text = JSON.stringify(doc).replace('"frame_000003"', '"frame_\u00e9"');
+    const p = join(tempDir(), "u.json");
+    writeFileSync(p, text, "utf8");
+    for (const chunk of [16, 1 << 20]) {
+      const { frames } = await readAll(p, chunk);
+      expect(frames.map(([k]) => k)).toEqual(Object.keys(JSON.parse(text).frames));
+      expect(frames.map(([k]) => k)).toContain("frame_\u00e9");
+    }
   });
 });

@@ -11,6 +11,7 @@ import { open } from "node:fs/promises";
 import {
   CURRENT_VERSIONS,
   type FramePrediction,
+  FramePredictionSchema,
   NeuroPoseError,
   type VideoPredictions,
   validateDocument,
@@ -80,7 +81,10 @@ export async function* readFrameBatches(
       scanBytes(st, buf, path, head);
       // frames complete in this buffer: parse them in one call
       if (st.framesRunStart >= 0 && st.framesRunEnd > st.framesRunStart) {
-        const text = `{${buf.toString("utf8", st.framesRunStart, st.framesRunEnd)}}`;
+        // frames are numbers and ASCII keys: latin1 decoding is a copy, utf8 decoding (validation) was ~10% of an
+        // export's CPU; any byte >= 0x80 in a string of the run (the only place JSON allows one) takes utf8
+        const enc = st.lastNonAscii >= st.framesRunStart ? "utf8" : "latin1";
+        const text = `{${buf.toString(enc, st.framesRunStart, st.framesRunEnd)}}`;
         let obj: Record<string, FramePrediction>;
         try {
           obj = JSON.parse(text) as Record<string, FramePrediction>;
@@ -108,6 +112,7 @@ export async function* readFrameBatches(
       if (st.valueStart >= 0) st.valueStart -= shift;
       if (st.framesRunStart >= 0) st.framesRunStart -= shift;
       st.lastFrameKeyStart -= shift;
+      st.lastNonAscii -= shift;
       st.framesRunEnd = -1;
       if (st.inString) st.strStart -= shift;
     }
@@ -137,6 +142,8 @@ interface ScanState {
   lastFrameKeyStart: number;
   /** Where scanning resumes in the next buffer. */
   pos: number;
+  /** Last byte >= 0x80 seen inside a string (-1: none yet; shifts with the buffer, may go negative). */
+  lastNonAscii: number;
 }
 
 function newScanState(): ScanState {
@@ -153,6 +160,7 @@ function newScanState(): ScanState {
     framesRunEnd: -1,
     lastFrameKeyStart: -1,
     pos: 0,
+    lastNonAscii: -1,
   };
 }
 
@@ -169,6 +177,7 @@ function scanBytes(st: ScanState, buf: Buffer, path: string, head: Record<string
   for (; i < n; i++) {
     const c = buf[i] as number;
     if (inString) {
+      if (c >= 0x80) st.lastNonAscii = i;
       if (escaped) escaped = false;
       else if (c === BACKSLASH) escaped = true;
       else if (c === QUOTE) {
@@ -265,14 +274,15 @@ export function checkHead(path: string, raw: Record<string, unknown>): Predictio
   return rest;
 }
 
-const FRAME_KEYS = new Set(["boxes", "poses3d", "poses2d", "visibility", "presence", "person_ids"]);
+// the frame fields of io's schema (a field only this list lacked, pose_presence, made every infer file fail here)
+const FRAME_KEYS = new Set(Object.keys(FramePredictionSchema.shape));
 
-function isNumberRows(v: unknown, width: number | undefined): boolean {
+function isNumberRows(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
-  for (const row of v) {
+  for (let r = 0; r < v.length; r++) {
+    const row = v[r];
     if (!Array.isArray(row)) return false;
-    if (width !== undefined && row.length !== width) return false;
-    for (const x of row) if (typeof x !== "number") return false;
+    for (let k = 0; k < row.length; k++) if (typeof row[k] !== "number") return false;
   }
   return true;
 }
@@ -287,23 +297,36 @@ export function checkFrame(key: string, fr: unknown): string | undefined {
   const f = fr as Record<string, unknown>;
   for (const k in f) if (!FRAME_KEYS.has(k)) return `${at(k)}: unknown field`;
   for (const k of ["boxes", "poses3d", "poses2d"]) if (!Array.isArray(f[k])) return `${at(k)}: missing list`;
-  if (!isNumberRows(f.boxes, undefined)) return `${at("boxes")}: expected lists of numbers`;
+  if (!isNumberRows(f.boxes)) return `${at("boxes")}: expected lists of numbers`;
   for (const k of ["poses3d", "poses2d"]) {
-    for (const [p, person] of (f[k] as unknown[]).entries())
-      if (!isNumberRows(person, undefined))
-        return `${at(`${k}[${p}]`)}: expected [joint][coordinate] numbers`;
+    const people = f[k] as unknown[];
+    for (let p = 0; p < people.length; p++)
+      if (!isNumberRows(people[p])) return `${at(`${k}[${p}]`)}: expected [joint][coordinate] numbers`;
   }
   const persons = (f.poses3d as unknown[]).length;
   for (const k of ["visibility", "presence"]) {
     const v = f[k];
     if (v === undefined) continue;
-    if (!isNumberRows([v].flat(0), undefined) && !Array.isArray(v)) return `${at(k)}: expected lists`;
-    if ((v as unknown[]).length !== persons)
-      return `${at(k)}: has ${(v as unknown[]).length} person(s) but poses3d has ${persons}`;
-    for (const [p, row] of (v as unknown[]).entries()) {
+    if (!Array.isArray(v)) return `${at(k)}: expected lists`;
+    if (v.length !== persons) return `${at(k)}: has ${v.length} person(s) but poses3d has ${persons}`;
+    for (let p = 0; p < v.length; p++) {
+      const row = v[p];
       if (!Array.isArray(row)) return `${at(`${k}[${p}]`)}: expected a list`;
-      for (const x of row)
+      for (let q = 0; q < row.length; q++) {
+        const x = row[q];
         if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at(`${k}[${p}]`)}: ${x} is not in 0..1`;
+      }
+    }
+  }
+  if (f.pose_presence !== undefined) {
+    // written by neuropose-infer (io's schema): one probability per person; not exported, but checked
+    const pp = f.pose_presence;
+    if (!Array.isArray(pp) || pp.length !== persons)
+      return `${at("pose_presence")}: expected ${persons} values`;
+    for (let p = 0; p < pp.length; p++) {
+      const x = pp[p];
+      if (typeof x !== "number" || !(x >= 0 && x <= 1))
+        return `${at(`pose_presence[${p}]`)}: ${x} is not in 0..1`;
     }
   }
   if (f.person_ids !== undefined) {
