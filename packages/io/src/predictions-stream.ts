@@ -7,18 +7,19 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { z } from "zod";
+import { validFrame } from "./_frames.js";
 import { type AtomicTarget, openAtomicTarget, writeError } from "./commit.js";
-import { JsonParseError, NeuroPoseError, ValidationError } from "./errors.js";
+import { JsonParseError, NeuroPoseError } from "./errors.js";
 import { parseJson, stringifyJson } from "./json.js";
 import { type Logger, migrate } from "./migrations.js";
 import {
   type FramePrediction,
-  FramePredictionSchema,
+  type FramePredictionSchema,
   type VideoPredictions,
   type VideoPredictionsInput,
   VideoPredictionsSchema,
 } from "./predictions.js";
-import { toValidationIssues, validateWith } from "./validate.js";
+import { validateWith } from "./validate.js";
 
 /** Everything of a VideoPredictions document but its frames: what a writer needs once the frames are written. */
 export type VideoPredictionsRest = Omit<VideoPredictionsInput, "frames">;
@@ -56,80 +57,6 @@ export interface PredictionsWriterOptions {
 }
 
 const pad = (indent: number, level: number) => " ".repeat(indent * level);
-
-function frameIssuesError(
-  key: string,
-  issues: z.core.$ZodIssue[],
-  source: string | undefined,
-): ValidationError {
-  return new ValidationError(
-    toValidationIssues(issues.map((i) => ({ ...i, path: ["frames", key, ...i.path] }))),
-    { source },
-  );
-}
-
-// Per-frame validation in plain loops: zod costs ~5x the JSON.stringify of a frame, which matters at 30 frames
-// a second for hours. A frame that passes these checks is exactly what FramePredictionSchema would accept and
-// return (same values, keys in schema order); anything else (non-finite numbers written as strings, unknown
-// keys, wrong shapes) goes to zod, which converts or reports it. A field added to the schema but not here is an
-// unknown key to this check, so it falls back to zod: slower, never wrong.
-const FRAME_KEYS = new Set([
-  "boxes",
-  "poses3d",
-  "poses2d",
-  "visibility",
-  "presence",
-  "person_ids",
-  "pose_presence",
-]);
-const isUnit = (v: unknown) => typeof v === "number" && (Number.isNaN(v) || (v >= 0 && v <= 1));
-function numbers(a: unknown, check: (v: unknown) => boolean = (v) => typeof v === "number"): boolean {
-  if (!Array.isArray(a)) return false;
-  for (let i = 0; i < a.length; i++) if (!check(a[i])) return false;
-  return true;
-}
-function nested(a: unknown, depth: number, check?: (v: unknown) => boolean): boolean {
-  if (!Array.isArray(a)) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (depth === 1 ? !numbers(a[i], check) : !nested(a[i], depth - 1, check)) return false;
-  }
-  return true;
-}
-function fastFrame(f: unknown): FramePrediction | undefined {
-  if (typeof f !== "object" || f === null || Array.isArray(f)) return undefined;
-  const o = f as Record<string, unknown>;
-  for (const k in o) if (!FRAME_KEYS.has(k) || o[k] === undefined) return undefined;
-  if (!nested(o.boxes, 1) || !nested(o.poses3d, 2) || !nested(o.poses2d, 2)) return undefined;
-  const persons = (o.poses3d as unknown[][]).length;
-  for (const k of ["visibility", "presence"] as const) {
-    const v = o[k];
-    if (v === undefined) continue;
-    if (!nested(v, 1, isUnit) || (v as unknown[]).length !== persons) return undefined;
-    for (let p = 0; p < persons; p++)
-      if ((v as unknown[][])[p]!.length !== (o.poses3d as unknown[][])[p]!.length) return undefined;
-  }
-  if (o.person_ids !== undefined) {
-    if (!numbers(o.person_ids, (v) => Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
-    if ((o.person_ids as unknown[]).length !== persons) return undefined;
-  }
-  if (o.pose_presence !== undefined) {
-    if (!numbers(o.pose_presence, isUnit) || (o.pose_presence as unknown[]).length !== persons)
-      return undefined;
-  }
-  const out: Record<string, unknown> = { boxes: o.boxes, poses3d: o.poses3d, poses2d: o.poses2d };
-  for (const k of ["visibility", "presence", "person_ids", "pose_presence"])
-    if (o[k] !== undefined) out[k] = o[k];
-  return out as FramePrediction;
-}
-
-/** A frame validated as FramePredictionSchema does (fast path, else zod with the JSON path of the problem). */
-function validFrame(frame: unknown, key: string, source: string | undefined): FramePrediction {
-  const fast = fastFrame(frame);
-  if (fast) return fast;
-  const r = FramePredictionSchema.safeParse(frame, { reportInput: true });
-  if (!r.success) throw frameIssuesError(key, r.error.issues, source);
-  return r.data;
-}
 
 /** Output sink: a file handle (position advances) or a Node writable stream (back-pressure respected). */
 type Out = (data: string | Uint8Array) => Promise<void>;
