@@ -4,8 +4,9 @@ import type { AnalysisReport } from "@neuropose/io";
 import type { PoseSequence } from "@neuropose/kinematics";
 import { dtwChoice } from "./_compare.js";
 import type { RunContext } from "./_context.js";
-import { checkAbort, pairwiseMatrix } from "./_deps.js";
+import { checkAbort } from "./_deps.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { pairwiseMatrix } from "./_pairs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
 import { loadTrial, trialPieces } from "./_trials.js";
 import { AnalysisRunError } from "./errors.js";
@@ -30,6 +31,8 @@ export async function runCohort(
     for (const piece of trialPieces(ctx, trial)) {
       items.push({ label: ctx.resolved.segmentation ? `${p}:${piece.label}` : p, seq: piece.seq });
     }
+    // Only the pieces' pose sequences are needed from here: memory grows with them, not with the documents.
+    ctx.load.forget(p);
     progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
   }
   const choice = dtwChoice(ctx.work);

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
+  type FramePrediction,
   isNeuroPoseError,
   type Logger,
   migrateAndValidate,
@@ -16,6 +17,11 @@ import { AnalysisRunError } from "./errors.js";
 export interface Loaded {
   written: string;
   absolute: string;
+  /**
+   * The document as validated, its frames reduced to what the analysis reads: `poses3d` and `pose_presence`
+   * (`boxes` / `poses2d` empty, visibility / presence / person_ids dropped), so that a big cohort or reference
+   * set does not hold every 2D landmark and box in memory.
+   */
   predictions: VideoPredictions;
   /** The file's provenance as written (the report stores it so, as the original did); null when absent. */
   provenance: Record<string, unknown> | null;
@@ -47,14 +53,33 @@ export function withContext(e: unknown, context: string, path?: string): unknown
   return e;
 }
 
+/** Loads an input file once; `forget` drops it from the cache once a step no longer needs it (cohort trials). */
+export interface InputLoader {
+  (written: string): Promise<Loaded>;
+  forget(written: string): void;
+}
+
+/** The frames as the analysis reads them: poses3d and pose_presence of every frame, the rest left out. */
+function analysedFrames(frames: VideoPredictions["frames"]): VideoPredictions["frames"] {
+  const out: VideoPredictions["frames"] = {};
+  for (const key of Object.keys(frames)) {
+    const f = frames[key] as FramePrediction;
+    out[key] =
+      f.pose_presence === undefined
+        ? { boxes: [], poses3d: f.poses3d, poses2d: [] }
+        : { boxes: [], poses3d: f.poses3d, poses2d: [], pose_presence: f.pose_presence };
+  }
+  return out;
+}
+
 /** A loader of input files that reads, hashes, parses and validates each file once (later calls hit a cache). */
 export function createInputLoader(
   baseDir: string,
   readInput: ReadInput = (abs: string) => readFile(abs),
   log?: Logger,
-): (written: string) => Promise<Loaded> {
+): InputLoader {
   const cache = new Map<string, Loaded>();
-  return async function load(written: string): Promise<Loaded> {
+  const load = async function load(written: string): Promise<Loaded> {
     const hit = cache.get(written);
     if (hit) return hit;
     const absolute = isAbsolute(written) ? written : resolve(baseDir, written);
@@ -77,7 +102,9 @@ export function createInputLoader(
         ? data
         : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     const raw = parseJson(text, { source: written }) as Record<string, unknown>;
-    const predictions = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
+    // io validates the frames in plain loops (no zod per number): loading costs little more than the parse.
+    const valid = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
+    const predictions = { ...valid, frames: analysedFrames(valid.frames) };
     // Only the provenance of the parsed document is kept (not a second copy of every frame).
     const provenance = (raw.provenance ?? null) as Record<string, unknown> | null;
     const loaded: Loaded = { written, absolute, predictions, provenance, sha256, bytes: bytes.length };
@@ -85,6 +112,7 @@ export function createInputLoader(
     log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });
     return loaded;
   };
+  return Object.assign(load, { forget: (written: string) => void cache.delete(written) });
 }
 
 /** The report's summary of an input (path, frame count, fps, provenance as written). */
