@@ -37,17 +37,20 @@ interface Args {
   logFormat: "human" | "json";
 }
 
-function settingsLogging(
+function fromSettings(
   level: Args["logLevel"] | undefined,
   format: Args["logFormat"] | undefined,
-): Pick<Args, "logLevel" | "logFormat"> {
+  threads: number | undefined,
+): Pick<Args, "logLevel" | "logFormat" | "threads"> {
   const settings = loadSettings({
     overrides: {
       ...(level && level !== "silent" ? { logLevel: level } : {}),
       ...(format ? { logFormat: format } : {}),
+      ...(threads !== undefined ? { threads } : {}),
     },
   });
-  return { logLevel: level ?? settings.logLevel, logFormat: settings.logFormat };
+  // threads: --threads, else NEUROPOSE_THREADS / the config file, else undefined (the analysis uses every core).
+  return { logLevel: level ?? settings.logLevel, logFormat: settings.logFormat, threads: settings.threads };
 }
 
 function parseArgs(argv: string[]): Args {
@@ -76,7 +79,10 @@ function parseArgs(argv: string[]): Args {
       describe: "print the resolved config and inputs, run nothing",
     })
     .option("json", { type: "boolean", default: false, describe: "print a JSON summary on stdout" })
-    .option("threads", { type: "number", describe: "worker threads for cohort matrices" })
+    .option("threads", {
+      type: "number",
+      describe: "worker threads for cohorts and reference sets (default: NEUROPOSE_THREADS, else every core)",
+    })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
     .option("log-level", {
       choices: ["debug", "info", "warn", "error", "silent"] as const,
@@ -136,10 +142,9 @@ function parseArgs(argv: string[]): Args {
     html: parsed.html,
     dryRun: parsed["dry-run"],
     json: parsed.json,
-    threads: parsed.threads,
     quiet: parsed.quiet,
-    // Flags win; otherwise the settings (NEUROPOSE_LOG_LEVEL / NEUROPOSE_LOG_FORMAT, config file, defaults).
-    ...settingsLogging(parsed["log-level"], parsed["log-format"]),
+    // Flags win; otherwise the settings (NEUROPOSE_LOG_LEVEL / _LOG_FORMAT / _THREADS, config file, defaults).
+    ...fromSettings(parsed["log-level"], parsed["log-format"], parsed.threads),
   };
 }
 
