@@ -8,6 +8,7 @@ import {
   type Logger,
   migrateAndValidate,
   parseJson,
+  readVideoPredictionsChunks,
   type VideoPredictions,
 } from "@neuropose/io";
 import { type PoseSequence, predictionsToSequence } from "@neuropose/kinematics";
@@ -59,17 +60,11 @@ export interface InputLoader {
   forget(written: string): void;
 }
 
-/** The frames as the analysis reads them: poses3d and pose_presence of every frame, the rest left out. */
-function analysedFrames(frames: VideoPredictions["frames"]): VideoPredictions["frames"] {
-  const out: VideoPredictions["frames"] = {};
-  for (const key of Object.keys(frames)) {
-    const f = frames[key] as FramePrediction;
-    out[key] =
-      f.pose_presence === undefined
-        ? { boxes: [], poses3d: f.poses3d, poses2d: [] }
-        : { boxes: [], poses3d: f.poses3d, poses2d: [], pose_presence: f.pose_presence };
-  }
-  return out;
+/** A frame as the analysis reads it: poses3d and pose_presence, the rest left out. */
+function analysedFrame(f: FramePrediction): FramePrediction {
+  return f.pose_presence === undefined
+    ? { boxes: [], poses3d: f.poses3d, poses2d: [] }
+    : { boxes: [], poses3d: f.poses3d, poses2d: [], pose_presence: f.pose_presence };
 }
 
 /** A loader of input files that reads, hashes, parses and validates each file once (later calls hit a cache). */
@@ -96,17 +91,43 @@ export function createInputLoader(
     }
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    // A view on the bytes read (Buffer.from(data) would copy the whole file once more).
-    const text =
-      typeof data === "string"
-        ? data
-        : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
-    const raw = parseJson(text, { source: written }) as Record<string, unknown>;
-    // io validates the frames in plain loops (no zod per number): loading costs little more than the parse.
-    const valid = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
-    const predictions = { ...valid, frames: analysedFrames(valid.frames) };
-    // Only the provenance of the parsed document is kept (not a second copy of every frame).
-    const provenance = (raw.provenance ?? null) as Record<string, unknown> | null;
+    let predictions: VideoPredictions;
+    let provenance: Record<string, unknown> | null;
+    try {
+      // Frame by frame (io's streaming reader over the bytes read): each frame's objects die young, so memory
+      // stays near the file's size instead of the whole document's object graph, at about the cost of one parse.
+      const frames: VideoPredictions["frames"] = {};
+      let head: Record<string, unknown> = {};
+      const doc = await readVideoPredictionsChunks([bytes], {
+        source: written,
+        keepFrames: false,
+        onFrame: (f, key) => {
+          if (key === "__proto__") throw new Error("frame key __proto__");
+          frames[key] = analysedFrame(f);
+        },
+        onHead: (h) => {
+          head = h;
+        },
+      });
+      predictions = { ...doc, frames };
+      provenance = (head.provenance ?? null) as Record<string, unknown> | null;
+    } catch {
+      // Whatever the frame-by-frame reader refuses goes through the whole-document path, which gives a malformed
+      // file exactly the error it always gave (and reads anything the reader might have refused).
+      const text =
+        typeof data === "string"
+          ? data
+          : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+      const raw = parseJson(text, { source: written }) as Record<string, unknown>;
+      // io validates the frames in plain loops (no zod per number).
+      const valid = migrateAndValidate("video_predictions", raw, { source: written, logger: log });
+      const frames: VideoPredictions["frames"] = {};
+      for (const key of Object.keys(valid.frames))
+        frames[key] = analysedFrame(valid.frames[key] as FramePrediction);
+      predictions = { ...valid, frames };
+      // Only the provenance of the parsed document is kept (not a second copy of every frame).
+      provenance = (raw.provenance ?? null) as Record<string, unknown> | null;
+    }
     const loaded: Loaded = { written, absolute, predictions, provenance, sha256, bytes: bytes.length };
     cache.set(written, loaded);
     log?.debug?.("loaded input", { path: written, frames: predictions.metadata.frame_count, sha256 });

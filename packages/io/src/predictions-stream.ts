@@ -423,6 +423,47 @@ export async function readVideoPredictionsStream(
       { path, cause: err },
     );
   }
+  async function* chunks(handle: FileHandle): AsyncGenerator<Uint8Array> {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return readVideoPredictionsChunks(chunks(fh), { ...options, source: path });
+}
+
+/** Options of {@link readVideoPredictionsChunks}. */
+export interface PredictionsChunksOptions extends PredictionsReadOptions {
+  /** Name of the document in error messages (a file name). */
+  source?: string | undefined;
+  /** Receives the top-level values (metadata, provenance, ...) as written, before migration and validation. */
+  onHead?: ((raw: Record<string, unknown>) => void) | undefined;
+}
+
+/**
+ * {@link readVideoPredictionsStream} over bytes already in hand (a Buffer, or chunks as they arrive): each frame
+ * parsed and validated on its own, so no text of the whole document and no object graph of every frame is ever
+ * built (a chunk may be reused by the caller once the next one is asked for). Same document, same checks.
+ *
+ * @example
+ * ```ts
+ * import { readVideoPredictionsChunks } from "@neuropose/io";
+ * const bytes = Buffer.from('{"metadata": {"frame_count": 1, "fps": 30, "width": 2, "height": 2}, "frames": {"frame_000000": {"boxes": [], "poses3d": [[[1, 2, 3]]], "poses2d": []}}}');
+ * const doc = await readVideoPredictionsChunks([bytes], { source: "inline.json" });
+ * console.log(doc.frames.frame_000000?.poses3d[0]?.[0]); // [1, 2, 3]
+ * ```
+ */
+export async function readVideoPredictionsChunks(
+  source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: PredictionsChunksOptions = {},
+): Promise<VideoPredictions> {
+  const path = options.source ?? "(predictions)";
   const keep = options.keepFrames ?? true;
   const top: Record<string, unknown> = {};
   const frames: Record<string, FramePrediction> = {};
@@ -451,9 +492,14 @@ export async function readVideoPredictionsStream(
     return t;
   };
   const endValue = async (chunk: Buffer, i: number) => {
-    cap.push(chunk.subarray(capFrom, i));
     capturing = undefined;
-    const text = capturedText();
+    let text: string;
+    // A value inside one chunk is decoded in place (no copy of its bytes: one allocation less per frame).
+    if (cap.length === 0) text = chunk.toString("utf8", capFrom, i).trim();
+    else {
+      cap.push(chunk.subarray(capFrom, i));
+      text = capturedText();
+    }
     if (inFrames) {
       const key = frameKey as string;
       const raw = parseJson(text, { source: `${path} (frames.${key})` });
@@ -465,14 +511,18 @@ export async function readVideoPredictionsStream(
       top[topKey as string] = parseJson(text, { source: `${path} (${topKey})` });
     }
   };
-  const buf = Buffer.allocUnsafe(4 << 20);
+  const iterator =
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+      : (source as Iterable<Uint8Array>)[Symbol.iterator]();
   try {
     for (;;) {
       if (options.signal?.aborted)
         throw new NeuroPoseError("E_ABORTED", "reading aborted", { path, kind: "user" });
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
+      const next = await iterator.next();
+      if (next.done) break;
+      const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      const bytesRead = chunk.length;
       capFrom = 0;
       for (let i = 0; i < bytesRead; i++, pos++) {
         const b = chunk[i] as number;
@@ -482,9 +532,14 @@ export async function readVideoPredictionsStream(
           else if (b === 0x22) {
             inStr = false;
             if (capturing === "key") {
-              cap.push(chunk.subarray(capFrom, i + 1));
               capturing = undefined;
-              const k = JSON.parse(capturedText()) as string;
+              let keyText: string;
+              if (cap.length === 0) keyText = chunk.toString("utf8", capFrom, i + 1);
+              else {
+                cap.push(chunk.subarray(capFrom, i + 1));
+                keyText = capturedText();
+              }
+              const k = JSON.parse(keyText) as string;
               if (inFrames) frameKey = k;
               else topKey = k;
             }
@@ -555,9 +610,10 @@ export async function readVideoPredictionsStream(
       if (capturing) cap.push(Buffer.from(chunk.subarray(capFrom)));
     }
   } finally {
-    await fh.close();
+    await iterator.return?.();
   }
   if (!ended) bad("unexpected end of input (truncated file?)");
+  options.onHead?.(top);
   const migrated = migrate("video_predictions", { ...top, frames: {} }, { logger: options.logger });
   const doc = validateWith(VideoPredictionsSchema, migrated, { source: path }) as VideoPredictions;
   if (keep) doc.frames = frames;
