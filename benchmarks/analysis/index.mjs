@@ -13,6 +13,7 @@ import {
   migrate,
   parseDocument,
   parseJson,
+  readVideoPredictionsChunks,
   stringifyJson,
   VideoPredictionsSchema,
   validateWith,
@@ -103,6 +104,9 @@ const rows = {
     validateWith(VideoPredictionsSchema, migrate("video_predictions", parseJson(text))),
   "JSON.parse(await readFile(file, utf8))": async () => JSON.parse(await readFile(trialPath, "utf8")),
   "loadVideoPredictions(file)": () => loadVideoPredictions(trialPath),
+  // what @neuropose/analysis does with the bytes it read and hashed: frame by frame, frames not kept whole
+  "readVideoPredictionsChunks([bytes]) (analysis)": async () =>
+    readVideoPredictionsChunks([await readFile(trialPath)], { keepFrames: false, onFrame: () => undefined }),
 };
 const times = Object.fromEntries(Object.keys(rows).map((k) => [k, []]));
 for (let r = 0; r < REPS + 2; r++) {
@@ -126,6 +130,7 @@ show('parseDocument("video_predictions", text)', "JSON.parse(text)", true);
 show("the same through the zod schema (before)", "JSON.parse(text)");
 show("JSON.parse(await readFile(file, utf8))", "JSON.parse(await readFile(file, utf8))");
 show("loadVideoPredictions(file)", "JSON.parse(await readFile(file, utf8))", true);
+show("readVideoPredictionsChunks([bytes]) (analysis)", "JSON.parse(await readFile(file, utf8))", true);
 
 // 2. The cohort, 1 and 2 threads, each in a fresh process.
 for (let k = 0; k < TRIALS; k++)
