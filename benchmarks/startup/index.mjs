@@ -57,14 +57,21 @@ for (const app of ["neuropose", "neuropose-infer", "neuropose-analyze"]) {
 }
 const bench = join(root, "benchmarks");
 const base = importMs("node:path", bench);
-for (const spec of ["@neuropose/kinematics", "@neuropose/dtw", "@neuropose/segment", "@neuropose/io"]) {
+for (const spec of [
+  "@neuropose/kinematics",
+  "@neuropose/dtw",
+  "@neuropose/segment",
+  "@neuropose/gait",
+  "@neuropose/sync",
+  "@neuropose/io",
+]) {
   const ms = importMs(spec, bench);
   console.log(
     `${`import("${spec}")`.padEnd(34)} ${ms.toFixed(1)} ms wall (import("node:path") ${base.toFixed(1)} ms, ${(ms / base).toFixed(1)}x)${spec === "@neuropose/dtw" ? (ms < 30 ? "  ok (< 30 ms)" : "  OVER 30 ms") : ""}`,
   );
 }
 // The same imports as CPU above bare node (less sensitive to a busy machine than wall time).
-for (const spec of ["@neuropose/dtw", "@neuropose/io"]) {
+for (const spec of ["@neuropose/dtw", "@neuropose/segment", "@neuropose/io"]) {
   const ms = cpu(["--input-type=module", "-e", `await import(${JSON.stringify(spec)})`], bench);
   console.log(
     `${`import("${spec}") CPU`.padEnd(34)} ${(ms - bare).toFixed(1)} ms above bare node (${(ms / bare).toFixed(2)}x)`,

@@ -227,6 +227,26 @@ describe("neuropose-analyze", () => {
     });
   });
 
+  it("threads come from --threads, else NEUROPOSE_THREADS (io's settings); bad values are one error line", async () => {
+    const saved = process.env.NEUROPOSE_THREADS;
+    try {
+      process.env.NEUROPOSE_THREADS = "0";
+      const bad = await run([join(dir, "exp", "exp.yaml"), "--json"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^error: NEUROPOSE_THREADS: expected a whole number >= 1/);
+      process.env.NEUROPOSE_THREADS = "1";
+      // the flag wins over the variable
+      const flag = await run([join(dir, "exp", "exp.yaml"), "--threads", "2", "--json"]);
+      expect(flag.code).toBe(0);
+      const env = await run([join(dir, "exp", "exp.yaml"), "--json"]);
+      expect(env.code).toBe(0);
+      expect(JSON.parse(env.stdout).distances).toEqual(JSON.parse(flag.stdout).distances);
+    } finally {
+      if (saved === undefined) delete process.env.NEUROPOSE_THREADS;
+      else process.env.NEUROPOSE_THREADS = saved;
+    }
+  });
+
   it("a missing YAML file is a user error", async () => {
     const r = await run([join(dir, "nope.yaml")]);
     expect(r.code).toBe(2);

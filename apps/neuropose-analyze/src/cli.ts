@@ -66,7 +66,10 @@ function parseArgs(argv: string[]): Args {
       describe: "print the resolved config and inputs, run nothing",
     })
     .option("json", { type: "boolean", default: false, describe: "print a JSON summary on stdout" })
-    .option("threads", { type: "number", describe: "worker threads for cohort matrices" })
+    .option("threads", {
+      type: "number",
+      describe: "worker threads for cohorts and reference sets (default: NEUROPOSE_THREADS, else every core)",
+    })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress, warnings only" })
     .options(LOG_OPTIONS)
     .example("$0 exp.yaml", "run and write the report named in exp.yaml")
@@ -115,13 +118,21 @@ function parseArgs(argv: string[]): Args {
     html: parsed.html,
     dryRun: parsed["dry-run"],
     json: parsed.json,
-    threads: parsed.threads,
     quiet: parsed.quiet,
-    log: settingsFromFlags({
-      "log-level": parsed["log-level"],
-      "log-format": parsed["log-format"],
-      quiet: parsed.quiet,
-    }),
+    // Flags win; otherwise the settings (NEUROPOSE_LOG_LEVEL / _LOG_FORMAT / _THREADS, config file, defaults);
+    // threads: --threads, else NEUROPOSE_THREADS / the config file, else undefined (the analysis uses every core).
+    ...(() => {
+      const resolved = settingsFromFlags({
+        "log-level": parsed["log-level"],
+        "log-format": parsed["log-format"],
+        quiet: parsed.quiet,
+        threads: parsed.threads,
+      });
+      return {
+        log: { logLevel: resolved.logLevel, logFormat: resolved.logFormat },
+        threads: resolved.settings.threads,
+      };
+    })(),
   };
 }
 

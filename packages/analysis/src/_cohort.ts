@@ -4,8 +4,9 @@ import type { AnalysisReport } from "@neuropose/io";
 import { type PoseSequence, percentile } from "@neuropose/kinematics";
 import { dtwChoice, runVocabulary } from "./_compare.js";
 import type { RunContext } from "./_context.js";
-import { checkAbort, pairwiseMatrix } from "./_deps.js";
+import { checkAbort } from "./_deps.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { pairwiseMatrix } from "./_pairs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
 import { loadTrial, trialPieces } from "./_trials.js";
 import { AnalysisRunError } from "./errors.js";
@@ -33,6 +34,8 @@ export async function runCohort(
       // A trial split at long gaps without segmentation: each part is an item of its own (`a.json:part[1]`).
       items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq: piece.seq });
     }
+    // Only the pieces' pose sequences are needed from here: memory grows with them, not with the documents.
+    ctx.load.forget(p);
     progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
   }
   const choice = dtwChoice(ctx.work);

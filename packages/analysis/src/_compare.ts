@@ -1,10 +1,13 @@
 // analysis.kind "dtw" against references: segment i of the primary is paired with segment i of each reference
 // (time-normalised as the config says), one DTW per pair, a summary per reference and across references.
 import type { AnalysisConfig, AnalysisReport } from "@neuropose/io";
+import type { PoseSequence } from "@neuropose/kinematics";
 import type { RunContext } from "./_context.js";
-import { checkAbort, comparePair, type DtwChoice } from "./_deps.js";
+import { checkAbort } from "./_deps.js";
 import { addPairFigure, angleNames } from "./_figures.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import type { DtwChoice } from "./_pair.js";
+import { comparePairs, type PairOutcome, type PairTask } from "./_pairs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
 import { loadTrial, pairPieces, type Trial, trialPieces } from "./_trials.js";
 import { summarizeDistances } from "./summary.js";
@@ -62,20 +65,22 @@ export async function compareWithReferences(
   const segmented = Boolean(ctx.resolved.segmentation);
   const comparisons = [];
   const refSummaries: InputSummary[] = [];
-  for (const [r, refPath] of uniqueRefs.entries()) {
+  // 1. Every reference loaded (notes, figures and provenance in reference order) and paired piece by piece.
+  const planned: {
+    refTrial: Trial;
+    pairs: { label: string; a: PoseSequence; b: PoseSequence; to: number | null }[];
+    normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[];
+  }[] = [];
+  for (const refPath of uniqueRefs) {
     checkAbort(options.signal);
     const refTrial = await loadTrial(ctx, "reference", refPath);
     const ref = refTrial.input;
     refSummaries.push(inputSummary(ref));
     const rPieces = trialPieces(ctx, refTrial);
-    const distances: number[] = [];
-    const paths: [number, number][][] = [];
-    const perJoint: number[][] = [];
-    const labels: string[] = [];
     const normalized: { label: string; primary_frames: number; reference_frames: number; frames: number }[] =
       [];
     const {
-      pairs,
+      pairs: matched,
       onlyA: onlyPrimary,
       onlyB: onlyReference,
     } = pairPieces(pPieces, rPieces, segmented, analysis.pairing);
@@ -87,11 +92,11 @@ export async function compareWithReferences(
           ? "every segment with every segment of the same name"
           : "segment i with segment i of the same name";
       notes.push(
-        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${pairs.length} pair(s) compared (${how})${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
+        `${ref.written}: ${pPieces.length} primary segment(s) vs ${rPieces.length} reference segment(s); ${matched.length} pair(s) compared (${how})${left("primary", onlyPrimary)}${left("reference", onlyReference)}`,
       );
     }
-    for (const piece of pairs) {
-      checkAbort(options.signal);
+    const pairs = [];
+    for (const piece of matched) {
       let a = piece.a;
       let b = piece.b;
       const to = normalizationTarget(tn, needsEqual, [a.frames, b.frames]);
@@ -105,18 +110,38 @@ export async function compareWithReferences(
         a = resampleSequence(a, to);
         b = resampleSequence(b, to);
       }
-      let res: ReturnType<typeof comparePair>;
-      try {
-        res = comparePair(a, b, choice);
-      } catch (e) {
-        throw withContext(e, `${piece.label} (${primary.input.written} vs ${ref.written})`);
-      }
+      pairs.push({ label: piece.label, a, b, to });
+    }
+    planned.push({ refTrial, pairs, normalized });
+  }
+  // 2. Every pair of every reference in one batch (worker threads when it is worth it; same answers).
+  const outcomes = await comparePairs(
+    planned.flatMap((p) => p.pairs.map((x) => ({ a: x.a, b: x.b, path: true }))),
+    choice,
+    {
+      threads: options.threads,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.({ stage: "compare", done, total }),
+    },
+  );
+  // 3. Results in reference order, as one pair after another would give them.
+  let k = 0;
+  for (const [r, { refTrial, pairs, normalized }] of planned.entries()) {
+    const ref = refTrial.input;
+    const distances: number[] = [];
+    const paths: [number, number][][] = [];
+    const perJoint: number[][] = [];
+    const labels: string[] = [];
+    for (const { label, a, b, to } of pairs) {
+      const o = outcomes[k++] as PairOutcome;
+      if (!o.ok) throw withContext(o.error, `${label} (${primary.input.written} vs ${ref.written})`);
+      const res = o.result;
       distances.push(res.distance);
       paths.push(res.path);
       if (res.perJoint) perJoint.push(res.perJoint);
-      labels.push(piece.label);
+      labels.push(label);
       addPairFigure(ctx, {
-        label: piece.label,
+        label,
         reference: ref.written,
         distance: res.distance,
         a,
@@ -124,12 +149,6 @@ export async function compareWithReferences(
         path: res.path,
         timeNormalizedTo: to,
         skeleton: ref.predictions.metadata.skeleton,
-      });
-      options.onProgress?.({
-        stage: "compare",
-        done: distances.length,
-        total: pairs.length,
-        label: piece.label,
       });
     }
     comparisons.push({
@@ -214,7 +233,8 @@ async function referenceRange(
     figures: { trials: [], pairs: [] },
   };
   for (const r of refs) trials.push(await loadTrial(quiet, "reference", r));
-  const pairs: { a: string; b: string; mean: number }[] = [];
+  const tasks: PairTask[] = [];
+  const owner: [number, number][] = [];
   for (let i = 0; i < trials.length; i++) {
     for (let j = i + 1; j < trials.length; j++) {
       checkAbort(ctx.options.signal);
@@ -224,7 +244,6 @@ async function referenceRange(
         Boolean(ctx.resolved.segmentation),
         ctx.work.analysis.kind === "dtw" ? ctx.work.analysis.pairing : undefined,
       );
-      const d: number[] = [];
       for (const piece of both) {
         let a = piece.a;
         let b = piece.b;
@@ -233,12 +252,24 @@ async function referenceRange(
           a = resampleSequence(a, to);
           b = resampleSequence(b, to);
         }
-        try {
-          d.push(comparePair(a, b, choice, false).distance);
-        } catch {
-          // A pair that cannot be compared does not enter the range.
-        }
+        tasks.push({ a, b, path: false });
+        owner.push([i, j]);
       }
+    }
+  }
+  const outcomes = await comparePairs(tasks, choice, {
+    threads: ctx.options.threads,
+    signal: ctx.options.signal,
+  });
+  const pairs: { a: string; b: string; mean: number }[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    for (let j = i + 1; j < trials.length; j++) {
+      const d: number[] = [];
+      owner.forEach(([x, y], k) => {
+        const o = outcomes[k] as PairOutcome;
+        // A pair that cannot be compared does not enter the range.
+        if (x === i && y === j && o.ok) d.push(o.result.distance);
+      });
       if (d.length > 0)
         pairs.push({
           a: refs[i] as string,

@@ -1,7 +1,7 @@
 // The state one run shares between its steps: the plan, the config as recorded and as computed (joint indices),
 // the input loader, and what the steps accumulate (notes, figures, the provenance list of inputs).
 import type { AnalysisConfig, Logger } from "@neuropose/io";
-import { createInputLoader, type Loaded } from "./_inputs.js";
+import { createInputLoader, type InputLoader, type Loaded } from "./_inputs.js";
 import { hasJointNames, type InputSkeleton, type ResolvedJoints, resolveConfigJoints } from "./_joints.js";
 import { DEFAULT_MISSING_FRAMES, type MissingFramesPolicy, type MissingFramesRecord } from "./_missing.js";
 import type { AnalysisFigures } from "./figures.js";
@@ -30,7 +30,7 @@ export interface RunContext {
   log: Logger | undefined;
   /** The YAML file as errors name it. */
   configName: string | undefined;
-  load: (written: string) => Promise<Loaded>;
+  load: InputLoader;
   /** Inputs in the order they were used (analysis_provenance.inputs). */
   provenanceInputs: ProvenanceInput[];
   /** Report notes: segmentation notes as trials are segmented, then those of the comparison steps. */

@@ -24,8 +24,9 @@ import {
   SKELETON_NAMES,
 } from "@neuropose/io";
 import type { RunContext } from "./_context.js";
-import { checkAbort, dtwSeriesPath } from "./_deps.js";
+import { checkAbort } from "./_deps.js";
 import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { dtwSeriesPath } from "./_pair.js";
 import { loadTrial, sliceSequence, type Trial } from "./_trials.js";
 
 type Side = "left" | "right";

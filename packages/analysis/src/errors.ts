@@ -14,7 +14,8 @@ export type AnalysisErrorCode =
   | "E_SKELETON_UNKNOWN"
   | "E_JOINT_UNKNOWN"
   | "E_JOINT_SKELETON_MISMATCH"
-  | "E_ABORTED";
+  | "E_ABORTED"
+  | "E_ANALYSIS_WORKER";
 
 /** One config problem, located both the pydantic way (`loc`, `type`) and in the YAML file (`line`, `column`). */
 export interface ConfigIssue extends PydanticIssue {

@@ -37,7 +37,7 @@ export interface RunAnalysisOptions {
   readInput?: ReadInput;
   /** Expand glob patterns (relative to baseDir) to relative paths; default: tinyglobby, sorted. */
   expandGlob?: (pattern: string, baseDir: string) => Promise<string[]>;
-  /** Worker threads for cohort matrices (passed to dtwMatrix). */
+  /** Worker threads for cohort matrices and reference sets (default: every core; 1 runs on the calling thread). */
   threads?: number;
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;

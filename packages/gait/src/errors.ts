@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/gait`. */
 export type GaitErrorCode = "E_GAIT_SKELETON" | "E_GAIT_FPS" | "E_GAIT_SCALE" | "E_GAIT_METHOD";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../config/random.js";
 import {
   documentSchema,
   FutureSchemaError,
@@ -25,6 +26,7 @@ import {
   saveVideoPredictions,
   ValidationError,
   validateDocument,
+  validateWith,
 } from "./index.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "np-io-docs-"));
@@ -745,6 +747,51 @@ describe("properties", () => {
         expect(await loadJobResults(jp)).toEqual(jobs);
       }),
       { numRuns: 30 },
+    );
+  }); // biome-ignore format: generators
+});
+
+describe("predictions validation in plain loops (issue 11)", () => {
+  // validateDocument checks frames without zod; the schema is the reference: same value, or the same error.
+  const outcome = (raw: unknown) => {
+    try {
+      return { value: validateDocument("video_predictions", raw) as unknown, error: undefined };
+    } catch (e) {
+      return { value: undefined, error: (e as Error).message };
+    }
+  };
+  const bad: unknown[] = ["NaN", "x", null, -1, 2, [], {}, [[1, 2]], 1.5, true];
+  it("gives the schema's answer on valid frames and on frames with one value broken", () => {
+    const rnd = mulberry32(11);
+    fc.assert(
+      fc.property(videoPredictionsArb, fc.nat(), (doc, pick) => {
+        const plain = JSON.parse(JSON.stringify(doc, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)));
+        const keys = Object.keys(plain.frames);
+        if (keys.length > 0) {
+          const frame = plain.frames[keys[pick % keys.length] as string] as Record<string, unknown>;
+          const fields = Object.keys(frame);
+          const field = fields[pick % fields.length] as string;
+          const r = rnd();
+          if (r < 0.25) frame[field] = bad[pick % bad.length];
+          else if (r < 0.5) frame.extra = 1;
+          else if (r < 0.75 && Array.isArray(frame[field]) && (frame[field] as unknown[]).length > 0)
+            (frame[field] as unknown[])[0] = bad[pick % bad.length];
+        }
+        const ref = documentSchema("video_predictions").safeParse(plain, { reportInput: true });
+        const got = outcome(plain);
+        if (ref.success) expect(got.value).toEqual(ref.data);
+        else {
+          expect(got.value).toBeUndefined();
+          let whole = "";
+          try {
+            validateWith(documentSchema("video_predictions"), plain);
+          } catch (e) {
+            whole = (e as Error).message;
+          }
+          expect(got.error).toBe(whole);
+        }
+      }),
+      { numRuns: 100 },
     );
   }); // biome-ignore format: generators
 });

@@ -1,7 +1,11 @@
 // The one sha256 format of NeuroPose documents: lowercase hex of SHA-256 over the exact bytes (what
 // `source_sha256`, `inputs[].sha256` and `config_sha256` hold). node:crypto only, no schema library.
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+// node:crypto and node:fs are taken on first use (process.getBuiltinModule, Node >= 20.16): @neuropose/io/core is
+// imported by every math package, and loading crypto at import cost ~7 ms of each `import("@neuropose/dtw")`.
+const createHash = (algorithm: string) =>
+  (process.getBuiltinModule("node:crypto") as typeof import("node:crypto")).createHash(algorithm);
+const createReadStream = (path: string) =>
+  (process.getBuiltinModule("node:fs") as typeof import("node:fs")).createReadStream(path);
 
 /**
  * SHA-256 of `data` as lowercase hex (strings are hashed as UTF-8).

@@ -9,18 +9,19 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { z } from "zod";
+import { validFrame } from "./_frames.js";
 import { type AtomicTarget, openAtomicTarget, writeError } from "./commit.js";
-import { JsonParseError, NeuroPoseError, ValidationError } from "./errors.js";
+import { JsonParseError, NeuroPoseError } from "./errors.js";
 import { parseJson, stringifyJson } from "./json.js";
 import { type Logger, migrate } from "./migrations.js";
 import {
   type FramePrediction,
-  FramePredictionSchema,
+  type FramePredictionSchema,
   type VideoPredictions,
   type VideoPredictionsInput,
   VideoPredictionsSchema,
 } from "./predictions.js";
-import { toValidationIssues, validateWith } from "./validate.js";
+import { validateWith } from "./validate.js";
 
 /** Everything of a VideoPredictions document but its frames: what a writer needs once the frames are written. */
 export type VideoPredictionsRest = Omit<VideoPredictionsInput, "frames">;
@@ -58,80 +59,6 @@ export interface PredictionsWriterOptions {
 }
 
 const pad = (indent: number, level: number) => " ".repeat(indent * level);
-
-function frameIssuesError(
-  key: string,
-  issues: z.core.$ZodIssue[],
-  source: string | undefined,
-): ValidationError {
-  return new ValidationError(
-    toValidationIssues(issues.map((i) => ({ ...i, path: ["frames", key, ...i.path] }))),
-    { source },
-  );
-}
-
-// Per-frame validation in plain loops: zod costs ~5x the JSON.stringify of a frame, which matters at 30 frames
-// a second for hours. A frame that passes these checks is exactly what FramePredictionSchema would accept and
-// return (same values, keys in schema order); anything else (non-finite numbers written as strings, unknown
-// keys, wrong shapes) goes to zod, which converts or reports it. A field added to the schema but not here is an
-// unknown key to this check, so it falls back to zod: slower, never wrong.
-const FRAME_KEYS = new Set([
-  "boxes",
-  "poses3d",
-  "poses2d",
-  "visibility",
-  "presence",
-  "person_ids",
-  "pose_presence",
-]);
-const isUnit = (v: unknown) => typeof v === "number" && (Number.isNaN(v) || (v >= 0 && v <= 1));
-function numbers(a: unknown, check: (v: unknown) => boolean = (v) => typeof v === "number"): boolean {
-  if (!Array.isArray(a)) return false;
-  for (let i = 0; i < a.length; i++) if (!check(a[i])) return false;
-  return true;
-}
-function nested(a: unknown, depth: number, check?: (v: unknown) => boolean): boolean {
-  if (!Array.isArray(a)) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (depth === 1 ? !numbers(a[i], check) : !nested(a[i], depth - 1, check)) return false;
-  }
-  return true;
-}
-function fastFrame(f: unknown): FramePrediction | undefined {
-  if (typeof f !== "object" || f === null || Array.isArray(f)) return undefined;
-  const o = f as Record<string, unknown>;
-  for (const k in o) if (!FRAME_KEYS.has(k) || o[k] === undefined) return undefined;
-  if (!nested(o.boxes, 1) || !nested(o.poses3d, 2) || !nested(o.poses2d, 2)) return undefined;
-  const persons = (o.poses3d as unknown[][]).length;
-  for (const k of ["visibility", "presence"] as const) {
-    const v = o[k];
-    if (v === undefined) continue;
-    if (!nested(v, 1, isUnit) || (v as unknown[]).length !== persons) return undefined;
-    for (let p = 0; p < persons; p++)
-      if ((v as unknown[][])[p]!.length !== (o.poses3d as unknown[][])[p]!.length) return undefined;
-  }
-  if (o.person_ids !== undefined) {
-    if (!numbers(o.person_ids, (v) => Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
-    if ((o.person_ids as unknown[]).length !== persons) return undefined;
-  }
-  if (o.pose_presence !== undefined) {
-    if (!numbers(o.pose_presence, isUnit) || (o.pose_presence as unknown[]).length !== persons)
-      return undefined;
-  }
-  const out: Record<string, unknown> = { boxes: o.boxes, poses3d: o.poses3d, poses2d: o.poses2d };
-  for (const k of ["visibility", "presence", "person_ids", "pose_presence"])
-    if (o[k] !== undefined) out[k] = o[k];
-  return out as FramePrediction;
-}
-
-/** A frame validated as FramePredictionSchema does (fast path, else zod with the JSON path of the problem). */
-function validFrame(frame: unknown, key: string, source: string | undefined): FramePrediction {
-  const fast = fastFrame(frame);
-  if (fast) return fast;
-  const r = FramePredictionSchema.safeParse(frame, { reportInput: true });
-  if (!r.success) throw frameIssuesError(key, r.error.issues, source);
-  return r.data;
-}
 
 /** Output sink: a file handle (position advances) or a Node writable stream (back-pressure respected). */
 type Out = (data: string | Uint8Array) => Promise<void>;
@@ -554,6 +481,47 @@ export async function readVideoPredictionsStream(
       { path, cause: err },
     );
   }
+  async function* chunks(handle: FileHandle): AsyncGenerator<Uint8Array> {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return readVideoPredictionsChunks(chunks(fh), { ...options, source: path });
+}
+
+/** Options of {@link readVideoPredictionsChunks}. */
+export interface PredictionsChunksOptions extends PredictionsReadOptions {
+  /** Name of the document in error messages (a file name). */
+  source?: string | undefined;
+  /** Receives the top-level values (metadata, provenance, ...) as written, before migration and validation. */
+  onHead?: ((raw: Record<string, unknown>) => void) | undefined;
+}
+
+/**
+ * {@link readVideoPredictionsStream} over bytes already in hand (a Buffer, or chunks as they arrive): each frame
+ * parsed and validated on its own, so no text of the whole document and no object graph of every frame is ever
+ * built (a chunk may be reused by the caller once the next one is asked for). Same document, same checks.
+ *
+ * @example
+ * ```ts
+ * import { readVideoPredictionsChunks } from "@neuropose/io";
+ * const bytes = Buffer.from('{"metadata": {"frame_count": 1, "fps": 30, "width": 2, "height": 2}, "frames": {"frame_000000": {"boxes": [], "poses3d": [[[1, 2, 3]]], "poses2d": []}}}');
+ * const doc = await readVideoPredictionsChunks([bytes], { source: "inline.json" });
+ * console.log(doc.frames.frame_000000?.poses3d[0]?.[0]); // [1, 2, 3]
+ * ```
+ */
+export async function readVideoPredictionsChunks(
+  source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: PredictionsChunksOptions = {},
+): Promise<VideoPredictions> {
+  const path = options.source ?? "(predictions)";
   const keep = options.keepFrames ?? true;
   const top: Record<string, unknown> = {};
   const frames: Record<string, FramePrediction> = {};
@@ -582,9 +550,14 @@ export async function readVideoPredictionsStream(
     return t;
   };
   const endValue = async (chunk: Buffer, i: number) => {
-    cap.push(chunk.subarray(capFrom, i));
     capturing = undefined;
-    const text = capturedText();
+    let text: string;
+    // A value inside one chunk is decoded in place (no copy of its bytes: one allocation less per frame).
+    if (cap.length === 0) text = chunk.toString("utf8", capFrom, i).trim();
+    else {
+      cap.push(chunk.subarray(capFrom, i));
+      text = capturedText();
+    }
     if (inFrames) {
       const key = frameKey as string;
       const raw = parseJson(text, { source: `${path} (frames.${key})` });
@@ -596,14 +569,18 @@ export async function readVideoPredictionsStream(
       top[topKey as string] = parseJson(text, { source: `${path} (${topKey})` });
     }
   };
-  const buf = Buffer.allocUnsafe(4 << 20);
+  const iterator =
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+      : (source as Iterable<Uint8Array>)[Symbol.iterator]();
   try {
     for (;;) {
       if (options.signal?.aborted)
         throw new NeuroPoseError("E_ABORTED", "reading aborted", { path, kind: "user" });
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
+      const next = await iterator.next();
+      if (next.done) break;
+      const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      const bytesRead = chunk.length;
       capFrom = 0;
       for (let i = 0; i < bytesRead; i++, pos++) {
         const b = chunk[i] as number;
@@ -613,9 +590,14 @@ export async function readVideoPredictionsStream(
           else if (b === 0x22) {
             inStr = false;
             if (capturing === "key") {
-              cap.push(chunk.subarray(capFrom, i + 1));
               capturing = undefined;
-              const k = JSON.parse(capturedText()) as string;
+              let keyText: string;
+              if (cap.length === 0) keyText = chunk.toString("utf8", capFrom, i + 1);
+              else {
+                cap.push(chunk.subarray(capFrom, i + 1));
+                keyText = capturedText();
+              }
+              const k = JSON.parse(keyText) as string;
               if (inFrames) frameKey = k;
               else topKey = k;
             }
@@ -686,9 +668,10 @@ export async function readVideoPredictionsStream(
       if (capturing) cap.push(Buffer.from(chunk.subarray(capFrom)));
     }
   } finally {
-    await fh.close();
+    await iterator.return?.();
   }
   if (!ended) bad("unexpected end of input (truncated file?)");
+  options.onHead?.(top);
   const migrated = migrate("video_predictions", { ...top, frames: {} }, { logger: options.logger });
   const doc = validateWith(VideoPredictionsSchema, migrated, { source: path }) as VideoPredictions;
   if (keep) doc.frames = frames;

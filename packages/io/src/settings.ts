@@ -25,7 +25,14 @@ export const SettingsSchema = z.strictObject({
   device: z.enum(DEVICES).describe("Execution device: auto picks the best available."),
   ffmpegPath: z.string().min(1).optional().describe("ffmpeg binary (default: the bundled one, then PATH)."),
   ffprobePath: z.string().min(1).optional().describe("ffprobe binary (default: the bundled one, then PATH)."),
-  threads: z.int().gte(1).optional().describe("CPU threads for inference (default: the runtime's choice)."),
+  threads: z
+    .int()
+    .gte(1)
+    .optional()
+    .describe(
+      "CPU threads: for inference (default: the runtime's choice) and the analysis's worker threads for cohorts " +
+        "and reference sets (default: every core).",
+    ),
   // The job daemon and its monitor (`neuropose watch | serve | ingest | prune`).
   pollSeconds: z
     .number()

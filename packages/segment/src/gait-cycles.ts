@@ -1,17 +1,7 @@
 // Gait cycles by peak detection on one extracted signal (segmentGaitCycles, bilateral, segmentPredictions),
 // and slicing predictions by segments.
-import {
-  type ExtractorSpec,
-  type ExtractorSpecInput,
-  ExtractorSpecSchema,
-  type Segment,
-  type Segmentation,
-  SegmentationConfigSchema,
-  SegmentSchema,
-  SKELETON_NAMES,
-  type Skeleton,
-  validateWith,
-} from "@neuropose/io";
+import type { ExtractorSpec, ExtractorSpecInput, Segment, Segmentation } from "@neuropose/io";
+import { SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import {
   extractSignal,
   type PredictionsLike,
@@ -20,6 +10,7 @@ import {
   resolveJoint,
 } from "@neuropose/kinematics";
 import { pyFloat, roundHalfEven } from "./_python.js";
+import { schemas } from "./_schemas.js";
 import { type CycleConfidence, cycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import {
@@ -87,7 +78,7 @@ export function segmentPredictions(
   extractor: ExtractorSpecInput | ExtractorSpec,
   options: SegmentPredictionsOptions = {},
 ): Segmentation {
-  const spec = validateWith(ExtractorSpecSchema, extractor, { source: "extractor" });
+  const spec = schemas().validateWith(schemas().ExtractorSpecSchema, extractor, { source: "extractor" });
   const personIndex = options.personIndex ?? 0;
   const sequence = predictionsToSequence(preds, { personIndex });
   const signal = extractSignal(sequence, spec, { skeleton: skeletonOf(preds, options.skeleton) });
@@ -111,8 +102,8 @@ export function segmentPredictions(
     pad,
     tieOrder: options.tieOrder ?? "stable",
   });
-  const config = validateWith(
-    SegmentationConfigSchema,
+  const config = schemas().validateWith(
+    schemas().SegmentationConfigSchema,
     {
       extractor: spec,
       person_index: personIndex,
@@ -245,8 +236,8 @@ function segmentStrides(
   const events = detectGaitEvents(preds, strideEventOptions(options, skeleton));
   const vertical = resolveAxis(options.stride?.verticalAxis ?? "y");
   return joints.map((joint, k) => {
-    const config = validateWith(
-      SegmentationConfigSchema,
+    const config = schemas().validateWith(
+      schemas().SegmentationConfigSchema,
       {
         // The heel and the first horizontal axis; the signal itself is the heel's position along the
         // estimated walking direction relative to the pelvis.
@@ -339,7 +330,9 @@ export function slicePredictions<P extends SliceablePredictions>(
   segments: readonly Segment[],
 ): Sliced<P>[] {
   const names = Object.keys(preds.frames);
-  const checked = segments.map((s, i) => validateWith(SegmentSchema, s, { source: `segments[${i}]` }));
+  const checked = segments.map((s, i) =>
+    schemas().validateWith(schemas().SegmentSchema, s, { source: `segments[${i}]` }),
+  );
   return checked.map((seg, idx) => {
     if (seg.end > names.length) {
       throw new SegmentError(

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/sync`. */
 export type SyncErrorCode =

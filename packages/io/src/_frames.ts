@@ -1,0 +1,144 @@
+// Frame validation without a zod call per number: the streaming reader/writer and whole-document loading
+// (`validateDocument("video_predictions", …)`) check frames here. zod costs ~5x the JSON.parse of a frame; these
+// plain loops cost a fraction of it. Whatever the loops do not accept goes to zod, which converts it (non-finite
+// numbers written as strings) or reports it with exactly the issues and messages it always gave.
+import type { z } from "zod";
+import { ValidationError } from "./errors.js";
+import {
+  type FramePrediction,
+  FramePredictionSchema,
+  type VideoPredictions,
+  VideoPredictionsSchema,
+} from "./predictions.js";
+import { toValidationIssues, validateWith } from "./validate.js";
+
+/** A ValidationError for issues of frame `key` (paths prefixed with frames.<key>). */
+export function frameIssuesError(
+  key: string,
+  issues: z.core.$ZodIssue[],
+  source: string | undefined,
+): ValidationError {
+  return new ValidationError(
+    toValidationIssues(issues.map((i) => ({ ...i, path: ["frames", key, ...i.path] }))),
+    { source },
+  );
+}
+
+// Per-frame validation in plain loops: zod costs ~5x the JSON.stringify of a frame, which matters at 30 frames
+// a second for hours. A frame that passes these checks is exactly what FramePredictionSchema would accept and
+// return (same values, keys in schema order); anything else (non-finite numbers written as strings, unknown
+// keys, wrong shapes) goes to zod, which converts or reports it. A field added to the schema but not here is an
+// unknown key to this check, so it falls back to zod: slower, never wrong.
+const FRAME_KEYS = new Set([
+  "boxes",
+  "poses3d",
+  "poses2d",
+  "visibility",
+  "presence",
+  "person_ids",
+  "pose_presence",
+]);
+// Monomorphic loops (no callbacks): V8 keeps them on its fast path over the parsed arrays.
+function isNumbers(a: unknown): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") return false;
+  return true;
+}
+function isUnits(a: unknown): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== "number" || v < 0 || v > 1) return false; // NaN passes (a value the model did not produce)
+  }
+  return true;
+}
+function isRows(a: unknown, units: boolean): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!(units ? isUnits(a[i]) : isNumbers(a[i]))) return false;
+  return true;
+}
+function isPersons(a: unknown): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!isRows(a[i], false)) return false;
+  return true;
+}
+function isIds(a: unknown): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!(Number.isSafeInteger(a[i]) && a[i] >= 0)) return false;
+  return true;
+}
+/** The frame as FramePredictionSchema returns it (same values, keys in schema order), or undefined. */
+export function fastFrame(f: unknown): FramePrediction | undefined {
+  if (typeof f !== "object" || f === null || Array.isArray(f)) return undefined;
+  const o = f as Record<string, unknown>;
+  for (const k in o) if (!FRAME_KEYS.has(k) || o[k] === undefined) return undefined;
+  if (!isRows(o.boxes, false) || !isPersons(o.poses3d) || !isPersons(o.poses2d)) return undefined;
+  const poses3d = o.poses3d as unknown[][];
+  const persons = poses3d.length;
+  for (const k of ["visibility", "presence"] as const) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (!isRows(v, true) || (v as unknown[]).length !== persons) return undefined;
+    for (let p = 0; p < persons; p++)
+      if ((v as unknown[][])[p]!.length !== poses3d[p]!.length) return undefined;
+  }
+  if (o.person_ids !== undefined && (!isIds(o.person_ids) || (o.person_ids as unknown[]).length !== persons))
+    return undefined;
+  if (
+    o.pose_presence !== undefined &&
+    (!isUnits(o.pose_presence) || (o.pose_presence as unknown[]).length !== persons)
+  )
+    return undefined;
+  const out: Record<string, unknown> = { boxes: o.boxes, poses3d, poses2d: o.poses2d };
+  if (o.visibility !== undefined) out.visibility = o.visibility;
+  if (o.presence !== undefined) out.presence = o.presence;
+  if (o.person_ids !== undefined) out.person_ids = o.person_ids;
+  if (o.pose_presence !== undefined) out.pose_presence = o.pose_presence;
+  return out as FramePrediction;
+}
+
+/** A frame validated as FramePredictionSchema does (fast path, else zod with the JSON path of the problem). */
+export function validFrame(frame: unknown, key: string, source: string | undefined): FramePrediction {
+  const fast = fastFrame(frame);
+  if (fast) return fast;
+  const r = FramePredictionSchema.safeParse(frame, { reportInput: true });
+  if (!r.success) throw frameIssuesError(key, r.error.issues, source);
+  return r.data;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Validate a (migrated) VideoPredictions value as `VideoPredictionsSchema` does, with the same result and the
+ * same errors: everything but the frames through zod (small), each frame through {@link fastFrame}, else zod on
+ * that frame alone. Any failure re-runs zod on the whole document, so a malformed file reports exactly the issues
+ * (and order) it always did.
+ */
+export function validatePredictions(raw: unknown, source: string | undefined): VideoPredictions {
+  const whole = () => validateWith(VideoPredictionsSchema, raw, { source }) as VideoPredictions;
+  if (
+    !isPlainObject(raw) ||
+    !isPlainObject(raw.frames) ||
+    Object.getPrototypeOf(raw.frames) !== Object.prototype
+  )
+    return whole();
+  const head = VideoPredictionsSchema.safeParse({ ...raw, frames: {} });
+  if (!head.success) return whole();
+  const src = raw.frames;
+  const frames: Record<string, FramePrediction> = {};
+  for (const key of Object.keys(src)) {
+    if (key === "__proto__") return whole();
+    const f = src[key];
+    let valid = fastFrame(f);
+    if (valid === undefined) {
+      const r = FramePredictionSchema.safeParse(f);
+      if (!r.success) return whole();
+      valid = r.data;
+    }
+    frames[key] = valid;
+  }
+  const { schema_version, metadata, segmentations, provenance } = head.data;
+  // Keys in schema order, as zod returns them.
+  return { schema_version, metadata, frames, segmentations, provenance };
+}
