@@ -47,6 +47,17 @@ export {
   rotationMagnitudeDeg,
 } from "./procrustes.js";
 export {
+  classifyView,
+  LEG_JOINT_NAMES,
+  SAGITTAL_2D_CONVENTION,
+  type Sagittal2dAngles,
+  type Sagittal2dOptions,
+  sagittalAngles2d,
+  VIEW_CONSTANTS,
+  type ViewCheck,
+  type ViewLabel,
+} from "./sagittal.js";
+export {
   checkSequence,
   describeShape,
   type FeatureMatrix,
