@@ -56,6 +56,8 @@ export {
   VIEW_CONSTANTS,
   type ViewCheck,
   type ViewLabel,
+  type ViewQuality,
+  viewQuality,
 } from "./sagittal.js";
 export {
   checkSequence,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import { mulberry32 } from "../../../config/random.js";
-import { classifyView, sagittalAngles2d } from "./sagittal.js";
+import { classifyView, sagittalAngles2d, viewQuality } from "./sagittal.js";
 import { poseSequence } from "./sequence.js";
 
 const D = Math.PI / 180;
@@ -240,3 +240,27 @@ fixtureSuite(
     });
   },
 );
+
+describe("viewQuality", () => {
+  it("is the product of visibility, limb foreshortening and the side-view cosine", () => {
+    const pose2d = (yaw: number) => turnedBody(yaw).map(([x, y]) => [x, y]);
+    const side = viewQuality(pose2d(0), { skeleton: "blazepose_33" });
+    expect(side.label).toBe("sagittal");
+    expect(side.side).toBeCloseTo(1, 12);
+    expect(side.visibility).toBe(1);
+    expect(side.score).toBeCloseTo(side.limbs, 12);
+    const front = viewQuality(pose2d(90), { skeleton: "blazepose_33" });
+    expect(front.label).toBe("frontal");
+    expect(front.score).toBeLessThan(0.5);
+    expect(viewQuality(pose2d(45), { skeleton: "blazepose_33" }).score).toBeLessThan(side.score);
+    // The far leg occluded (visibility 0.2 on the right side) lowers it.
+    const vis = Array.from({ length: 33 }, (_, j) => (j % 2 === 0 && j >= 11 ? 0.2 : 1));
+    const occluded = viewQuality(pose2d(0), { skeleton: "blazepose_33", visibility: vis });
+    expect(occluded.visibility).toBeLessThan(0.7);
+    expect(occluded.score).toBeCloseTo(occluded.visibility * occluded.limbs * occluded.side, 12);
+    // A missing knee: 0, never NaN.
+    const missing = pose2d(0);
+    missing[25] = [Number.NaN, Number.NaN];
+    expect(viewQuality(missing, { skeleton: "blazepose_33" }).score).toBe(0);
+  });
+});

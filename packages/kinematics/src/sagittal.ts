@@ -303,6 +303,31 @@ export interface ViewCheck {
   warnings: string[];
 }
 
+function labelOf(deg: number): ViewLabel | null {
+  const C = VIEW_CONSTANTS;
+  if (!Number.isFinite(deg)) return null;
+  return deg < C.sagittalMaxDeg ? "sagittal" : deg > C.frontalMinDeg ? "frontal" : "oblique";
+}
+
+/** One frame's view angle (degrees, 0 = side view) from the apparent body width over the torso length. */
+function viewAngleAt(d: ArrayLike<number>, b: number, legs: Resolved): { angle: number; torso: number } {
+  const m = (idx: readonly number[], axis: number) => {
+    let s = 0;
+    for (const i of idx) s += d[b + i * 3 + axis];
+    return s / idx.length;
+  };
+  const w = (l: readonly number[], r: readonly number[]) => Math.hypot(m(l, 0) - m(r, 0), m(l, 1) - m(r, 1));
+  const width = (w(legs.shoulder[0], legs.shoulder[1]) + w(legs.hip[0], legs.hip[1])) / 2;
+  const sh = [...legs.shoulder[0], ...legs.shoulder[1]];
+  const hp = [...legs.hip[0], ...legs.hip[1]];
+  const torso = Math.hypot(m(sh, 0) - m(hp, 0), m(sh, 1) - m(hp, 1));
+  const angle =
+    torso > 0
+      ? Math.asin(Math.min(1, width / torso / VIEW_CONSTANTS.frontalWidthRatio)) * (180 / Math.PI)
+      : Number.NaN;
+  return { angle, torso };
+}
+
 function median(values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
@@ -337,30 +362,17 @@ export function classifyView(seq: PoseSequence, options: Sagittal2dOptions = {})
   const labels: (ViewLabel | null)[] = new Array(n);
   const torso = new Float64Array(n);
   const pelvisX = new Float64Array(n);
-  const shoulders = [...legs.shoulder[0], ...legs.shoulder[1]];
   const hips = [...legs.hip[0], ...legs.hip[1]];
   const C = VIEW_CONSTANTS;
   const fractions: Record<ViewLabel, number> = { sagittal: 0, oblique: 0, frontal: 0 };
   let counted = 0;
   for (let f = 0; f < n; f++) {
     const b = f * stride;
-    const w = (l: readonly number[], r: readonly number[]) =>
-      Math.hypot(mean(d, b, l, 0) - mean(d, b, r, 0), mean(d, b, l, 1) - mean(d, b, r, 1));
-    const width = (w(legs.shoulder[0], legs.shoulder[1]) + w(legs.hip[0], legs.hip[1])) / 2;
-    const hx = mean(d, b, hips, 0);
-    const t = Math.hypot(mean(d, b, shoulders, 0) - hx, mean(d, b, shoulders, 1) - mean(d, b, hips, 1));
+    const { angle: ang, torso: t } = viewAngleAt(d, b, legs);
     torso[f] = t;
-    pelvisX[f] = hx;
-    const ang =
-      t > 0 ? Math.asin(Math.min(1, width / t / C.frontalWidthRatio)) * (180 / Math.PI) : Number.NaN;
+    pelvisX[f] = mean(d, b, hips, 0);
     angleDeg[f] = ang;
-    const label: ViewLabel | null = !Number.isFinite(ang)
-      ? null
-      : ang < C.sagittalMaxDeg
-        ? "sagittal"
-        : ang > C.frontalMinDeg
-          ? "frontal"
-          : "oblique";
+    const label = labelOf(ang);
     labels[f] = label;
     if (label !== null) {
       fractions[label]++;
@@ -370,13 +382,7 @@ export function classifyView(seq: PoseSequence, options: Sagittal2dOptions = {})
   for (const k of Object.keys(fractions) as ViewLabel[])
     fractions[k] = counted > 0 ? fractions[k] / counted : 0;
   const medianDeg = median(Array.from(angleDeg));
-  const clipLabel: ViewLabel | null = !Number.isFinite(medianDeg)
-    ? null
-    : medianDeg < C.sagittalMaxDeg
-      ? "sagittal"
-      : medianDeg > C.frontalMinDeg
-        ? "frontal"
-        : "oblique";
+  const clipLabel = labelOf(medianDeg);
   const fifth = Math.max(1, Math.floor(n / 5));
   const first = (a: Float64Array) => median(Array.from(a.subarray(0, fifth)));
   const last = (a: Float64Array) => median(Array.from(a.subarray(n - fifth)));
@@ -403,4 +409,89 @@ export function classifyView(seq: PoseSequence, options: Sagittal2dOptions = {})
     );
   }
   return { angleDeg, labels, clip: { label: clipLabel, medianDeg, fractions }, travel, warnings };
+}
+
+/** Leg length (thigh + shank) over torso length of an adult seen without foreshortening (Winter's anthropometry: 0.491 H / 0.288 H). */
+const LEG_PER_TORSO = 1.7;
+
+/** One pose's view quality and its terms (see `viewQuality`). */
+export interface ViewQuality {
+  /** visibility × limbs × side, 0..1 (0 when shoulders, hips, knees or ankles are missing). */
+  score: number;
+  /** Mean visibility × presence of the shoulders, hips, knees, ankles (and heels, toes) (1 when not given). */
+  visibility: number;
+  /** min(1, mean leg length (thigh + shank) / torso length / 1.7): < 1 when the legs point at the camera. */
+  limbs: number;
+  /** cos(view angle): 1 for a side view, 0 facing the camera (the angle of `classifyView`). */
+  side: number;
+  angleDeg: number;
+  label: ViewLabel | null;
+}
+
+/**
+ * How far one pose's sagittal angles can be trusted from this camera, 0..1, for labelling monocular estimates
+ * (3D world landmarks or 2D keypoints) frame by frame. Documented formula, three terms multiplied:
+ * - visibility: the mean of visibility × presence over the shoulders, hips, knees and ankles (and heels and
+ *   toes where the skeleton has them); side occlusion of the far leg lowers it;
+ * - limbs: min(1, mean of (thigh + shank) image lengths over the torso length / 1.7), foreshortened legs lower it;
+ * - side: cos of the view angle (see `classifyView`): sagittal angles need the sagittal plane in the image.
+ * Missing (NaN) shoulders, hips, knees or ankles give 0. `pose` is joints × [x, y] in pixels.
+ *
+ * @example
+ * ```ts
+ * import { viewQuality } from "@neuropose/kinematics";
+ * const pose = Array.from({ length: 17 }, () => [0, 0]);
+ * pose[5] = [0, -50]; pose[6] = [3, -50]; pose[11] = [0, 0]; pose[12] = [3, 0];
+ * pose[13] = pose[14] = [5, 42]; pose[15] = pose[16] = [0, 85];
+ * const q = viewQuality(pose, { skeleton: "coco_17" });
+ * console.log(q.label, q.score.toFixed(2)); // sagittal 1.00
+ * ```
+ */
+export function viewQuality(
+  pose: ArrayLike<ArrayLike<number>>,
+  options: Sagittal2dOptions & {
+    visibility?: ArrayLike<number> | undefined;
+    presence?: ArrayLike<number> | undefined;
+  } = {},
+): ViewQuality {
+  const J = pose.length;
+  const legs = resolveLegs(options.skeleton, J);
+  const d = new Float64Array(J * 3);
+  for (let j = 0; j < J; j++) {
+    d[j * 3] = Number(pose[j][0]);
+    d[j * 3 + 1] = Number(pose[j][1]);
+  }
+  const used = [
+    ...legs.shoulder[0],
+    ...legs.shoulder[1],
+    ...legs.hip[0],
+    ...legs.hip[1],
+    ...legs.knee,
+    ...legs.ankle,
+    ...(legs.heel ?? []),
+    ...(legs.toe ?? []),
+  ];
+  let vis = 0;
+  for (const j of used) vis += (options.visibility?.[j] ?? 1) * (options.presence?.[j] ?? 1);
+  vis /= used.length;
+  const { angle, torso } = viewAngleAt(d, 0, legs);
+  let leg = 0;
+  for (let s = 0; s < 2; s++) {
+    const hx = mean(d, 0, legs.hip[s], 0);
+    const hy = mean(d, 0, legs.hip[s], 1);
+    const k = legs.knee[s] * 3;
+    const a = legs.ankle[s] * 3;
+    leg += Math.hypot(d[k] - hx, d[k + 1] - hy) + Math.hypot(d[a] - d[k], d[a + 1] - d[k + 1]);
+  }
+  const limbs = Math.min(1, leg / 2 / torso / LEG_PER_TORSO);
+  const side = Math.cos((angle * Math.PI) / 180);
+  const score = vis * limbs * side;
+  return {
+    score: Number.isFinite(score) ? Math.max(0, Math.min(1, score)) : 0,
+    visibility: vis,
+    limbs,
+    side,
+    angleDeg: angle,
+    label: labelOf(angle),
+  };
 }
