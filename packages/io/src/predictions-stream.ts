@@ -81,6 +81,7 @@ const FRAME_KEYS = new Set([
   "presence",
   "person_ids",
   "pose_presence",
+  "view_quality",
 ]);
 const isUnit = (v: unknown) => typeof v === "number" && (Number.isNaN(v) || (v >= 0 && v <= 1));
 function numbers(a: unknown, check: (v: unknown) => boolean = (v) => typeof v === "number"): boolean {
@@ -112,12 +113,12 @@ function fastFrame(f: unknown): FramePrediction | undefined {
     if (!numbers(o.person_ids, (v) => Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
     if ((o.person_ids as unknown[]).length !== persons) return undefined;
   }
-  if (o.pose_presence !== undefined) {
-    if (!numbers(o.pose_presence, isUnit) || (o.pose_presence as unknown[]).length !== persons)
-      return undefined;
+  for (const k of ["pose_presence", "view_quality"] as const) {
+    const v = o[k];
+    if (v !== undefined && (!numbers(v, isUnit) || (v as unknown[]).length !== persons)) return undefined;
   }
   const out: Record<string, unknown> = { boxes: o.boxes, poses3d: o.poses3d, poses2d: o.poses2d };
-  for (const k of ["visibility", "presence", "person_ids", "pose_presence"])
+  for (const k of ["visibility", "presence", "person_ids", "pose_presence", "view_quality"])
     if (o[k] !== undefined) out[k] = o[k];
   return out as FramePrediction;
 }

@@ -41,10 +41,18 @@ export const FramePredictionSchema = z
         "Optional, per person: probability (0..1) that the person is present in this frame (BlazePose's pose " +
           "flag). People below metadata.presence_threshold are absent: not listed in the frame at all.",
       ),
+    view_quality: z
+      .array(unitInterval())
+      .optional()
+      .describe(
+        "Optional, per person: how far this camera view supports sagittal joint angles, 0..1 (@neuropose/kinematics " +
+          "viewQuality: leg and trunk keypoint visibility x presence, times limb foreshortening, times the cosine of " +
+          "the body's turn away from a side view). Single-camera poses3d are monocular estimates at any score.",
+      ),
   })
   .superRefine((f, ctx) => {
     const persons = f.poses3d.length;
-    for (const key of ["visibility", "presence", "person_ids", "pose_presence"] as const) {
+    for (const key of ["visibility", "presence", "person_ids", "pose_presence", "view_quality"] as const) {
       const v = f[key];
       if (v !== undefined && v.length !== persons) {
         ctx.addIssue({
@@ -102,6 +110,14 @@ export const VideoMetadataSchema = z
       ),
     poses3d_unit: Poses3dUnitSchema,
     poses3d_frame: Poses3dFrameSchema,
+    poses3d_source: z
+      .enum(["monocular_estimate", "triangulated"])
+      .optional()
+      .describe(
+        "Optional: where poses3d come from. 'monocular_estimate': one camera's model estimate (e.g. BlazePose " +
+          "world landmarks): depth, scale and left/right lengths are priors of the model, and joint angles change " +
+          "with the camera's position (see frames' view_quality); 'triangulated': from several calibrated cameras.",
+      ),
     presence_threshold: unitInterval()
       .optional()
       .describe(

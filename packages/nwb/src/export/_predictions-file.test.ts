@@ -63,5 +63,10 @@ describe("readFrameBatches", () => {
     expect(
       checkFrame("f0", { boxes: [], poses3d: [[[1, 2, 3]]], poses2d: [[[1, 2]]], visibility: [[2]] }),
     ).toMatch(/not in 0\.\.1/);
+    // What neuropose-infer writes per person: pose presence and view quality (0..1).
+    const one = { boxes: [[0, 0, 1, 1, 1]], poses3d: [[[1, 2, 3]]], poses2d: [[[1, 2]]] };
+    expect(checkFrame("f0", { ...one, pose_presence: [0.9], view_quality: [0.42] })).toBeUndefined();
+    expect(checkFrame("f0", { ...one, view_quality: [1.5] })).toMatch(/view_quality: 1\.5 is not in 0\.\.1/);
+    expect(checkFrame("f0", { ...one, pose_presence: [] })).toMatch(/pose_presence: expected 1 numbers/);
   });
 });

@@ -265,7 +265,16 @@ export function checkHead(path: string, raw: Record<string, unknown>): Predictio
   return rest;
 }
 
-const FRAME_KEYS = new Set(["boxes", "poses3d", "poses2d", "visibility", "presence", "person_ids"]);
+const FRAME_KEYS = new Set([
+  "boxes",
+  "poses3d",
+  "poses2d",
+  "visibility",
+  "presence",
+  "person_ids",
+  "pose_presence",
+  "view_quality",
+]);
 
 function isNumberRows(v: unknown, width: number | undefined): boolean {
   if (!Array.isArray(v)) return false;
@@ -312,6 +321,13 @@ export function checkFrame(key: string, fr: unknown): string | undefined {
     for (const x of ids)
       if (!Number.isInteger(x) || (x as number) < 0)
         return `${at("person_ids")}: ${x} is not a non-negative integer`;
+  }
+  for (const k of ["pose_presence", "view_quality"]) {
+    const v = f[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.length !== persons) return `${at(k)}: expected ${persons} numbers`;
+    for (const x of v)
+      if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at(k)}: ${x} is not in 0..1`;
   }
   return undefined;
 }
