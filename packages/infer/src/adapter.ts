@@ -1,4 +1,4 @@
-import type { ModelProvenance } from "@neuropose/io";
+import type { FilterProvenance, ModelProvenance } from "@neuropose/io";
 import type { VideoFrame } from "./video.js";
 
 /** One person's pose in one frame, as a model adapter returns it. */
@@ -68,6 +68,8 @@ export interface PoseModelAdapter {
    * has such a rule; written to the output's `metadata.presence_threshold`.
    */
   readonly presenceThreshold?: number;
+  /** Filters the adapter applies to its output (e.g. smoothing), with their parameters: `provenance.filters`. */
+  readonly filters?: FilterProvenance[];
   /** Accumulated stage times since creation or the last reset. */
   readonly times: StageTimes;
   /** Processes the next frame of a video (adapters may track across frames). */

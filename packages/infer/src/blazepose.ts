@@ -1,4 +1,4 @@
-import type { Device } from "@neuropose/io";
+import type { Device, FilterProvenance } from "@neuropose/io";
 import {
   DETECTOR_SIZE,
   type Detection,
@@ -176,7 +176,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
   private batchOk: boolean;
   /** ROIs of the people followed in the previous frame, by id. */
   private rois: { id: number; roi: Roi }[] = [];
-  private filters = new Map<number, Filters>();
+  private smoothers = new Map<number, Filters>();
   private readonly tracker: PoseTracker;
   private readonly maxPeople: number;
   private readonly minDet: number;
@@ -184,6 +184,28 @@ class BlazePoseAdapter implements PoseModelAdapter {
   private readonly minInFrame: number;
   get presenceThreshold(): number {
     return this.minPresence;
+  }
+  /** The smoothing below as applied (MediaPipe's settings), or none: raw model output. */
+  get filters(): FilterProvenance[] {
+    if (!this.options.smoothing) return [];
+    return [
+      {
+        name: "one_euro",
+        target: "poses2d",
+        parameters: {
+          min_cutoff_hz: 0.05,
+          beta: 80,
+          derivative_cutoff_hz: 1,
+          value_scale: "1 / ROI size (px)",
+        },
+      },
+      {
+        name: "one_euro",
+        target: "poses3d",
+        parameters: { min_cutoff_hz: 0.1, beta: 40, derivative_cutoff_hz: 1 },
+      },
+      { name: "exponential", target: "visibility", parameters: { alpha: 0.1 } },
+    ];
   }
 
   constructor(
@@ -214,7 +236,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
 
   reset(): void {
     this.rois = [];
-    this.filters.clear();
+    this.smoothers.clear();
     this.tracker.reset();
     this.times.preprocess = 0;
     this.times.model = 0;
@@ -318,14 +340,14 @@ class BlazePoseAdapter implements PoseModelAdapter {
     let world = lm.world;
     let vis = lm.visibility;
     if (this.options.smoothing) {
-      let filters = this.filters.get(id);
+      let filters = this.smoothers.get(id);
       if (!filters) {
         filters = {
           image: new OneEuroVector(0.05, 80, 1),
           world: new OneEuroVector(0.1, 40, 1),
           vis: undefined,
         };
-        this.filters.set(id, filters);
+        this.smoothers.set(id, filters);
       }
       image = filters.image.apply(image, time, 1 / Math.max(1e-6, roi.size));
       world = filters.world.apply(world, time);
@@ -446,9 +468,9 @@ class BlazePoseAdapter implements PoseModelAdapter {
       people.push(this.toPerson(id, c.roi, c.lm, frame.time));
       this.rois.push({ id, roi: roiFromLandmarks(c.lm) });
     }
-    if (this.filters.size > 0) {
+    if (this.smoothers.size > 0) {
       const known = new Set(this.tracker.knownIds);
-      for (const id of this.filters.keys()) if (!known.has(id)) this.filters.delete(id);
+      for (const id of this.smoothers.keys()) if (!known.has(id)) this.smoothers.delete(id);
     }
     people.sort((a, b) => a.id - b.id);
     return people;

@@ -107,6 +107,7 @@ describe("inferVideo with a plugged-in adapter", () => {
       execution_provider: "test",
       neuropose_version: "9.9.9",
     });
+    expect(doc.provenance!.filters).toBeUndefined(); // this adapter does not say
   });
 
   it("a zero-frame video is E_VIDEO_EMPTY", async () => {
@@ -168,5 +169,22 @@ describe("provenance of a BlazePose run", () => {
     // the original's fields stay filled, comma-joined in the same order
     expect(prov.model_sha256).toBe(prov.models!.map((m) => m.sha256).join(","));
     expect(prov.model_filename).toBe("pose_detection.onnx,pose_landmark_lite.onnx");
+    // Smoothing off (the default): provenance says no filter touched the output.
+    expect(prov.filters).toEqual([]);
+    const smoothed = await createBlazePose({ variant: "lite", cacheDir, device: "cpu", smoothing: true });
+    try {
+      expect(smoothed.filters!.map((f) => [f.name, f.target])).toEqual([
+        ["one_euro", "poses2d"],
+        ["one_euro", "poses3d"],
+        ["exponential", "visibility"],
+      ]);
+      expect(smoothed.filters![1]!.parameters).toEqual({
+        min_cutoff_hz: 0.1,
+        beta: 40,
+        derivative_cutoff_hz: 1,
+      });
+    } finally {
+      await smoothed.dispose();
+    }
   }, 300_000);
 });

@@ -170,6 +170,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       runtime_version: adapter.runtime.version ?? "unknown",
       execution_provider: adapter.provider,
       neuropose_version: options.neuroposeVersion ?? "unknown",
+      ...(adapter.filters !== undefined ? { filters: adapter.filters.map((f) => ({ ...f })) } : {}),
       node_version: process.versions.node,
       seed: null,
       deterministic: false,

@@ -99,6 +99,8 @@ export {
   registerMigration,
 } from "./migrations.js";
 export {
+  type FilterProvenance,
+  FilterProvenanceSchema,
   FloatSchema,
   type FramePrediction,
   FramePredictionSchema,

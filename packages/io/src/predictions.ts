@@ -196,6 +196,21 @@ export const ModelProvenanceSchema = z
 
 export type ModelProvenance = z.infer<typeof ModelProvenanceSchema>;
 
+/** One filter a run applied to its output, in `provenance.filters`. */
+export const FilterProvenanceSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .describe("The filter, e.g. 'one_euro', 'butterworth_filtfilt', 'exponential', 'gap_fill'."),
+    target: z.string().describe("What it was applied to, e.g. 'poses2d', 'poses3d', 'visibility'."),
+    parameters: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+      .describe("Its parameters as applied (cut-offs in Hz, orders, gap limits, ...)."),
+  })
+  .describe("A filter applied to the output, with its parameters.");
+
+export type FilterProvenance = z.infer<typeof FilterProvenanceSchema>;
+
 /** Reproducibility record of the environment that produced a document. */
 export const ProvenanceSchema = z
   .strictObject({
@@ -225,6 +240,13 @@ export const ProvenanceSchema = z
           "null when not recorded (files written by the original).",
       ),
     neuropose_version: z.string().describe("NeuroPose version that wrote the document."),
+    filters: z
+      .array(FilterProvenanceSchema)
+      .optional()
+      .describe(
+        "Optional: every filter applied to the output, in order, with its parameters; an empty list says that " +
+          "the output is the raw model output (absent: not recorded).",
+      ),
     node_version: optionalString("Node.js version (MAJOR.MINOR.PATCH) of the run."),
     python_version: optionalString("Python version of the run (files from the original)."),
     tensorflow_version: optionalString("TensorFlow version (files from the original)."),
