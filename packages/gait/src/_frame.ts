@@ -2,7 +2,7 @@
 // sign, walking direction (horizontal) and its steadiness. Hand-written loops over the flat Float64Array
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
-import { inferSkeleton, LEG_JOINT_NAMES, type PoseSequence, resolveJoint } from "@neuropose/kinematics";
+import { inferSkeleton, LEG_JOINT_NAMES, type PoseSequence, resolveLegJoints } from "@neuropose/kinematics";
 import { GaitError } from "./errors.js";
 
 /** Joint names of the legs (left, right) and trunk per supported skeleton: kinematics' table, skeletons with feet. */
@@ -37,16 +37,8 @@ export function legJoints(skeletonIn: Skeleton | string | undefined, joints: num
       },
     );
   }
-  const r = (n: string) => resolveJoint(n, skeleton);
-  const pair = (p: readonly [string, string]): [number, number] => [r(p[0]), r(p[1])];
-  return {
-    hip: [j.hip[0].map(r), j.hip[1].map(r)],
-    knee: pair(j.knee),
-    ankle: pair(j.ankle),
-    heel: pair(j.heel),
-    toe: pair(j.toe),
-    shoulder: [j.shoulder[0].map(r), j.shoulder[1].map(r)],
-  };
+  // Every entry here has feet (see GAIT_JOINTS), so heel and toe are resolved.
+  return resolveLegJoints(skeleton, joints) as LegJoints;
 }
 
 /** The body frame of every frame of a sequence. */

@@ -73,6 +73,8 @@ function frameIssuesError(
 // return (same values, keys in schema order); anything else (non-finite numbers written as strings, unknown
 // keys, wrong shapes) goes to zod, which converts or reports it. A field added to the schema but not here is an
 // unknown key to this check, so it falls back to zod: slower, never wrong.
+// The keys this fast check checks (deliberately listed, not taken from the schema: a key added there must get a
+// check here before frames with it skip zod).
 const FRAME_KEYS = new Set([
   "boxes",
   "poses3d",

@@ -49,6 +49,8 @@ export {
 export {
   classifyView,
   LEG_JOINT_NAMES,
+  type LegJointIndices,
+  resolveLegJoints,
   SAGITTAL_2D_CONVENTION,
   type Sagittal2dAngles,
   type Sagittal2dOptions,

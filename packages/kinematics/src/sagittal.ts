@@ -105,7 +105,8 @@ export interface Sagittal2dOptions {
   skeleton?: Skeleton | string;
 }
 
-interface Resolved {
+/** `LEG_JOINT_NAMES` resolved to joint indices ([left, right]); heel and toe null for a skeleton without feet. */
+export interface LegJointIndices {
   hip: [number[], number[]];
   knee: [number, number];
   ankle: [number, number];
@@ -114,7 +115,17 @@ interface Resolved {
   shoulder: [number[], number[]];
 }
 
-function resolveLegs(skeletonIn: Skeleton | string | undefined, joints: number): Resolved {
+/**
+ * The leg and trunk joints of a skeleton (`LEG_JOINT_NAMES`) as indices. Throws `E_UNKNOWN_JOINT` for a
+ * skeleton without an entry.
+ *
+ * @example
+ * ```ts
+ * import { resolveLegJoints } from "@neuropose/kinematics";
+ * resolveLegJoints("blazepose_33", 33).knee; // [25, 26]
+ * ```
+ */
+export function resolveLegJoints(skeletonIn: Skeleton | string | undefined, joints: number): LegJointIndices {
   const skeleton = inferSkeleton(skeletonIn, joints);
   const j = LEG_JOINT_NAMES[skeleton.name];
   if (j === undefined) {
@@ -147,7 +158,7 @@ function wrap(deg: number): number {
 }
 
 /** Facing per frame: sign of Σ(toe − heel) x over both feet; else of the hip midpoint's motion; else the neighbours'. */
-function facingPerFrame(seq: PoseSequence, legs: Resolved): Int8Array {
+function facingPerFrame(seq: PoseSequence, legs: LegJointIndices): Int8Array {
   const n = seq.frames;
   const d = seq.data;
   const stride = seq.joints * 3;
@@ -204,7 +215,7 @@ function facingPerFrame(seq: PoseSequence, legs: Resolved): Int8Array {
  */
 export function sagittalAngles2d(seq: PoseSequence, options: Sagittal2dOptions = {}): Sagittal2dAngles {
   checkSequence(seq);
-  const legs = resolveLegs(options.skeleton, seq.joints);
+  const legs = resolveLegJoints(options.skeleton, seq.joints);
   const n = seq.frames;
   const d = seq.data;
   const stride = seq.joints * 3;
@@ -310,7 +321,11 @@ function labelOf(deg: number): ViewLabel | null {
 }
 
 /** One frame's view angle (degrees, 0 = side view) from the apparent body width over the torso length. */
-function viewAngleAt(d: ArrayLike<number>, b: number, legs: Resolved): { angle: number; torso: number } {
+function viewAngleAt(
+  d: ArrayLike<number>,
+  b: number,
+  legs: LegJointIndices,
+): { angle: number; torso: number } {
   const m = (idx: readonly number[], axis: number) => {
     let s = 0;
     for (const i of idx) s += d[b + i * 3 + axis];
@@ -354,7 +369,7 @@ function median(values: number[]): number {
  */
 export function classifyView(seq: PoseSequence, options: Sagittal2dOptions = {}): ViewCheck {
   checkSequence(seq);
-  const legs = resolveLegs(options.skeleton, seq.joints);
+  const legs = resolveLegJoints(options.skeleton, seq.joints);
   const n = seq.frames;
   const d = seq.data;
   const stride = seq.joints * 3;
@@ -455,7 +470,7 @@ export function viewQuality(
   } = {},
 ): ViewQuality {
   const J = pose.length;
-  const legs = resolveLegs(options.skeleton, J);
+  const legs = resolveLegJoints(options.skeleton, J);
   const d = new Float64Array(J * 3);
   for (let j = 0; j < J; j++) {
     d[j * 3] = Number(pose[j][0]);
