@@ -4,6 +4,12 @@ export {
   type JointAngleOptions,
 } from "./angles.js";
 export {
+  BLAZEPOSE_LIMB_BONES,
+  type BoneConsistencyOptions,
+  type BoneConsistencyResult,
+  constrainBoneLengths,
+} from "./bones.js";
+export {
   KinematicsError,
   type KinematicsErrorCode,
 } from "./errors.js";
