@@ -2,55 +2,19 @@
 // sign, walking direction (horizontal) and its steadiness. Hand-written loops over the flat Float64Array
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
-import { inferSkeleton, type PoseSequence, resolveJoint } from "@neuropose/kinematics";
+import { inferSkeleton, LEG_JOINT_NAMES, type PoseSequence, resolveLegJoints } from "@neuropose/kinematics";
 import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
 
-/** Joint names of the legs (left, right) and trunk per supported skeleton. */
-export const GAIT_JOINTS: Readonly<
+/** Joint names of the legs (left, right) and trunk per supported skeleton: kinematics' table, skeletons with feet. */
+export const GAIT_JOINTS = Object.freeze(
+  Object.fromEntries(Object.entries(LEG_JOINT_NAMES).filter(([, j]) => j.heel !== null && j.toe !== null)),
+) as Readonly<
   Record<
     string,
-    {
-      hip: readonly [readonly string[], readonly string[]];
-      knee: readonly [string, string];
-      ankle: readonly [string, string];
-      heel: readonly [string, string];
-      toe: readonly [string, string];
-      shoulder: readonly [readonly string[], readonly string[]];
-    }
+    (typeof LEG_JOINT_NAMES)[string] & { heel: readonly [string, string]; toe: readonly [string, string] }
   >
-> = Object.freeze({
-  blazepose_33: {
-    hip: [["left_hip"], ["right_hip"]],
-    knee: ["left_knee", "right_knee"],
-    ankle: ["left_ankle", "right_ankle"],
-    heel: ["left_heel", "right_heel"],
-    toe: ["left_foot_index", "right_foot_index"],
-    shoulder: [["left_shoulder"], ["right_shoulder"]],
-  },
-  openpose_body_25: {
-    hip: [["LHip"], ["RHip"]],
-    knee: ["LKnee", "RKnee"],
-    ankle: ["LAnkle", "RAnkle"],
-    heel: ["LHeel", "RHeel"],
-    toe: ["LBigToe", "RBigToe"],
-    shoulder: [["LShoulder"], ["RShoulder"]],
-  },
-  berkeley_mhad_43: {
-    hip: [
-      ["lhipb", "lhipf", "lhipl"],
-      ["rhipb", "rhipf", "rhipl"],
-    ],
-    knee: ["lkne", "rkne"],
-    ankle: ["lank", "rank"],
-    heel: ["lhee", "rhee"],
-    toe: ["lfoo", "rfoo"],
-    shoulder: [
-      ["lsho1", "lsho2"],
-      ["rsho1", "rsho2"],
-    ],
-  },
-});
+>;
 
 /** Resolved joint indices: [left, right] per part; hips and shoulders are means of several joints. */
 export interface LegJoints {
@@ -74,16 +38,8 @@ export function legJoints(skeletonIn: Skeleton | string | undefined, joints: num
       },
     );
   }
-  const r = (n: string) => resolveJoint(n, skeleton);
-  const pair = (p: readonly [string, string]): [number, number] => [r(p[0]), r(p[1])];
-  return {
-    hip: [j.hip[0].map(r), j.hip[1].map(r)],
-    knee: pair(j.knee),
-    ankle: pair(j.ankle),
-    heel: pair(j.heel),
-    toe: pair(j.toe),
-    shoulder: [j.shoulder[0].map(r), j.shoulder[1].map(r)],
-  };
+  // Every entry here has feet (see GAIT_JOINTS), so heel and toe are resolved.
+  return resolveLegJoints(skeleton, joints) as LegJoints;
 }
 
 /** The body frame of every frame of a sequence. */

@@ -192,7 +192,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
   private batchOk: boolean;
   /** ROIs of the people followed in the previous frame, by id. */
   private rois: { id: number; roi: Roi }[] = [];
-  private filters = new Map<number, Filters>();
+  private smoothers = new Map<number, Filters>();
   private readonly tracker: PoseTracker;
   private readonly maxPeople: number;
   private readonly minDet: number;
@@ -201,7 +201,6 @@ class BlazePoseAdapter implements PoseModelAdapter {
   get presenceThreshold(): number {
     return this.minPresence;
   }
-
   constructor(
     variant: string,
     private readonly detector: TensorRunner,
@@ -230,7 +229,7 @@ class BlazePoseAdapter implements PoseModelAdapter {
 
   reset(): void {
     this.rois = [];
-    this.filters.clear();
+    this.smoothers.clear();
     this.tracker.reset();
     this.times.preprocess = 0;
     this.times.model = 0;
@@ -334,14 +333,14 @@ class BlazePoseAdapter implements PoseModelAdapter {
     let world = lm.world;
     let vis = lm.visibility;
     if (this.options.smoothing) {
-      let filters = this.filters.get(id);
+      let filters = this.smoothers.get(id);
       if (!filters) {
         filters = {
           image: new OneEuroVector(0.05, 80, 1),
           world: new OneEuroVector(0.1, 40, 1),
           vis: undefined,
         };
-        this.filters.set(id, filters);
+        this.smoothers.set(id, filters);
       }
       image = filters.image.apply(image, time, 1 / Math.max(1e-6, roi.size));
       world = filters.world.apply(world, time);
@@ -462,9 +461,9 @@ class BlazePoseAdapter implements PoseModelAdapter {
       people.push(this.toPerson(id, c.roi, c.lm, frame.time));
       this.rois.push({ id, roi: roiFromLandmarks(c.lm) });
     }
-    if (this.filters.size > 0) {
+    if (this.smoothers.size > 0) {
       const known = new Set(this.tracker.knownIds);
-      for (const id of this.filters.keys()) if (!known.has(id)) this.filters.delete(id);
+      for (const id of this.smoothers.keys()) if (!known.has(id)) this.smoothers.delete(id);
     }
     people.sort((a, b) => a.id - b.id);
     return people;

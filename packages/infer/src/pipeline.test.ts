@@ -81,6 +81,7 @@ describe("inferVideo with a plugged-in adapter", () => {
       skeleton: "coco_17",
       poses3d_unit: "mm",
       poses3d_frame: "camera",
+      poses3d_source: "monocular_estimate",
     });
     expect(doc.metadata.timestamps![4]).toBeCloseTo(0.16, 6);
     expect(Object.keys(doc.frames)[3]).toBe("frame_000003");
@@ -92,8 +93,11 @@ describe("inferVideo with a plugged-in adapter", () => {
       presence: [],
       person_ids: [],
       pose_presence: [],
+      view_quality: [],
     });
     expect(doc.frames.frame_000003!.person_ids).toEqual([7]);
+    // kinematics' viewQuality: visibility 0.5 × limbs (legs 4 px / torso 6 px / 1.7) × side cos(asin(1/6/0.6)).
+    expect(doc.frames.frame_000003!.view_quality).toEqual([0.188]);
     expect(doc.frames.frame_000003!.poses2d[0]![5]).toEqual([3, 5]);
     expect(doc.provenance).toMatchObject({
       model_sha256: "a".repeat(64),
@@ -103,6 +107,7 @@ describe("inferVideo with a plugged-in adapter", () => {
       execution_provider: "test",
       neuropose_version: "9.9.9",
     });
+    expect(doc.provenance!.filters).toBeUndefined(); // this adapter does not say
   });
 
   it("a zero-frame video is E_VIDEO_EMPTY", async () => {

@@ -1,4 +1,5 @@
 import type { FramePrediction, VideoPredictions } from "@neuropose/io";
+import { LEG_JOINT_NAMES, viewQuality } from "@neuropose/kinematics";
 import type { PersonPose, PoseModelAdapter, StageTimes } from "./adapter.js";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
@@ -59,7 +60,16 @@ const round = (v: number, d: number) => {
   return Math.round(v * m) / m;
 };
 
-function framePrediction(people: PersonPose[]): FramePrediction {
+/** Per person: kinematics' view quality of the 2D keypoints (skeletons with legs only; documented there). */
+function viewQualities(people: PersonPose[], skeleton: string): number[] | undefined {
+  if (LEG_JOINT_NAMES[skeleton] === undefined) return undefined;
+  return people.map((p) =>
+    round(viewQuality(p.keypoints2d, { skeleton, visibility: p.visibility, presence: p.presence }).score, 3),
+  );
+}
+
+function framePrediction(people: PersonPose[], skeleton: string): FramePrediction {
+  const quality = viewQualities(people, skeleton);
   return {
     boxes: people.map((p) => p.box.map((v) => round(v, 3))),
     poses3d: people.map((p) => p.keypoints3d.map((k) => k.map((v) => round(v, 3)))),
@@ -68,6 +78,7 @@ function framePrediction(people: PersonPose[]): FramePrediction {
     presence: people.map((p) => (p.presence ?? []).map((v) => round(v, 5))),
     person_ids: people.map((p) => p.id),
     pose_presence: people.map((p) => round(p.score, 5)),
+    ...(quality !== undefined ? { view_quality: quality } : {}),
   };
 }
 
@@ -118,7 +129,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       throw new InferError("E_ABORTED", "inference aborted", { path });
     }
     const people = await adapter.processFrame(frame);
-    const prediction = framePrediction(people);
+    const prediction = framePrediction(people, adapter.skeleton);
     if (keep) frames[`frame_${String(n).padStart(6, "0")}`] = prediction;
     if (options.onFrame) {
       try {
@@ -145,6 +156,7 @@ export async function inferVideo(path: string, options: InferVideoOptions): Prom
       skeleton: adapter.skeleton,
       poses3d_unit: "mm",
       poses3d_frame: adapter.coordinateFrame,
+      poses3d_source: "monocular_estimate",
       ...(adapter.presenceThreshold !== undefined ? { presence_threshold: adapter.presenceThreshold } : {}),
       timestamps,
     },

@@ -37,6 +37,7 @@ const FRAME_KEYS = new Set([
   "presence",
   "person_ids",
   "pose_presence",
+  "view_quality",
 ]);
 // Monomorphic loops (no callbacks): V8 keeps them on its fast path over the parsed arrays.
 function isNumbers(a: unknown): boolean {
@@ -89,11 +90,19 @@ export function fastFrame(f: unknown): FramePrediction | undefined {
     (!isUnits(o.pose_presence) || (o.pose_presence as unknown[]).length !== persons)
   )
     return undefined;
+  // view_quality follows the schema's keys reprojection_error and views, which this check leaves to zod (a frame
+  // with them is not taken here), so the output's key order stays the schema's.
+  if (
+    o.view_quality !== undefined &&
+    (!isUnits(o.view_quality) || (o.view_quality as unknown[]).length !== persons)
+  )
+    return undefined;
   const out: Record<string, unknown> = { boxes: o.boxes, poses3d, poses2d: o.poses2d };
   if (o.visibility !== undefined) out.visibility = o.visibility;
   if (o.presence !== undefined) out.presence = o.presence;
   if (o.person_ids !== undefined) out.person_ids = o.person_ids;
   if (o.pose_presence !== undefined) out.pose_presence = o.pose_presence;
+  if (o.view_quality !== undefined) out.view_quality = o.view_quality;
   return out as FramePrediction;
 }
 

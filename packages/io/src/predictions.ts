@@ -55,6 +55,14 @@ export const FramePredictionSchema = z
         "Optional (multi-camera 3D), per person, per joint: bit mask of the cameras the joint was triangulated " +
           "from (bit i = metadata.cameras[i]); 0 where fewer than two good views saw it (the joint is NaN).",
       ),
+    view_quality: z
+      .array(unitInterval())
+      .optional()
+      .describe(
+        "Optional, per person: how far this camera view supports sagittal joint angles, 0..1 (@neuropose/kinematics " +
+          "viewQuality: leg and trunk keypoint visibility x presence, times limb foreshortening, times the cosine of " +
+          "the body's turn away from a side view). Single-camera poses3d are monocular estimates at any score.",
+      ),
   })
   .superRefine((f, ctx) => {
     const persons = f.poses3d.length;
@@ -65,6 +73,7 @@ export const FramePredictionSchema = z
       "pose_presence",
       "reprojection_error",
       "views",
+      "view_quality",
     ] as const) {
       const v = f[key];
       if (v !== undefined && v.length !== persons) {
@@ -124,6 +133,14 @@ export const VideoMetadataSchema = z
       ),
     poses3d_unit: Poses3dUnitSchema,
     poses3d_frame: Poses3dFrameSchema,
+    poses3d_source: z
+      .enum(["monocular_estimate", "triangulated"])
+      .optional()
+      .describe(
+        "Optional: where poses3d come from. 'monocular_estimate': one camera's model estimate (e.g. BlazePose " +
+          "world landmarks): depth, scale and left/right lengths are priors of the model, and joint angles change " +
+          "with the camera's position (see frames' view_quality); 'triangulated': from several calibrated cameras.",
+      ),
     presence_threshold: unitInterval()
       .optional()
       .describe(
@@ -268,7 +285,10 @@ export const ProvenanceSchema = z
     filters: z
       .array(FilterProvenanceSchema)
       .optional()
-      .describe("Optional: every filter applied to the poses, in the order applied, with its parameters."),
+      .describe(
+        "Optional: every filter applied to the poses, in the order applied, with its parameters; an empty list " +
+          "says that the output is the raw model output (absent: not recorded).",
+      ),
     multiview: z
       .record(z.string(), z.unknown())
       .optional()

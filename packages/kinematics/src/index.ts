@@ -4,6 +4,12 @@ export {
   type JointAngleOptions,
 } from "./angles.js";
 export {
+  BLAZEPOSE_LIMB_BONES,
+  type BoneConsistencyOptions,
+  type BoneConsistencyResult,
+  constrainBoneLengths,
+} from "./bones.js";
+export {
   KinematicsError,
   type KinematicsErrorCode,
 } from "./errors.js";
@@ -46,6 +52,21 @@ export {
   type RigidTransform,
   rotationMagnitudeDeg,
 } from "./procrustes.js";
+export {
+  classifyView,
+  LEG_JOINT_NAMES,
+  type LegJointIndices,
+  resolveLegJoints,
+  SAGITTAL_2D_CONVENTION,
+  type Sagittal2dAngles,
+  type Sagittal2dOptions,
+  sagittalAngles2d,
+  VIEW_CONSTANTS,
+  type ViewCheck,
+  type ViewLabel,
+  type ViewQuality,
+  viewQuality,
+} from "./sagittal.js";
 export {
   checkSequence,
   describeShape,

@@ -72,6 +72,9 @@ describe("readFrameBatches", () => {
     expect(checkFrame("f0", { ...one, pose_presence: [1.5] })).toMatch(
       /pose_presence\[0\]: 1\.5 is not in 0\.\.1/,
     );
+    // ... and view quality (0..1), per person.
+    expect(checkFrame("f0", { ...one, pose_presence: [0.9], view_quality: [0.42] })).toBeUndefined();
+    expect(checkFrame("f0", { ...one, view_quality: [1.5] })).toMatch(/view_quality: 1\.5 is not in 0\.\.1/);
   });
   it("reads frames as latin1 only while no string holds a byte >= 0x80 (same frames either way)", async () => {
     const doc = synthPredictions({ frames: 5, persons: 1, withIds: true, withVisibility: true });

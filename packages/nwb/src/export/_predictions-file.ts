@@ -336,5 +336,11 @@ export function checkFrame(key: string, fr: unknown): string | undefined {
       if (!Number.isInteger(x) || (x as number) < 0)
         return `${at("person_ids")}: ${x} is not a non-negative integer`;
   }
+  if (f.view_quality !== undefined) {
+    const v = f.view_quality;
+    if (!Array.isArray(v) || v.length !== persons) return `${at("view_quality")}: expected ${persons} numbers`;
+    for (const x of v)
+      if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at("view_quality")}: ${x} is not in 0..1`;
+  }
   return undefined;
 }
