@@ -338,7 +338,8 @@ export function checkFrame(key: string, fr: unknown): string | undefined {
   }
   if (f.view_quality !== undefined) {
     const v = f.view_quality;
-    if (!Array.isArray(v) || v.length !== persons) return `${at("view_quality")}: expected ${persons} numbers`;
+    if (!Array.isArray(v) || v.length !== persons)
+      return `${at("view_quality")}: expected ${persons} numbers`;
     for (const x of v)
       if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at("view_quality")}: ${x} is not in 0..1`;
   }
