@@ -98,6 +98,7 @@ export {
   registeredMigrations,
   registerMigration,
 } from "./migrations.js";
+export { PickleError, type PickleGlobal, unpickle } from "./pickle.js";
 export {
   FloatSchema,
   type FramePrediction,
