@@ -1,57 +1,35 @@
 // facemap's *_proc.npy (np.save of the proc dict, written by scripts/make_proc.py as facemap's save() does) →
 // the same series as the *_proc.mat beside it and as numpy holds them, NaN kept; damaged files → one error.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { isNeuroPoseError } from "@neuropose/io";
 import { readMatFile } from "@neuropose/trials";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { asExpected, canMakeProc, type ExpectedProc, makeProc, python } from "./_make-proc.js";
 import { facemapNpySeries } from "./npy.js";
 import { facemapProcSeries, type ProcMatValue } from "./proc.js";
 
-const script = join(dirname(fileURLToPath(import.meta.url)), "..", "scripts", "make_proc.py");
-const python = "/usr/bin/python3";
-const canGenerate =
-  existsSync(python) &&
-  (() => {
-    try {
-      execFileSync(python, ["-c", "import numpy, scipy.io"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-if (!canGenerate)
+if (!canMakeProc)
   console.warn("skipped the facemap .npy import test: /usr/bin/python3 with numpy and scipy is needed");
 
-describe.runIf(canGenerate)("facemap *_proc.npy import", () => {
+describe.runIf(canMakeProc)("facemap *_proc.npy import", () => {
   let dir = "";
   let npy: Uint8Array;
+  let expected: ExpectedProc;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "facemap-npy-"));
-    execFileSync(python, [script, dir, "50"]);
+    expected = makeProc(dir, 50);
     npy = new Uint8Array(readFileSync(join(dir, "face_proc.npy")));
   });
 
   it("gives numpy's values for every per-frame field (NaN kept), the same series as the .mat", async () => {
-    const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as {
-      nFrames: number;
-      series: Record<string, { width: number; data: (number | "NaN")[] }>;
-    };
     const proc = facemapNpySeries(npy, join(dir, "face_proc.npy"));
     expect(proc.nFrames).toBe(expected.nFrames);
     expect(proc.series.map((s) => s.name).sort()).toEqual(Object.keys(expected.series).sort());
-    for (const s of proc.series) {
-      const want = expected.series[s.name] as { width: number; data: (number | "NaN")[] };
-      expect(s.width, s.name).toBe(want.width);
-      expect(
-        Array.from(s.data, (x) => (Number.isNaN(x) ? "NaN" : x)),
-        s.name,
-      ).toEqual(want.data);
-    }
+    for (const s of proc.series) expect(asExpected(s), s.name).toEqual(expected.series[s.name]);
     expect(proc.series.find((s) => s.name === "pupil_0_area")?.data[7]).toBeNaN();
     const mat = await readMatFile(join(dir, "face_proc.mat"));
     const fromMat = facemapProcSeries(mat.variables as unknown as Record<string, ProcMatValue>, "m");
