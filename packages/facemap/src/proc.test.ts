@@ -1,37 +1,20 @@
 // facemap's own output (*_proc.mat, written by scripts/make_proc.py exactly as facemap's save() writes it) →
 // per-frame series equal to what numpy holds, NaN kept.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { readMatFile } from "@neuropose/trials";
 import { describe, expect, it } from "vitest";
+import { asExpected, canMakeProc, makeProc } from "./_make-proc.js";
 import { facemapProcSeries, type ProcMatValue } from "./proc.js";
 
-const script = join(dirname(fileURLToPath(import.meta.url)), "..", "scripts", "make_proc.py");
-const python = "/usr/bin/python3";
-const canGenerate =
-  existsSync(python) &&
-  (() => {
-    try {
-      execFileSync(python, ["-c", "import numpy, scipy.io"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-if (!canGenerate)
+if (!canMakeProc)
   console.warn("skipped the facemap .mat import test: /usr/bin/python3 with numpy and scipy is needed");
 
-describe.runIf(canGenerate)("facemap *_proc.mat import", () => {
+describe.runIf(canMakeProc)("facemap *_proc.mat import", () => {
   it("gives every per-frame field (motion, motSVD, pupil, blink, running) with facemap's values and NaN kept", async () => {
     const dir = mkdtempSync(join(tmpdir(), "facemap-proc-"));
-    execFileSync(python, [script, dir, "50"]);
-    const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as {
-      nFrames: number;
-      series: Record<string, { width: number; data: (number | "NaN")[] }>;
-    };
+    const expected = makeProc(dir, 50);
     const mat = await readMatFile(join(dir, "face_proc.mat"));
     const proc = facemapProcSeries(
       mat.variables as unknown as Record<string, ProcMatValue>,
@@ -39,14 +22,7 @@ describe.runIf(canGenerate)("facemap *_proc.mat import", () => {
     );
     expect(proc.nFrames).toBe(expected.nFrames);
     expect(proc.series.map((s) => s.name).sort()).toEqual(Object.keys(expected.series).sort());
-    for (const s of proc.series) {
-      const want = expected.series[s.name] as { width: number; data: (number | "NaN")[] };
-      expect(s.width, s.name).toBe(want.width);
-      expect(
-        Array.from(s.data, (x) => (Number.isNaN(x) ? "NaN" : x)),
-        s.name,
-      ).toEqual(want.data);
-    }
+    for (const s of proc.series) expect(asExpected(s), s.name).toEqual(expected.series[s.name]);
     const area = proc.series.find((s) => s.name === "pupil_0_area");
     expect(area?.data[7]).toBeNaN();
     expect(area?.unit).toBe("pixels^2");

@@ -53,7 +53,7 @@ const PUPIL: Record<string, { what: string; unit: string }> = {
 function bad(source: string, place: string, message: string): NeuroPoseError {
   return new NeuroPoseError("E_FACEMAP_PROC", `${source}: ${place}: ${message}`, {
     path: source,
-    hint: "is this a facemap *_proc.mat file (facemap save with save_mat)?",
+    hint: "is this a facemap output (*_proc.npy, or *_proc.mat from facemap save with save_mat)?",
     kind: "user",
   });
 }

@@ -120,6 +120,7 @@ export {
   registeredMigrations,
   registerMigration,
 } from "./migrations.js";
+export { PickleError, type PickleGlobal, unpickle } from "./pickle.js";
 export {
   type FilterProvenance,
   FilterProvenanceSchema,

@@ -8,7 +8,7 @@
 //   when its `transposed` attribute is set, i.e. rows × items) with its columns in `block<k>_items`.
 // Layout learnt from pandas/io/pytables.py (AppendableFrameTable, FrameFixed, write_array/read_array).
 import type { H5Reader } from "@neuropose/h5";
-import { type PickleGlobal, unpickle } from "./_pickle.js";
+import { type PickleGlobal, unpickle } from "@neuropose/io";
 import { PoseFormatError } from "./errors.js";
 
 export interface PandasFrame {

@@ -325,6 +325,41 @@ describe("buildSession failures", () => {
     60_000,
   );
 
+  it.runIf(canMakeProc)(
+    "imports facemap's *_proc.npy (np.save of the proc dict) with numpy's values, NaN kept",
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), "np-session-facemap-npy-"));
+      const dir = join(root, "S1");
+      standInVideo(join(dir, "Video", "face.avi"), 50, 30);
+      execFileSync("/usr/bin/python3", [
+        join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
+        join(dir, "facemap"),
+        "50",
+      ]);
+      const expected = JSON.parse(readFileSync(join(dir, "facemap", "expected.json"), "utf8")) as {
+        series: Record<string, { data: (number | "NaN")[] }>;
+      };
+      writeFileSync(
+        join(dir, "session.toml"),
+        '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "facemap/*_proc.npy"\n',
+      );
+      writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n[qc]\ngenerate_report = false\n');
+      const r = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
+      expect((await readStageSummary(r.interim, "facemap"))?.counts.imported).toBe(1);
+      const nwb = await readNwb(r.nwb);
+      const fm = nwb.processing.find((m) => m.name === "facemap");
+      const series = (fm?.dataInterfaces ?? []) as { name: string; data: Float64Array }[];
+      for (const name of ["pupil_0_area", "motSVD_1", "running_0"]) {
+        const got = series.find((x) => x.name === `facemap_${name}_cam0`);
+        expect(
+          Array.from(got?.data ?? [], (x) => (Number.isNaN(x) ? "NaN" : x)),
+          name,
+        ).toEqual(expected.series[name]?.data);
+      }
+    },
+    60_000,
+  );
+
   it("transcode writes mezzanine copies atomically (same frame count, no temp file left) and NWB links them", async () => {
     const root = tempDir("np-session-tc-");
     const dir = join(root, "S1");

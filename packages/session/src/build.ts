@@ -8,6 +8,7 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import {
   type FacemapSeries,
+  facemapNpySeries,
   facemapProcSeries,
   facialMetricsCsv,
   motionEnergy,
@@ -914,8 +915,13 @@ export async function buildSession(options: BuildSessionOptions): Promise<BuildS
         for (const [cameraId, files] of facemapFiles) {
           const sync = cameraSync.get(cameraId) as CameraSync;
           const file = files[0] as FoundFile;
-          const mat = await readMatFile(file.path);
-          const proc = facemapProcSeries(mat.variables as unknown as Record<string, ProcMatValue>, file.path);
+          // facemap writes *_proc.npy always (np.save of its proc dict) and *_proc.mat beside it with save_mat.
+          const proc = file.path.toLowerCase().endsWith(".npy")
+            ? facemapNpySeries(new Uint8Array(await readFile(file.path)), file.path)
+            : facemapProcSeries(
+                (await readMatFile(file.path)).variables as unknown as Record<string, ProcMatValue>,
+                file.path,
+              );
           if (proc.nFrames !== sync.timestamps.length)
             throw fail(
               "E_SESSION_FACEMAP",

@@ -215,7 +215,7 @@ export const SessionFileSchema = z
         }),
       )
       .default([]),
-    /** Our addition: facemap's own outputs to import, per camera (`*_proc.mat`, written with save_mat). */
+    /** Our addition: facemap's own outputs to import, per camera (`*_proc.npy`, or `*_proc.mat` written with save_mat). */
     facemap: z.array(z.strictObject({ camera_id: nonEmpty, paths: nonEmpty })).default([]),
   })
   .superRefine((s, ctx) => {

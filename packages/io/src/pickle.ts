@@ -1,8 +1,13 @@
-// A small, strict reader of Python pickles as PyTables stores them in HDF5 attributes (pandas writes its column
-// labels, index names and table metadata this way). Written by hand because no maintained npm package reads
+// A small, strict reader of Python pickles: PyTables stores them in HDF5 attributes (pandas writes its column
+// labels, index names and table metadata this way; read by @neuropose/pose-formats) and numpy's np.save of a dict
+// is one (facemap's *_proc.npy; read by @neuropose/facemap). It lives in io, the one low-level package both stage
+// packages already depend on, because stage packages never import each other and it needs nothing but bytes.
+// Written by hand because no maintained npm package reads
 // pickles without evaluating them; this one never evaluates anything: it knows the data opcodes of protocols
 // 0-5 (lists, tuples, dicts, str, bytes, int, float, bool, None, memo) and turns globals/reduce into inert
 // `{ global, args }` records so a caller can reject what it does not expect.
+
+import { NeuroPoseError } from "./errors.js";
 
 /** An object the pickle would build by calling `global(...args)`; never called here. */
 export interface PickleGlobal {
@@ -11,7 +16,12 @@ export interface PickleGlobal {
   state?: unknown;
 }
 
-export class PickleError extends Error {}
+/** A pickle {@link unpickle} cannot decode (damaged, truncated, or an opcode it does not know); `code` E_PICKLE. */
+export class PickleError extends NeuroPoseError {
+  constructor(message: string) {
+    super("E_PICKLE", message, { hint: "the pickled data is damaged or not plain data", kind: "user" });
+  }
+}
 
 const MARK = Symbol("mark");
 
@@ -50,7 +60,14 @@ function unescapePyRepr(s: string): string {
 /**
  * Decodes a pickle (protocol 0 text or protocols 2-5 binary) into plain values: lists → arrays, tuples →
  * arrays, dicts → Map, str → string, bytes → Uint8Array, int → number (bigint beyond 2^53), None → null.
- * For instance the protocol-0 text `(lp0\nVx\np1\na.` decodes to `["x"]`.
+ * Globals and calls (`numpy.ndarray`, `numpy.dtype(...)`) become inert {@link PickleGlobal} records with their
+ * args and BUILD state; nothing is imported or called. Throws {@link PickleError} on anything else.
+ *
+ * @example
+ * ```ts
+ * import { unpickle } from "@neuropose/io";
+ * console.log(unpickle("(lp0\nVx\np1\na.")); // ["x"]
+ * ```
  */
 export function unpickle(input: string | Uint8Array): unknown {
   const bytes = typeof input === "string" ? Uint8Array.from(input, (c) => c.charCodeAt(0) & 0xff) : input;
