@@ -8,6 +8,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFfmpeg } from "@neuropose/infer";
 import { readNwb } from "@neuropose/nwb";
@@ -108,7 +109,7 @@ fixtureSuite(
 
 fixtureSuite('pose.source = "neuropose": our BlazePose on a camera', ["videos", "pose2sim_cam01.mp4"], () => {
   it("runs the model over the camera's video, harmonises 33 keypoints and times them by the camera's TTL", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-blaze-"));
+    const root = tempDir("np-session-blaze-");
     const dir = join(root, "S1");
     mkdirSync(join(dir, "Video"), { recursive: true });
     mkdirSync(join(dir, "TTLs"), { recursive: true });
@@ -251,7 +252,7 @@ describe("buildSession failures", () => {
   });
 
   it("a multi-file camera keeps its ImageSeries starting_frame when ingest comes from the cache", async () => {
-    const root = mkdtempSync(join(tmpdir(), "np-session-multi-"));
+    const root = tempDir("np-session-multi-");
     const dir = join(root, "S1");
     standInVideo(join(dir, "Video", "part1.avi"), 7, 30);
     standInVideo(join(dir, "Video", "part2.avi"), 5, 30);
@@ -283,7 +284,7 @@ describe("buildSession failures", () => {
   it.runIf(canMakeProc)(
     "imports facemap's own *_proc.mat into the NWB file as TimeSeries (NaN kept), also when the stage is cached",
     async () => {
-      const root = mkdtempSync(join(tmpdir(), "np-session-facemap-"));
+      const root = tempDir("np-session-facemap-");
       const dir = join(root, "S1");
       standInVideo(join(dir, "Video", "face.avi"), 50, 30);
       // A facemap output written as facemap's save() writes it (see packages/facemap/scripts/make_proc.py).
@@ -328,7 +329,7 @@ describe("buildSession failures", () => {
   it.runIf(canMakeProc)(
     "imports facemap's *_proc.npy (np.save of the proc dict) with numpy's values, NaN kept",
     async () => {
-      const root = mkdtempSync(join(tmpdir(), "np-session-facemap-npy-"));
+      const root = tempDir("np-session-facemap-npy-");
       const dir = join(root, "S1");
       standInVideo(join(dir, "Video", "face.avi"), 50, 30);
       execFileSync("/usr/bin/python3", [
