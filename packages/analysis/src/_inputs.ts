@@ -19,9 +19,9 @@ export interface Loaded {
   written: string;
   absolute: string;
   /**
-   * The document as validated, its frames reduced to what the analysis reads: `poses3d` and `pose_presence`
-   * (`boxes` / `poses2d` empty, visibility / presence / person_ids dropped), so that a big cohort or reference
-   * set does not hold every 2D landmark and box in memory.
+   * The document as validated, its frames reduced to what the analysis reads: `poses3d`, `visibility`,
+   * `presence` and `pose_presence` (`boxes` / `poses2d` empty, person_ids dropped), so that a big cohort or
+   * reference set does not hold every 2D landmark and box in memory.
    */
   predictions: VideoPredictions;
   /** The file's provenance as written (the report stores it so, as the original did); null when absent. */
@@ -60,11 +60,16 @@ export interface InputLoader {
   forget(written: string): void;
 }
 
-/** A frame as the analysis reads it: poses3d and pose_presence, the rest left out. */
+/**
+ * A frame as the analysis reads it: poses3d, and the per-person visibility / presence / pose_presence that the
+ * missing-frame policy and the per-cycle keypoint score read; boxes, poses2d and person_ids left out.
+ */
 function analysedFrame(f: FramePrediction): FramePrediction {
-  return f.pose_presence === undefined
-    ? { boxes: [], poses3d: f.poses3d, poses2d: [] }
-    : { boxes: [], poses3d: f.poses3d, poses2d: [], pose_presence: f.pose_presence };
+  const out: FramePrediction = { boxes: [], poses3d: f.poses3d, poses2d: [] };
+  if (f.visibility !== undefined) out.visibility = f.visibility;
+  if (f.presence !== undefined) out.presence = f.presence;
+  if (f.pose_presence !== undefined) out.pose_presence = f.pose_presence;
+  return out;
 }
 
 /** A file's bytes in 1 MiB chunks, each hashed and counted as it is read (the buffer is reused). */

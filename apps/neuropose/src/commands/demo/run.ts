@@ -74,8 +74,8 @@ export async function runDemo(args: DemoArgs): Promise<void> {
     process.stdout.write(
       [
         "",
-        "mean DTW distance of the subject's gait cycles (knee and hip flexion, radians summed along the path):",
-        ...rows.map((r) => `  ${r.reference.padEnd(24)} ${r.mean.toFixed(3)}`),
+        "mean DTW distance of the subject's gait cycles to each reference (knee and hip flexion; degrees summed over each pair's matched frames, lower = more similar; report.json has radians):",
+        ...rows.map((r) => `  ${r.reference.padEnd(24)} ${((r.mean * 180) / Math.PI).toFixed(1)} degrees`),
         "",
         `demo written to ${rel}/: report.json, report.html (open it in a browser), demo.yaml, data/`,
         `next: 3D poses from your own video:   pnpm neuropose-infer your-clip.mp4 -o ${rel}/clip.json`,
