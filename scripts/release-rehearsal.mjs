@@ -91,6 +91,9 @@ const parentEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
 // Child processes get an isolated npm/pnpm user config (the local registry and its token) and no CI noise.
 const baseEnv = {
   npm_config_userconfig: join(work, "npmrc"),
+  // A cache of its own, as on a clean machine: npx reuses the install it made for the same package names in its
+  // cache folder, so a second rehearsal of the same version would otherwise run the first one's packages.
+  npm_config_cache: join(work, "npm-cache"),
   npm_config_update_notifier: "false",
   npm_config_fund: "false",
   npm_config_audit: "false",
