@@ -173,6 +173,27 @@ if (!canMakeProc)
     "skipped the facemap *_proc.mat session test: /usr/bin/python3 with numpy and scipy is needed",
   );
 
+/**
+ * A one-camera session (50 stand-in frames) with facemap's outputs written as facemap's save() writes them
+ * (packages/facemap/scripts/make_proc.py: *_proc.mat, *_proc.npy and expected.json), imported by `paths`.
+ */
+function facemapSession(prefix: string, paths: string, config: string): { root: string; dir: string } {
+  const root = tempDir(prefix);
+  const dir = join(root, "S1");
+  standInVideo(join(dir, "Video", "face.avi"), 50, 30);
+  execFileSync("/usr/bin/python3", [
+    join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
+    join(dir, "facemap"),
+    "50",
+  ]);
+  writeFileSync(
+    join(dir, "session.toml"),
+    `[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "${paths}"\n`,
+  );
+  writeFileSync(join(root, "config.toml"), config);
+  return { root, dir };
+}
+
 describe("buildSession failures", () => {
   it("a frame/pulse mismatch fails ingest with the camera, the counts and the tolerance", async () => {
     const root = tempDir("np-session-bad-");
@@ -284,20 +305,11 @@ describe("buildSession failures", () => {
   it.runIf(canMakeProc)(
     "imports facemap's own *_proc.mat into the NWB file as TimeSeries (NaN kept), also when the stage is cached",
     async () => {
-      const root = tempDir("np-session-facemap-");
-      const dir = join(root, "S1");
-      standInVideo(join(dir, "Video", "face.avi"), 50, 30);
-      // A facemap output written as facemap's save() writes it (see packages/facemap/scripts/make_proc.py).
-      execFileSync("/usr/bin/python3", [
-        join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
-        join(dir, "facemap"),
-        "50",
-      ]);
-      writeFileSync(
-        join(dir, "session.toml"),
-        '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "facemap/*_proc.mat"\n',
+      const { root, dir } = facemapSession(
+        "np-session-facemap-",
+        "facemap/*_proc.mat",
+        '[project]\nname = "t"\n',
       );
-      writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n');
       const check = async (nwbPath: string) => {
         const nwb = await readNwb(nwbPath);
         const fm = nwb.processing.find((m) => m.name === "facemap");
@@ -329,22 +341,14 @@ describe("buildSession failures", () => {
   it.runIf(canMakeProc)(
     "imports facemap's *_proc.npy (np.save of the proc dict) with numpy's values, NaN kept",
     async () => {
-      const root = tempDir("np-session-facemap-npy-");
-      const dir = join(root, "S1");
-      standInVideo(join(dir, "Video", "face.avi"), 50, 30);
-      execFileSync("/usr/bin/python3", [
-        join(import.meta.dirname, "..", "..", "facemap", "scripts", "make_proc.py"),
-        join(dir, "facemap"),
-        "50",
-      ]);
+      const { root, dir } = facemapSession(
+        "np-session-facemap-npy-",
+        "facemap/*_proc.npy",
+        '[project]\nname = "t"\n[qc]\ngenerate_report = false\n',
+      );
       const expected = JSON.parse(readFileSync(join(dir, "facemap", "expected.json"), "utf8")) as {
         series: Record<string, { data: (number | "NaN")[] }>;
       };
-      writeFileSync(
-        join(dir, "session.toml"),
-        '[session]\nid = "S1"\nsubject_id = "m1"\ndate = "2025-01-01"\n\n[[cameras]]\nid = "cam0"\npaths = "Video/*.avi"\n\n[[facemap]]\ncamera_id = "cam0"\npaths = "facemap/*_proc.npy"\n',
-      );
-      writeFileSync(join(root, "config.toml"), '[project]\nname = "t"\n[qc]\ngenerate_report = false\n');
       const r = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
       expect((await readStageSummary(r.interim, "facemap"))?.counts.imported).toBe(1);
       const nwb = await readNwb(r.nwb);
