@@ -40,53 +40,32 @@ function prep(cams: readonly Camera[]): Prepared[] {
   return cams.map((cam) => ({ cam, R: cam.R, t: cam.t }));
 }
 
-function solveLinear(
-  ps: readonly Prepared[],
-  xs: Float64Array,
-  ys: Float64Array,
-  ws: Float64Array,
-  use: number,
-): [number, number, number] {
-  // Rows: w * (x * (r3·X + t3) - (r1·X + t1)) = 0 and the same for y; normal equations AᵀA X = Aᵀb (3×3).
-  let a00 = 0, a01 = 0, a02 = 0, a11 = 0, a12 = 0, a22 = 0, b0 = 0, b1 = 0, b2 = 0; // biome-ignore format: dense
-  for (let i = 0; i < ps.length; i++) {
-    if (!(use & (1 << i))) continue;
-    const { R, t } = ps[i] as Prepared;
-    const w = ws[i] as number;
-    const w2 = w * w;
-    for (let row = 0; row < 2; row++) {
-      const c = row === 0 ? (xs[i] as number) : (ys[i] as number);
-      const o = row === 0 ? 0 : 3;
-      const r0 = c * (R[6] as number) - (R[o] as number);
-      const r1 = c * (R[7] as number) - (R[o + 1] as number);
-      const r2 = c * (R[8] as number) - (R[o + 2] as number);
-      const rhs = (row === 0 ? t[0] : t[1]) - c * t[2];
-      a00 += w2 * r0 * r0;
-      a01 += w2 * r0 * r1;
-      a02 += w2 * r0 * r2;
-      a11 += w2 * r1 * r1;
-      a12 += w2 * r1 * r2;
-      a22 += w2 * r2 * r2;
-      b0 += w2 * r0 * rhs;
-      b1 += w2 * r1 * rhs;
-      b2 += w2 * r2 * rhs;
-    }
-  }
-  return solveSym3(a00, a01, a02, a11, a12, a22, b0, b1, b2);
+// Both solves (the linear point and each Gauss–Newton step) are weighted least squares with two rows per view:
+// they accumulate the normal equations AᵀA x = Aᵀb of rows (a0, a1, a2 | b) in one 3×3 accumulator and solve
+// it by its adjugate. `acc` holds [a00, a01, a02, a11, a12, a22, b0, b1, b2].
+function addRow(acc: Float64Array, w2: number, a0: number, a1: number, a2: number, b: number): void {
+  acc[0] += w2 * a0 * a0;
+  acc[1] += w2 * a0 * a1;
+  acc[2] += w2 * a0 * a2;
+  acc[3] += w2 * a1 * a1;
+  acc[4] += w2 * a1 * a2;
+  acc[5] += w2 * a2 * a2;
+  acc[6] += w2 * a0 * b;
+  acc[7] += w2 * a1 * b;
+  acc[8] += w2 * a2 * b;
 }
 
-/** Solve a symmetric 3×3 system by its adjugate (NaN when singular): both normal-equation solves use it. */
-function solveSym3(
-  a00: number,
-  a01: number,
-  a02: number,
-  a11: number,
-  a12: number,
-  a22: number,
-  b0: number,
-  b1: number,
-  b2: number,
-): [number, number, number] {
+/** Solve the accumulated symmetric 3×3 system by its adjugate (NaN when singular). */
+function solveNormal(acc: Float64Array): [number, number, number] {
+  const a00 = acc[0] as number;
+  const a01 = acc[1] as number;
+  const a02 = acc[2] as number;
+  const a11 = acc[3] as number;
+  const a12 = acc[4] as number;
+  const a22 = acc[5] as number;
+  const b0 = acc[6] as number;
+  const b1 = acc[7] as number;
+  const b2 = acc[8] as number;
   const c00 = a11 * a22 - a12 * a12;
   const c01 = a02 * a12 - a01 * a22;
   const c02 = a01 * a12 - a02 * a11;
@@ -100,6 +79,37 @@ function solveSym3(
     (c01 * b0 + c11 * b1 + c12 * b2) / det,
     (c02 * b0 + c12 * b1 + c22 * b2) / det,
   ];
+}
+
+const ACC = new Float64Array(9);
+
+function solveLinear(
+  ps: readonly Prepared[],
+  xs: Float64Array,
+  ys: Float64Array,
+  ws: Float64Array,
+  use: number,
+): [number, number, number] {
+  // Rows: w * (x * (r3·X + t3) - (r1·X + t1)) = 0 and the same for y (the DLT rows in normalised coordinates).
+  ACC.fill(0);
+  for (let i = 0; i < ps.length; i++) {
+    if (!(use & (1 << i))) continue;
+    const { R, t } = ps[i] as Prepared;
+    const w2 = (ws[i] as number) ** 2;
+    for (let row = 0; row < 2; row++) {
+      const c = row === 0 ? (xs[i] as number) : (ys[i] as number);
+      const o = row === 0 ? 0 : 3;
+      addRow(
+        ACC,
+        w2,
+        c * (R[6] as number) - (R[o] as number),
+        c * (R[7] as number) - (R[o + 1] as number),
+        c * (R[8] as number) - (R[o + 2] as number),
+        (t[row] as number) - c * t[2],
+      );
+    }
+  }
+  return solveNormal(ACC);
 }
 
 function reprojErr(p: Prepared, X: readonly number[], u: number, v: number): number {
@@ -116,10 +126,11 @@ function refine(
   X0: [number, number, number],
   steps: number,
 ): [number, number, number] {
-  // Gauss–Newton on normalised-coordinate residuals (x - Xc/Zc, y - Yc/Zc), weighted; analytic Jacobian.
+  // Gauss–Newton on normalised-coordinate residuals (x - Xc/Zc, y - Yc/Zc), weighted; analytic Jacobian
+  // d(xc/zc)/dX = (R0 - (xc/zc) R2) / zc.
   const X: [number, number, number] = [...X0];
   for (let s = 0; s < steps; s++) {
-    let h00 = 0, h01 = 0, h02 = 0, h11 = 0, h12 = 0, h22 = 0, g0 = 0, g1 = 0, g2 = 0; // biome-ignore format: dense
+    ACC.fill(0);
     for (let i = 0; i < ps.length; i++) {
       if (!(use & (1 << i))) continue;
       const { R, t } = ps[i] as Prepared;
@@ -129,28 +140,20 @@ function refine(
       const zc = (R[6] as number) * X[0] + (R[7] as number) * X[1] + (R[8] as number) * X[2] + t[2];
       if (!(zc > 1e-9)) return X0;
       const iz = 1 / zc;
-      const ex = (xs[i] as number) - xc * iz;
-      const ey = (ys[i] as number) - yc * iz;
-      // d(xc/zc)/dX = (R0 - (xc/zc) R2) / zc
       for (let row = 0; row < 2; row++) {
         const o = row === 0 ? 0 : 3;
-        const q = row === 0 ? xc * iz : yc * iz;
-        const j0 = ((R[o] as number) - q * (R[6] as number)) * iz;
-        const j1 = ((R[o + 1] as number) - q * (R[7] as number)) * iz;
-        const j2 = ((R[o + 2] as number) - q * (R[8] as number)) * iz;
-        const e = row === 0 ? ex : ey;
-        h00 += w2 * j0 * j0;
-        h01 += w2 * j0 * j1;
-        h02 += w2 * j0 * j2;
-        h11 += w2 * j1 * j1;
-        h12 += w2 * j1 * j2;
-        h22 += w2 * j2 * j2;
-        g0 += w2 * j0 * e;
-        g1 += w2 * j1 * e;
-        g2 += w2 * j2 * e;
+        const q = (row === 0 ? xc : yc) * iz;
+        addRow(
+          ACC,
+          w2,
+          ((R[o] as number) - q * (R[6] as number)) * iz,
+          ((R[o + 1] as number) - q * (R[7] as number)) * iz,
+          ((R[o + 2] as number) - q * (R[8] as number)) * iz,
+          (row === 0 ? (xs[i] as number) : (ys[i] as number)) - q,
+        );
       }
     }
-    const step = solveSym3(h00, h01, h02, h11, h12, h22, g0, g1, g2);
+    const step = solveNormal(ACC);
     if (!Number.isFinite(step[0])) break;
     X[0] += step[0];
     X[1] += step[1];
