@@ -1,118 +1,63 @@
-// The accuracy statement of NeuroPose's angles, measured on the four-camera calibrated trial in
-// ../shared/fixtures/pose2sim_multiperson (two people, 4 portrait views, Qualisys calibration):
-//   node benchmarks/multiview/accuracy.mjs PRED_DIR     (PRED_DIR holds cam01.json … cam04.json from
-//   `neuropose-infer camNN.mp4 --max-people 2 -o PRED_DIR/camNN.json`)
-// It associates people across views per frame (pairwise triangulation + reprojection, not detection index),
-// triangulates them (@neuropose/multiview), follows them over time, and prints: median reprojection error per
-// camera, bone-length CV per person (triangulated vs each view's monocular 3D), each view's monocular knee
-// flexion against the triangulated one (bias, r, mean absolute difference), and leave-one-camera-out changes.
+// The accuracy statement of NeuroPose's multi-camera angles, measured on the four-camera calibrated trial in
+// ../shared/fixtures/pose2sim_multiperson (two people, 4 portrait views 1088×1920, 60 fps, Qualisys calibration).
+// It measures what users get: every number comes from @neuropose/infer's processCameras, the function
+// `neuropose-infer --cameras` calls, run on the per-camera 2D predictions that CLI wrote:
+//
+//   F=../shared/fixtures/pose2sim_multiperson
+//   neuropose-infer --cameras $F/videos/cam0{1,2,3,4}.mp4 --calibration $F/calibration/Calib.qca.txt \
+//     --max-people 2 --save-2d DIR -o trial.3d.json
+//   node benchmarks/multiview/accuracy.mjs DIR [--min-confidence=0.5] [--max-error=20] [--cutoff=6]
+//
+// (processCameras with `from2d: DIR` is `neuropose-infer --cameras … --from-2d DIR`: the same triangulation
+// without running the model again.) It prints: where the reprojection error comes from (per camera and keypoint
+// group, the mean signed residual per camera, per person), the median reprojection error per camera, bone-length
+// CV per person on the raw 3D and filtered as Pose2Sim filters (`--reject-outliers --lowpass 6`: Hampel, then the
+// zero-lag Butterworth, gaps ≤ 6 frames filled; the bone-length model is not used), the monocular-vs-triangulated knee table and leave-one-camera-out changes.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { processCameras } from "@neuropose/infer";
 import { SKELETONS } from "@neuropose/io";
-import { lowpassFilter } from "@neuropose/kinematics";
-import {
-  constrainBones,
-  createMultiviewTracker,
-  estimateBoneLengths,
-  parseQualisysCalibration,
-  projectPoint,
-  sidePairs,
-  triangulateFrame,
-} from "@neuropose/multiview";
+import { projectPoint, readCalibration } from "@neuropose/multiview";
 
-const predDir = resolve(process.argv[2] ?? "/tmp/mv");
+const dir2d = resolve(process.argv[2] ?? "/tmp/acc16/cli/2d");
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
-const calib = parseQualisysCalibration(readFileSync(join(fixtures, "calibration", "Calib.qca.txt"), "utf8"));
-const cams = calib.cameras;
-const preds = cams.map((c) => JSON.parse(readFileSync(join(predDir, `${c.name}.json`), "utf8")));
-const K = 33;
+const calibration = join(fixtures, "calibration", "Calib.qca.txt");
+const { cameras: cams } = await readCalibration(calibration);
+const videos = cams.map((c) => join(fixtures, "videos", `${c.name}.mp4`));
 const arg = (name, dflt) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
 const MIN_CONF = arg("min-confidence", 0.5);
-const MAX_ERR = arg("max-error", 20); // px, at 1088×1920
-const SIDE_CHECK = !process.argv.includes("--no-side-check");
-const frameKeys = Object.keys(preds[0].frames).sort();
+const MAX_ERR = arg("max-error", 20); // px, at 1088×1920 (the CLI's defaults)
+const CUTOFF = arg("cutoff", 6); // Hz, order 4 (gait practice, as Pose2Sim filters)
+const MAX_GAP = 6; // frames filled before filtering (0.1 s at 60 fps)
+const J = SKELETONS.blazepose_33.joints;
+const K = J.length;
 
-const conf = (fr, p, k) => Math.min(fr.visibility?.[p]?.[k] ?? 1, fr.presence?.[p]?.[k] ?? 1);
-const detections = (view, key) => {
-  const fr = preds[view].frames[key];
-  if (!fr) return [];
-  return fr.poses2d.map((pts, p) => ({
-    uv: Float64Array.from(pts.flat()),
-    confidence: Float64Array.from(pts.map((_, k) => conf(fr, p, k))),
-    mono3d: fr.poses3d[p],
-  }));
-};
-const options = {
-  minConfidence: MIN_CONF,
-  maxReprojectionPx: MAX_ERR,
-  sidePairs: SIDE_CHECK ? sidePairs(SKELETONS.blazepose_33.joints) : [],
-};
-const pairGain = process.argv.find((a) => a.startsWith("--pair-swap-gain="));
-if (pairGain) options.pairSwapGainPx = Number(pairGain.split("=")[1]);
-
-function triangulateSet(members, views = null) {
-  const uv = cams.map(() => new Float64Array(2 * K).fill(Number.NaN));
-  const c = cams.map(() => new Float64Array(K));
-  for (const m of members) {
-    if (views && !views.includes(m.view)) continue;
-    uv[m.view] = m.uv;
-    c[m.view] = m.conf;
-  }
-  const t = triangulateFrame(cams, uv, c, options);
-  const X = Array.from({ length: K }, (_, k) => [...t.points.subarray(3 * k, 3 * k + 3)]);
-  return { X, err: t.errorPx, used: t.views };
-}
-
-// Per frame: people associated across views and side-checked by @neuropose/multiview's tracker, which also
-// keeps their identities over time.
-const tracker = createMultiviewTracker(cams, options);
-const byId = new Map();
-const perCamErr = cams.map(() => []);
-let swaps = 0;
-for (const [fi, key] of frameKeys.entries()) {
-  const dets = cams.map((_, view) => detections(view, key));
-  for (const person of tracker.step(dets)) {
-    const members = [];
-    for (let view = 0; view < cams.length; view++) {
-      const d = person.detections[view];
-      if (d < 0) continue;
-      const det = dets[view][d];
-      const uv = Float64Array.from(det.uv);
-      const cf = Float64Array.from(det.confidence);
-      options.sidePairs.forEach(([l, r], j) => {
-        if (!(person.swapped[view] & (1 << j))) return;
-        swaps++;
-        for (const [a, b] of [
-          [l, r],
-          [r, l],
-        ]) {
-          uv[2 * a] = det.uv[2 * b];
-          uv[2 * a + 1] = det.uv[2 * b + 1];
-          cf[a] = det.confidence[b];
-        }
-      });
-      members.push({ view, uv, conf: cf, mono3d: det.mono3d });
-    }
-    const X = Array.from({ length: K }, (_, k) => [...person.points.subarray(3 * k, 3 * k + 3)]);
-    for (let k = 0; k < K; k++)
-      for (const m of members)
-        if (person.views[k] & (1 << m.view)) {
-          const [pu, pv] = projectPoint(cams[m.view], X[k]);
-          perCamErr[m.view].push(Math.hypot(pu - m.uv[2 * k], pv - m.uv[2 * k + 1]));
-        }
-    if (!byId.has(person.id)) byId.set(person.id, { track: [] });
-    byId.get(person.id).track.push({ frame: fi, X, members, person });
-  }
-}
-const people = [...byId.values()];
+const run = (vids, extra = {}) =>
+  processCameras({
+    videos: vids,
+    calibration,
+    from2d: dir2d,
+    pipeline: {},
+    minConfidence: MIN_CONF,
+    maxReprojectionPx: MAX_ERR,
+    ...extra,
+  });
+const raw = await run(videos);
+// Pose2Sim's filtering (its demo's Config.toml): outliers rejected (Hampel), then the zero-lag Butterworth.
+const FILTERS = { rejectOutliers: true, lowpass: { cutoffHz: CUTOFF, order: 4, maxGap: MAX_GAP } };
+const filtered = await run(videos, FILTERS);
+const mono = cams.map((c) => JSON.parse(readFileSync(join(dir2d, `${c.name}.json`), "utf8")));
 
 const median = (a) => {
   const s = a.filter(Number.isFinite).sort((x, y) => x - y);
-  return s.length ? s[s.length >> 1] : Number.NaN;
+  if (!s.length) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
 const sd = (a) => Math.sqrt(mean(a.map((x) => (x - mean(a)) ** 2)));
+const cv = (a) => (100 * sd(a)) / mean(a);
 const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 const angle = (a, b, c) => {
   const u = [0, 1, 2].map((i) => a[i] - b[i]);
@@ -135,13 +80,72 @@ const pearson = (a, b) => {
   }
   return sab / Math.sqrt(saa * sbb);
 };
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
 
+/** Per person id: frame index → { X (K×3), err (K), views (K) }. */
+function tracks(doc) {
+  const byId = new Map();
+  for (const [key, fr] of Object.entries(doc.frames)) {
+    const f = Number(key.slice(6));
+    (fr.person_ids ?? []).forEach((id, p) => {
+      if (!byId.has(id)) byId.set(id, new Map());
+      byId.get(id).set(f, { X: fr.poses3d[p], err: fr.reprojection_error[p], views: fr.views[p] });
+    });
+  }
+  return byId;
+}
+const rawTracks = tracks(raw.predictions);
+const filtTracks = tracks(filtered.predictions);
+const ids = [...rawTracks.keys()].filter((id) => rawTracks.get(id).size >= 20).sort((a, b) => a - b);
+const keypointsFound = (t) => {
+  let n = 0;
+  let found = 0;
+  for (const e of t.values())
+    for (const X of e.X) {
+      n++;
+      if (Number.isFinite(X[0])) found++;
+    }
+  return `${((100 * found) / n).toFixed(0)} %`;
+};
 console.log(
-  `frames: ${frameKeys.length}; people followed: ${people.length} (tracks of ${people.map((p) => p.track.length).join(", ")} frames); side pairs swapped in a view: ${swaps}`,
+  `frames: ${raw.predictions.metadata.frame_count}; people followed: ${rawTracks.size} (${[...rawTracks.values()].map((t) => `${t.size} frames, ${keypointsFound(t)} of keypoints triangulated`).join("; ")}); min confidence ${MIN_CONF}, view rejection beyond ${MAX_ERR} px`,
 );
-console.log("\nMedian reprojection error per camera (px, 1088×1920):");
+
+// 1. Where the reprojection error comes from.
+const GROUPS = {
+  face: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  shoulders: [11, 12],
+  elbows: [13, 14],
+  wrists: [15, 16],
+  hands: [17, 18, 19, 20, 21, 22],
+  hips: [23, 24],
+  knees: [25, 26],
+  ankles: [27, 28],
+  heels: [29, 30],
+  "foot index": [31, 32],
+};
+console.log("\nWhere the error comes from: median reprojection error (px) per keypoint group and camera");
+console.log(`| group | ${cams.map((c) => c.name).join(" | ")} |\n|---|${cams.map(() => "---").join("|")}|`);
+for (const [g, ks] of Object.entries(GROUPS))
+  console.log(
+    `| ${g} | ${raw.medianErrorPxByKeypoint.map((byK) => f1(median(ks.map((k) => byK[k])))).join(" | ")} |`,
+  );
 console.log(
-  `| ${cams.map((c) => c.name).join(" | ")} |\n|${cams.map(() => "---").join("|")}|\n| ${perCamErr.map((e) => median(e).toFixed(2)).join(" | ")} |`,
+  `\nMean signed residual per camera (detected − reprojected, px; a calibration convention error would show here as a bias in one direction): ${raw.meanResidualPx.map(([du, dv], i) => `${cams[i].name} (${du.toFixed(2)}, ${dv.toFixed(2)})`).join(", ")}`,
+);
+console.log("Per person, median RMS reprojection error over the views used (px), by group:");
+for (const id of ids) {
+  const t = rawTracks.get(id);
+  const cells = Object.entries(GROUPS).map(
+    ([g, ks]) => `${g} ${f1(median([...t.values()].flatMap((e) => ks.map((k) => e.err[k]))))}`,
+  );
+  console.log(`  person ${id + 1}: ${cells.join(", ")}`);
+}
+
+// 2. The targets.
+console.log("\nMedian reprojection error per camera (px, 1088×1920; raw 3D):");
+console.log(
+  `| ${cams.map((c) => c.name).join(" | ")} |\n|${cams.map(() => "---").join("|")}|\n| ${raw.medianErrorPx.map((e) => e.toFixed(2)).join(" | ")} |`,
 );
 
 const BONES = {
@@ -152,102 +156,112 @@ const BONES = {
   "left upper arm": [11, 13],
   "right upper arm": [12, 14],
 };
-const main = people.filter((p) => p.track.length >= 20);
-// The per-subject bone-length model (lengths from confident frames, each frame pulled onto them).
-const EDGES = SKELETONS.blazepose_33.edges;
-const boneErr = cams.map(() => []);
-for (const person of main) {
-  const lengths = estimateBoneLengths(
-    person.track.map((e) => e.person),
-    EDGES,
-  );
-  for (const e of person.track) {
-    const c = constrainBones(e.person.points, e.person.errorPx, EDGES, lengths);
-    e.bone = Array.from({ length: K }, (_, k) => [c[3 * k], c[3 * k + 1], c[3 * k + 2]]);
-    for (let k = 0; k < K; k++)
-      for (const m of e.members)
-        if (e.person.views[k] & (1 << m.view)) {
-          const [pu, pv] = projectPoint(cams[m.view], e.bone[k]);
-          boneErr[m.view].push(Math.hypot(pu - m.uv[2 * k], pv - m.uv[2 * k + 1]));
-        }
-  }
-}
-// The same trajectories after the clinical zero-lag Butterworth low-pass (6 Hz, order 4, gaps ≤ 6 frames filled).
-const fps = preds[0].metadata.fps;
-for (const person of main) {
-  const byFrame = new Map(person.track.map((e) => [e.frame, e]));
-  person.filtered = new Map(person.track.map((e) => [e.frame, e.X.map(() => [0, 0, 0])]));
-  for (let k = 0; k < K; k++)
-    for (let i = 0; i < 3; i++) {
-      const x = frameKeys.map((_, f) => byFrame.get(f)?.X[k][i] ?? Number.NaN);
-      const y = lowpassFilter(x, { fsHz: fps, cutoffHz: 6, order: 4, maxGap: 6 }).values;
-      for (const [f, X] of person.filtered) X[k][i] = y[f];
-    }
-}
-console.log("\nBone-length CV per person (triangulated; monocular per view in brackets):");
-for (const [i, person] of main.entries()) {
-  const cells = [];
-  for (const [name, [a, b]] of Object.entries(BONES)) {
-    const tri = person.track.map((e) => dist(e.X[a], e.X[b])).filter(Number.isFinite);
-    const filt = [...person.filtered.values()].map((X) => dist(X[a], X[b])).filter(Number.isFinite);
-    const boned = person.track.map((e) => dist(e.bone[a], e.bone[b])).filter(Number.isFinite);
-    const mono = cams.map((_, view) => {
-      const v = person.track
-        .map((e) => e.members.find((m) => m.view === view))
-        .filter(Boolean)
-        .map((m) => dist(m.mono3d[a], m.mono3d[b]));
-      return v.length > 5 ? ((100 * sd(v)) / mean(v)).toFixed(1) : "–";
-    });
-    cells.push(
-      `${name} ${((100 * sd(tri)) / mean(tri)).toFixed(1)} % (${(mean(tri) * 100).toFixed(1)} cm; 6 Hz: ${((100 * sd(filt)) / mean(filt)).toFixed(1)} %; bone model: ${((100 * sd(boned)) / mean(boned)).toFixed(1)} %) [${mono.join("/")}]`,
+console.log(
+  `\nBone-length CV per person: raw 3D / filtered (Hampel outlier rejection, then the ${CUTOFF} Hz Butterworth, order 4, zero lag, gaps ≤ ${MAX_GAP} frames filled; no bone-length model) [monocular world landmarks per view]:`,
+);
+// Each view's monocular detection of a triangulated person: the one nearest the person's reprojection.
+function monoOf(view, f, X) {
+  const fr = mono[view].frames[`frame_${String(f).padStart(6, "0")}`];
+  if (!fr) return undefined;
+  let best;
+  let bestD = 40;
+  fr.poses2d.forEach((pts, p) => {
+    const d = median(
+      pts.map((q, k) => {
+        if (!Number.isFinite(X[k][0])) return Number.NaN;
+        const [u, v] = projectPoint(cams[view], X[k]);
+        return Math.hypot(u - q[0], v - q[1]);
+      }),
     );
-  }
-  console.log(`person ${i + 1}: ${cells.join("; ")}`);
+    if (d < bestD) {
+      bestD = d;
+      best = fr.poses3d[p];
+    }
+  });
+  return best;
+}
+for (const id of ids) {
+  const t = rawTracks.get(id);
+  const ft = filtTracks.get(id) ?? new Map();
+  const cells = Object.entries(BONES).map(([name, [a, b]]) => {
+    const len = (m) => [...m.values()].map((e) => dist(e.X[a], e.X[b])).filter(Number.isFinite);
+    const r = len(t);
+    const monoCv = cams.map((_, view) => {
+      const v = [...t.entries()]
+        .filter(([, e]) => e.views[a] & (1 << view))
+        .map(([f, e]) => monoOf(view, f, e.X))
+        .filter(Boolean)
+        .map((m) => dist(m[a], m[b]));
+      return v.length > 5 ? cv(v).toFixed(1) : "–";
+    });
+    return `${name} ${cv(r).toFixed(1)} / ${cv(len(ft)).toFixed(1)} % (${(mean(r) * 100).toFixed(1)} cm) [${monoCv.join("/")}]`;
+  });
+  console.log(`person ${id + 1}: ${cells.join("; ")}`);
 }
 
 console.log(
-  `\nWith the bone-length model, median reprojection error per camera: ${boneErr.map((e) => median(e).toFixed(2)).join(" / ")} px`,
+  "\nMonocular knee flexion (each view's BlazePose world landmarks, as a single-camera run gives it) vs triangulated (all views, raw):",
 );
-console.log("\nMonocular knee flexion (each view's BlazePose world landmarks) vs triangulated (4 views):");
 console.log(
   "| person | side | camera | n | bias (°) | r | mean abs diff (°) |\n|---|---|---|---|---|---|---|",
 );
-for (const [i, person] of main.entries())
+for (const id of ids)
   for (const side of ["left", "right"])
     for (let view = 0; view < cams.length; view++) {
       const tri = [];
-      const mono = [];
-      for (const e of person.track) {
-        const m = e.members.find((x) => x.view === view);
+      const mo = [];
+      for (const [f, e] of rawTracks.get(id)) {
         const t = kneeFlexion(e.X, side);
-        if (!m || !Number.isFinite(t)) continue;
-        const mm = kneeFlexion(m.mono3d, side);
+        if (!Number.isFinite(t)) continue;
+        const m = monoOf(view, f, e.X);
+        const mm = m ? kneeFlexion(m, side) : Number.NaN;
         if (!Number.isFinite(mm)) continue;
         tri.push(t);
-        mono.push(mm);
+        mo.push(mm);
       }
       if (tri.length < 10) continue;
-      const d = mono.map((x, k) => x - tri[k]);
+      const d = mo.map((x, k) => x - tri[k]);
       console.log(
-        `| ${i + 1} | ${side} | ${cams[view].name} | ${tri.length} | ${mean(d).toFixed(1)} | ${pearson(mono, tri).toFixed(2)} | ${mean(d.map(Math.abs)).toFixed(1)} |`,
+        `| ${id + 1} | ${side} | ${cams[view].name} | ${tri.length} | ${mean(d).toFixed(1)} | ${pearson(mo, tri).toFixed(2)} | ${mean(d.map(Math.abs)).toFixed(1)} |`,
       );
     }
 
-console.log("\nLeave one camera out (knee flexion from the other 3 views vs all 4; median |change| in °):");
+console.log(
+  "\nLeave one camera out (knee flexion from the other 3 views vs all 4, same person by nearest 3D; median |change| in °, raw / filtered):",
+);
 const loo = [];
 for (let out = 0; out < cams.length; out++) {
-  const ch = [];
-  for (const person of main)
-    for (const e of person.track) {
-      const views = e.members.map((m) => m.view).filter((v) => v !== out);
-      if (views.length < 2) continue;
-      const t3 = triangulateSet(e.members, views);
-      for (const side of ["left", "right"]) {
-        const a = kneeFlexion(e.X, side);
-        const b = kneeFlexion(t3.X, side);
-        if (Number.isFinite(a) && Number.isFinite(b)) ch.push(Math.abs(a - b));
+  const three = videos.filter((_, i) => i !== out);
+  const changes = [];
+  for (const [full, extra] of [
+    [rawTracks, {}],
+    [filtTracks, FILTERS],
+  ]) {
+    const r3 = tracks((await run(three, extra)).predictions);
+    const ch = [];
+    for (const id of ids)
+      for (const [f, e] of full.get(id) ?? []) {
+        let best;
+        let bestD = 0.3;
+        for (const t of r3.values()) {
+          const o = t.get(f);
+          if (!o) continue;
+          const d = median(e.X.map((X, k) => dist(X, o.X[k])));
+          if (d < bestD) {
+            bestD = d;
+            best = o;
+          }
+        }
+        if (!best) continue;
+        for (const side of ["left", "right"]) {
+          const a = kneeFlexion(e.X, side);
+          const b = kneeFlexion(best.X, side);
+          if (Number.isFinite(a) && Number.isFinite(b)) ch.push(Math.abs(a - b));
+        }
       }
-    }
-  loo.push(`without ${cams[out].name}: ${median(ch).toFixed(2)}° (n = ${ch.length})`);
+    changes.push(`${median(ch).toFixed(2)}°`);
+    if (full === rawTracks) changes.push(`(n = ${ch.length})`);
+  }
+  loo.push(`without ${cams[out].name}: ${changes.join(" ")}`);
 }
 console.log(loo.join("; "));

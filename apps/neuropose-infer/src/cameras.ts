@@ -41,11 +41,14 @@ export async function runCameras(
     calibration: args.calibration as string,
     output,
     pipeline: ctx.model,
+    save2d: args.save2d,
+    from2d: args.from2d,
     parallel: args.parallel,
     threads: args.threads ?? settings.threads,
     maxFrames: args.maxFrames,
     sync: args.offsets ?? args.sync,
     lowpass: args.lowpass !== undefined ? { cutoffHz: args.lowpass } : undefined,
+    rejectOutliers: args.rejectOutliers,
     boneModel: args.boneModel,
     nwb: args.nwb
       ? {

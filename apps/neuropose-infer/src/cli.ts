@@ -61,10 +61,16 @@ export interface InferArgs extends NwbMetadataFlags {
   offsets?: number[] | undefined;
   /** Cameras inferred at once. */
   parallel?: number | undefined;
+  /** Pose2Sim's Hampel outlier rejection on the 3D trajectories (multi-camera). */
+  rejectOutliers: boolean;
   /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
   lowpass?: number | undefined;
   /** Per-subject bone-length model constraining the 3D (multi-camera). */
   boneModel: boolean;
+  /** Multi-camera: folder to write each camera's 2D predictions into (`<camera>.json`). */
+  save2d?: string | undefined;
+  /** Multi-camera: folder of each camera's 2D predictions (`<camera>.json`), read instead of running the model. */
+  from2d?: string | undefined;
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
@@ -163,6 +169,21 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       describe:
         "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
     })
+    .option("reject-outliers", {
+      type: "boolean",
+      default: false,
+      describe:
+        "--cameras: replace outliers of the 3D trajectories by their 7-frame median before --lowpass (Pose2Sim's Hampel filter)",
+    })
+    .option("save-2d", {
+      type: "string",
+      describe: "--cameras: also write each camera's 2D predictions into this folder (<camera>.json)",
+    })
+    .option("from-2d", {
+      type: "string",
+      describe:
+        "--cameras: read each camera's 2D predictions from this folder (<camera>.json, as --save-2d writes them) instead of running the model",
+    })
     .options(LOG_OPTIONS)
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output" })
     .example("$0 clip.mp4 -o clip.poses.json", "poses of one clip")
@@ -208,9 +229,10 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     if (a.calibration === undefined) throw new UsageError("--cameras needs --calibration");
     if (a.overlay) throw new UsageError("--overlay takes one video (not --cameras)");
   } else {
-    for (const flag of ["calibration", "offsets", "parallel", "lowpass"] as const)
+    for (const flag of ["calibration", "offsets", "parallel", "lowpass", "save-2d", "from-2d"] as const)
       if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
     if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
+    if (a["reject-outliers"]) throw new UsageError("--reject-outliers goes with --cameras");
     if ((a.overlay || a.nwb) && videos.length > 1) {
       throw new UsageError("--overlay and --nwb take one video at a time");
     }
@@ -226,6 +248,8 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       throw new UsageError(`--offsets has ${offsets.length} values for ${cameras.length} --cameras`);
     if (a.sync === "auto") throw new UsageError("--offsets overrides the estimate: leave out --sync auto");
   }
+  if (a["save-2d"] !== undefined && a["from-2d"] !== undefined)
+    throw new UsageError("--from-2d reads the 2D predictions that --save-2d would write: give one of them");
   if (a.parallel !== undefined && !(Number.isInteger(a.parallel) && a.parallel >= 1))
     throw new UsageError(`--parallel must be a positive integer (got ${a.parallel})`);
   if (a.lowpass !== undefined && !(a.lowpass > 0))
@@ -256,6 +280,9 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     parallel: a.parallel,
     lowpass: a.lowpass,
     boneModel: a["bone-model"],
+    rejectOutliers: a["reject-outliers"],
+    save2d: a["save-2d"],
+    from2d: a["from-2d"],
     logFormat: a["log-format"],
     logLevel: a["log-level"],
     quiet: a.quiet,

@@ -2,9 +2,17 @@
 // worker loading the model once), time offsets estimated or given, people associated across views,
 // triangulated into one VideoPredictions document in the calibration's world frame (@neuropose/multiview,
 // loaded only here), written atomically; optionally an NWB file with every camera as a device and ImageSeries.
+import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { basename, dirname, extname, relative, resolve } from "node:path";
-import { NeuroPoseError, SKELETONS, saveDocument, sha256File, type VideoPredictions } from "@neuropose/io";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import {
+  loadDocument,
+  NeuroPoseError,
+  SKELETONS,
+  saveDocument,
+  sha256File,
+  type VideoPredictions,
+} from "@neuropose/io";
 import type { Camera, OffsetEstimate } from "@neuropose/multiview";
 import type { VideoPredictionsToNwbOptions } from "@neuropose/nwb";
 import { resolveFfmpeg } from "./ffmpeg.js";
@@ -24,6 +32,17 @@ export interface ProcessCamerasOptions {
   output?: string | undefined;
   /** How each worker loads the pose model (threads are divided between the workers). */
   pipeline: LoadPipelineOptions;
+  /**
+   * Folder to write each camera's 2D VideoPredictions document into, as `<camera>.json` (atomic), so that the
+   * triangulation can be re-run with `from2d` without running the model again.
+   */
+  save2d?: string | undefined;
+  /**
+   * Folder holding each camera's 2D VideoPredictions document as `<camera>.json` (from `save2d`, or
+   * `neuropose-infer camNN.mp4 -o DIR/camNN.json`): read instead of running the model. Each document's image
+   * size must be its calibrated camera's.
+   */
+  from2d?: string | undefined;
   /** Cameras inferred at once (default: as many as the cores allow with 2 threads each, at most all). */
   parallel?: number | undefined;
   /** CPU threads in all (default: the machine's). */
@@ -36,7 +55,10 @@ export interface ProcessCamerasOptions {
   sync?: "none" | "check" | "auto" | readonly number[] | undefined;
   /** Largest offset searched by "auto", frames (default 30). */
   maxLag?: number | undefined;
-  /** Zero-lag Butterworth low-pass of the 3D trajectories (recorded in provenance.filters). */
+  /** Pose2Sim's outlier rejection (Hampel, window 7, 2 SDs) on the 3D trajectories before the low-pass. */
+  rejectOutliers?: boolean | undefined;
+  /** Zero-lag Butterworth low-pass of the 3D trajectories (recorded in provenance.filters); gaps up to 0.1 s
+   *  (`maxGap`, frames) are filled first. */
   lowpass?: { cutoffHz?: number; order?: number; maxGap?: number } | undefined;
   /** Per-subject bone-length model constraining each frame's 3D (lengths from confident frames). */
   boneModel?: boolean | undefined;
@@ -67,6 +89,10 @@ export interface ProcessCamerasResult {
   offsetEstimate?: OffsetEstimate | undefined;
   /** Median reprojection error per camera, pixels. */
   medianErrorPx: number[];
+  /** Per camera and keypoint, the median reprojection error, pixels (where the error comes from). */
+  medianErrorPxByKeypoint: number[][];
+  /** Per camera, the mean signed residual [du, dv], pixels (a calibration error shows as a bias). */
+  meanResidualPx: [number, number][];
   framesWithPerson: number;
   people: number;
   /** 2D pass statistics per camera. */
@@ -113,6 +139,40 @@ function matchCameras(cameras: readonly Camera[], infos: readonly VideoInfo[], c
   return matched;
 }
 
+/** Each camera's 2D document from `dir/<camera>.json` (see `from2d`), its image size checked. */
+async function load2d(
+  dir: string,
+  cameras: readonly Camera[],
+  docs: VideoPredictions[],
+  stats: InferStats[],
+  logger: Logger | undefined,
+): Promise<void> {
+  for (const [i, cam] of cameras.entries()) {
+    const path = join(dir, `${cam.name}.json`);
+    const doc = await loadDocument("video_predictions", path);
+    const { width, height } = doc.metadata;
+    if (width !== cam.size[0] || height !== cam.size[1])
+      throw mismatch(
+        `${path} is ${width}×${height} but calibrated camera ${cam.name} is ${cam.size[0]}×${cam.size[1]}`,
+        path,
+        "give the 2D predictions of each camera's own video (as --save-2d writes them)",
+      );
+    const frames = Object.values(doc.frames);
+    const framesWithPerson = frames.filter((f) => f !== undefined && f.poses2d.length > 0).length;
+    docs[i] = doc;
+    stats[i] = {
+      frames: frames.length,
+      framesWithPerson,
+      wallMs: 0,
+      fps: 0,
+      stageMs: { preprocess: 0, model: 0, postprocess: 0, decode: 0 },
+    };
+    logger?.info?.(
+      `${cam.name}: 2D read from ${path} (${frames.length} frames, person in ${framesWithPerson})`,
+    );
+  }
+}
+
 /**
  * Multi-camera 3D: runs the 2D pose pipeline on every camera's video (several at once, each worker loading the
  * model once), aligns the cameras in time (given offsets, or estimated from the keypoints' epipolar agreement
@@ -149,6 +209,21 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
   for (const v of options.videos) infos.push(await probeVideo(v, ff, signal));
   const cameras = matchCameras(calibration.cameras, infos, options.calibration);
   const n = cameras.length;
+  if (options.save2d !== undefined) {
+    if (options.from2d !== undefined)
+      throw new NeuroPoseError("E_OUTPUT_CLASH", "the 2D predictions are read (from2d), not saved again", {
+        path: options.save2d,
+        kind: "user",
+        hint: "give either --from-2d or --save-2d",
+      });
+    await mkdir(options.save2d, { recursive: true });
+    await checkOutputs(
+      Object.fromEntries(
+        cameras.map((c) => [`--save-2d (${c.name})`, join(options.save2d as string, `${c.name}.json`)]),
+      ),
+      { force: options.force, inputs: [...options.videos, options.calibration] },
+    );
+  }
   if (Array.isArray(options.sync) && options.sync.length !== n)
     throw new NeuroPoseError("E_OFFSETS", `${options.sync.length} offsets for ${n} cameras`, {
       kind: "user",
@@ -186,7 +261,15 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
       await pipeline.dispose();
     }
   };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  if (options.from2d !== undefined) await load2d(options.from2d, cameras, docs, stats, logger);
+  else await Promise.all(Array.from({ length: parallel }, worker));
+  if (options.save2d !== undefined)
+    for (const [i, cam] of cameras.entries())
+      await saveDocument(
+        "video_predictions",
+        join(options.save2d, `${cam.name}.json`),
+        docs[i] as VideoPredictions,
+      );
   const skeleton = docs[0]?.metadata.skeleton ?? "blazepose_33";
   const sk = (
     SKELETONS as Record<
@@ -224,7 +307,13 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
     maxReprojectionPx: options.maxReprojectionPx ?? 20,
     sidePairs,
     offsets,
-    lowpass: options.lowpass,
+    // gaps up to 0.1 s are filled before the low-pass unless told otherwise (a short occlusion does not split the
+    // trajectory into separately filtered pieces)
+    lowpass: options.lowpass && {
+      maxGap: Math.round((docs[0]?.metadata.fps ?? 0) / 10),
+      ...options.lowpass,
+    },
+    rejectOutliers: options.rejectOutliers ? {} : undefined,
     ...(options.boneModel && skeletonEdges ? { boneModel: { bones: skeletonEdges } } : {}),
     neuroposeVersion: options.neuroposeVersion,
     provenance: {
@@ -271,6 +360,8 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
     offsets,
     offsetEstimate: estimate,
     medianErrorPx: tri.medianErrorPx,
+    medianErrorPxByKeypoint: tri.medianErrorPxByKeypoint,
+    meanResidualPx: tri.meanResidualPx,
     framesWithPerson: tri.framesWithPerson,
     people: tri.people,
     stats,

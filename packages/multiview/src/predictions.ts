@@ -4,6 +4,7 @@
 // (zero-lag Butterworth, parameters recorded in provenance). What every analysis reads as it reads a monocular run.
 import type { FilterProvenance, FramePrediction, VideoPredictions } from "@neuropose/io";
 import { lowpassFilter } from "@neuropose/kinematics";
+import { hampelFilter } from "./_hampel.js";
 import { type AssociateOptions, createMultiviewTracker, type Detection2D } from "./associate.js";
 import { type BoneLengthOptions, constrainBones, estimateBoneLengths } from "./bones.js";
 import { type Camera, projectPoint } from "./camera.js";
@@ -12,6 +13,12 @@ import { type Camera, projectPoint } from "./camera.js";
 export interface TriangulatePredictionsOptions extends AssociateOptions {
   /** Per camera, frames (see `estimateOffsets`): camera i's frame f is the first camera's frame f + offsets[i]. */
   offsets?: readonly number[] | undefined;
+  /**
+   * Outlier rejection on each person's 3D trajectories before any other filter, as Pose2Sim's `reject_outliers`
+   * (Hampel filter per coordinate: window 7 frames, a sample beyond 2 robust SDs of the window's median is
+   * replaced by that median); recorded in provenance.filters; off when absent.
+   */
+  rejectOutliers?: { windowSize?: number; nSigma?: number } | undefined;
   /** Zero-lag Butterworth low-pass of each person's 3D trajectories (gait: 6 Hz); off when absent. */
   lowpass?: { cutoffHz?: number; order?: number; maxGap?: number } | undefined;
   /**
@@ -32,6 +39,14 @@ export interface TriangulatePredictionsResult {
   predictions: VideoPredictions;
   /** Per camera, the median reprojection error (pixels) over the keypoints it contributed to. */
   medianErrorPx: number[];
+  /** Per camera and keypoint, the median reprojection error (pixels; NaN where the camera never contributed). */
+  medianErrorPxByKeypoint: number[][];
+  /**
+   * Per camera, the mean signed residual [du, dv] (detected minus reprojected, pixels): a calibration convention
+   * error (principal point, distortion sign, rotation) shows as a bias in one image direction; detection noise
+   * averages out.
+   */
+  meanResidualPx: [number, number][];
   /** Frames with at least one triangulated person. */
   framesWithPerson: number;
   /** Distinct people followed. */
@@ -53,6 +68,25 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+type Person = { id: number; points: Float64Array };
+
+/**
+ * Each person's trajectory of each coordinate (NaN in frames without them) through `filter`; the filtered values
+ * replace the triangulated ones, but a frame the person was not triangulated in keeps no invented pose.
+ */
+function eachTrajectory(out: Person[][], K: number, filter: (x: number[]) => ArrayLike<number>): void {
+  const ids = new Set(out.flatMap((ps) => ps.map((p) => p.id)));
+  for (const id of ids) {
+    const rows = out.map((ps) => ps.find((p) => p.id === id));
+    for (let c = 0; c < 3 * K; c++) {
+      const y = filter(rows.map((p) => (p ? (p.points[c] as number) : Number.NaN)));
+      rows.forEach((p, t) => {
+        if (p && Number.isFinite(p.points[c])) p.points[c] = y[t] as number;
+      });
+    }
+  }
 }
 
 /**
@@ -88,7 +122,8 @@ export function triangulatePredictions(
   const first = sources[0] as VideoPredictions;
   const total = (framesOf[0] as FramePrediction[]).length;
   const tracker = createMultiviewTracker(cameras, options);
-  const errs: number[][] = cameras.map(() => []);
+  const errs: number[][][] = cameras.map(() => []);
+  const bias = cameras.map(() => [0, 0, 0]); // sum du, sum dv, count
   // per frame: people (id, points, error, views)
   const out: { id: number; points: Float64Array; errorPx: Float64Array; views: Uint32Array }[][] = [];
   let K = 0;
@@ -118,9 +153,15 @@ export function triangulatePredictions(
           const kk = partner(k, person.swapped[i] as number);
           const X = [person.points[3 * k], person.points[3 * k + 1], person.points[3 * k + 2]] as number[];
           const [u, v] = projectPoint(cameras[i] as Camera, X);
-          (errs[i] as number[]).push(
-            Math.hypot(u - (det.uv[2 * kk] as number), v - (det.uv[2 * kk + 1] as number)),
-          );
+          const du = (det.uv[2 * kk] as number) - u;
+          const dv = (det.uv[2 * kk + 1] as number) - v;
+          const byK = errs[i] as number[][];
+          byK[k] ??= [];
+          (byK[k] as number[]).push(Math.hypot(du, dv));
+          const b = bias[i] as number[];
+          b[0] += du;
+          b[1] += dv;
+          b[2]++;
         }
       }
     }
@@ -128,6 +169,22 @@ export function triangulatePredictions(
     options.onProgress?.({ done: r + 1, total });
   }
   const filters: FilterProvenance[] = [];
+  if (options.rejectOutliers) {
+    const { windowSize = 7, nSigma = 2 } = options.rejectOutliers;
+    let replaced = 0;
+    eachTrajectory(out, K, (x) => {
+      const r = hampelFilter(x, windowSize, nSigma);
+      replaced += r.replaced;
+      return r.values;
+    });
+    filters.push({
+      filter: "hampel",
+      applied_to: "poses3d",
+      window_size: windowSize,
+      n_sigma: nSigma,
+      replaced,
+    });
+  }
   if (options.boneModel) {
     const { bones, ...bopts } = options.boneModel;
     for (const id of new Set(out.flatMap((ps) => ps.map((p) => p.id)))) {
@@ -146,22 +203,15 @@ export function triangulatePredictions(
   }
   if (options.lowpass) {
     const fs = first.metadata.fps;
-    const ids = new Set(out.flatMap((ps) => ps.map((p) => p.id)));
     let params: Record<string, unknown> = {};
-    for (const id of ids) {
-      const rows = out.map((ps) => ps.find((p) => p.id === id));
-      for (let c = 0; c < 3 * K; c++) {
-        const x = rows.map((p) => (p ? (p.points[c] as number) : Number.NaN));
-        const res = lowpassFilter(x, { fsHz: fs, ...options.lowpass });
-        params = res.params;
-        rows.forEach((p, t) => {
-          // filled gaps stay unreported: a frame the person was not triangulated in keeps no invented pose
-          if (p && Number.isFinite(p.points[c])) p.points[c] = res.values[t] as number;
-        });
-      }
-    }
+    eachTrajectory(out, K, (x) => {
+      const res = lowpassFilter(x, { fsHz: fs, ...options.lowpass });
+      params = res.params;
+      return res.values;
+    });
     filters.push({ ...params, filter: "butterworth_filtfilt", applied_to: "poses3d" });
   }
+  const medianErrorPx = errs.map((byK) => median(byK.flatMap((e) => e ?? [])));
   const ref = cameras[0] as Camera;
   const frames: Record<string, FramePrediction> = {};
   let withPerson = 0;
@@ -231,13 +281,15 @@ export function triangulatePredictions(
         min_confidence: options.minConfidence ?? 0.3,
         max_reprojection_px: options.maxReprojectionPx ?? 15,
         side_pairs: (options.sidePairs ?? []).length,
-        median_reprojection_px: errs.map((e) => Math.round(median(e) * 100) / 100),
+        median_reprojection_px: medianErrorPx.map((e) => Math.round(e * 100) / 100),
       },
     },
   };
   return {
     predictions,
-    medianErrorPx: errs.map(median),
+    medianErrorPx,
+    medianErrorPxByKeypoint: errs.map((byK) => Array.from({ length: K }, (_, k) => median(byK[k] ?? []))),
+    meanResidualPx: bias.map(([su = 0, sv = 0, c = 0]) => [su / c, sv / c]),
     framesWithPerson: withPerson,
     people: new Set(out.flatMap((ps) => ps.map((p) => p.id))).size,
   };
