@@ -59,6 +59,12 @@ describe("neuropose-infer --cameras: usage", () => {
       ["cam01.mp4", "--cameras", "cam02.mp4", "cam01.mp4", "--calibration", "c.toml"],
       /either as arguments or after --cameras/,
     ],
+    [["cam01.mp4", "--save-2d", "2d"], /--save-2d goes with --cameras/],
+    [["cam01.mp4", "--reject-outliers"], /--reject-outliers goes with --cameras/],
+    [
+      ["--cameras", "cam01.mp4", "cam02.mp4", "--calibration", "c.toml", "--save-2d", "a", "--from-2d", "b"],
+      /give one of them/,
+    ],
   ])("%j: one error line, exit 2", async (args, message) => {
     const r = await run(dir, args);
     expect(r.code).toBe(2);
@@ -120,6 +126,8 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
       "auto",
       "--lowpass",
       "6",
+      "--save-2d",
+      "2d",
       "-o",
       "trial.json",
       "--nwb",
@@ -179,6 +187,50 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
     const median = thighs[thighs.length >> 1] as number;
     expect(median).toBeGreaterThan(0.25);
     expect(median).toBeLessThan(0.55);
+  });
+
+  it("re-triangulates from the saved 2D (--from-2d) without the model: the same 3D, then with outliers rejected", async () => {
+    const cams = ["cam01", "cam02", "cam03", "cam04"];
+    const again = await run(dir, [
+      "--cameras",
+      ...cams.map((c) => `${c}.mp4`),
+      "--calibration",
+      CALIB,
+      "--from-2d",
+      "2d",
+      "--sync",
+      "auto",
+      "--lowpass",
+      "6",
+      "-o",
+      "again.json",
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/cam02: 2D read from .*cam02\.json \(45 frames/);
+    const first = await loadVideoPredictions(join(dir, "trial.json"));
+    const second = await loadVideoPredictions(join(dir, "again.json"));
+    expect(second.frames).toEqual(first.frames);
+    const robust = await run(dir, [
+      "--cameras",
+      ...cams.map((c) => `${c}.mp4`),
+      "--calibration",
+      CALIB,
+      "--from-2d",
+      "2d",
+      "--offsets",
+      (first.provenance?.multiview as { offsets_frames: number[] }).offsets_frames.join(","),
+      "--reject-outliers",
+      "--lowpass",
+      "6",
+      "-o",
+      "robust.json",
+    ]);
+    expect(robust.code, robust.stderr).toBe(0);
+    const filters = (await loadVideoPredictions(join(dir, "robust.json"))).provenance?.filters;
+    expect(filters?.map((f) => f.filter)).toEqual(["hampel", "butterworth_filtfilt"]);
+    expect(filters?.[0]).toMatchObject({ window_size: 7, n_sigma: 2, applied_to: "poses3d" });
+    // gaps up to 0.1 s (6 frames at 60 fps) filled before the low-pass by default
+    expect(filters?.[1]).toMatchObject({ max_gap: 6 });
   });
 
   it("writes an NWB file with every camera as a device and an ImageSeries", async () => {

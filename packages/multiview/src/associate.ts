@@ -6,6 +6,9 @@
 // reprojects best is kept — single-view detectors such as BlazePose swap sides on back and oblique views.
 // Hand-written: this is our science (the association rule is what the accuracy table measures) and runs per
 // frame on few cameras, so exhaustive search over the views is cheap.
+// One file of ~530 lines on purpose: the association, the side check and the identity keeping are one tracker's
+// closures over the same per-frame state (cameras, side pairs, K, the followed people); split, each piece would take
+// that state as a long parameter list and the rule the accuracy table measures would be read across files.
 import { type Camera, projectPoint } from "./camera.js";
 import {
   type TriangulatedFrame,

@@ -123,6 +123,59 @@ describe("triangulatePredictions", () => {
   });
 });
 
+describe("triangulatePredictions: where the error comes from, outliers", () => {
+  it("reports the error per camera and keypoint, and a calibration error as a bias in one image direction", () => {
+    const docs = cams.map((c, i) => cameraDoc(c, 0, 40 + i));
+    const clean = triangulatePredictions(cams, docs, { sidePairs: PAIRS });
+    expect(clean.medianErrorPxByKeypoint.map((byK) => byK.length)).toEqual([33, 33, 33, 33]);
+    for (const byK of clean.medianErrorPxByKeypoint) for (const e of byK) expect(e).toBeLessThan(2);
+    for (const [du, dv] of clean.meanResidualPx) expect(Math.hypot(du, dv)).toBeLessThan(0.3);
+    // camera 0's principal point off by 8 px in u (a convention error): its residual is biased in u only
+    const wrong = cams.map((c, i) => (i === 0 ? { ...c, cx: c.cx + 8 } : c));
+    const biased = triangulatePredictions(wrong, docs, { sidePairs: PAIRS });
+    const [du, dv] = biased.meanResidualPx[0] as [number, number];
+    expect(du).toBeLessThan(-2);
+    expect(Math.abs(dv)).toBeLessThan(1);
+  });
+
+  it("rejects a short run of wrong 3D points (Pose2Sim's Hampel) before the low-pass and records it", () => {
+    // frames 30–31: every camera puts the left ankle 25 cm off (a consistent mis-detection triangulates fine)
+    const wrongAnkle = (f: number) => {
+      const pts = walker(f);
+      if (f === 30 || f === 31) (pts[27] as number[])[2]! += 0.25;
+      return pts;
+    };
+    const docs = cams.map((c, i) => {
+      const d = cameraDoc(c, 0, 50 + i);
+      for (const f of [30, 31]) {
+        const det = detect(c, wrongAnkle(f), () => 0, false);
+        const frame = d.frames[`frame_${String(f).padStart(6, "0")}`] as FramePrediction;
+        (frame.poses2d[0] as number[][])[27] = [det.uv[54] as number, det.uv[55] as number];
+      }
+      return d;
+    });
+    const off = (r: ReturnType<typeof triangulatePredictions>, f: number) => {
+      const X = (r.predictions.frames[`frame_${String(f).padStart(6, "0")}`] as FramePrediction)
+        .poses3d[0]?.[27];
+      const t = walker(f)[27] as number[];
+      return Math.hypot(...[0, 1, 2].map((i) => (X?.[i] as number) - (t[i] as number)));
+    };
+    const raw = triangulatePredictions(cams, docs, { sidePairs: PAIRS });
+    expect(off(raw, 30)).toBeGreaterThan(0.2);
+    const robust = triangulatePredictions(cams, docs, {
+      sidePairs: PAIRS,
+      rejectOutliers: {},
+      lowpass: { cutoffHz: 6, maxGap: 6 },
+    });
+    expect(off(robust, 30)).toBeLessThan(0.03);
+    expect(off(robust, 31)).toBeLessThan(0.03);
+    const filters = robust.predictions.provenance?.filters ?? [];
+    expect(filters.map((f) => f.filter)).toEqual(["hampel", "butterworth_filtfilt"]);
+    expect(filters[0]).toMatchObject({ window_size: 7, n_sigma: 2 });
+    expect(filters[0]?.replaced).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("bone-length model", () => {
   it("estimates lengths from confident frames only and pulls noisy frames onto them", () => {
     const rnd = mulberry32(3);
