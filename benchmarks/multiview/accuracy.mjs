@@ -16,7 +16,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { processCameras } from "@neuropose/infer";
-import { SKELETONS } from "@neuropose/io";
 import { projectPoint, readCalibration } from "@neuropose/multiview";
 
 const dir2d = resolve(process.argv[2] ?? "/tmp/acc16/cli/2d");
@@ -30,8 +29,6 @@ const MIN_CONF = arg("min-confidence", 0.5);
 const MAX_ERR = arg("max-error", 20); // px, at 1088×1920 (the CLI's defaults)
 const CUTOFF = arg("cutoff", 6); // Hz, order 4 (gait practice, as Pose2Sim filters)
 const MAX_GAP = 6; // frames filled before filtering (0.1 s at 60 fps)
-const J = SKELETONS.blazepose_33.joints;
-const K = J.length;
 
 const run = (vids, extra = {}) =>
   processCameras({

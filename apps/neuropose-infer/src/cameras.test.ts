@@ -62,6 +62,10 @@ describe("neuropose-infer --cameras: usage", () => {
     [["cam01.mp4", "--save-2d", "2d"], /--save-2d goes with --cameras/],
     [["cam01.mp4", "--reject-outliers"], /--reject-outliers goes with --cameras/],
     [
+      ["--cameras", "cam01.mp4", "cam02.mp4", "--calibration", "c.toml", "--max-reprojection", "0"],
+      /--max-reprojection must be a distance in pixels above 0/,
+    ],
+    [
       ["--cameras", "cam01.mp4", "cam02.mp4", "--calibration", "c.toml", "--save-2d", "a", "--from-2d", "b"],
       /give one of them/,
     ],
@@ -218,7 +222,7 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
       "--from-2d",
       "2d",
       "--offsets",
-      (first.provenance?.multiview as { offsets_frames: number[] }).offsets_frames.join(","),
+      String((first.provenance?.multiview as { offsets_frames?: number[] } | undefined)?.offsets_frames),
       "--reject-outliers",
       "--lowpass",
       "6",
@@ -231,7 +235,7 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
     expect(filters?.[0]).toMatchObject({ window_size: 7, n_sigma: 2, applied_to: "poses3d" });
     // gaps up to 0.1 s (6 frames at 60 fps) filled before the low-pass by default
     expect(filters?.[1]).toMatchObject({ max_gap: 6 });
-  });
+  }, 180_000);
 
   it("writes an NWB file with every camera as a device and an ImageSeries", async () => {
     const nwb = await readNwb(join(dir, "trial.nwb"));

@@ -49,6 +49,7 @@ export async function runCameras(
     sync: args.offsets ?? args.sync,
     lowpass: args.lowpass !== undefined ? { cutoffHz: args.lowpass } : undefined,
     rejectOutliers: args.rejectOutliers,
+    maxReprojectionPx: args.maxReprojection,
     boneModel: args.boneModel,
     nwb: args.nwb
       ? {

@@ -61,6 +61,8 @@ export interface InferArgs extends NwbMetadataFlags {
   offsets?: number[] | undefined;
   /** Cameras inferred at once. */
   parallel?: number | undefined;
+  /** Views reprojecting further than this (pixels) are not used for a keypoint (multi-camera; default 20). */
+  maxReprojection?: number | undefined;
   /** Pose2Sim's Hampel outlier rejection on the 3D trajectories (multi-camera). */
   rejectOutliers: boolean;
   /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
@@ -169,6 +171,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       describe:
         "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
     })
+    .option("max-reprojection", {
+      type: "number",
+      describe:
+        "--cameras: a view whose 2D keypoint lies further than this from the triangulated point is not used for it, pixels (default 20; see the multiview README for the trade-off)",
+    })
     .option("reject-outliers", {
       type: "boolean",
       default: false,
@@ -229,7 +236,15 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     if (a.calibration === undefined) throw new UsageError("--cameras needs --calibration");
     if (a.overlay) throw new UsageError("--overlay takes one video (not --cameras)");
   } else {
-    for (const flag of ["calibration", "offsets", "parallel", "lowpass", "save-2d", "from-2d"] as const)
+    for (const flag of [
+      "calibration",
+      "offsets",
+      "parallel",
+      "lowpass",
+      "save-2d",
+      "from-2d",
+      "max-reprojection",
+    ] as const)
       if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
     if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
     if (a["reject-outliers"]) throw new UsageError("--reject-outliers goes with --cameras");
@@ -252,6 +267,10 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     throw new UsageError("--from-2d reads the 2D predictions that --save-2d would write: give one of them");
   if (a.parallel !== undefined && !(Number.isInteger(a.parallel) && a.parallel >= 1))
     throw new UsageError(`--parallel must be a positive integer (got ${a.parallel})`);
+  if (a["max-reprojection"] !== undefined && !(a["max-reprojection"] > 0))
+    throw new UsageError(
+      `--max-reprojection must be a distance in pixels above 0 (got ${a["max-reprojection"]})`,
+    );
   if (a.lowpass !== undefined && !(a.lowpass > 0))
     throw new UsageError(`--lowpass must be a cut-off frequency in Hz above 0 (got ${a.lowpass})`);
   return {
@@ -280,6 +299,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     parallel: a.parallel,
     lowpass: a.lowpass,
     boneModel: a["bone-model"],
+    maxReprojection: a["max-reprojection"],
     rejectOutliers: a["reject-outliers"],
     save2d: a["save-2d"],
     from2d: a["from-2d"],
