@@ -194,41 +194,28 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
   });
 
   it("re-triangulates from the saved 2D (--from-2d) without the model: the same 3D, then with outliers rejected", async () => {
-    const cams = ["cam01", "cam02", "cam03", "cam04"];
-    const again = await run(dir, [
-      "--cameras",
-      ...cams.map((c) => `${c}.mp4`),
-      "--calibration",
-      CALIB,
-      "--from-2d",
-      "2d",
-      "--sync",
-      "auto",
-      "--lowpass",
-      "6",
-      "-o",
-      "again.json",
-    ]);
+    // the same cameras and calibration, the 2D read back from 2d/
+    const fromSaved = (...args: string[]) =>
+      run(dir, [
+        "--cameras",
+        ...["cam01", "cam02", "cam03", "cam04"].map((c) => `${c}.mp4`),
+        "--calibration",
+        CALIB,
+        "--from-2d",
+        "2d",
+        "--lowpass",
+        "6",
+        ...args,
+      ]);
+    const again = await fromSaved("--sync", "auto", "-o", "again.json");
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/cam02: 2D read from .*cam02\.json \(45 frames/);
     const first = await loadVideoPredictions(join(dir, "trial.json"));
     const second = await loadVideoPredictions(join(dir, "again.json"));
     expect(second.frames).toEqual(first.frames);
-    const robust = await run(dir, [
-      "--cameras",
-      ...cams.map((c) => `${c}.mp4`),
-      "--calibration",
-      CALIB,
-      "--from-2d",
-      "2d",
-      "--offsets",
-      String((first.provenance?.multiview as { offsets_frames?: number[] } | undefined)?.offsets_frames),
-      "--reject-outliers",
-      "--lowpass",
-      "6",
-      "-o",
-      "robust.json",
-    ]);
+    const offsets = (first.provenance?.multiview as { offsets_frames?: number[] } | undefined)
+      ?.offsets_frames;
+    const robust = await fromSaved("--offsets", String(offsets), "--reject-outliers", "-o", "robust.json");
     expect(robust.code, robust.stderr).toBe(0);
     const filters = (await loadVideoPredictions(join(dir, "robust.json"))).provenance?.filters;
     expect(filters?.map((f) => f.filter)).toEqual(["hampel", "butterworth_filtfilt"]);
