@@ -1,13 +1,12 @@
 // Every @example in this package's TSDoc runs with node against the built package (config/doc-examples.ts), in a
 // scratch folder holding the files the examples read: copies of real fixtures (so the suite needs them) and a
 // small Lightning Pose CSV.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, it } from "vitest";
-import { nodeExamplesSuite, pointImports } from "../../../config/doc-examples.js";
+import { expect } from "vitest";
+import { nodeExamplesSuite } from "../../../config/doc-examples.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 
 const srcDir = dirname(fileURLToPath(import.meta.url));
@@ -55,22 +54,12 @@ fixtureSuite("pose-formats TSDoc examples", ["sleap", "dance.mp4.labels.slp"], (
       return dir;
     },
     timeoutMs: 60_000,
-    extra(built) {
-      it("README.md example runs", () => {
-        const readme = readFileSync(join(srcDir, "..", "README.md"), "utf8");
-        const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-        expect(code).toContain("readSleap");
-        const dir = mkdtempSync(join(tmpdir(), "np-pose-readme-"));
-        cpSync(template, dir, { recursive: true });
-        writeFileSync(join(dir, "readme.mjs"), pointImports(code, "@neuropose/pose-formats", built));
-        const out = execFileSync(process.execPath, ["readme.mjs"], {
-          cwd: dir,
-          encoding: "utf8",
-          timeout: 60_000,
-        });
+    readme: {
+      mentions: "readSleap",
+      check(out, dir) {
         expect(out).toMatch(/^2330 \[ 'snout', 'leftear', 'rightear', 'tailbase' \] \[ 'individual_0' \]/);
         expect(readFileSync(join(dir, "out", "cam0.pose.json"), "utf8")).toContain('"openpose-json"');
-      }, 90_000);
+      },
     },
   });
 });
