@@ -1,11 +1,10 @@
 // The shared ffmpeg frame reader: its arguments, and real decodes (frames, early stop, abort, a wrong frame size)
 // with the ffmpeg on PATH; infer's video tests and facemap's motion-energy tests run it through their callers.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ffmpegOnPath } from "../../../config/test-videos.js";
+import { ffmpegOnPath, writeTestPattern } from "../../../config/test-videos.js";
 import { openRawVideo, rawVideoArgs } from "./raw-video.js";
 
 describe("rawVideoArgs", () => {
@@ -36,16 +35,7 @@ describe("rawVideoArgs", () => {
 describe.skipIf(!ffmpegOnPath())("openRawVideo (ffmpeg on PATH)", () => {
   const dir = mkdtempSync(join(tmpdir(), "np-raw-video-"));
   const clip = join(dir, "clip.mkv");
-  execFileSync("ffmpeg", [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=32x24:rate=10:duration=1",
-    clip,
-  ]);
+  writeTestPattern("ffmpeg", clip, { size: "32x24", rate: 10, frames: 10 });
   const count = async (v: ReturnType<typeof openRawVideo>) => {
     const sizes: number[] = [];
     try {

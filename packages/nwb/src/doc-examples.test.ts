@@ -2,21 +2,17 @@
 // scratch folder holding the files the examples read (clip.json, clip.mp4, session.nwb); so does the README's.
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { expect } from "vitest";
-import { nodeExamplesSuite } from "../../../config/doc-examples.js";
+import { builtExamplesSuite } from "../../../config/doc-examples.js";
 import { synthPredictions } from "../test/_synth.js";
 import { minimalSpec } from "../test/_util.js";
 import { writeNwb } from "./index.js";
 
-const srcDir = dirname(fileURLToPath(import.meta.url));
 let template: string;
 
-nodeExamplesSuite({
-  srcDir,
-  package: { name: "@neuropose/nwb", dist: join(srcDir, "..", "dist", "index.js") },
-  others: { "@neuropose/io": join(srcDir, "..", "..", "io", "dist", "index.js") },
+builtExamplesSuite(import.meta.url, "@neuropose/nwb", {
+  siblings: ["@neuropose/io"],
   atLeast: 10,
   async setup() {
     template = mkdtempSync(join(tmpdir(), "np-nwb-doc-"));

@@ -3,20 +3,16 @@
 // small Lightning Pose CSV.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { expect } from "vitest";
-import { nodeExamplesSuite } from "../../../config/doc-examples.js";
+import { builtExamplesSuite } from "../../../config/doc-examples.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 
-const srcDir = dirname(fileURLToPath(import.meta.url));
 let template: string;
 
 fixtureSuite("pose-formats TSDoc examples", ["sleap", "dance.mp4.labels.slp"], () => {
-  nodeExamplesSuite({
-    srcDir,
-    package: { name: "@neuropose/pose-formats", dist: join(srcDir, "..", "dist", "index.js") },
-    others: { "@neuropose/nwb": join(srcDir, "..", "..", "nwb", "dist", "index.js") },
+  builtExamplesSuite(import.meta.url, "@neuropose/pose-formats", {
+    siblings: ["@neuropose/nwb"],
     atLeast: 9,
     async setup() {
       template = mkdtempSync(join(tmpdir(), "np-pose-doc-"));
