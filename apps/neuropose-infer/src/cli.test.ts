@@ -95,6 +95,26 @@ async function startUntil(args: string[], ready: () => boolean, env: Record<stri
   return { child, out, closed };
 }
 
+/**
+ * Starts a lite-model run over long.mp4 writing `<folder>/<name>.json` and the overlay `<folder>/<name>.mp4`
+ * (`more` flags too, quietly); resolves once the overlay's temp file exists.
+ */
+function startOverlayRun(folder: string, name: string, more: string[] = []) {
+  const json = `${folder}/${name}.json`;
+  const args = [
+    "long.mp4",
+    "--model",
+    "lite",
+    "-o",
+    json,
+    "--overlay",
+    `${folder}/${name}.mp4`,
+    ...more,
+    "--quiet",
+  ];
+  return startUntil(args, () => tempsIn(join(dir, folder)).some((n) => n.endsWith(".mp4")));
+}
+
 const tempsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => parseTempName(n) !== null) : []);
 afterAll(() => removeDir(dir));
 
@@ -257,14 +277,7 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
     "the overlay encoder dying mid-run is one error line at once (exit 2) and leaves no file",
     async () => {
       const out = join(dir, "enc");
-      const {
-        child,
-        out: o,
-        closed,
-      } = await startUntil(
-        ["long.mp4", "--model", "lite", "-o", "enc/e.json", "--overlay", "enc/e.mp4", "--quiet"],
-        () => tempsIn(out).some((n) => n.endsWith(".mp4")),
-      );
+      const { child, out: o, closed } = await startOverlayRun("enc", "e");
       // the encoder is the ffmpeg child writing the temp .mp4
       let enc: number[] = [];
       for (let i = 0; i < 100 && enc.length === 0; i++) {
@@ -289,23 +302,12 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
       child,
       out: o,
       closed,
-    } = await startUntil(
-      [
-        "long.mp4",
-        "--model",
-        "lite",
-        "-o",
-        "int2/i.json",
-        "--overlay",
-        "int2/i.mp4",
-        "--nwb",
-        "int2/i.nwb",
-        "--session-start",
-        "2024-05-01T10:00:00Z",
-        "--quiet",
-      ],
-      () => tempsIn(out).some((n) => n.endsWith(".mp4")),
-    );
+    } = await startOverlayRun("int2", "i", [
+      "--nwb",
+      "int2/i.nwb",
+      "--session-start",
+      "2024-05-01T10:00:00Z",
+    ]);
     child.kill("SIGINT");
     expect(await closed).toBe(130);
     expect(errorLines(o.stderr)).toEqual(["error: interrupted; unfinished output files were not written"]);
@@ -328,7 +330,7 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
     for (const n of left) expect(parseTempName(n), n).not.toBeNull();
     expect(left.filter((n) => parseTempName(n)!.pid === child.pid).length).toBeGreaterThanOrEqual(2);
     // the next run, whatever its output name, removes what dead runs left in its output folder
-    const r = await run(["full.mp4", "--model", "lite", "--max-frames", "1", "-o", "killed/next.json"]);
+    const r = await run([...lite("full.mp4", 1), "-o", "killed/next.json"]);
     expect(r.code).toBe(0);
     expect(readdirSync(out)).toEqual(["next.json"]);
   }, 180_000);
