@@ -8,6 +8,11 @@ import { join } from "node:path";
 /** The converted-model cache every test that runs inference shares (converted once per machine). */
 export const TEST_MODEL_CACHE = join(tmpdir(), "neuropose-infer-test-models");
 
+/** The test subject's flags of the NWB-writing commands (`neuropose nwb export`, `neuropose-infer --nwb`). */
+export const SUBJECT_FLAGS = ["--subject-id", "S01", "--age", "P30Y", "--sex", "F"];
+/** What an NWB file written with {@link SUBJECT_FLAGS} records as its subject. */
+export const SUBJECT = { subjectId: "S01", age: "P30Y", sex: "F" };
+
 /** A process's end: exit code (null when a signal ended it), the signal, everything it printed. */
 export interface Finished {
   code: number | null;

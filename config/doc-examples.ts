@@ -191,6 +191,18 @@ export interface NodeExamplesOptions {
   rewrite?: (code: string) => string;
   /** Why an example cannot run here (e.g. a model is not cached), or undefined: skipped with that reason printed. */
   skip?: (code: string) => string | undefined;
+  /** The package README's first ```js block runs too (test "README.md example runs"), in a scratch folder. */
+  readme?: ReadmeExample;
+}
+
+/** How {@link nodeExamplesSuite} checks the README's example. */
+export interface ReadmeExample {
+  /** A name the example must mention (so that an emptied block fails). */
+  mentions: string;
+  /** Checks what it printed; `dir` is the folder it ran in. */
+  check: (stdout: string, dir: string) => void;
+  /** Node time limit, ms (default the suite's `timeoutMs`). */
+  timeoutMs?: number;
 }
 
 /** A suite (skipped while a build is missing) that runs each @example with node against the built package. */
@@ -217,6 +229,8 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
       await options.setup?.();
     });
     options.extra?.(built);
+    if (options.readme)
+      readmeTest(srcDir, pkg.name, built, options.scratch, options.readme, options.timeoutMs);
     it("found the examples", () => {
       expect(all.length).toBeGreaterThanOrEqual(options.atLeast);
     });
@@ -244,6 +258,31 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
       Math.max(30_000, options.timeoutMs + 10_000),
     );
   });
+}
+
+/** The test that the README's first ```js block, pointed at the built package, runs and prints what it should. */
+function readmeTest(
+  srcDir: string,
+  name: string,
+  built: string,
+  scratch: () => string,
+  readme: ReadmeExample,
+  suiteTimeoutMs: number,
+): void {
+  const timeout = readme.timeoutMs ?? suiteTimeoutMs;
+  it(
+    "README.md example runs",
+    () => {
+      const text = readFileSync(join(srcDir, "..", "README.md"), "utf8");
+      const code = /```js\n([\s\S]*?)```/.exec(text)?.[1] ?? "";
+      expect(code).toContain(readme.mentions);
+      const dir = scratch();
+      writeFileSync(join(dir, "readme.mjs"), pointImports(code, name, built));
+      const out = execFileSync(process.execPath, ["readme.mjs"], { cwd: dir, encoding: "utf8", timeout });
+      readme.check(out, dir);
+    },
+    timeout + 30_000,
+  );
 }
 
 /**

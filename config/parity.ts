@@ -2,6 +2,7 @@
 // (../shared/fixtures/neuropose-parity/cases.json; its README defines the formats and tolerances).
 // Shared by the packages' parity tests; import it relatively, e.g. `../../../config/parity.js`.
 import { readFileSync } from "node:fs";
+import { afterAll, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "./fixtures.js";
 
 /** The fixture, relative to ../shared/fixtures. */
@@ -219,4 +220,76 @@ export function fsum(xs: ArrayLike<number>): number {
     partials.push(x);
   }
   return partials.reduce((a, c) => a + c, 0);
+}
+
+/** What {@link opParitySuite} needs from a package's parity test. */
+export interface OpParityOptions {
+  /** The suite's name, e.g. "parity with the original NeuroPose (segment ops)". */
+  name: string;
+  /** The ops the package ports; the suite runs their cases. */
+  ops: readonly string[];
+  /** Title of the test that every op has cases; `coverage` adds checks to it. */
+  coverageTitle: string;
+  coverage?: (cases: ParityCase[]) => void;
+  /** Runs one case through the port. */
+  run: (c: ParityCase) => unknown;
+  /** The tolerance of each path of a case's result. */
+  tolerance: (c: ParityCase) => (path: string) => Tolerance;
+  /** Python error → the port's code. */
+  errorCodes: readonly ErrorRule[];
+  /** Whether an error is the port's own (io's `isNeuroPoseError`; config/ does not import io). */
+  isPortError: (e: unknown) => boolean;
+  /** Whether the port's message says what Python's did. */
+  messageMatches: (e: ExpectedError, got: Error) => boolean;
+  /** More checks of an error case (e.g. pydantic issue paths). */
+  checkError?: (expected: ExpectedError, err: unknown) => void;
+  /** More tests, collected before the per-case ones. */
+  extra?: (cases: ParityCase[]) => void;
+  /** The line printed after the suite. */
+  report: (ran: number, cases: ParityCase[]) => string;
+}
+
+/**
+ * A {@link paritySuite} for a package that ports ops of the original: a test that every op has cases, `extra`
+ * tests, then one test a case: an error case must throw the port's error with the mapped code and a matching
+ * message; any other case must return `expected` within the tolerance.
+ */
+export function opParitySuite(o: OpParityOptions): void {
+  paritySuite(o.name, () => {
+    const cases = loadCases(o.ops);
+    let ran = 0;
+    afterAll(() => {
+      console.log(o.report(ran, cases));
+    });
+
+    it(o.coverageTitle, () => {
+      for (const op of o.ops)
+        expect(
+          cases.some((c) => c.op === op),
+          op,
+        ).toBe(true);
+      o.coverage?.(cases);
+    });
+    o.extra?.(cases);
+
+    for (const c of cases) {
+      it(c.id, () => {
+        const expected = decode(c.expected);
+        if (isExpectedError(c.expected)) {
+          const err = thrown(() => o.run(c));
+          expect(err, "expected the call to fail").toBeInstanceOf(Error);
+          expect(o.isPortError(err), String(err)).toBe(true);
+          expect((err as { code?: unknown }).code).toBe(expectedCode(c.expected, o.errorCodes));
+          expect(
+            o.messageMatches(c.expected, err as Error),
+            `${(err as Error).message} vs ${c.expected.error}`,
+          ).toBe(true);
+          o.checkError?.(c.expected, err);
+        } else {
+          expect(compare(o.run(c), expected, o.tolerance(c))).toEqual([]);
+        }
+        ran++;
+      });
+    }
+  });
 }

@@ -71,3 +71,13 @@ export function probeCounted(ffprobe: string, path: string, entries: string): st
     .toString()
     .trim();
 }
+
+/** Whether `ffmpeg` runs from PATH (for tests of packages that take the executable from their caller, e.g. io). */
+export function ffmpegOnPath(): boolean {
+  try {
+    execFileSync("ffmpeg", ["-version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,9 +1,9 @@
 // Test helper: the real TFLite runtime (XNNPACK, 1 thread), the WASM build shipped in @tensorflow/tfjs-tflite,
-// as an oracle for the converted ONNX models (tflite-to-onnx's fidelity tests, infer's whole-pipeline test).
+// loaded by config/tflite-runtime.mjs as the benchmarks load it, as an oracle for the converted ONNX models
+// (tflite-to-onnx's fidelity tests, infer's whole-pipeline test).
 // @tensorflow/tfjs-tflite is a devDependency of the calling package, so it is resolved from the caller's file
 // (`from: import.meta.url`), not from this folder. Import it relatively, e.g. `../../../config/tflite-oracle.js`.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createTfliteRunner, type TfliteTensor, type TfliteVector } from "./tflite-runtime.mjs";
 
 /** An open TFLite model: inputs and outputs in model order. */
 export interface TfliteModel {
@@ -20,49 +20,6 @@ export interface OpenTfliteOptions {
   simd?: boolean;
 }
 
-interface TfliteTensor {
-  name: string;
-  data(): Float32Array;
-}
-interface TfliteVector {
-  size(): number;
-  get(i: number): TfliteTensor;
-  delete(): void;
-}
-interface TfliteRunnerNative {
-  GetInputs(): TfliteVector;
-  GetOutputs(): TfliteVector;
-  Infer(): boolean;
-}
-interface TfliteModule {
-  _malloc(n: number): number;
-  HEAPU8: Uint8Array;
-  TFLiteWebModelRunner: {
-    CreateFromBufferAndOptions(
-      ptr: number,
-      len: number,
-      o: object,
-    ): { ok(): boolean; value(): TfliteRunnerNative; errorMessage(): string };
-  };
-}
-
-const modules = new Map<string, Promise<TfliteModule>>();
-
-function loadModule(options: OpenTfliteOptions): Promise<TfliteModule> {
-  const require = createRequire(options.from);
-  const js = require.resolve(
-    `@tensorflow/tfjs-tflite/wasm/${options.simd ? "tflite_web_api_cc_simd" : "tflite_web_api_cc"}.js`,
-  );
-  let mod = modules.get(js);
-  if (!mod) {
-    const wasmBinary = readFileSync(js.replace(/\.js$/, ".wasm"));
-    const factory = require(js) as (o: object) => Promise<TfliteModule>;
-    mod = factory({ wasmBinary, print: () => {}, printErr: () => {} });
-    modules.set(js, mod);
-  }
-  return mod;
-}
-
 /** The tensors of a native vector, in order (the vector itself is freed). */
 function tensors(v: TfliteVector): TfliteTensor[] {
   const out: TfliteTensor[] = [];
@@ -73,16 +30,7 @@ function tensors(v: TfliteVector): TfliteTensor[] {
 
 /** Opens .tflite model bytes in the TFLite WASM runtime (1 thread, XNNPACK). */
 export async function openTflite(model: Uint8Array, options: OpenTfliteOptions): Promise<TfliteModel> {
-  const m = await loadModule(options);
-  const ptr = m._malloc(model.length);
-  m.HEAPU8.set(model, ptr);
-  const status = m.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, model.length, {
-    numThreads: 1,
-    enableProfiling: false,
-    maxProfilingBufferEntries: 1024,
-  });
-  if (!status.ok()) throw new Error(`TFLite runtime refused the model: ${status.errorMessage()}`);
-  const runner = status.value();
+  const runner = await createTfliteRunner(model, options);
   return {
     inputNames: tensors(runner.GetInputs()).map((t) => t.name),
     outputNames: tensors(runner.GetOutputs()).map((t) => t.name),

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertTflite } from "@neuropose/tflite-to-onnx";
-import { createTfliteRunner } from "../_tflite.mjs";
+import { createTfliteRunner } from "../../config/tflite-runtime.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // onnxruntime-node and @mediapipe/pose are devDependencies of the converter package: resolve them there.
@@ -26,7 +26,7 @@ const ITER = Number(process.env.BENCH_ITER ?? 10);
 const SIMD = process.env.NEUROPOSE_BENCH_TFLITE_SIMD !== "0";
 
 async function tfliteRunner(bytes) {
-  const r = await createTfliteRunner(bytes, { simd: SIMD });
+  const r = await createTfliteRunner(bytes, { from: import.meta.url, simd: SIMD });
   const vec = (v) => {
     const out = [];
     for (let i = 0; i < v.size(); i++) out.push(v.get(i));

@@ -21,7 +21,7 @@ import {
   resolveFfmpeg,
 } from "@neuropose/infer";
 import { loadSettings } from "@neuropose/io";
-import { createTfliteRunner } from "../_tflite.mjs";
+import { createTfliteRunner } from "../../config/tflite-runtime.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FRAMES = Number(process.env.NEUROPOSE_BENCH_FRAMES ?? 90);
@@ -31,7 +31,7 @@ const settings = loadSettings(); // ffmpeg/ffprobe paths (NEUROPOSE_FFMPEG_PATH,
 const tools = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath });
 
 async function tfliteRunner(bytes) {
-  const r = await createTfliteRunner(bytes);
+  const r = await createTfliteRunner(bytes, { from: import.meta.url, simd: true });
   const names = (v) => Array.from({ length: v.size() }, (_, i) => v.get(i).name);
   const inputNames = names(r.GetInputs());
   const outputNames = names(r.GetOutputs());

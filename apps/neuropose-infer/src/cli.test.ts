@@ -1,5 +1,5 @@
 // Runs the built `neuropose-infer` binary (bin.js -> dist; `pnpm test` builds first) as a user would.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,10 +7,11 @@ import { resolveFfmpeg } from "@neuropose/infer";
 import { loadVideoPredictions, parseTempName } from "@neuropose/io";
 import { readNwb } from "@neuropose/nwb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, removeDir, runBin, tempDir } from "../../../config/cli-process.js";
+import { cliEnv, removeDir, runBin, SUBJECT, SUBJECT_FLAGS, tempDir } from "../../../config/cli-process.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import {
   probeCounted,
+  runFfmpeg,
   writeTestPattern,
   writeTruncated,
   writeZeroFrameVideo,
@@ -22,6 +23,11 @@ let dir: string;
 
 function run(args: string[], env: Record<string, string> = {}) {
   return runBin(bin, args, { cwd: dir, env });
+}
+
+/** The inputs with the lite model on their first `frames` frames. */
+function lite(inputs: string | string[], frames: number): string[] {
+  return [...[inputs].flat(), "--model", "lite", "--max-frames", String(frames)];
 }
 
 function errorLines(stderr: string): string[] {
@@ -89,6 +95,26 @@ async function startUntil(args: string[], ready: () => boolean, env: Record<stri
   return { child, out, closed };
 }
 
+/**
+ * Starts a lite-model run over long.mp4 writing `<folder>/<name>.json` and the overlay `<folder>/<name>.mp4`
+ * (`more` flags too, quietly); resolves once the overlay's temp file exists.
+ */
+function startOverlayRun(folder: string, name: string, more: string[] = []) {
+  const json = `${folder}/${name}.json`;
+  const args = [
+    "long.mp4",
+    "--model",
+    "lite",
+    "-o",
+    json,
+    "--overlay",
+    `${folder}/${name}.mp4`,
+    ...more,
+    "--quiet",
+  ];
+  return startUntil(args, () => tempsIn(join(dir, folder)).some((n) => n.endsWith(".mp4")));
+}
+
 const tempsIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => parseTempName(n) !== null) : []);
 afterAll(() => removeDir(dir));
 
@@ -141,17 +167,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
   const video = () => fixturePath("videos", "gaitlab_input.mp4");
 
   it("writes a valid VideoPredictions and an overlay video", async () => {
-    const r = await run([
-      video(),
-      "--model",
-      "lite",
-      "--max-frames",
-      "12",
-      "-o",
-      "g.json",
-      "--overlay",
-      "g.mp4",
-    ]);
+    const r = await run([...lite(video(), 12), "-o", "g.json", "--overlay", "g.mp4"]);
     expect(r.stderr).not.toMatch(/^error:/m);
     expect(r.code).toBe(0);
     const p = await loadVideoPredictions(join(dir, "g.json"));
@@ -171,11 +187,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
 
   it("--nwb also writes an NWB (HDF5) file", async () => {
     const r = await run([
-      video(),
-      "--model",
-      "lite",
-      "--max-frames",
-      "4",
+      ...lite(video(), 4),
       "-o",
       "n.json",
       "--nwb",
@@ -191,12 +203,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
 
   it("several videos with -o give one JobResults keyed by file name", async () => {
     const r = await run([
-      video(),
-      fixturePath("videos", "pose2sim_cam01.mp4"),
-      "--model",
-      "lite",
-      "--max-frames",
-      "2",
+      ...lite([video(), fixturePath("videos", "pose2sim_cam01.mp4")], 2),
       "-o",
       "job.json",
     ]);
@@ -207,7 +214,7 @@ fixtureSuite("neuropose-infer on gaitlab_input.mp4", ["videos", "gaitlab_input.m
   }, 180_000);
 
   it("--json prints the document on stdout (and writes no file without -o)", async () => {
-    const r = await run([video(), "--model", "lite", "--max-frames", "3", "--json"]);
+    const r = await run([...lite(video(), 3), "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).metadata.frame_count).toBe(3);
     expect(existsSync(join(dir, "gaitlab_input.poses.json"))).toBe(false);
@@ -270,14 +277,7 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
     "the overlay encoder dying mid-run is one error line at once (exit 2) and leaves no file",
     async () => {
       const out = join(dir, "enc");
-      const {
-        child,
-        out: o,
-        closed,
-      } = await startUntil(
-        ["long.mp4", "--model", "lite", "-o", "enc/e.json", "--overlay", "enc/e.mp4", "--quiet"],
-        () => tempsIn(out).some((n) => n.endsWith(".mp4")),
-      );
+      const { child, out: o, closed } = await startOverlayRun("enc", "e");
       // the encoder is the ffmpeg child writing the temp .mp4
       let enc: number[] = [];
       for (let i = 0; i < 100 && enc.length === 0; i++) {
@@ -302,23 +302,12 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
       child,
       out: o,
       closed,
-    } = await startUntil(
-      [
-        "long.mp4",
-        "--model",
-        "lite",
-        "-o",
-        "int2/i.json",
-        "--overlay",
-        "int2/i.mp4",
-        "--nwb",
-        "int2/i.nwb",
-        "--session-start",
-        "2024-05-01T10:00:00Z",
-        "--quiet",
-      ],
-      () => tempsIn(out).some((n) => n.endsWith(".mp4")),
-    );
+    } = await startOverlayRun("int2", "i", [
+      "--nwb",
+      "int2/i.nwb",
+      "--session-start",
+      "2024-05-01T10:00:00Z",
+    ]);
     child.kill("SIGINT");
     expect(await closed).toBe(130);
     expect(errorLines(o.stderr)).toEqual(["error: interrupted; unfinished output files were not written"]);
@@ -341,7 +330,7 @@ describe("neuropose-infer outputs: one rule, checked first, never left half-writ
     for (const n of left) expect(parseTempName(n), n).not.toBeNull();
     expect(left.filter((n) => parseTempName(n)!.pid === child.pid).length).toBeGreaterThanOrEqual(2);
     // the next run, whatever its output name, removes what dead runs left in its output folder
-    const r = await run(["full.mp4", "--model", "lite", "--max-frames", "1", "-o", "killed/next.json"]);
+    const r = await run([...lite("full.mp4", 1), "-o", "killed/next.json"]);
     expect(r.code).toBe(0);
     expect(readdirSync(out)).toEqual(["next.json"]);
   }, 180_000);
@@ -354,15 +343,7 @@ fixtureSuite(
     const video = () => fixturePath("videos", "gaitlab_input.mp4");
     it("every output creates missing folders; an existing output needs --force (-o, --overlay and --nwb alike)", async () => {
       const outs = ["-o", "new1/a.json", "--overlay", "new2/a.mp4", "--nwb", "new3/a.nwb"];
-      const base = [
-        video(),
-        "--model",
-        "lite",
-        "--max-frames",
-        "2",
-        "--session-start",
-        "2024-05-01T10:00:00Z",
-      ];
+      const base = [...lite(video(), 2), "--session-start", "2024-05-01T10:00:00Z"];
       const r = await run([...base, ...outs]);
       expect(r.stderr).not.toMatch(/^error:/m);
       expect(r.code).toBe(0);
@@ -387,21 +368,12 @@ fixtureSuite(
       const clip = join(dir, "dated.mp4");
       runFfmpegCopy(video(), clip, "2024-03-01T09:30:00.000000Z");
       const r = await run([
-        "dated.mp4",
-        "--model",
-        "lite",
-        "--max-frames",
-        "2",
+        ...lite("dated.mp4", 2),
         "-o",
         "meta/d.json",
         "--nwb",
         "meta/d.nwb",
-        "--subject-id",
-        "S01",
-        "--age",
-        "P30Y",
-        "--sex",
-        "F",
+        ...SUBJECT_FLAGS,
         "--species",
         "Homo sapiens",
         "--lab",
@@ -413,22 +385,12 @@ fixtureSuite(
       );
       expect(r.stderr).not.toMatch(/no --subject-id/);
       const nwb = await readNwb(join(dir, "meta/d.nwb"));
-      expect(nwb.subject).toMatchObject({ subjectId: "S01", age: "P30Y", sex: "F", species: "Homo sapiens" });
+      expect(nwb.subject).toMatchObject({ ...SUBJECT, species: "Homo sapiens" });
       expect(Date.parse(nwb.sessionStartTime)).toBe(Date.parse("2024-03-01T09:30:00Z"));
     }, 120_000);
 
     it("warns when there is no subject, and never takes a file's modification time silently", async () => {
-      const r = await run([
-        video(),
-        "--model",
-        "lite",
-        "--max-frames",
-        "2",
-        "-o",
-        "meta/f.json",
-        "--nwb",
-        "meta/f.nwb",
-      ]);
+      const r = await run([...lite(video(), 2), "-o", "meta/f.json", "--nwb", "meta/f.nwb"]);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(
         /warn: no --subject-id: the NWB file will have no Subject \(DANDI requires one\)/,
@@ -442,16 +404,5 @@ fixtureSuite(
 
 /** Copies a video with a container creation_time (as cameras record). */
 function runFfmpegCopy(src: string, out: string, creationTime: string) {
-  execFileSync(tools.ffmpeg, [
-    "-v",
-    "error",
-    "-y",
-    "-i",
-    src,
-    "-c",
-    "copy",
-    "-metadata",
-    `creation_time=${creationTime}`,
-    out,
-  ]);
+  runFfmpeg(tools.ffmpeg, "-i", src, "-c", "copy", "-metadata", `creation_time=${creationTime}`, out);
 }

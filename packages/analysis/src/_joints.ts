@@ -26,6 +26,22 @@ interface JointField {
 /** The resolved joints of a report (`report.resolved_joints`). */
 export type ResolvedJoints = NonNullable<AnalysisReport["resolved_joints"]>;
 
+/** The fields of an extractor's joint list (`joints` of a pair distance, `triplet` of an angle), one a joint. */
+function listFields(
+  joints: readonly Joint[],
+  prefix: Key[],
+  key: "joints" | "triplet",
+  get: (c: AnalysisConfig) => ExtractorSpec,
+): JointField[] {
+  return joints.map((value, k) => ({
+    field: [...prefix, key, k],
+    value,
+    set: (c, i) => {
+      (get(c) as unknown as Record<typeof key, Joint[]>)[key][k] = i;
+    },
+  }));
+}
+
 function extractorJointFields(
   e: ExtractorSpec,
   prefix: Key[],
@@ -44,21 +60,9 @@ function extractorJointFields(
         },
       ];
     case "joint_pair_distance":
-      return e.joints.map((value, k) => ({
-        field: [...prefix, "joints", k],
-        value,
-        set: (c: AnalysisConfig, i: number) => {
-          (get(c) as { joints: Joint[] }).joints[k] = i;
-        },
-      }));
+      return listFields(e.joints, prefix, "joints", get);
     case "joint_angle":
-      return e.triplet.map((value, k) => ({
-        field: [...prefix, "triplet", k],
-        value,
-        set: (c: AnalysisConfig, i: number) => {
-          (get(c) as { triplet: Joint[] }).triplet[k] = i;
-        },
-      }));
+      return listFields(e.triplet, prefix, "triplet", get);
     default:
       return [];
   }

@@ -1,5 +1,6 @@
 import { AnalysisReportSchema, getSkeleton, jointIndex, NeuroPoseError, stringifyJson } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { caught } from "../../../config/expect-error.js";
 import { closeJointName } from "./_joints.js";
 import { virtualIo as io } from "./_testing.js";
 import { parseAnalysisConfig, parseAnalysisConfigText } from "./config.js";
@@ -47,14 +48,8 @@ function anglesConfig(triplets: unknown, inputs: Record<string, unknown> = {}) {
   };
 }
 
-async function runError(config: unknown, files: Files = FILES): Promise<NeuroPoseError> {
-  try {
-    await runAnalysis(parseAnalysisConfig(config), io(files));
-  } catch (e) {
-    expect(e).toBeInstanceOf(NeuroPoseError);
-    return e as NeuroPoseError;
-  }
-  throw new Error("expected the run to fail");
+function runError(config: unknown, files: Files = FILES): Promise<NeuroPoseError> {
+  return caught(NeuroPoseError, () => runAnalysis(parseAnalysisConfig(config), io(files)));
 }
 
 describe("joints by name", () => {

@@ -179,17 +179,23 @@ describe("words a reader sees", () => {
     expect(valley.figures.trials[0]?.panels[0]?.name).toBe("rhee_cycles: rhee (41) y position, mm");
   });
 
-  it("summaries are named: `summary` is the first reference's, overall_summary the one over all references", async () => {
-    const files = { "p.json": walker(1), "a.json": walker(2), "b.json": walker(3, 150, { cadence: 118 }) };
-    const { report } = await runAnalysis(
+  // A primary against two references (the second walks faster), run once for the summary and HTML tests.
+  let twoReferencesRun: ReturnType<typeof runAnalysis> | undefined;
+  const twoReferences = () => {
+    twoReferencesRun ??= runAnalysis(
       parseAnalysisConfig({
         inputs: { primary: "p.json", references: ["a.json", "b.json"] },
         segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
         analysis: KNEE_ANGLES_DTW,
         output: { report: "r" },
       }),
-      io(files),
+      io({ "p.json": walker(1), "a.json": walker(2), "b.json": walker(3, 150, { cadence: 118 }) }),
     );
+    return twoReferencesRun;
+  };
+
+  it("summaries are named: `summary` is the first reference's, overall_summary the one over all references", async () => {
+    const { report } = await twoReferences();
     const r = report.results as {
       summary_scope: string;
       summary: { mean: number };
@@ -216,16 +222,7 @@ describe("words a reader sees", () => {
   });
 
   it("the HTML opens with a plain summary, gives units, hides tail percentiles of a few values, and shows cycle confidence", async () => {
-    const files = { "p.json": walker(1), "a.json": walker(2), "b.json": walker(3, 150, { cadence: 118 }) };
-    const run = await runAnalysis(
-      parseAnalysisConfig({
-        inputs: { primary: "p.json", references: ["a.json", "b.json"] },
-        segmentation: { kind: "gait_cycles_bilateral", method: "stride_zeni_v1" },
-        analysis: KNEE_ANGLES_DTW,
-        output: { report: "r" },
-      }),
-      io(files),
-    );
+    const run = await twoReferences();
     const html = renderReportHtml(run);
     const body = html.slice(html.indexOf("<body>"));
     expect(body.indexOf('class="summary"')).toBeLessThan(body.indexOf("<table>"));

@@ -132,69 +132,54 @@ const mid = (a: Vec3, b: Vec3, w = 0.5): Vec3 => [
   a[2] + (b[2] - a[2]) * w,
 ];
 
+/**
+ * Where each berkeley_mhad_43 marker sits on the synthetic body: a body point (`l`/`r` prefixed for the sided
+ * ones), plus an offset in mm, or the middle of two points. `hipl`'s offset points outwards: mirrored in z on
+ * the right.
+ */
+type Marker = readonly [point: string, offset?: Vec3] | { mid: readonly [string, string] };
+const BERKELEY_TRUNK: Record<string, Marker> = {
+  head: ["head"],
+  lhead: ["head", [0, 10, -70]],
+  rhead: ["head", [0, 10, 70]],
+  rback: ["back", [0, -60, 90]],
+  backl: ["back", [0, 120, 0]],
+  backt: ["back", [0, -120, 0]],
+  lback: ["back", [0, -60, -90]],
+  lside: ["belly", [-60, -80, -150]],
+  bell: ["belly"],
+  chest: ["chest"],
+  rside: ["belly", [-60, -80, 150]],
+};
+const BERKELEY_SIDED: Record<string, Marker> = {
+  sho1: ["shoulder"],
+  sho2: ["shoulder", [0, -40, 0]],
+  arm: { mid: ["shoulder", "elbow"] },
+  elb: ["elbow"],
+  wri: ["wrist"],
+  han1: ["hand"],
+  han2: ["hand", [20, 10, 0]],
+  han3: ["hand", [-20, 10, 0]],
+  hipb: ["hip", [-60, 0, 0]],
+  hipf: ["hip", [60, 0, 0]],
+  hipl: ["hip", [0, 0, -60]],
+  leg: { mid: ["hip", "knee"] },
+  kne: ["knee"],
+  ank: ["ankle"],
+  hee: ["heel"],
+  foo: ["toe"],
+};
+
 function berkeleyJoint(name: string, p: Map<string, Vec3>): Vec3 {
-  const g = (k: string) => p.get(k) as Vec3;
+  const trunk = BERKELEY_TRUNK[name];
   const lr = name.startsWith("l") ? "l" : "r";
-  switch (name) {
-    case "head":
-      return g("head");
-    case "lhead":
-      return add(g("head"), [0, 10, -70]);
-    case "rhead":
-      return add(g("head"), [0, 10, 70]);
-    case "rback":
-      return add(g("back"), [0, -60, 90]);
-    case "backl":
-      return add(g("back"), [0, 120, 0]);
-    case "backt":
-      return add(g("back"), [0, -120, 0]);
-    case "lback":
-      return add(g("back"), [0, -60, -90]);
-    case "lside":
-      return add(g("belly"), [-60, -80, -150]);
-    case "bell":
-      return g("belly");
-    case "chest":
-      return g("chest");
-    case "rside":
-      return add(g("belly"), [-60, -80, 150]);
-  }
-  const part = name.slice(1);
-  switch (part) {
-    case "sho1":
-      return g(`${lr}shoulder`);
-    case "sho2":
-      return add(g(`${lr}shoulder`), [0, -40, 0]);
-    case "arm":
-      return mid(g(`${lr}shoulder`), g(`${lr}elbow`));
-    case "elb":
-      return g(`${lr}elbow`);
-    case "wri":
-      return g(`${lr}wrist`);
-    case "han1":
-      return g(`${lr}hand`);
-    case "han2":
-      return add(g(`${lr}hand`), [20, 10, 0]);
-    case "han3":
-      return add(g(`${lr}hand`), [-20, 10, 0]);
-    case "hipb":
-      return add(g(`${lr}hip`), [-60, 0, 0]);
-    case "hipf":
-      return add(g(`${lr}hip`), [60, 0, 0]);
-    case "hipl":
-      return add(g(`${lr}hip`), [0, 0, lr === "l" ? -60 : 60]);
-    case "leg":
-      return mid(g(`${lr}hip`), g(`${lr}knee`));
-    case "kne":
-      return g(`${lr}knee`);
-    case "ank":
-      return g(`${lr}ankle`);
-    case "hee":
-      return g(`${lr}heel`);
-    case "foo":
-      return g(`${lr}toe`);
-  }
-  throw new Error(`no synthetic point for joint ${name}`);
+  const marker = trunk ?? BERKELEY_SIDED[name.slice(1)];
+  if (!marker) throw new Error(`no synthetic point for joint ${name}`);
+  const g = (k: string) => p.get(trunk ? k : `${lr}${k}`) as Vec3;
+  if ("mid" in marker) return mid(g(marker.mid[0]), g(marker.mid[1]));
+  const [point, offset] = marker;
+  if (!offset) return g(point);
+  return add(g(point), name === "rhipl" ? [offset[0], offset[1], -offset[2]] : offset);
 }
 
 function blazeJoint(name: string, p: Map<string, Vec3>): Vec3 {

@@ -15,6 +15,18 @@ function sink() {
   return { chunks, write: (c: string) => chunks.push(c), text: () => chunks.join("") };
 }
 
+/** runMain of a body that throws `e`: the exit code and what it printed. */
+async function failing(e: Error): Promise<{ code: number; text: string }> {
+  const err = sink();
+  const code = await runMain(
+    async () => {
+      throw e;
+    },
+    { stderr: err, exit: () => {} },
+  );
+  return { code, text: err.text() };
+}
+
 describe("runMain", () => {
   it("returns the function's exit code and prints nothing on success", async () => {
     const err = sink();
@@ -26,30 +38,16 @@ describe("runMain", () => {
   });
 
   it("maps a user error to one error: line and exit 2", async () => {
-    const err = sink();
-    const code = await runMain(
-      async () => {
-        throw new NeuroPoseError("E_INPUT_MISSING", "file not found", {
-          path: "clip.mp4",
-          hint: "check the path",
-        });
-      },
-      { stderr: err, exit: () => {} },
+    const { code, text } = await failing(
+      new NeuroPoseError("E_INPUT_MISSING", "file not found", { path: "clip.mp4", hint: "check the path" }),
     );
     expect(code).toBe(2);
-    expect(err.text()).toBe("error: clip.mp4: file not found (hint: check the path)\n");
+    expect(text).toBe("error: clip.mp4: file not found (hint: check the path)\n");
   });
 
   it("maps an unexpected error to one line and exit 1", async () => {
-    const err = sink();
-    const code = await runMain(
-      async () => {
-        throw new TypeError("x is not a function\n    at foo (bar.js:1:1)");
-      },
-      { stderr: err, exit: () => {} },
-    );
+    const { code, text } = await failing(new TypeError("x is not a function\n    at foo (bar.js:1:1)"));
     expect(code).toBe(1);
-    const text = err.text();
     expect(text.split("\n").filter(Boolean)).toHaveLength(1);
     expect(text).toMatch(/^error: unexpected TypeError: x is not a function/);
   });

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFfmpeg } from "@neuropose/infer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runFfmpeg } from "../../../config/test-videos.js";
 import { motionEnergy, type Roi } from "./motion-energy.js";
 import { facialMetricsCsv } from "./table.js";
 
@@ -16,25 +16,13 @@ function grayVideo(frames: Uint8Array[], width: number, height: number): string 
   const raw = join(dir, "in.gray");
   writeFileSync(raw, Buffer.concat(frames.map((f) => Buffer.from(f))));
   const out = join(dir, "clip.mkv");
-  execFileSync(ffmpeg, [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
-    "gray",
-    "-s",
-    `${width}x${height}`,
-    "-r",
-    "30",
-    "-i",
-    raw,
-    "-c:v",
-    "ffv1",
-    out,
-  ]);
+  runFfmpeg(ffmpeg, "-f", "rawvideo", "-pix_fmt", "gray", "-s", `${width}x${height}`, "-r", "30", "-i", raw, "-c:v", "ffv1", out); // biome-ignore format: ffmpeg's words
   return out;
+}
+
+/** Motion energy of one ROI of a 16x16 video. */
+function energy16(video: string, roi: Roi, signal?: AbortSignal) {
+  return motionEnergy({ video, width: 16, height: 16, ffmpeg, rois: [roi], ...(signal ? { signal } : {}) });
 }
 
 function expected(frames: Uint8Array[], width: number, r: Roi): number[] {
@@ -85,38 +73,22 @@ describe("motionEnergy", () => {
   it("a still video has zero motion energy; an ROI outside the frame is a clear error", async () => {
     const frames = Array.from({ length: 4 }, () => new Uint8Array(16 * 16).fill(77));
     const video = grayVideo(frames, 16, 16);
-    const r = await motionEnergy({
-      video,
-      width: 16,
-      height: 16,
-      ffmpeg,
-      rois: [{ name: "all", x: 0, y: 0, width: 16, height: 16 }],
-    });
+    const r = await energy16(video, { name: "all", x: 0, y: 0, width: 16, height: 16 });
     expect(Array.from(r.metrics.get("motion_energy_all") ?? [])).toEqual([0, 0, 0, 0]);
-    await expect(
-      motionEnergy({
-        video,
-        width: 16,
-        height: 16,
-        ffmpeg,
-        rois: [{ name: "eye", x: 10, y: 0, width: 8, height: 4 }],
-      }),
-    ).rejects.toMatchObject({ code: "E_FACEMAP_ROI", message: expect.stringContaining('ROI "eye"') });
+    await expect(energy16(video, { name: "eye", x: 10, y: 0, width: 8, height: 4 })).rejects.toMatchObject({
+      code: "E_FACEMAP_ROI",
+      message: expect.stringContaining('ROI "eye"'),
+    });
   });
 
   it("a file that is not a video is one error naming the file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "np-facemap-"));
     const bad = join(dir, "bad.avi");
     writeFileSync(bad, "not a video");
-    await expect(
-      motionEnergy({
-        video: bad,
-        width: 16,
-        height: 16,
-        ffmpeg,
-        rois: [{ name: "a", x: 0, y: 0, width: 4, height: 4 }],
-      }),
-    ).rejects.toMatchObject({ code: "E_FACEMAP_DECODE", path: bad });
+    await expect(energy16(bad, { name: "a", x: 0, y: 0, width: 4, height: 4 })).rejects.toMatchObject({
+      code: "E_FACEMAP_DECODE",
+      path: bad,
+    });
   });
 
   it("stops on abort", async () => {
@@ -125,14 +97,7 @@ describe("motionEnergy", () => {
     const ac = new AbortController();
     ac.abort();
     await expect(
-      motionEnergy({
-        video,
-        width: 16,
-        height: 16,
-        ffmpeg,
-        signal: ac.signal,
-        rois: [{ name: "a", x: 0, y: 0, width: 4, height: 4 }],
-      }),
+      energy16(video, { name: "a", x: 0, y: 0, width: 4, height: 4 }, ac.signal),
     ).rejects.toThrow();
   });
 });

@@ -1,9 +1,8 @@
 // Facial motion energy, the W2T design's definition: for each ROI, the mean absolute difference of the grayscale
 // pixels between consecutive frames (frame 0 is 0). One streamed ffmpeg pass per camera decodes gray frames and
-// every ROI is computed from the same frame, so memory is two frames whatever the recording's length. The loop
+// every ROI is computed from the same frame (io's openRawVideo), so memory is a few frames whatever the recording's length. The loop
 // over pixels is ours (it is the metric), written over typed arrays.
-import { spawn } from "node:child_process";
-import { NeuroPoseError } from "@neuropose/io";
+import { NeuroPoseError, openRawVideo, type RawVideoResult } from "@neuropose/io";
 
 /** A rectangle in the upright frame, in pixels. */
 export interface Roi {
@@ -93,7 +92,7 @@ function growable(): { push(v: number): void; done(): Float64Array } {
 }
 
 /**
- * Motion energy of each ROI over a whole video, streamed (memory: two frames). Errors: `E_FACEMAP_ROI` for an ROI
+ * Motion energy of each ROI over a whole video, streamed (memory: a few frames). Errors: `E_FACEMAP_ROI` for an ROI
  * outside the frame, `E_FACEMAP_DECODE` when ffmpeg fails (its message included), `E_ABORTED` on abort.
  *
  * @example
@@ -111,43 +110,21 @@ export async function motionEnergy(options: MotionEnergyOptions): Promise<Motion
   const { width, height, rois, video } = options;
   checkRois(rois, width, height, video);
   options.signal?.throwIfAborted();
-  const frameBytes = width * height;
-  const filters: string[] = [];
-  if (options.rotation === 90) filters.push("transpose=clock");
-  else if (options.rotation === 180) filters.push("hflip", "vflip");
-  else if (options.rotation === 270) filters.push("transpose=cclock");
-  const args = [
-    "-hide_banner",
-    "-nostdin",
-    "-loglevel",
-    "error",
-    "-noautorotate",
-    "-i",
-    video,
-    "-map",
-    "0:v:0",
-  ];
-  if (filters.length) args.push("-vf", filters.join(","));
-  args.push("-vsync", "0", "-an");
-  if (options.maxFrames !== undefined) args.push("-frames:v", String(options.maxFrames));
-  args.push("-f", "rawvideo", "-pix_fmt", "gray", "pipe:1");
-  const child = spawn(options.ffmpeg, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => {
-    if (stderr.length < 8000) stderr += d;
+  const decoded = openRawVideo({
+    ffmpeg: options.ffmpeg,
+    input: video,
+    pixFmt: "gray",
+    width,
+    height,
+    rotation: options.rotation,
+    maxFrames: options.maxFrames,
+    signal: options.signal,
+    stderrLimit: 8000,
   });
-  const exited = new Promise<number>((res) => {
-    child.on("close", (code, sig) => res(code ?? (sig ? 128 : 1)));
-    child.on("error", () => res(127));
-  });
-  const onAbort = () => child.kill("SIGKILL");
-  options.signal?.addEventListener("abort", onAbort, { once: true });
 
   const series = rois.map(() => growable());
-  let prev = new Uint8Array(frameBytes);
-  let cur = new Uint8Array(frameBytes);
-  let fill = 0;
+  let prev: Uint8Array = new Uint8Array(0);
+  let cur: Uint8Array = prev;
   let frames = 0;
   const every = options.progressEvery ?? 500;
   const onFrame = () => {
@@ -168,30 +145,21 @@ export async function motionEnergy(options: MotionEnergyOptions): Promise<Motion
       }
       (series[k] as ReturnType<typeof growable>).push(sum / (r.width * r.height));
     }
-    const t = prev;
     prev = cur;
-    cur = t;
     frames++;
     if (options.onProgress && frames % every === 0) options.onProgress(frames);
   };
+  let ended: RawVideoResult;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(frameBytes - fill, chunk.length - off);
-        cur.set(chunk.subarray(off, off + n), fill);
-        fill += n;
-        off += n;
-        if (fill === frameBytes) {
-          onFrame();
-          fill = 0;
-        }
-      }
+    for await (const frame of decoded.frames()) {
+      cur = frame;
+      onFrame();
     }
+    ended = await decoded.result();
   } finally {
-    options.signal?.removeEventListener("abort", onAbort);
+    decoded.close();
   }
-  const code = await exited;
+  const { code, stderr, partialBytes: fill } = ended;
   if (options.signal?.aborted)
     throw new NeuroPoseError("E_ABORTED", `motion energy of ${video} was interrupted`, {
       path: video,

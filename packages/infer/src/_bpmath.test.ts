@@ -3,6 +3,7 @@ import {
   decodeDetections,
   decodeLandmarks,
   detectorAnchors,
+  keypointBox,
   letterboxFor,
   letterboxTensor,
   NUM_ANCHORS,
@@ -175,6 +176,20 @@ describe("decodeLandmarks", () => {
     });
     expect(lm.image[0]).toBeCloseTo(100, 6);
     expect(lm.image[1]).toBeCloseTo(100, 6);
+  });
+});
+
+describe("keypointBox", () => {
+  it("gives the 33 (x, y) keypoints of a stride-3 landmark array and their box; NaN never widens it", () => {
+    const image = new Float64Array(39 * 3);
+    for (let j = 0; j < 33; j++) image.set([10 + (j % 5), 20 + j, 0.5], j * 3);
+    image.set([1000, 1000, 0], 33 * 3); // auxiliary landmarks are not keypoints
+    const { keypoints, box } = keypointBox(image);
+    expect(keypoints).toHaveLength(33);
+    expect(keypoints[7]).toEqual([12, 27]);
+    expect(box).toEqual([10, 20, 4, 32]);
+    image[0] = Number.NaN;
+    expect(keypointBox(image).box).toEqual([10, 20, 4, 32]);
   });
 });
 

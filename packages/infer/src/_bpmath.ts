@@ -371,6 +371,31 @@ export function roiFromLandmarks(lm: Landmarks): Roi {
   return roiFromPoints(im[33 * 3]!, im[33 * 3 + 1]!, im[34 * 3]!, im[34 * 3 + 1]!);
 }
 
+/**
+ * The 2D keypoints (x, y of each of the 33 keypoints of a landmark image array, stride 3) and their bounding box
+ * `[x, y, width, height]`. A NaN coordinate never widens the box.
+ */
+export function keypointBox(image: ArrayLike<number>): {
+  keypoints: number[][];
+  box: [number, number, number, number];
+} {
+  const keypoints: number[][] = [];
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < NUM_KEYPOINTS; j++) {
+    const x = image[j * 3]!;
+    const y = image[j * 3 + 1]!;
+    keypoints.push([x, y]);
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return { keypoints, box: [x0, y0, x1 - x0, y1 - y0] };
+}
+
 /** One Euro filter over a vector (Casiez et al. 2012), as MediaPipe's OneEuroFilter. */
 export class OneEuroVector {
   private prevX: Float64Array | undefined;

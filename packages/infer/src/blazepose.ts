@@ -7,6 +7,7 @@ import {
   detectorAnchors,
   HEATMAP_SIZE,
   iou,
+  keypointBox,
   LANDMARK_SIZE,
   type Landmarks,
   letterboxTensor,
@@ -348,27 +349,15 @@ class BlazePoseAdapter implements PoseModelAdapter {
       vis = prev ? vis.map((v, i) => 0.1 * v + 0.9 * prev[i]!) : Float64Array.from(vis);
       filters.vis = vis;
     }
-    const k2: number[][] = [];
+    const { keypoints, box } = keypointBox(image);
     const k3: number[][] = [];
-    let x0 = Number.POSITIVE_INFINITY;
-    let y0 = Number.POSITIVE_INFINITY;
-    let x1 = Number.NEGATIVE_INFINITY;
-    let y1 = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < NUM_KEYPOINTS; j++) {
-      const x = image[j * 3]!;
-      const y = image[j * 3 + 1]!;
-      k2.push([x, y]);
+    for (let j = 0; j < NUM_KEYPOINTS; j++)
       k3.push([world[j * 3]! * 1000, world[j * 3 + 1]! * 1000, world[j * 3 + 2]! * 1000]);
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
     return {
       id,
       score: lm.flag,
-      box: [x0, y0, x1 - x0, y1 - y0, lm.flag],
-      keypoints2d: k2,
+      box: [...box, lm.flag],
+      keypoints2d: keypoints,
       keypoints3d: k3,
       visibility: Array.from(vis.subarray(0, NUM_KEYPOINTS)),
       presence: Array.from(lm.presence.subarray(0, NUM_KEYPOINTS)),
@@ -377,22 +366,9 @@ class BlazePoseAdapter implements PoseModelAdapter {
 
   /** The tracker's view of one landmark result: keypoint box, 2D keypoints, visibility, presence score. */
   private candidate(lm: Landmarks, roi: Roi, fromTrack: number | undefined): Candidate {
-    const keypoints: number[][] = [];
-    let x0 = Number.POSITIVE_INFINITY;
-    let y0 = Number.POSITIVE_INFINITY;
-    let x1 = Number.NEGATIVE_INFINITY;
-    let y1 = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < NUM_KEYPOINTS; j++) {
-      const x = lm.image[j * 3]!;
-      const y = lm.image[j * 3 + 1]!;
-      keypoints.push([x, y]);
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
+    const { keypoints, box } = keypointBox(lm.image);
     return {
-      box: [x0, y0, x1 - x0, y1 - y0],
+      box,
       keypoints,
       visibility: Array.from(lm.visibility.subarray(0, NUM_KEYPOINTS)),
       score: lm.flag,

@@ -30,6 +30,16 @@ function fakeConverter(scale = 2) {
 const readEntry = (onnxPath: string) =>
   JSON.parse(readFileSync(join(dirname(onnxPath), "entry.json"), "utf8"));
 
+/** The detector model through the cache in `dir`, converted by `converter` stated as `converterVersion`. */
+const detector = (
+  converter: Parameters<typeof ensureModel>[1]["converter"],
+  converterVersion: string,
+  more: Omit<
+    NonNullable<Parameters<typeof ensureModel>[1]>,
+    "cacheDir" | "converter" | "converterVersion"
+  > = {},
+) => ensureModel("pose_detection", { cacheDir: dir, converter, converterVersion, ...more });
+
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 describe("model registry", () => {
@@ -73,21 +83,13 @@ describe("ensureModel (model cache)", () => {
 
   it("keys entries by converter version: another version is rebuilt in its own entry, the same one reused", async () => {
     const v1 = fakeConverter(2);
-    const a = await ensureModel("pose_detection", {
-      cacheDir: dir,
-      converter: v1.convert,
-      converterVersion: "0.1.0",
-    });
+    const a = await detector(v1.convert, "0.1.0");
     expect(a.converted).toBe(true);
     expect(readEntry(a.onnxPath).converter_version).toBe("0.1.0");
 
     // a newer converter (different output bytes) must not reuse the 0.1.0 entry
     const v2 = fakeConverter(3);
-    const b = await ensureModel("pose_detection", {
-      cacheDir: dir,
-      converter: v2.convert,
-      converterVersion: "0.2.0",
-    });
+    const b = await detector(v2.convert, "0.2.0");
     expect(b.converted).toBe(true);
     expect(v2.calls).toHaveLength(1);
     expect(b.sourceSha256).toBe(a.sourceSha256);
@@ -102,11 +104,7 @@ describe("ensureModel (model cache)", () => {
       ["0.1.0", a],
       ["0.2.0", b],
     ] as const) {
-      const again = await ensureModel("pose_detection", {
-        cacheDir: dir,
-        converter: v1.convert,
-        converterVersion: v,
-      });
+      const again = await detector(v1.convert, v);
       expect(again).toMatchObject({
         converted: false,
         onnxPath: m.onnxPath,
@@ -120,20 +118,11 @@ describe("ensureModel (model cache)", () => {
 
   it("rebuilds an entry whose recorded converter version does not match its key (e.g. written by an older build)", async () => {
     const { calls, convert } = fakeConverter();
-    const m = await ensureModel("pose_detection", {
-      cacheDir: dir,
-      converter: convert,
-      converterVersion: "0.2.0",
-    });
+    const m = await detector(convert, "0.2.0");
     const entryPath = join(dirname(m.onnxPath), "entry.json");
     writeFileSync(entryPath, JSON.stringify({ ...readEntry(m.onnxPath), converter_version: "0.1.0" }));
     const { lines, logger } = recorder();
-    const again = await ensureModel("pose_detection", {
-      cacheDir: dir,
-      converter: convert,
-      converterVersion: "0.2.0",
-      logger,
-    });
+    const again = await detector(convert, "0.2.0", { logger });
     expect(again.converted).toBe(true);
     expect(calls).toHaveLength(2);
     expect(lines.filter((l) => l.startsWith("warn:"))).toEqual([

@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { openRawVideo } from "@neuropose/io";
 import { runTool } from "./_run.js";
 import { InferError } from "./errors.js";
 import type { FfmpegTools } from "./ffmpeg.js";
@@ -209,103 +209,26 @@ export async function* decodeVideo(
   options: DecodeOptions = {},
 ): AsyncGenerator<VideoFrame> {
   const { width, height } = info;
-  const frameBytes = width * height * 3;
   const start = options.startFrame ?? 0;
   const max = options.maxFrames ?? Number.POSITIVE_INFINITY;
   // Rotation is applied explicitly from the probed value (not by ffmpeg's autorotate), so the frame size always
   // equals the probe's upright width x height whatever ffmpeg version decodes.
-  const filters: string[] = [];
-  if (info.rotation === 90) filters.push("transpose=clock");
-  else if (info.rotation === 180) filters.push("hflip", "vflip");
-  else if (info.rotation === 270) filters.push("transpose=cclock");
-  if (start > 0) filters.push(`select=gte(n\\,${start})`);
-  const vf = filters.length > 0 ? ["-vf", filters.join(",")] : [];
-  const args = [
-    "-hide_banner",
-    "-nostdin",
-    "-loglevel",
-    "error",
-    "-noautorotate",
-    "-i",
-    info.path,
-    "-map",
-    "0:v:0",
-    ...vf,
-    "-vsync",
-    "0",
-    "-an",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
-    "rgb24",
-    "pipe:1",
-  ];
-  if (Number.isFinite(max)) args.splice(args.length - 1, 0, "-frames:v", String(max));
-  // Own process group: a terminal Ctrl-C reaches us, and we stop ffmpeg ourselves (no spurious decode error).
-  const child = spawn(tools.ffmpeg, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => {
-    if (stderr.length < 16_000) stderr += d;
+  const video = openRawVideo({
+    ffmpeg: tools.ffmpeg,
+    input: info.path,
+    pixFmt: "rgb24",
+    width,
+    height,
+    rotation: info.rotation,
+    startFrame: start,
+    maxFrames: max,
+    readAhead: options.readAhead,
+    signal: options.signal,
   });
-  const exited = new Promise<number>((res) => {
-    child.on("close", (code, sig) => res(code ?? (sig ? 128 : 1)));
-    child.on("error", () => res(127));
-  });
-  const onAbort = () => child.kill("SIGKILL");
-  options.signal?.addEventListener("abort", onAbort, { once: true });
   let index = start;
   let emitted = 0;
-  // Frames are assembled from the pipe as they arrive and queued (up to `readAhead`), so ffmpeg keeps decoding
-  // while the consumer runs inference; the stream is paused when the queue is full (memory stays bounded).
-  const readAhead = Math.max(1, Math.floor(options.readAhead ?? 4));
-  const queue: Uint8Array[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  let buf = Buffer.allocUnsafe(frameBytes);
-  let fill = 0;
-  child.stdout.on("data", (chunk: Buffer) => {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(frameBytes - fill, chunk.length - off);
-      chunk.copy(buf, fill, off, off + n);
-      fill += n;
-      off += n;
-      if (fill === frameBytes) {
-        queue.push(new Uint8Array(buf.buffer, buf.byteOffset, frameBytes));
-        buf = Buffer.allocUnsafe(frameBytes);
-        fill = 0;
-      }
-    }
-    if (queue.length >= readAhead) child.stdout.pause();
-    notify();
-  });
-  child.stdout.on("end", () => {
-    ended = true;
-    notify();
-  });
-  child.stdout.on("error", () => {
-    ended = true;
-    notify();
-  });
-  options.signal?.addEventListener("abort", notify, { once: true });
   try {
-    for (;;) {
-      if (options.signal?.aborted) break;
-      const data = queue.shift();
-      if (!data) {
-        if (ended) break;
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        continue;
-      }
-      if (queue.length < readAhead && child.stdout.isPaused()) child.stdout.resume();
+    for await (const data of video.frames()) {
       const time = info.timestamps[index] ?? (info.fps > 0 ? index / info.fps : index);
       yield { index, time, width, height, data };
       index++;
@@ -315,7 +238,7 @@ export async function* decodeVideo(
     if (options.signal?.aborted) {
       throw new InferError("E_ABORTED", "decoding aborted", { path: info.path });
     }
-    const code = await exited;
+    const { code, stderr } = await video.result();
     const expected = Math.min(max, Math.max(0, info.frameCount - start));
     const lastErr = stderr.trim().split("\n").filter(Boolean).slice(-1)[0];
     if (code !== 0) {
@@ -337,8 +260,6 @@ export async function* decodeVideo(
       );
     }
   } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    options.signal?.removeEventListener("abort", notify);
-    if (child.exitCode === null) child.kill("SIGKILL");
+    video.close();
   }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeExamplesSuite } from "../../../config/doc-examples.js";
+import { ffmpegOnPath } from "../../../config/test-videos.js";
 
 const srcDir = dirname(fileURLToPath(import.meta.url));
 
@@ -46,4 +47,8 @@ nodeExamplesSuite({
   atLeast: 41,
   scratch,
   timeoutMs: 20_000,
+  skip: (code) =>
+    code.includes("openRawVideo") && !ffmpegOnPath()
+      ? "no ffmpeg on PATH (openRawVideo's example runs it)"
+      : undefined,
 });

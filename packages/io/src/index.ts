@@ -156,6 +156,13 @@ export {
   type VideoPredictionsWriter,
 } from "./predictions-stream.js";
 export {
+  openRawVideo,
+  type RawVideo,
+  type RawVideoOptions,
+  type RawVideoResult,
+  rawVideoArgs,
+} from "./raw-video.js";
+export {
   type ExtractorSpec,
   type ExtractorSpecInput,
   ExtractorSpecSchema,

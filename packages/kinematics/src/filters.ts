@@ -172,21 +172,15 @@ export function filtfilt(b: readonly number[], a: readonly number[], x: ArrayLik
   for (let i = 0; i < n; i++) ext[padlen + i] = x[i] as number;
   for (let i = 0; i < padlen; i++) ext[padlen + n + i] = 2 * xn - (x[n - 2 - i] as number);
   const zi = lfilterZi(bn, an);
-  const fwd = lfilter(
-    bn,
-    an,
-    ext,
-    zi.map((z) => z * (ext[0] as number)),
-  );
-  fwd.reverse();
-  const bwd = lfilter(
-    bn,
-    an,
-    fwd,
-    zi.map((z) => z * (fwd[0] as number)),
-  );
-  bwd.reverse();
-  return bwd.slice(padlen, padlen + n);
+  // One pass: filtered from steady state at its first sample, then reversed (forward, then backward, as scipy).
+  const pass = (v: Float64Array) =>
+    lfilter(
+      bn,
+      an,
+      v,
+      zi.map((z) => z * (v[0] as number)),
+    ).reverse();
+  return pass(pass(ext)).slice(padlen, padlen + n);
 }
 
 /** Options of {@link lowpassFilter}. */

@@ -166,21 +166,16 @@ describe("procrustesAlign", () => {
     );
   });
 
+  /** Four joints spanning 3D (no rotation maps them onto themselves): the pose of the alignment cases. */
+  const TETRA = [
+    [0, 0, 0],
+    [1, 0, 0],
+    [0, 2, 0],
+    [0, 0, 3],
+  ];
+
   it("fits one transform per frame in per_frame mode and reports means and maxima", () => {
-    const target = fromNested([
-      [
-        [0, 0, 0],
-        [1, 0, 0],
-        [0, 2, 0],
-        [0, 0, 3],
-      ],
-      [
-        [1, 1, 1],
-        [2, 1, 1],
-        [1, 3, 1],
-        [1, 1, 4],
-      ],
-    ]);
+    const target = fromNested([TETRA, TETRA.map((p) => p.map((v) => v + 1))]);
     const rz = quatToMatrix(Math.cos(Math.PI / 4), 0, 0, Math.sin(Math.PI / 4)); // 90° about z
     const f0 = transform(target.data.subarray(0, 12), rz, 1, [5, 0, 0]);
     const f1 = target.data.slice(12).map((v) => v + 2); // pure translation by (2, 2, 2)
@@ -194,14 +189,7 @@ describe("procrustesAlign", () => {
   });
 
   it("never reflects: a mirrored target gives a proper rotation, not a perfect fit", () => {
-    const target = fromNested([
-      [
-        [0, 0, 0],
-        [1, 0, 0],
-        [0, 2, 0],
-        [0, 0, 3],
-      ],
-    ]);
+    const target = fromNested([TETRA]);
     const mirrored = poseSequence(
       1,
       4,

@@ -1,28 +1,21 @@
 // Parity with the original Python NeuroPose analyzer (features.py / segment.extract_signal), case by case,
 // from ../shared/fixtures/neuropose-parity/cases.json (see its README for formats and tolerances).
 import * as io from "@neuropose/io";
-import { afterAll, expect, it } from "vitest";
 import {
-  compare,
   decode,
   type ErrorRule,
   EXACT,
   type ExpectedError,
-  expectedCode,
-  isExpectedError,
-  loadCases,
   magnitude,
+  opParitySuite,
   type ParityCase,
-  paritySuite,
   type Tolerance,
-  thrown,
 } from "../../../config/parity.js";
 import {
   extractFeatureStatistics,
   extractJointAngles,
   extractSignal,
   fromNested,
-  type KinematicsError,
   matrixToNested,
   normalizePoseSequence,
   type PredictionsLike,
@@ -159,38 +152,14 @@ function rotationAt(c: ParityCase, path: string): number {
   return path.endsWith("rotation_deg_max") ? d.rotation_deg_max : d.rotation_deg;
 }
 
-paritySuite("parity with the original NeuroPose (kinematics ops)", () => {
-  const cases = loadCases(OPS);
-  let ran = 0;
-  afterAll(() => {
-    console.log(`kinematics parity: ${ran} of ${cases.length} cases ran and passed`);
-  });
-
-  it("has cases of every kinematics op", () => {
-    for (const op of OPS)
-      expect(
-        cases.some((c) => c.op === op),
-        op,
-      ).toBe(true);
-  });
-
-  for (const c of cases) {
-    it(c.id, () => {
-      const expected = decode(c.expected);
-      if (isExpectedError(c.expected)) {
-        const err = thrown(() => runOp(c));
-        expect(err, "expected the call to fail").toBeInstanceOf(Error);
-        expect(io.isNeuroPoseError(err), String(err)).toBe(true);
-        expect((err as KinematicsError).code).toBe(expectedCode(c.expected, ERROR_CODES));
-        expect(
-          messageMatches(c.expected, err as Error),
-          `${(err as Error).message} vs ${c.expected.error}`,
-        ).toBe(true);
-      } else {
-        const got = runOp(c);
-        expect(compare(got, expected, tolerance(c))).toEqual([]);
-      }
-      ran++;
-    });
-  }
+opParitySuite({
+  name: "parity with the original NeuroPose (kinematics ops)",
+  ops: OPS,
+  coverageTitle: "has cases of every kinematics op",
+  run: runOp,
+  tolerance,
+  errorCodes: ERROR_CODES,
+  isPortError: io.isNeuroPoseError,
+  messageMatches,
+  report: (ran, cases) => `kinematics parity: ${ran} of ${cases.length} cases ran and passed`,
 });

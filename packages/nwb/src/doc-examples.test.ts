@@ -1,23 +1,18 @@
 // Every @example in this package's TSDoc runs with node against the built package (config/doc-examples.ts), in a
 // scratch folder holding the files the examples read (clip.json, clip.mp4, session.nwb); so does the README's.
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { expect, it } from "vitest";
-import { nodeExamplesSuite, pointImports } from "../../../config/doc-examples.js";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { builtExamplesSuite } from "../../../config/doc-examples.js";
 import { synthPredictions } from "../test/_synth.js";
 import { minimalSpec } from "../test/_util.js";
 import { writeNwb } from "./index.js";
 
-const srcDir = dirname(fileURLToPath(import.meta.url));
 let template: string;
 
-nodeExamplesSuite({
-  srcDir,
-  package: { name: "@neuropose/nwb", dist: join(srcDir, "..", "dist", "index.js") },
-  others: { "@neuropose/io": join(srcDir, "..", "..", "io", "dist", "index.js") },
+builtExamplesSuite(import.meta.url, "@neuropose/nwb", {
+  siblings: ["@neuropose/io"],
   atLeast: 10,
   async setup() {
     template = mkdtempSync(join(tmpdir(), "np-nwb-doc-"));
@@ -31,20 +26,11 @@ nodeExamplesSuite({
     return dir;
   },
   timeoutMs: 30_000,
-  extra(built) {
-    it("README.md example runs", () => {
-      const readme = readFileSync(join(srcDir, "..", "README.md"), "utf8");
-      const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-      expect(code).toContain("videoPredictionsToNwb");
-      const dir = mkdtempSync(join(tmpdir(), "np-nwb-readme-"));
-      writeFileSync(join(dir, "readme.mjs"), pointImports(code, "@neuropose/nwb", built));
-      const out = execFileSync(process.execPath, ["readme.mjs"], {
-        cwd: dir,
-        encoding: "utf8",
-        timeout: 30_000,
-      });
+  readme: {
+    mentions: "videoPredictionsToNwb",
+    check(out) {
       expect(out).toContain("/processing/behavior/pose3d_person0");
       expect(out).toMatch(/meters 3 90 \{ rate: 30, startingTime: 0 \}\ntrue\n$/);
-    });
+    },
   },
 });

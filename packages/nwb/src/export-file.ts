@@ -14,8 +14,7 @@ import {
   type PredictionsFileHead,
   readFrameBatches,
 } from "./export/_predictions-file.js";
-import { exportSpec, includeOf, writeOptionsOf } from "./export/_spec.js";
-import { timeBase } from "./export/_time-base.js";
+import { exportPlan, exportSpec, writeOptionsOf } from "./export/_spec.js";
 import {
   clearTracks,
   type FrameScan,
@@ -286,11 +285,7 @@ export async function predictionsFileToNwb(
       });
     }
     const md = head.metadata;
-    if (n === 0) issues.push("frames: no frames to export");
-    if (md.frame_count !== n)
-      issues.push(`metadata.frame_count: ${md.frame_count}, but the document has ${n} frames`);
-    const time = timeBase(md, n, options.videoStartTime, issues);
-    const include = includeOf(options, issues);
+    const { time, include } = exportPlan(md, n, options, issues);
     issues.push(...frameIssues);
     // the scanner counts only frames it checked; the summary counts every frame
     const scan: FrameScan = { ...scanner.finish(), n };

@@ -2,8 +2,7 @@
 // the source video as an external ImageSeries, provenance in /general/source_script.
 // The steps live in export/: time base, tracks, skeleton, pose objects, segmentations, provenance, file spec.
 import type { FramePrediction, VideoPredictions } from "@neuropose/io";
-import { exportSpec, includeOf, writeOptionsOf } from "./export/_spec.js";
-import { timeBase } from "./export/_time-base.js";
+import { exportPlan, exportSpec, writeOptionsOf } from "./export/_spec.js";
 import { FrameScanner, fillFrame, newTracks } from "./export/_tracks.js";
 import type { NwbExportSummary, VideoPredictionsToNwbOptions } from "./export/options.js";
 import type { NwbFileSpec } from "./types.js";
@@ -36,11 +35,7 @@ export function videoPredictionsToNwbSpec(
   const md = preds.metadata;
   const keys = Object.keys(preds.frames);
   const n = keys.length;
-  if (n === 0) issues.push("frames: no frames to export");
-  if (md.frame_count !== n)
-    issues.push(`metadata.frame_count: ${md.frame_count}, but the document has ${n} frames`);
-  const time = timeBase(md, n, options.videoStartTime, issues);
-  const include = includeOf(options, issues);
+  const { time, include } = exportPlan(md, n, options, issues);
   const frame = (k: string) => preds.frames[k] as FramePrediction;
   const scanner = new FrameScanner(issues);
   for (const k of keys) scanner.add(k, frame(k));

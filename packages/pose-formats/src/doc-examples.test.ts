@@ -1,23 +1,18 @@
 // Every @example in this package's TSDoc runs with node against the built package (config/doc-examples.ts), in a
 // scratch folder holding the files the examples read: copies of real fixtures (so the suite needs them) and a
 // small Lightning Pose CSV.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { expect, it } from "vitest";
-import { nodeExamplesSuite, pointImports } from "../../../config/doc-examples.js";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { builtExamplesSuite } from "../../../config/doc-examples.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 
-const srcDir = dirname(fileURLToPath(import.meta.url));
 let template: string;
 
 fixtureSuite("pose-formats TSDoc examples", ["sleap", "dance.mp4.labels.slp"], () => {
-  nodeExamplesSuite({
-    srcDir,
-    package: { name: "@neuropose/pose-formats", dist: join(srcDir, "..", "dist", "index.js") },
-    others: { "@neuropose/nwb": join(srcDir, "..", "..", "nwb", "dist", "index.js") },
+  builtExamplesSuite(import.meta.url, "@neuropose/pose-formats", {
+    siblings: ["@neuropose/nwb"],
     atLeast: 9,
     async setup() {
       template = mkdtempSync(join(tmpdir(), "np-pose-doc-"));
@@ -55,22 +50,12 @@ fixtureSuite("pose-formats TSDoc examples", ["sleap", "dance.mp4.labels.slp"], (
       return dir;
     },
     timeoutMs: 60_000,
-    extra(built) {
-      it("README.md example runs", () => {
-        const readme = readFileSync(join(srcDir, "..", "README.md"), "utf8");
-        const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-        expect(code).toContain("readSleap");
-        const dir = mkdtempSync(join(tmpdir(), "np-pose-readme-"));
-        cpSync(template, dir, { recursive: true });
-        writeFileSync(join(dir, "readme.mjs"), pointImports(code, "@neuropose/pose-formats", built));
-        const out = execFileSync(process.execPath, ["readme.mjs"], {
-          cwd: dir,
-          encoding: "utf8",
-          timeout: 60_000,
-        });
+    readme: {
+      mentions: "readSleap",
+      check(out, dir) {
         expect(out).toMatch(/^2330 \[ 'snout', 'leftear', 'rightear', 'tailbase' \] \[ 'individual_0' \]/);
         expect(readFileSync(join(dir, "out", "cam0.pose.json"), "utf8")).toContain('"openpose-json"');
-      }, 90_000);
+      },
     },
   });
 });

@@ -1,20 +1,17 @@
 // Parity with the original Python NeuroPose (scipy.signal.find_peaks and analyzer/segment.py), case by
 // case, from ../shared/fixtures/neuropose-parity/cases.json (see its README for formats and tolerances).
 import * as io from "@neuropose/io";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   compare,
   decode,
   type ErrorRule,
   EXACT,
   type ExpectedError,
-  expectedCode,
   isExpectedError,
-  loadCases,
+  opParitySuite,
   type ParityCase,
-  paritySuite,
   type Tolerance,
-  thrown,
 } from "../../../config/parity.js";
 import {
   findPeaks,
@@ -138,54 +135,36 @@ function tolerance(_c: ParityCase): (path: string) => Tolerance {
   return (path) => (/peak_heights|prominences/.test(path) ? { rel: 1e-9, abs: 0 } : EXACT);
 }
 
-paritySuite("parity with the original NeuroPose (segment ops)", () => {
-  const cases = loadCases(OPS);
-  let ran = 0;
-  afterAll(() => {
-    console.log(
-      `segment parity: ${ran} of ${cases.length} cases ran and passed (${cases.filter(platformDependent).length} of them with numpy's AVX-512 tie order)`,
-    );
-  });
-
-  it("has cases of every segment op; the platform-dependent ones (from the notes) are peak cases", () => {
-    for (const op of OPS)
-      expect(
-        cases.some((c) => c.op === op),
-        op,
-      ).toBe(true);
+opParitySuite({
+  name: "parity with the original NeuroPose (segment ops)",
+  ops: OPS,
+  coverageTitle: "has cases of every segment op; the platform-dependent ones (from the notes) are peak cases",
+  coverage(cases) {
     const flagged = cases.filter(platformDependent);
     for (const c of flagged) expect(["find_peaks", "segment_by_peaks"], c.id).toContain(c.op);
-  });
-
-  it("the numpy_avx512 tie order also reproduces every find_peaks and segment_by_peaks case", () => {
-    const peakCases = cases.filter(
-      (c) => (c.op === "find_peaks" || c.op === "segment_by_peaks") && !isExpectedError(c.expected),
-    );
-    expect(peakCases.length).toBeGreaterThan(0);
-    for (const c of peakCases) {
-      expect(compare(runOp(c, "numpy_avx512"), decode(c.expected), tolerance(c)), c.id).toEqual([]);
-    }
-  });
-
-  for (const c of cases) {
-    it(c.id, () => {
-      if (isExpectedError(c.expected)) {
-        const err = thrown(() => runOp(c));
-        expect(err, "expected the call to fail").toBeInstanceOf(Error);
-        expect(io.isNeuroPoseError(err), String(err)).toBe(true);
-        expect((err as io.NeuroPoseError).code).toBe(expectedCode(c.expected, ERROR_CODES));
-        expect(
-          messageMatches(c.expected, err as Error),
-          `${(err as Error).message} vs ${c.expected.error}`,
-        ).toBe(true);
-        if (c.expected.error_type === "ValidationError" && c.expected.errors) {
-          const issues = (err as io.ValidationError).issues;
-          expect(issues.map((i) => i.path.join("."))).toEqual(c.expected.errors.map((e) => locOf(e, KINDS)));
-        }
-      } else {
-        expect(compare(runOp(c), decode(c.expected), tolerance(c))).toEqual([]);
+  },
+  extra(cases) {
+    it("the numpy_avx512 tie order also reproduces every find_peaks and segment_by_peaks case", () => {
+      const peakCases = cases.filter(
+        (c) => (c.op === "find_peaks" || c.op === "segment_by_peaks") && !isExpectedError(c.expected),
+      );
+      expect(peakCases.length).toBeGreaterThan(0);
+      for (const c of peakCases) {
+        expect(compare(runOp(c, "numpy_avx512"), decode(c.expected), tolerance(c)), c.id).toEqual([]);
       }
-      ran++;
     });
-  }
+  },
+  run: (c) => runOp(c),
+  tolerance,
+  errorCodes: ERROR_CODES,
+  isPortError: io.isNeuroPoseError,
+  messageMatches,
+  checkError(expected, err) {
+    if (expected.error_type === "ValidationError" && expected.errors) {
+      const issues = (err as io.ValidationError).issues;
+      expect(issues.map((i) => i.path.join("."))).toEqual(expected.errors.map((e) => locOf(e, KINDS)));
+    }
+  },
+  report: (ran, cases) =>
+    `segment parity: ${ran} of ${cases.length} cases ran and passed (${cases.filter(platformDependent).length} of them with numpy's AVX-512 tie order)`,
 });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openVideoPredictionsWriter } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
+import { blazeposeMetadata } from "../../../config/predictions.js";
 import { neuroposeChunks } from "./_neuropose.js";
 
 async function writeFile(path: string, frames: number, offset: number): Promise<void> {
@@ -24,17 +25,7 @@ async function writeFile(path: string, frames: number, offset: number): Promise<
           },
     );
   }
-  await w.finish({
-    metadata: {
-      frame_count: frames,
-      fps: 30,
-      width: 640,
-      height: 480,
-      skeleton: "blazepose_33",
-      poses3d_unit: "mm",
-      poses3d_frame: "hip_centered",
-    },
-  });
+  await w.finish({ metadata: blazeposeMetadata(frames) });
 }
 
 describe("neuroposeChunks", () => {

@@ -177,6 +177,18 @@ if (!canMakeProc)
  * A one-camera session (50 stand-in frames) with facemap's outputs written as facemap's save() writes them
  * (packages/facemap/scripts/make_proc.py: *_proc.mat, *_proc.npy and expected.json), imported by `paths`.
  */
+/** Builds a session again with one `--set` change, recording each stage's `stage:state`. */
+async function buildAgain(sessionDir: string, configPath: string, set: string) {
+  const states: string[] = [];
+  const second = await buildSession({
+    sessionDir,
+    configPath,
+    set: [set],
+    onStage: (e) => states.push(`${e.stage}:${e.state}`),
+  });
+  return { second, states };
+}
+
 function facemapSession(prefix: string, paths: string, config: string): { root: string; dir: string } {
   const root = tempDir(prefix);
   const dir = join(root, "S1");
@@ -289,13 +301,7 @@ describe("buildSession failures", () => {
     const first = await buildSession({ sessionDir: dir, configPath: join(root, "config.toml") });
     expect((await startingFrame(first.nwb)).startingFrame).toEqual([0, 7]);
     // Only the NWB stage's config changes: ingest is skipped (from the cache), the NWB file is written again.
-    const states: string[] = [];
-    const second = await buildSession({
-      sessionDir: dir,
-      configPath: join(root, "config.toml"),
-      set: ["nwb.lab=Cache Lab"],
-      onStage: (e) => states.push(`${e.stage}:${e.state}`),
-    });
+    const { second, states } = await buildAgain(dir, join(root, "config.toml"), "nwb.lab=Cache Lab");
     expect(states).toContain("ingest:skipped");
     expect(states).toContain("nwb:done");
     expect((await readNwb(second.nwb)).lab).toBe("Cache Lab");
@@ -325,13 +331,7 @@ describe("buildSession failures", () => {
       expect((await readStageSummary(first.interim, "facemap"))?.counts.imported).toBe(1);
       await check(first.nwb);
       expect(readFileSync(first.qc as string, "utf8")).toContain("facemap_pupil_0_area");
-      const states: string[] = [];
-      const second = await buildSession({
-        sessionDir: dir,
-        configPath: join(root, "config.toml"),
-        set: ["nwb.lab=Again"],
-        onStage: (e) => states.push(`${e.stage}:${e.state}`),
-      });
+      const { second, states } = await buildAgain(dir, join(root, "config.toml"), "nwb.lab=Again");
       expect(states).toContain("facemap:skipped");
       await check(second.nwb);
     },

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { isNeuroPoseError } from "@neuropose/io";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { caught as caughtError } from "../../../config/expect-error.js";
 import { fixturePath, haveFixture } from "../../../config/fixtures.js";
 import { alignTrialsToPulses } from "./align.js";
 import { SyncError } from "./errors.js";
@@ -14,15 +15,7 @@ import { parseTtlEdges, readTtlEdges } from "./ttl.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "np-sync-"));
 
-async function caught(p: Promise<unknown> | (() => unknown)): Promise<SyncError> {
-  try {
-    await (typeof p === "function" ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SyncError);
-    return e as SyncError;
-  }
-  throw new Error("expected a SyncError");
-}
+const caught = (p: Promise<unknown> | (() => unknown)) => caughtError(SyncError, p);
 
 describe("TTL edge files", () => {
   it("CRLF, LF, blank lines, no trailing newline, spaces", () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { isNeuroPoseError } from "@neuropose/io";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { caught as caughtError } from "../../../config/expect-error.js";
 import { fixturePath, haveFixture } from "../../../config/fixtures.js";
 import { bpodFromMat, parseIblrig, readBpod, readIblrig } from "./bpod.js";
 import { TrialsError } from "./errors.js";
@@ -16,15 +17,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "np-trials-"));
 const GEN2 = "w2t-session/Session-000001/Bpod/session_file02.mat";
 const R05 = "bpod/kepecslab/Dummy_Subject_AudGonogo_Mar11_2014_Session1.mat";
 
-async function caught(p: Promise<unknown> | (() => unknown)): Promise<TrialsError> {
-  try {
-    await (typeof p === "function" ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrialsError);
-    return e as TrialsError;
-  }
-  throw new Error("expected a TrialsError");
-}
+const caught = (p: Promise<unknown> | (() => unknown)) => caughtError(TrialsError, p);
 
 describe("bad MAT input: one TrialsError with file, place and hint", () => {
   it("empty file, header only, not a MAT file", async () => {

@@ -7,7 +7,7 @@ import { poseEstimations, type TrackData } from "./_pose-objects.js";
 import { exportProvenance } from "./_provenance.js";
 import { segmentationIntervals } from "./_segmentations.js";
 import { resolveSkeleton } from "./_skeleton.js";
-import type { timeBase } from "./_time-base.js";
+import { type TimeBase, timeBase } from "./_time-base.js";
 import type { FrameScan, Include } from "./_tracks.js";
 import type { NwbExportSummary, VideoPredictionsToNwbOptions } from "./options.js";
 
@@ -25,6 +25,19 @@ export function includeOf(options: VideoPredictionsToNwbOptions, issues: string[
   if (!include.image2d && !include.world3d)
     issues.push("options.include: nothing to write (both image2d and world3d are false)");
   return include;
+}
+
+/** What both exports check and choose before the frames: `n` frames as the metadata says, time base, coordinate sets. */
+export function exportPlan(
+  md: VideoMetadata,
+  n: number,
+  options: VideoPredictionsToNwbOptions,
+  issues: string[],
+): { time: TimeBase; include: Include } {
+  if (n === 0) issues.push("frames: no frames to export");
+  if (md.frame_count !== n)
+    issues.push(`metadata.frame_count: ${md.frame_count}, but the document has ${n} frames`);
+  return { time: timeBase(md, n, options.videoStartTime, issues), include: includeOf(options, issues) };
 }
 
 /**

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { saveVideoPredictions } from "@neuropose/io";
 import { readNwb } from "@neuropose/nwb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { SUBJECT, SUBJECT_FLAGS } from "../../../../../config/cli-process.js";
+import { blazeposeMetadata } from "../../../../../config/predictions.js";
 import { main } from "../../cli.js";
 
 let dir: string;
@@ -22,15 +24,7 @@ beforeAll(async () => {
     };
   }
   await saveVideoPredictions(join(dir, "clip.json"), {
-    metadata: {
-      frame_count: 12,
-      fps: 30,
-      width: 640,
-      height: 480,
-      skeleton: "blazepose_33",
-      poses3d_unit: "m",
-      poses3d_frame: "hip_centered",
-    },
+    metadata: blazeposeMetadata(12, "m"),
     frames: frames as never,
   });
   writeFileSync(join(dir, "clip.mp4"), "video bytes");
@@ -67,12 +61,7 @@ describe("neuropose nwb", () => {
       nwb,
       "--video",
       join(dir, "clip.mp4"),
-      "--subject-id",
-      "S01",
-      "--age",
-      "P30Y",
-      "--sex",
-      "F",
+      ...SUBJECT_FLAGS,
       "--session-start",
       "2024-05-01T10:00:00+02:00",
       "--experimenter",
@@ -87,7 +76,7 @@ describe("neuropose nwb", () => {
     expect(summary.frames).toBe(12);
     expect(summary.poseEstimations).toHaveLength(2);
     const r = await readNwb(nwb);
-    expect(r.subject).toMatchObject({ subjectId: "S01", species: "Homo sapiens", age: "P30Y", sex: "F" });
+    expect(r.subject).toMatchObject({ ...SUBJECT, species: "Homo sapiens" });
     expect(r.experimenter).toEqual(["Doe, Jane"]);
     expect(r.acquisition[0]).toMatchObject({ kind: "ImageSeries", externalFile: ["../clip.mp4"] });
     expect(Object.keys((r.provenance?.input_hashes as object) ?? {}).sort()).toEqual([

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { synthesizeWalker } from "@neuropose/gait";
 import { toNested } from "@neuropose/kinematics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { blazeposeMetadata } from "../../../../../config/predictions.js";
 import { main } from "../../cli.js";
 
 let dir: string;
@@ -32,15 +33,7 @@ function writePredictions(path: string) {
   });
   const doc = {
     schema_version: 1,
-    metadata: {
-      frame_count: nested.length,
-      fps: 30,
-      width: 640,
-      height: 480,
-      skeleton: "blazepose_33",
-      poses3d_unit: "mm",
-      poses3d_frame: "hip_centered",
-    },
+    metadata: blazeposeMetadata(nested.length),
     frames,
   };
   writeFileSync(path, JSON.stringify(doc));
