@@ -33,7 +33,7 @@ describe("gait warnings", () => {
     const strict = analyzeGait(seq, { ...opts, minStrides: 20 });
     expect(strict.warnings.map((w) => [w.code, w.value, w.threshold])).toEqual([
       ["W_GAIT_FEW_STRIDES", 9, 20],
-      ["W_GAIT_FEW_STRIDES", 9, 20],
+      ["W_GAIT_FEW_STRIDES", 8, 20],
     ]);
     expect(strict.parameters.overall.left.strideTime.cv).toBeNull();
   });
