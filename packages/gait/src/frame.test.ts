@@ -60,7 +60,10 @@ describe("z-up lab frame (--cameras) and y-down frames (monocular) give the same
     const wrong = analyzePredictions(d, { verticalAxis: "y" });
     let diff = 0;
     for (let f = 0; f < w.sequence.frames; f++)
-      diff = Math.max(diff, Math.abs((wrong.angles.hip[0][f] as number) - (yDown.angles.hip[0][f] as number)));
+      diff = Math.max(
+        diff,
+        Math.abs((wrong.angles.hip[0][f] as number) - (yDown.angles.hip[0][f] as number)),
+      );
     expect(diff).toBeGreaterThan(30);
   });
 
@@ -77,7 +80,9 @@ describe("z-up lab frame (--cameras) and y-down frames (monocular) give the same
   it("a declared up the data contradict is a warning with the numbers", () => {
     const g = analyzePredictions(doc(w, { poses3d_frame: "world", poses3d_up: "-z" }, zUp));
     const m = g.warnings.find((x) => x.code === "W_GAIT_UP_MISMATCH");
-    expect(m?.message).toMatch(/declared up direction \(-z\) puts the hips below the heels in 100 % of the frames/);
+    expect(m?.message).toMatch(
+      /declared up direction \(-z\) puts the hips below the heels in 100 % of the frames/,
+    );
   });
 
   it("declaredUp reads poses3d_up, else the frame's definition", () => {

@@ -25,7 +25,12 @@ import {
 import { GaitError } from "./errors.js";
 import { detectGaitEvents, type GaitEventMethod, type GaitEventSet } from "./events.js";
 import { type ScaleInfo, type SpatiotemporalParameters, spatiotemporalParameters } from "./parameters.js";
-import { GAIT_WARNING_DEFAULTS, type GaitWarning, type GaitWarningOptions, gaitWarnings } from "./warnings.js";
+import {
+  GAIT_WARNING_DEFAULTS,
+  type GaitWarning,
+  type GaitWarningOptions,
+  gaitWarnings,
+} from "./warnings.js";
 
 /** Leg length (hip joint centre → knee → ankle joint centre) as a fraction of stature (Winter 2009: thigh 0.245 H + shank 0.246 H). */
 export const LEG_LENGTH_PER_HEIGHT = 0.491;

@@ -1,3 +1,4 @@
+export type { UpDirection } from "./_frame.js";
 export {
   ANGLE_CONVENTION,
   type CurveJoint,
@@ -16,7 +17,6 @@ export {
   type Side,
   type WalkingBout,
 } from "./events.js";
-export type { UpDirection } from "./_frame.js";
 export {
   analyzeGait,
   analyzePredictions,
