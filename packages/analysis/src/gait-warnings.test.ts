@@ -97,6 +97,47 @@ describe("the z-up lab frame of --cameras through the gait block", () => {
   });
 });
 
+describe("the z-up lab frame through DTW's stride segmentation", () => {
+  const opts = { strideSeconds: 1.1, heading: -0.6 };
+  const run = async (p: unknown, method: string, axis?: string) => {
+    const config = parseAnalysisConfig({
+      inputs: { primary: "p.json", reference: "r.json" },
+      segmentation: { kind: "gait_cycles_bilateral", method, ...(axis ? { axis } : {}) },
+      analysis: {
+        kind: "dtw",
+        representation: "angles",
+        angle_triplets: [
+          [23, 25, 27],
+          [24, 26, 28],
+        ],
+      },
+      output: { report: "r.json" },
+    });
+    return (await runAnalysis(config, virtualIo({ "p.json": p, "r.json": walkerPredictions(opts).doc })))
+      .report;
+  };
+
+  it("stride_zeni_v1 follows the declared vertical: the same strides as the y-down walker", async () => {
+    const cam = await run(walkerPredictions(opts).doc, "stride_zeni_v1");
+    const lab = await run(walkerPredictions(opts, { up: "+z" }).doc, "stride_zeni_v1");
+    const strides = (r: typeof cam) =>
+      r.segmentations.left_heel_strikes?.segments.map((x) => [x.start, x.end]);
+    expect(strides(cam)?.length).toBeGreaterThan(8);
+    expect(strides(lab)).toEqual(strides(cam));
+    // joint angles do not depend on the frame: the same distances (to rounding)
+    const d = (r: typeof cam) => (r.results as { distances: number[] }).distances;
+    expect(d(lab)).toHaveLength(d(cam).length);
+    d(lab).forEach((x, i) => expect(x).toBeCloseTo(d(cam)[i] as number, 9));
+  });
+
+  it("valley_to_valley_v1 on a z-up input: a note says which axis to set (the original's method reads y)", async () => {
+    const lab = await run(walkerPredictions(opts, { up: "+z" }).doc, "valley_to_valley_v1");
+    expect((lab.results as { notes?: string[] }).notes?.join(" ")).toMatch(
+      /p\.json: its poses declare up = \+z .* set axis: z with invert: true, or use method: stride_zeni_v1/,
+    );
+  });
+});
+
 const infer = join(
   dirname(fileURLToPath(import.meta.url)),
   "..",
