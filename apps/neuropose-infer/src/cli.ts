@@ -34,6 +34,7 @@ import {
   nwbMetadataFromFlags,
 } from "@neuropose/nwb/metadata-flags";
 import yargs from "yargs";
+import { BONE_MIN_CONFIDENCE, processVideoWithBoneModel } from "./bone-model.js";
 
 /** Parsed options of `neuropose-infer` (the NWB metadata flags are @neuropose/nwb's, as `neuropose nwb export`). */
 export interface InferArgs extends NwbMetadataFlags {
@@ -63,8 +64,10 @@ export interface InferArgs extends NwbMetadataFlags {
   parallel?: number | undefined;
   /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
   lowpass?: number | undefined;
-  /** Per-subject bone-length model constraining the 3D (multi-camera). */
+  /** Per-subject bone-length model constraining the 3D (one video, or --cameras). */
   boneModel: boolean;
+  /** One video's bone model: both ends' visibility × presence at least this define a bone's length (0..1). */
+  boneMinConfidence?: number | undefined;
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
@@ -161,7 +164,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       type: "boolean",
       default: false,
       describe:
-        "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
+        "constrain each frame's 3D to the person's bone lengths (medians over confident frames): bone-length CV becomes ~0 by construction; records it in provenance.filters (--cameras: costs reprojection error)",
+    })
+    .option("bone-min-confidence", {
+      type: "number",
+      describe: `one video's --bone-model: visibility × presence both ends of a bone need for its length to count, 0..1 (default ${BONE_MIN_CONFIDENCE})`,
     })
     .options(LOG_OPTIONS)
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output" })
@@ -207,10 +214,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     if (cameras.length < 2) throw new UsageError("--cameras needs at least two videos");
     if (a.calibration === undefined) throw new UsageError("--cameras needs --calibration");
     if (a.overlay) throw new UsageError("--overlay takes one video (not --cameras)");
+    if (a["bone-min-confidence"] !== undefined)
+      throw new UsageError("--bone-min-confidence is for one video's --bone-model (not --cameras)");
   } else {
     for (const flag of ["calibration", "offsets", "parallel", "lowpass"] as const)
       if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
-    if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
     if ((a.overlay || a.nwb) && videos.length > 1) {
       throw new UsageError("--overlay and --nwb take one video at a time");
     }
@@ -228,6 +236,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
   }
   if (a.parallel !== undefined && !(Number.isInteger(a.parallel) && a.parallel >= 1))
     throw new UsageError(`--parallel must be a positive integer (got ${a.parallel})`);
+  const boneMin = a["bone-min-confidence"];
+  if (boneMin !== undefined && !a["bone-model"])
+    throw new UsageError("--bone-min-confidence goes with --bone-model");
+  if (boneMin !== undefined && !(boneMin >= 0 && boneMin <= 1))
+    throw new UsageError(`--bone-min-confidence must be in [0, 1] (got ${boneMin})`);
   if (a.lowpass !== undefined && !(a.lowpass > 0))
     throw new UsageError(`--lowpass must be a cut-off frequency in Hz above 0 (got ${a.lowpass})`);
   return {
@@ -256,6 +269,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     parallel: a.parallel,
     lowpass: a.lowpass,
     boneModel: a["bone-model"],
+    boneMinConfidence: boneMin,
     logFormat: a["log-format"],
     logLevel: a["log-level"],
     quiet: a.quiet,
@@ -371,7 +385,7 @@ export async function runInfer(
       if (single && args.json) sinks.push(await openVideoPredictionsWriter(stdout, { indent: 0 }));
       const output = outputOf(info.path);
       try {
-        const r = await processVideo({
+        const one = {
           video: info,
           pipeline,
           output,
@@ -383,8 +397,15 @@ export async function runInfer(
           neuroposeVersion: version,
           signal,
           logger,
-          onProgress: (p) => progress.update(p.done),
-        });
+          onProgress: (p: { done: number }) => progress.update(p.done),
+        };
+        // --bone-model needs the whole clip before it writes (lengths are medians over its frames).
+        const r = args.boneModel
+          ? await processVideoWithBoneModel({
+              ...one,
+              minConfidence: args.boneMinConfidence ?? BONE_MIN_CONFIDENCE,
+            })
+          : await processVideo(one);
         const s = r.stats;
         logger.info(
           `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${pipeline.adapter.provider}`,

@@ -127,7 +127,7 @@ describe("the z-up lab frame through DTW's stride segmentation", () => {
     // joint angles do not depend on the frame: the same distances (to rounding)
     const d = (r: typeof cam) => (r.results as { distances: number[] }).distances;
     expect(d(lab)).toHaveLength(d(cam).length);
-    d(lab).forEach((x, i) => expect(x).toBeCloseTo(d(cam)[i] as number, 9));
+    for (const [i, x] of d(lab).entries()) expect(x).toBeCloseTo(d(cam)[i] as number, 9);
   });
 
   it("valley_to_valley_v1 on a z-up input: a note says which axis to set (the original's method reads y)", async () => {
