@@ -2,7 +2,13 @@
 // sign, walking direction (horizontal) and its steadiness. Hand-written loops over the flat Float64Array
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
-import { inferSkeleton, LEG_JOINT_NAMES, type PoseSequence, resolveLegJoints } from "@neuropose/kinematics";
+import {
+  inferSkeleton,
+  LEG_JOINT_NAMES,
+  type LegJointIndices,
+  type PoseSequence,
+  resolveLegJoints,
+} from "@neuropose/kinematics";
 import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
 
@@ -24,15 +30,8 @@ export const GAIT_JOINTS = Object.freeze(
   >
 >;
 
-/** Resolved joint indices: [left, right] per part; hips and shoulders are means of several joints. */
-export interface LegJoints {
-  hip: [number[], number[]];
-  knee: [number, number];
-  ankle: [number, number];
-  heel: [number, number];
-  toe: [number, number];
-  shoulder: [number[], number[]];
-}
+/** Resolved joint indices (kinematics' `LegJointIndices`) of a skeleton with feet: heel and toe always known. */
+export type LegJoints = LegJointIndices & { heel: [number, number]; toe: [number, number] };
 
 export function legJoints(skeletonIn: Skeleton | string | undefined, joints: number): LegJoints {
   const skeleton = inferSkeleton(skeletonIn, joints);
