@@ -84,7 +84,8 @@ export function gaitWarnings(
   const low = events.heelStrikes.filter((e) => e.confidence < minConf);
   for (const e of low.slice(0, MAX_LISTED_STRIKES)) {
     // Two decimals, cut (not rounded) so that the number shown is below the threshold too (0.999 → 0.99 < 1).
-    const c = (Math.floor(e.confidence * 100 + 1e-9) / 100).toFixed(2); // 1e-9: 0.29 * 100 = 28.999…
+    const cut = (Math.floor(e.confidence * 100 + 1e-9) / 100).toFixed(2); // 1e-9: 0.29 * 100 = 28.999…
+    const c = Number(cut) < minConf ? cut : String(e.confidence); // all digits when two would not show it
     out.push({
       code: "W_GAIT_LOW_CONFIDENCE_STRIKE",
       message: `heel strike (${e.side}) at ${((e.frame + offset) / events.fps).toFixed(2)} s (frame ${e.frame + offset}) has confidence ${c} < ${minConf}`,
