@@ -118,7 +118,11 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
       const pose = preds.frames[n].poses3d[p];
       if (!pose) return;
       for (let j = 0; j < J; j++)
-        for (let a = 0; a < 3; a++) maxAbs = Math.max(maxAbs, Math.abs(pose[j][a] * unitMm));
+        for (let a = 0; a < 3; a++) {
+          // NaN (a keypoint fewer than two cameras saw) must not make the scale NaN
+          const v = Math.abs(pose[j][a] * unitMm);
+          if (v > maxAbs) maxAbs = v;
+        }
     });
     // Quantisation step: 1 mm unless the scene is larger than ±32 m.
     const q3 = Math.max(1, maxAbs / 32000);

@@ -59,6 +59,10 @@ describe("viewer: warnings and the declared vertical", () => {
     const a = buildViewerData({ ...yDown, metadata: { ...yDown.metadata, poses3d_frame: "hip_centered" } });
     const b = buildViewerData(lab);
     expect([a.up, b.up]).toEqual(["-y", "+z"]);
+    // a keypoint no two cameras saw (NaN) leaves the 3D scale finite (it made every joint NaN: a blank view)
+    const first = Object.values(lab.frames)[0]?.poses3d[0] as number[][];
+    first[0] = [Number.NaN, Number.NaN, Number.NaN];
+    expect(Number.isFinite(buildViewerData(lab).persons[0].q3)).toBe(true);
     expect(b.persons[0].table).toBe(a.persons[0].table);
     expect(b.persons[0].events).toEqual(a.persons[0].events);
     // undeclared lab frame: no gait guessed, and the page says why
