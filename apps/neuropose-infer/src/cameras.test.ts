@@ -164,9 +164,21 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
     expect(doc.metadata).toMatchObject({
       poses3d_unit: "m",
       poses3d_frame: "world",
+      poses3d_up: "+z",
       cameras: ["cam01", "cam02", "cam03", "cam04"],
       frame_count: 45,
     });
+    // the declared up is the data's: hips above heels along +z in (nearly) every pose (Qualisys' lab frame)
+    let above = 0;
+    let poses = 0;
+    for (const f of Object.values(doc.frames))
+      for (const pose of f.poses3d) {
+        const dz = (pose[23]?.[2] as number) - (pose[29]?.[2] as number);
+        if (!Number.isFinite(dz)) continue;
+        poses++;
+        if (dz > 0) above++;
+      }
+    expect(above / poses).toBeGreaterThan(0.95);
     const ids = new Set<number>();
     const thighs: number[] = [];
     for (const f of Object.values(doc.frames)) {

@@ -34,6 +34,7 @@ import {
   nwbMetadataFromFlags,
 } from "@neuropose/nwb/metadata-flags";
 import yargs from "yargs";
+import { BONE_MIN_CONFIDENCE, processVideoWithBoneModel } from "./bone-model.js";
 
 /** Parsed options of `neuropose-infer` (the NWB metadata flags are @neuropose/nwb's, as `neuropose nwb export`). */
 export interface InferArgs extends NwbMetadataFlags {
@@ -67,12 +68,14 @@ export interface InferArgs extends NwbMetadataFlags {
   rejectOutliers: boolean;
   /** Zero-lag Butterworth low-pass of the 3D trajectories, cut-off Hz (multi-camera). */
   lowpass?: number | undefined;
-  /** Per-subject bone-length model constraining the 3D (multi-camera). */
+  /** Per-subject bone-length model constraining the 3D (one video, or --cameras). */
   boneModel: boolean;
   /** Multi-camera: folder to write each camera's 2D predictions into (`<camera>.json`). */
   save2d?: string | undefined;
   /** Multi-camera: folder of each camera's 2D predictions (`<camera>.json`), read instead of running the model. */
   from2d?: string | undefined;
+  /** One video's bone model: both ends' visibility × presence at least this define a bone's length (0..1). */
+  boneMinConfidence?: number | undefined;
   logFormat?: "human" | "json" | undefined;
   logLevel?: LogLevel | undefined;
   quiet: boolean;
@@ -169,7 +172,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       type: "boolean",
       default: false,
       describe:
-        "--cameras: constrain each frame's 3D to the person's bone lengths (estimated from confident frames; costs reprojection error)",
+        "constrain each frame's 3D to the person's bone lengths (medians over confident frames): bone-length CV becomes ~0 by construction; records it in provenance.filters (--cameras: costs reprojection error)",
+    })
+    .option("bone-min-confidence", {
+      type: "number",
+      describe: `one video's --bone-model: visibility × presence both ends of a bone need for its length to count, 0..1 (default ${BONE_MIN_CONFIDENCE})`,
     })
     .option("max-reprojection", {
       type: "number",
@@ -235,6 +242,8 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     if (cameras.length < 2) throw new UsageError("--cameras needs at least two videos");
     if (a.calibration === undefined) throw new UsageError("--cameras needs --calibration");
     if (a.overlay) throw new UsageError("--overlay takes one video (not --cameras)");
+    if (a["bone-min-confidence"] !== undefined)
+      throw new UsageError("--bone-min-confidence is for one video's --bone-model (not --cameras)");
   } else {
     for (const flag of [
       "calibration",
@@ -246,7 +255,6 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
       "max-reprojection",
     ] as const)
       if (a[flag] !== undefined) throw new UsageError(`--${flag} goes with --cameras`);
-    if (a["bone-model"]) throw new UsageError("--bone-model goes with --cameras");
     if (a["reject-outliers"]) throw new UsageError("--reject-outliers goes with --cameras");
     if ((a.overlay || a.nwb) && videos.length > 1) {
       throw new UsageError("--overlay and --nwb take one video at a time");
@@ -271,6 +279,11 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     throw new UsageError(
       `--max-reprojection must be a distance in pixels above 0 (got ${a["max-reprojection"]})`,
     );
+  const boneMin = a["bone-min-confidence"];
+  if (boneMin !== undefined && !a["bone-model"])
+    throw new UsageError("--bone-min-confidence goes with --bone-model");
+  if (boneMin !== undefined && !(boneMin >= 0 && boneMin <= 1))
+    throw new UsageError(`--bone-min-confidence must be in [0, 1] (got ${boneMin})`);
   if (a.lowpass !== undefined && !(a.lowpass > 0))
     throw new UsageError(`--lowpass must be a cut-off frequency in Hz above 0 (got ${a.lowpass})`);
   return {
@@ -303,6 +316,7 @@ export async function parseArgs(argv: string[]): Promise<InferArgs> {
     rejectOutliers: a["reject-outliers"],
     save2d: a["save-2d"],
     from2d: a["from-2d"],
+    boneMinConfidence: boneMin,
     logFormat: a["log-format"],
     logLevel: a["log-level"],
     quiet: a.quiet,
@@ -418,7 +432,7 @@ export async function runInfer(
       if (single && args.json) sinks.push(await openVideoPredictionsWriter(stdout, { indent: 0 }));
       const output = outputOf(info.path);
       try {
-        const r = await processVideo({
+        const one = {
           video: info,
           pipeline,
           output,
@@ -430,8 +444,15 @@ export async function runInfer(
           neuroposeVersion: version,
           signal,
           logger,
-          onProgress: (p) => progress.update(p.done),
-        });
+          onProgress: (p: { done: number }) => progress.update(p.done),
+        };
+        // --bone-model needs the whole clip before it writes (lengths are medians over its frames).
+        const r = args.boneModel
+          ? await processVideoWithBoneModel({
+              ...one,
+              minConfidence: args.boneMinConfidence ?? BONE_MIN_CONFIDENCE,
+            })
+          : await processVideo(one);
         const s = r.stats;
         logger.info(
           `${basename(info.path)}: ${s.frames} frames, person in ${s.framesWithPerson} (${((100 * s.framesWithPerson) / Math.max(1, s.frames)).toFixed(1)}%), ${s.fps.toFixed(1)} frames/s on ${pipeline.adapter.provider}`,

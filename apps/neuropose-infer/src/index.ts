@@ -1,2 +1,9 @@
+export {
+  applyBoneModel,
+  BONE_MIN_CONFIDENCE,
+  type BonePersonSummary,
+  processVideoWithBoneModel,
+  SINGLE_CAMERA_BONES,
+} from "./bone-model.js";
 export * from "./cli.js";
 export { run } from "./main.js";

@@ -1,5 +1,6 @@
 // The module that calls @neuropose/segment (and, through _pair.ts / _pairs.ts, @neuropose/dtw), so their call
 // shapes live in one place.
+import { declaredUp, verticalFor } from "@neuropose/gait";
 import type { AnalysisConfig, Segmentation, VideoPredictions } from "@neuropose/io";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
 import { AnalysisRunError } from "./errors.js";
@@ -40,6 +41,24 @@ export function shortCycleNote(
   return `${path}: ${short} of ${total} gait cycle(s) are shorter than min_cycle_seconds (${seg.min_cycle_seconds} s): valley_to_valley_v1 bounds each cycle by the nearest unfiltered valleys of the heel signal, so these segments are not full strides; segmentation method: stride_zeni_v1 gives one segment per stride (heel strike to heel strike)`;
 }
 
+/**
+ * A report note when valley_to_valley_v1 (the original's method: the heel's `axis` coordinate as the config
+ * gives it, y by default, as in y-down camera frames) runs on an input whose declared up is another axis (the
+ * z-up lab frame of `neuropose-infer --cameras`): its cycles then follow a horizontal coordinate. Null when
+ * there is nothing to say.
+ */
+export function frameNote(
+  path: string,
+  metadata: VideoPredictions["metadata"],
+  seg: NonNullable<AnalysisConfig["segmentation"]>,
+): string | null {
+  if (seg.kind !== "gait_cycles" && seg.kind !== "gait_cycles_bilateral") return null;
+  if ((seg.method ?? "valley_to_valley_v1") !== "valley_to_valley_v1") return null;
+  const up = declaredUp(metadata);
+  if (up === null || up[1] === seg.axis) return null;
+  return `${path}: its poses declare up = ${up} (metadata.poses3d_up / poses3d_frame), but valley_to_valley_v1 segments the heel's ${seg.axis} coordinate (segmentation.axis): set axis: ${up[1]}${up[0] === "+" ? " with invert: true" : ""}, or use method: stride_zeni_v1, which follows the declared vertical`;
+}
+
 /** Segment predictions as the config says; returns named segmentations in report order. */
 export function segmentTrial(
   preds: VideoPredictions,
@@ -54,6 +73,8 @@ export function segmentTrial(
       minProminence: seg.min_prominence,
       personIndex,
       method: seg.method ?? "valley_to_valley_v1",
+      // stride_zeni_v1: the vertical the input declares (a lab frame that declares none is refused).
+      ...(seg.method === "stride_zeni_v1" ? { stride: strideVertical(preds.metadata) } : {}),
     };
     if (seg.kind === "gait_cycles") {
       return { [`${seg.joint}_cycles`]: segmentGaitCycles(preds, { ...gait, joint: seg.joint }) };
@@ -69,4 +90,10 @@ export function segmentTrial(
     padSeconds: seg.pad_seconds,
   });
   return { [seg.label]: s };
+}
+
+/** The stride method's vertical axis from the input's declaration (y when it declares nothing but is not a lab frame). */
+function strideVertical(metadata: VideoPredictions["metadata"]): { verticalAxis: "x" | "y" | "z" } {
+  const v = verticalFor(metadata, {});
+  return { verticalAxis: v.up === undefined ? "y" : (v.up[1] as "x" | "y" | "z") };
 }

@@ -12,6 +12,7 @@ import {
   type ParameterSet,
   type SideParameters,
   type Stat,
+  verticalFor,
 } from "@neuropose/gait";
 import {
   GAIT_RESULTS_VERSION,
@@ -173,6 +174,16 @@ export function trialOut(
       confidence: s.confidence,
     })),
     curves: g.curves.map(curveOut),
+    warnings: g.warnings.map((w) => ({
+      code: w.code,
+      message: w.message,
+      side: w.side,
+      frame: w.frame === null ? null : w.frame + offset,
+      time_s: w.frame === null ? null : (w.frame + offset) / fps,
+      value: w.value,
+      threshold: w.threshold,
+    })),
+    vertical: g.conventions.vertical,
   };
 }
 
@@ -197,6 +208,8 @@ function measure(ctx: RunContext, trial: Trial, role: "primary" | "reference"): 
     typeof own === "string" && (SKELETON_NAMES as readonly string[]).includes(own) ? own : undefined;
   let g: GaitAnalysis;
   try {
+    // The vertical: the config's when given, else the input's declaration (a world frame must declare it).
+    const vertical = verticalFor(meta, { verticalAxis: an.vertical_axis });
     g = analyzeGait(sliceSequence(trial.seq, s, e), {
       fps: meta.fps,
       skeleton,
@@ -204,10 +217,13 @@ function measure(ctx: RunContext, trial: Trial, role: "primary" | "reference"): 
       // The model's metric scale only when asked for: without the subject's size, no lengths by default.
       unit: an.model_scale ? ctx.unit : undefined,
       ...subjectScale(an, input.written),
-      verticalAxis: an.vertical_axis,
+      ...vertical,
       minCycleSeconds: an.min_cycle_seconds,
       maxCycleSeconds: an.max_cycle_seconds,
       minCurveConfidence: an.min_curve_confidence,
+      minStrides: an.min_strides,
+      minStrikeConfidence: an.min_strike_confidence,
+      frameOffset: offset,
     });
   } catch (err) {
     throw withContext(err, `gait measures of ${input.written}`, input.absolute);
@@ -217,6 +233,8 @@ function measure(ctx: RunContext, trial: Trial, role: "primary" | "reference"): 
       `${input.written}: no complete stride found (${g.events.heelStrikes.length} heel strike(s)); its parameters and curves are empty`,
     );
   }
+  // The report's warnings (shown on the page) name the input; the trial keeps them with their numbers.
+  for (const w of g.warnings) ctx.warnings.push(`${input.written}: ${w.message} [${w.code}]`);
   return trialOut(g, role, input.written, meta.fps, [offset, offset + e - s]);
 }
 
@@ -452,6 +470,11 @@ function analyzeGaitConventions(first: GaitTrialResult, an: GaitAnalysisConfig):
     cadence:
       "steps per minute: steps inside walking bouts over the bouts' duration (first to last heel strike)",
     asymmetry: "symmetry index = 100·(L − R)/(½(L + R)) %, > 0 when left is larger; ratio = L/R",
+    variability: `SD (n − 1) and CV = 100·SD/|mean| per side only from ${an.min_strides} strides on (min_strides; fewer: null, with a warning); heel strikes below confidence ${an.min_strike_confidence} (min_strike_confidence) are listed as warnings`,
+    vertical:
+      an.vertical_axis === undefined
+        ? "per input, as its document declares (metadata.poses3d_up, else y down for camera / hip-centred frames): trials[].vertical"
+        : `vertical_axis ${an.vertical_axis} from the config (up along it from the data)`,
     scale:
       first.scale === null
         ? "no spatial scale (no height or leg_length given, model_scale false): stride length and speed are not reported"

@@ -4,7 +4,7 @@ import { type ExtractorSpec, getSkeleton, type Segmentation } from "@neuropose/i
 import { extractSignal, type PoseSequence } from "@neuropose/kinematics";
 import { cycleConfidence } from "@neuropose/segment";
 import { type RunContext, recordInput, skeletonOf } from "./_context.js";
-import { segmentTrial, shortCycleNote } from "./_deps.js";
+import { frameNote, segmentTrial, shortCycleNote } from "./_deps.js";
 import { addTrialFigure } from "./_figures.js";
 import { type Loaded, toSequence, withContext } from "./_inputs.js";
 import { checkGaitJoint } from "./_joints.js";
@@ -118,6 +118,8 @@ function segmentInput(ctx: RunContext, l: Loaded, prepared: PreparedInput): Reco
   }
   const note = shortCycleNote(l.written, l.predictions.metadata.fps, seg, segs);
   if (note) ctx.notes.push(note);
+  const frame = frameNote(l.written, l.predictions.metadata, seg);
+  if (frame) ctx.notes.push(frame);
   return segs;
 }
 

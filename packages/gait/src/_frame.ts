@@ -2,9 +2,23 @@
 // sign, walking direction (horizontal) and its steadiness. Hand-written loops over the flat Float64Array
 // (our speed: one hour of 30 fps pose must take well under a second for every measure).
 import type { Skeleton } from "@neuropose/io";
-import { inferSkeleton, LEG_JOINT_NAMES, type PoseSequence, resolveLegJoints } from "@neuropose/kinematics";
+import {
+  inferSkeleton,
+  LEG_JOINT_NAMES,
+  type LegJointIndices,
+  type PoseSequence,
+  resolveLegJoints,
+} from "@neuropose/kinematics";
 import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
+
+/** A direction of "up" in pose coordinates (io's `metadata.poses3d_up`). */
+export type UpDirection = "+x" | "-x" | "+y" | "-y" | "+z" | "-z";
+
+/** Axis index and sign of an up direction. */
+export function upAxis(up: UpDirection): { axis: number; sign: 1 | -1 } {
+  return { axis: "xyz".indexOf(up[1] as string), sign: up[0] === "-" ? -1 : 1 };
+}
 
 /** Joint names of the legs (left, right) and trunk per supported skeleton: kinematics' table, skeletons with feet. */
 export const GAIT_JOINTS = Object.freeze(
@@ -16,15 +30,8 @@ export const GAIT_JOINTS = Object.freeze(
   >
 >;
 
-/** Resolved joint indices: [left, right] per part; hips and shoulders are means of several joints. */
-export interface LegJoints {
-  hip: [number[], number[]];
-  knee: [number, number];
-  ankle: [number, number];
-  heel: [number, number];
-  toe: [number, number];
-  shoulder: [number[], number[]];
-}
+/** Resolved joint indices (kinematics' `LegJointIndices`) of a skeleton with feet: heel and toe always known. */
+export type LegJoints = LegJointIndices & { heel: [number, number]; toe: [number, number] };
 
 export function legJoints(skeletonIn: Skeleton | string | undefined, joints: number): LegJoints {
   const skeleton = inferSkeleton(skeletonIn, joints);
@@ -48,6 +55,8 @@ export interface BodyFrame {
   /** Index of the vertical axis (0, 1, 2) and the sign of "up" along it (+1 or −1). */
   vertical: number;
   up: 1 | -1;
+  /** Fraction of the feet (heels, per frame) below the pelvis along `up` (NaN without any): the check of a declared up. */
+  hipsAbove: number;
   /** The two horizontal axes. */
   h1: number;
   h2: number;
@@ -110,9 +119,10 @@ export function meanPoints(seq: PoseSequence, joints: readonly number[]): Float6
 }
 
 /**
- * Body frame: vertical axis given (default y); "up" is where the hips are relative to the heels (so y-down
- * camera frames and y-up world frames both work); walking direction = moving average (window seconds) of
- * the unit horizontal foot vectors toe − heel of both feet, as segment's stride_zeni_v1.
+ * Body frame: vertical axis given; "up" along it is `declaredUp` when the document declares it, else where the
+ * hips are relative to the heels (so y-down camera frames and y-up world frames both work); walking direction
+ * = moving average (window seconds) of the unit horizontal foot vectors toe − heel of both feet, as segment's
+ * stride_zeni_v1.
  */
 export function bodyFrame(
   seq: PoseSequence,
@@ -120,6 +130,7 @@ export function bodyFrame(
   fps: number,
   verticalAxis: number,
   windowSeconds: number,
+  declaredUp?: 1 | -1,
 ): BodyFrame {
   const n = seq.frames;
   const J = seq.joints;
@@ -133,6 +144,7 @@ export function bodyFrame(
   const uw = new Float64Array(n);
   const pelvis = meanPoints(seq, [...legs.hip[0], ...legs.hip[1]]);
   let upVotes = 0;
+  let votes = 0;
   const feet = new Float64Array(2 * n);
   let nFeet = 0;
   for (let f = 0; f < n; f++) {
@@ -143,7 +155,10 @@ export function bodyFrame(
       const he = (f * J + legs.heel[s]) * 3;
       const to = (f * J + legs.toe[s]) * 3;
       const dv = hv - d[he + vertical];
-      if (Number.isFinite(dv)) upVotes += dv > 0 ? 1 : -1;
+      if (Number.isFinite(dv)) {
+        upVotes += dv > 0 ? 1 : -1;
+        votes++;
+      }
       const vx = d[to + h1] - d[he + h1];
       const vz = d[to + h2] - d[he + h2];
       const len = Math.sqrt(vx * vx + vz * vz);
@@ -158,10 +173,12 @@ export function bodyFrame(
   linearFill(pz);
   // Walking direction: segment's stride_zeni_v1 moving average (one implementation, half-to-even window).
   const { dirX, dirZ, steadiness } = walkingDirection(ux, uz, uw, fps, windowSeconds);
+  const up = declaredUp ?? (upVotes >= 0 ? 1 : -1);
   return {
     frames: n,
     vertical,
-    up: upVotes >= 0 ? 1 : -1,
+    up,
+    hipsAbove: votes > 0 ? (votes + up * upVotes) / (2 * votes) : Number.NaN,
     h1,
     h2,
     px,

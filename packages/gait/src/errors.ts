@@ -1,7 +1,13 @@
 import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/gait`. */
-export type GaitErrorCode = "E_GAIT_SKELETON" | "E_GAIT_FPS" | "E_GAIT_SCALE" | "E_GAIT_METHOD";
+export type GaitErrorCode =
+  | "E_GAIT_SKELETON"
+  | "E_GAIT_FPS"
+  | "E_GAIT_SCALE"
+  | "E_GAIT_METHOD"
+  /** The document's vertical is unknown (a world frame without poses3d_up) or malformed. */
+  | "E_GAIT_FRAME";
 
 /**
  * Error raised by the gait measures (a skeleton without legs, no frame rate, an impossible scale).

@@ -6,7 +6,15 @@ import {
   predictionsToSequence,
   resolveAxis,
 } from "@neuropose/kinematics";
-import { anterior, bodyFrame, type LegJoints, legJoints, meanPoints } from "./_frame.js";
+import {
+  anterior,
+  bodyFrame,
+  type LegJoints,
+  legJoints,
+  meanPoints,
+  type UpDirection,
+  upAxis,
+} from "./_frame.js";
 import {
   ANGLE_CONVENTION,
   type GaitCurve,
@@ -17,11 +25,17 @@ import {
 import { GaitError } from "./errors.js";
 import { detectGaitEvents, type GaitEventMethod, type GaitEventSet } from "./events.js";
 import { type ScaleInfo, type SpatiotemporalParameters, spatiotemporalParameters } from "./parameters.js";
+import {
+  GAIT_WARNING_DEFAULTS,
+  type GaitWarning,
+  type GaitWarningOptions,
+  gaitWarnings,
+} from "./warnings.js";
 
 /** Leg length (hip joint centre → knee → ankle joint centre) as a fraction of stature (Winter 2009: thigh 0.245 H + shank 0.246 H). */
 export const LEG_LENGTH_PER_HEIGHT = 0.491;
 
-export interface GaitOptions {
+export interface GaitOptions extends GaitWarningOptions {
   fps: number;
   skeleton?: Skeleton | string | undefined;
   /** Event detection method (default "zeni"). */
@@ -32,7 +46,14 @@ export interface GaitOptions {
   legLength?: number | undefined;
   /** Subject's height (stature), metres: sets the scale through LEG_LENGTH_PER_HEIGHT when no leg length is given. */
   height?: number | undefined;
+  /** Vertical axis (default "y"); "up" along it is found from the data (hips above heels). See `up`. */
   verticalAxis?: "x" | "y" | "z" | number;
+  /**
+   * The declared direction of "up" (a document's `poses3d_up`, see `declaredUp`): sets the vertical axis and
+   * its sign, over `verticalAxis`; a declaration the data contradict (hips below the heels) gets
+   * `W_GAIT_UP_MISMATCH`.
+   */
+  up?: UpDirection | undefined;
   minCycleSeconds?: number;
   maxCycleSeconds?: number;
   /** Strides below this confidence are left out of the curves (default 0: all). */
@@ -45,7 +66,15 @@ export interface GaitAnalysis {
   parameters: SpatiotemporalParameters;
   curves: GaitCurve[];
   angles: SagittalAngles;
-  conventions: typeof ANGLE_CONVENTION & { scale: string; cadence: string; asymmetry: string };
+  conventions: typeof ANGLE_CONVENTION & {
+    scale: string;
+    cadence: string;
+    asymmetry: string;
+    variability: string;
+    vertical: string;
+  };
+  /** What a reader must know before trusting the numbers (few strides, unsure heel strikes); see `gaitWarnings`. */
+  warnings: GaitWarning[];
 }
 
 function scaleFor(seq: PoseSequence, legs: LegJoints, options: GaitOptions): ScaleInfo | null {
@@ -147,7 +176,9 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
     throw new GaitError("E_GAIT_FPS", `fps must be > 0; got ${options.fps}`, { hint: "set metadata.fps" });
   }
   const legs = legJoints(options.skeleton, seq.joints);
-  const bf = bodyFrame(seq, legs, options.fps, resolveAxis(options.verticalAxis ?? "y"), 1.0);
+  const declared = options.up === undefined ? undefined : upAxis(options.up);
+  const vertical = declared?.axis ?? resolveAxis(options.verticalAxis ?? "y");
+  const bf = bodyFrame(seq, legs, options.fps, vertical, 1.0, declared?.sign);
   const heelA: [Float64Array, Float64Array] = [
     anterior(seq, bf, legs.heel[0]),
     anterior(seq, bf, legs.heel[1]),
@@ -160,10 +191,8 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
     _frame: { legs, bf, heelA },
   });
   const scale = scaleFor(seq, legs, options);
-  const parameters = spatiotemporalParameters(events, {
-    scale,
-    heelAnterior: heelA,
-  });
+  const minStrides = options.minStrides ?? GAIT_WARNING_DEFAULTS.minStrides;
+  const parameters = spatiotemporalParameters(events, { scale, heelAnterior: heelA, minStrides });
   const angles = sagittalAngles(seq, bf, legs);
   const curves = gaitCurves(angles, parameters.strides, events, {
     minConfidence: options.minCurveConfidence ?? 0,
@@ -173,6 +202,21 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
     parameters,
     curves,
     angles,
+    warnings: [
+      ...(options.up !== undefined && bf.hipsAbove < 0.5
+        ? [
+            {
+              code: "W_GAIT_UP_MISMATCH" as const,
+              message: `the declared up direction (${options.up}) puts the hips below the heels in ${Math.round(100 * (1 - bf.hipsAbove))} % of the frames: the document's vertical (metadata.poses3d_up / poses3d_frame) looks wrong, and so would every measure`,
+              side: null,
+              frame: null,
+              value: bf.hipsAbove,
+              threshold: 0.5,
+            },
+          ]
+        : []),
+      ...gaitWarnings(events, parameters, { ...options, minStrides }),
+    ],
     conventions: {
       ...ANGLE_CONVENTION,
       scale:
@@ -182,6 +226,11 @@ export function analyzeGait(seq: PoseSequence, options: GaitOptions): GaitAnalys
       cadence:
         "steps per minute: steps inside walking bouts over the bouts' duration (first to last heel strike)",
       asymmetry: "symmetry index = 100·(L − R)/(½(L + R)) %, > 0 when left is larger; ratio = L/R",
+      variability: `SD (n − 1) and CV = 100·SD/|mean| per side only from ${minStrides} strides on (fewer: null, with a warning)`,
+      vertical:
+        options.up !== undefined
+          ? `up = ${options.up} of the coordinates, as the document declares`
+          : `vertical axis ${"xyz"[vertical]}, up = ${bf.up > 0 ? "+" : "−"}${"xyz"[vertical]} (the side of the hips relative to the heels)`,
     },
   };
 }
@@ -192,8 +241,70 @@ export type GaitPredictions = PredictionsLike & {
     readonly fps: number;
     readonly skeleton?: string | null | undefined;
     readonly poses3d_unit?: string | undefined;
+    readonly poses3d_frame?: string | undefined;
+    readonly poses3d_up?: string | undefined;
   };
 };
+
+/**
+ * The direction of "up" a predictions document declares: `poses3d_up`, else `-y` for the `camera` and
+ * `hip_centered` frames (y down by their definition); null when nothing says (a `world` frame without
+ * `poses3d_up`: the calibration's own axes; or no frame at all). Never guessed from the data.
+ *
+ * @example
+ * ```ts
+ * import { declaredUp } from "@neuropose/gait";
+ * console.log(declaredUp({ poses3d_frame: "hip_centered" }), declaredUp({ poses3d_frame: "world", poses3d_up: "+z" })); // "-y" "+z"
+ * console.log(declaredUp({ poses3d_frame: "world" })); // null
+ * ```
+ */
+export function declaredUp(metadata: {
+  readonly poses3d_frame?: string | undefined;
+  readonly poses3d_up?: string | undefined;
+}): UpDirection | null {
+  const up = metadata.poses3d_up;
+  if (up !== undefined) {
+    if (!/^[+-][xyz]$/.test(up))
+      throw new GaitError("E_GAIT_FRAME", `metadata.poses3d_up must be one of +x -x +y -y +z -z; got ${up}`, {
+        hint: "fix the document's poses3d_up",
+      });
+    return up as UpDirection;
+  }
+  return metadata.poses3d_frame === "camera" || metadata.poses3d_frame === "hip_centered" ? "-y" : null;
+}
+
+/**
+ * The vertical of one document for the gait measures: the caller's `up` or `verticalAxis` when given, else the
+ * document's declaration (`declaredUp`); a `world` frame that declares nothing is an `E_GAIT_FRAME` error (its
+ * axes are the calibration's own: guessing would be silent); no frame at all keeps the default ("y", up from
+ * the data).
+ *
+ * @example
+ * ```ts
+ * import { verticalFor } from "@neuropose/gait";
+ * console.log(verticalFor({ poses3d_frame: "world", poses3d_up: "+z" }, {})); // { up: "+z" }
+ * console.log(verticalFor({ poses3d_frame: "world" }, { verticalAxis: "z" })); // { verticalAxis: "z" }
+ * ```
+ */
+export function verticalFor(
+  metadata: Parameters<typeof declaredUp>[0],
+  given: { up?: UpDirection | undefined; verticalAxis?: GaitOptions["verticalAxis"] | undefined },
+): { up?: UpDirection; verticalAxis?: GaitOptions["verticalAxis"] } {
+  if (given.up !== undefined) return { up: given.up };
+  if (given.verticalAxis !== undefined) return { verticalAxis: given.verticalAxis };
+  const up = declaredUp(metadata);
+  if (up !== null) return { up };
+  if (metadata.poses3d_frame === "world") {
+    throw new GaitError(
+      "E_GAIT_FRAME",
+      "the poses are in a 'world' (lab) frame that does not declare which way is up (metadata.poses3d_up)",
+      {
+        hint: "give the vertical axis (analysis: vertical_axis: z; library: up: '+z'), or re-run neuropose-infer --cameras, which declares it",
+      },
+    );
+  }
+  return {};
+}
 
 /**
  * `analyzeGait` on one person of a predictions document: fps, skeleton and unit from its metadata.
@@ -221,6 +332,7 @@ export function analyzePredictions(
   const unit = preds.metadata.poses3d_unit;
   return analyzeGait(seq, {
     ...options,
+    ...verticalFor(preds.metadata, options),
     fps: options.fps ?? preds.metadata.fps,
     skeleton,
     unit: options.unit ?? (unit === "mm" || unit === "m" ? unit : undefined),

@@ -1,3 +1,4 @@
+export type { UpDirection } from "./_frame.js";
 export {
   ANGLE_CONVENTION,
   type CurveJoint,
@@ -19,10 +20,12 @@ export {
 export {
   analyzeGait,
   analyzePredictions,
+  declaredUp,
   type GaitAnalysis,
   type GaitOptions,
   type GaitPredictions,
   LEG_LENGTH_PER_HEIGHT,
+  verticalFor,
 } from "./gait.js";
 export {
   type Asymmetry,
@@ -38,3 +41,11 @@ export {
   stat,
 } from "./parameters.js";
 export { type SynthWalker, type SynthWalkerOptions, synthesizeWalker } from "./synthesize.js";
+export {
+  GAIT_WARNING_DEFAULTS,
+  type GaitWarning,
+  type GaitWarningCode,
+  type GaitWarningOptions,
+  gaitWarnings,
+  MAX_LISTED_STRIKES,
+} from "./warnings.js";

@@ -147,6 +147,11 @@ export interface ParameterOptions {
   heelAnterior?: [Float64Array, Float64Array] | undefined;
   /** How to turn sequence units into metres; without it, lengths and speed are null. */
   scale?: ScaleInfo | null | undefined;
+  /**
+   * Fewest strides of a side for its variability (default 3): with fewer, that side's SD and CV are null (two
+   * strides give one difference, no estimate of variability); means are still given.
+   */
+  minStrides?: number | undefined;
 }
 
 /**
@@ -225,12 +230,14 @@ export function spatiotemporalParameters(
       confidence: Math.min(a.confidence, m.confidence, b.confidence, toeOff?.confidence ?? 0),
     });
   }
-  const overall = parameterSet(strides, events, null);
+  const minStrides = options.minStrides ?? 3;
+  const overall = parameterSet(strides, events, null, minStrides);
   const bouts = events.bouts.map((b) => ({
     ...parameterSet(
       strides.filter((s) => s.bout === b.index),
       events,
       b.index,
+      minStrides,
     ),
     bout: b.index,
     start: b.start,
@@ -239,8 +246,13 @@ export function spatiotemporalParameters(
   return { overall, bouts, strides, scale };
 }
 
-function sideParameters(strides: Stride[]): SideParameters {
-  const pick = (k: keyof Stride) => stat(strides.map((s) => s[k] as number | null));
+function sideParameters(strides: Stride[], minStrides: number): SideParameters {
+  // Variability (SD, CV) only from `minStrides` strides on; the mean from any.
+  const few = strides.length < minStrides;
+  const pick = (k: keyof Stride) => {
+    const s = stat(strides.map((x) => x[k] as number | null));
+    return few ? { ...s, sd: null, cv: null } : s;
+  };
   const stepTime = pick("stepTime");
   return {
     strides: strides.length,
@@ -256,7 +268,12 @@ function sideParameters(strides: Stride[]): SideParameters {
   };
 }
 
-function parameterSet(strides: Stride[], events: GaitEventSet, bout: number | null): ParameterSet {
+function parameterSet(
+  strides: Stride[],
+  events: GaitEventSet,
+  bout: number | null,
+  minStrides: number,
+): ParameterSet {
   let steps = 0;
   let frames = 0;
   for (const b of events.bouts) {
@@ -266,8 +283,14 @@ function parameterSet(strides: Stride[], events: GaitEventSet, bout: number | nu
     frames += b.end - b.start;
   }
   const walkingSeconds = frames / events.fps;
-  const left = sideParameters(strides.filter((s) => s.side === "left"));
-  const right = sideParameters(strides.filter((s) => s.side === "right"));
+  const left = sideParameters(
+    strides.filter((s) => s.side === "left"),
+    minStrides,
+  );
+  const right = sideParameters(
+    strides.filter((s) => s.side === "right"),
+    minStrides,
+  );
   const asym = (k: keyof SideParameters) => asymmetry((left[k] as Stat).mean, (right[k] as Stat).mean);
   return {
     cadence: walkingSeconds > 0 ? (60 * steps) / walkingSeconds : null,

@@ -314,6 +314,8 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
       ...options.lowpass,
     },
     rejectOutliers: options.rejectOutliers ? {} : undefined,
+    // Qualisys' lab frame and Pose2Sim's (its TOML calibrations) have z up; our JSON declares nothing.
+    ...(calibration.source.format !== "json" ? { up: "+z" as const } : {}),
     ...(options.boneModel && skeletonEdges ? { boneModel: { bones: skeletonEdges } } : {}),
     neuroposeVersion: options.neuroposeVersion,
     provenance: {

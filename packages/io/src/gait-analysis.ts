@@ -68,9 +68,24 @@ export const GaitAnalysisConfigSchema = z
       .describe(
         "Without height or leg_length, report stride length and speed in the pose model's own metric scale (BlazePose and MeTRAbs estimate it from an average body; the assumption is stated). Default false: no lengths without the subject's size.",
       ),
-    vertical_axis: Axis.default("y").describe(
-      "Vertical axis of the pose coordinates; 'up' is found from the data.",
+    vertical_axis: Axis.optional().describe(
+      "Vertical axis of the pose coordinates ('up' along it is found from the data). Absent: each input's declared " +
+        "vertical (metadata.poses3d_up, else y down for the 'camera' and 'hip_centered' frames); an input in a " +
+        "'world' frame that declares none is refused.",
     ),
+    min_strides: z
+      .int()
+      .gte(2)
+      .default(3)
+      .describe(
+        "Fewest strides per side for cadence and variability: with fewer, that side's SD and CV are null and a warning says so.",
+      ),
+    min_strike_confidence: z
+      .number()
+      .gte(0)
+      .lte(1)
+      .default(0.5)
+      .describe("Heel strikes below this confidence (0..1) are listed as warnings."),
     min_cycle_seconds: z.number().gt(0).default(0.4).describe("Shortest stride, seconds."),
     max_cycle_seconds: z
       .number()
@@ -178,6 +193,20 @@ const StrideRecord = z.strictObject({
   confidence: Float,
 });
 
+const GaitWarning = z.strictObject({
+  code: z
+    .string()
+    .describe(
+      "Stable code: W_GAIT_FEW_STRIDES, W_GAIT_LOW_CONFIDENCE_STRIKE, W_GAIT_LOW_CONFIDENCE_STRIKES_MORE, W_GAIT_UP_MISMATCH.",
+    ),
+  message: z.string(),
+  side: Side.nullable(),
+  frame: Frame.nullable().describe("The event's frame (of the input file), null for a whole side."),
+  time_s: NFloat,
+  value: Float.describe("The measured value (strides, confidence, count, fraction)."),
+  threshold: Float,
+});
+
 /** The gait measures of one input. */
 const GaitTrial = z.strictObject({
   role: z.enum(["primary", "reference"]),
@@ -207,6 +236,16 @@ const GaitTrial = z.strictObject({
   }),
   strides: z.array(StrideRecord),
   curves: z.array(Curve),
+  warnings: z
+    .array(GaitWarning)
+    .optional()
+    .describe(
+      "What a reader must know before trusting these numbers (few strides, unsure heel strikes), each with a stable code; also in the report's warnings.",
+    ),
+  vertical: z
+    .string()
+    .optional()
+    .describe("The vertical the measures used and where it came from (declared by the input, or given)."),
 });
 
 const PathSchema = z.array(z.tuple([z.int().gte(0), z.int().gte(0)]));

@@ -133,6 +133,7 @@ export {
   ModelProvenanceSchema,
   Poses3dFrameSchema,
   Poses3dUnitSchema,
+  Poses3dUpSchema,
   type Provenance,
   type ProvenanceInput,
   ProvenanceSchema,

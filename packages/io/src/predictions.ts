@@ -115,6 +115,15 @@ export const Poses3dFrameSchema = z
       "of a camera calibration (its origin and axes), triangulated from several calibrated cameras.",
   );
 
+/** Directions "up" can have in `poses3d` coordinates (`metadata.poses3d_up`). */
+export const Poses3dUpSchema = z
+  .enum(["+x", "-x", "+y", "-y", "+z", "-z"])
+  .describe(
+    "Direction of 'up' (against gravity) in poses3d coordinates, e.g. '+z' for a lab frame with z up (Qualisys, " +
+      "Pose2Sim). Absent: '-y' for 'camera' and 'hip_centered' (y points down by their definition); unknown for " +
+      "'world', whose axes are the calibration's own.",
+  );
+
 /** Facts about the source video (deliberately no file path: it may identify a subject). */
 export const VideoMetadataSchema = z
   .strictObject({
@@ -133,6 +142,7 @@ export const VideoMetadataSchema = z
       ),
     poses3d_unit: Poses3dUnitSchema,
     poses3d_frame: Poses3dFrameSchema,
+    poses3d_up: Poses3dUpSchema.optional(),
     poses3d_source: z
       .enum(["monocular_estimate", "triangulated"])
       .optional()

@@ -31,6 +31,7 @@ export {
   resolveAxis,
   resolveJoint,
 } from "./joints.js";
+export { LEG_JOINT_NAMES, type LegJointIndices, type LegJointNames, resolveLegJoints } from "./legs.js";
 export {
   type NormalizeOptions,
   normalizePoseSequence,
@@ -53,19 +54,10 @@ export {
   rotationMagnitudeDeg,
 } from "./procrustes.js";
 export {
-  classifyView,
-  LEG_JOINT_NAMES,
-  type LegJointIndices,
-  resolveLegJoints,
   SAGITTAL_2D_CONVENTION,
   type Sagittal2dAngles,
   type Sagittal2dOptions,
   sagittalAngles2d,
-  VIEW_CONSTANTS,
-  type ViewCheck,
-  type ViewLabel,
-  type ViewQuality,
-  viewQuality,
 } from "./sagittal.js";
 export {
   checkSequence,
@@ -91,3 +83,11 @@ export {
   percentile,
 } from "./stats.js";
 export { pairwiseSum } from "./sum.js";
+export {
+  classifyView,
+  VIEW_CONSTANTS,
+  type ViewCheck,
+  type ViewLabel,
+  type ViewQuality,
+  viewQuality,
+} from "./view.js";

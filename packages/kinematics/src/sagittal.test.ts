@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
 import { mulberry32 } from "../../../config/random.js";
-import { classifyView, sagittalAngles2d, viewQuality } from "./sagittal.js";
+import { sagittalAngles2d } from "./sagittal.js";
 import { poseSequence } from "./sequence.js";
+import { classifyView, viewQuality } from "./view.js";
 
 const D = Math.PI / 180;
 // blazepose_33 indices

@@ -26,6 +26,11 @@ export interface TriangulatePredictionsOptions extends AssociateOptions {
    * their confident frames, every frame pulled onto them (recorded in provenance.filters); off when absent.
    */
   boneModel?: (BoneLengthOptions & { bones: readonly (readonly [number, number])[] }) | undefined;
+  /**
+   * Direction of "up" in the calibration's world frame, written as `metadata.poses3d_up` (gait and analysis
+   * read the vertical from it); absent: not declared (the world's axes are the calibration's own).
+   */
+  up?: "+x" | "-x" | "+y" | "-y" | "+z" | "-z" | undefined;
   /** Recorded in provenance.multiview (e.g. calibration file name and hash, source videos, offset source). */
   provenance?: Record<string, unknown> | undefined;
   /** Version string recorded in provenance. */
@@ -256,6 +261,7 @@ export function triangulatePredictions(
       skeleton: first.metadata.skeleton,
       poses3d_unit: "m",
       poses3d_frame: "world",
+      ...(options.up ? { poses3d_up: options.up } : {}),
       cameras: cameras.map((c) => c.name),
       ...(first.metadata.timestamps ? { timestamps: first.metadata.timestamps } : {}),
     },

@@ -11,6 +11,7 @@ import {
 } from "@neuropose/kinematics";
 import { pyFloat, roundHalfEven } from "./_python.js";
 import { schemas } from "./_schemas.js";
+import { declaredVerticalAxis } from "./_vertical.js";
 import { type CycleConfidence, cycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import {
@@ -234,7 +235,7 @@ function segmentStrides(
 ): Segmentation[] {
   const sides = joints.map((joint) => strideSide(skeleton, joint));
   const events = detectGaitEvents(preds, strideEventOptions(options, skeleton));
-  const vertical = resolveAxis(options.stride?.verticalAxis ?? "y");
+  const vertical = resolveAxis(options.stride?.verticalAxis ?? declaredVerticalAxis(preds.metadata));
   return joints.map((joint, k) => {
     const config = schemas().validateWith(
       schemas().SegmentationConfigSchema,

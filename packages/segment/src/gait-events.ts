@@ -1,5 +1,6 @@
 // Gait events (heel strikes, toe-offs) detected from heel/toe trajectories, and the stride segments and
 // stride confidence built from them (detectGaitEvents, strideSegments, strideConfidence).
+
 import type { Segment } from "@neuropose/io";
 import { SKELETON_NAMES, type Skeleton } from "@neuropose/io/core";
 import {
@@ -12,6 +13,7 @@ import {
 } from "@neuropose/kinematics";
 import { median } from "./_median.js";
 import { roundHalfEven } from "./_python.js";
+import { declaredVerticalAxis } from "./_vertical.js";
 import type { CycleConfidence } from "./confidence.js";
 import { SegmentError } from "./errors.js";
 import { findPeaks, peakProminences } from "./peaks.js";
@@ -49,7 +51,10 @@ export interface GaitEventOptions {
   personIndex?: number;
   /** Skeleton of the predictions (default: metadata.skeleton, else inferred from the joint count). */
   skeleton?: Skeleton | string;
-  /** Vertical axis of `poses3d` ("y" by default: y-down camera and BlazePose world coordinates). */
+  /**
+   * Vertical axis of `poses3d` (default: the axis of the document's `metadata.poses3d_up`, e.g. z for the lab frame
+   * of `neuropose-infer --cameras`; else "y": y-down camera and BlazePose world coordinates).
+   */
   verticalAxis?: "x" | "y" | "z" | string;
   /** Minimal time between two heel strikes of the same foot, seconds (default 0.4). */
   minCycleSeconds?: number;
@@ -186,7 +191,7 @@ export function detectGaitEvents(
     });
   }
   const seq = predictionsToSequence(preds, { personIndex: options.personIndex ?? 0 });
-  const vertical = resolveAxis(options.verticalAxis ?? "y");
+  const vertical = resolveAxis(options.verticalAxis ?? declaredVerticalAxis(preds.metadata));
   const [h1, h2] = [0, 1, 2].filter((a) => a !== vertical);
   const heel = jointIndices(joints.heel, skeleton);
   const toe = jointIndices(joints.toe, skeleton);

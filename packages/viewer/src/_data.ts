@@ -5,6 +5,8 @@ export interface ViewerData {
   frames: number;
   width: number;
   height: number;
+  /** Which way is up in the 3D data (drawn upwards on screen). */
+  up: "+x" | "-x" | "+y" | "-y" | "+z" | "-z";
   skeleton: { name: string; joints: string[]; edges: [number, number][]; sides: number[] };
   persons: ViewerPerson[];
   notes: string[];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { analyzeGait, type GaitAnalysis } from "@neuropose/gait";
+import { analyzeGait, declaredUp, type GaitAnalysis, verticalFor } from "@neuropose/gait";
 import { inferSkeleton, poseSequence } from "@neuropose/kinematics";
 import type { ViewerData, ViewerPerson } from "./_data.js";
 
@@ -12,6 +12,9 @@ export interface ViewerPredictions {
     height?: number;
     skeleton?: string | null;
     poses3d_unit?: string;
+    /** The frame and its "up" (see @neuropose/gait's `declaredUp`): the 3D view and the gait measures use them. */
+    poses3d_frame?: string;
+    poses3d_up?: string;
   };
   frames: Record<string, { poses3d: number[][][]; poses2d?: number[][][] }>;
 }
@@ -72,6 +75,9 @@ export function gaitTableHtml(g: GaitAnalysis): string {
   }
   html += "</tbody></table>";
   html += `<p class="note">${esc(g.conventions.scale)}. ${esc(g.conventions.asymmetry)}. Knee: ${esc(g.conventions.knee)}.</p>`;
+  if (g.warnings.length > 0) {
+    html += `<h4 class="warn">Warnings (${g.warnings.length})</h4><ul class="warn">${g.warnings.map((w) => `<li>${esc(w.message)} <small>[${w.code}]</small></li>`).join("")}</ul>`;
+  }
   return html;
 }
 
@@ -112,7 +118,11 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
       const pose = preds.frames[n].poses3d[p];
       if (!pose) return;
       for (let j = 0; j < J; j++)
-        for (let a = 0; a < 3; a++) maxAbs = Math.max(maxAbs, Math.abs(pose[j][a] * unitMm));
+        for (let a = 0; a < 3; a++) {
+          // NaN (a keypoint fewer than two cameras saw) must not make the scale NaN
+          const v = Math.abs(pose[j][a] * unitMm);
+          if (v > maxAbs) maxAbs = v;
+        }
     });
     // Quantisation step: 1 mm unless the scene is larger than ±32 m.
     const q3 = Math.max(1, maxAbs / 32000);
@@ -146,6 +156,7 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
     let table = "<p>no gait measures</p>";
     try {
       const g = analyzeGait(poseSequence(N, J, seqData), {
+        ...verticalFor(preds.metadata, {}),
         fps: preds.metadata.fps,
         skeleton: skel.name,
         unit:
@@ -183,15 +194,29 @@ export function buildViewerData(preds: ViewerPredictions, options: ViewerOptions
       table,
     });
   }
+  // The 3D view puts the document's declared "up" on top; undeclared: y down, as monocular models write.
+  let up: ViewerData["up"] = "-y";
+  const notes = [...(options.notes ?? [])];
+  try {
+    const declared = declaredUp(preds.metadata);
+    if (declared !== null) up = declared;
+    else if (preds.metadata.poses3d_frame === "world")
+      notes.push(
+        "the poses are in a lab (world) frame that does not declare which way is up (metadata.poses3d_up): the 3D view assumes y down",
+      );
+  } catch (e) {
+    notes.push(e instanceof Error ? e.message : String(e));
+  }
   return {
     title: options.title ?? "NeuroPose viewer",
+    up,
     fps: preds.metadata.fps,
     frames: N,
     width: preds.metadata.width ?? 640,
     height: preds.metadata.height ?? 480,
     skeleton: { name: skel.name, joints: [...skel.joints], edges: skel.edges.map(([a, b]) => [a, b]), sides },
     persons,
-    notes: options.notes ?? [],
+    notes,
   };
 }
 
@@ -250,6 +275,7 @@ body{font-family:system-ui,sans-serif;margin:12px;color:#222}
 #np-slider{flex:1}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child{text-align:left}
 .note{font-size:12px;color:#555}
+.warn{color:#a33}ul.warn{font-size:13px;margin:4px 0}
 </style></head><body>
 <div class="top"><h2 style="margin:0">${esc(data.title)}</h2><label>person <select id="np-person"></select></label>
 <span class="note">${data.frames} frames at ${data.fps} fps · ${esc(data.skeleton.name)} · drag the 3D view to rotate, wheel to zoom</span></div>

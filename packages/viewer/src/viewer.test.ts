@@ -35,6 +35,43 @@ describe("viewer data", () => {
   });
 });
 
+describe("viewer: warnings and the declared vertical", () => {
+  it("a short clip's gait table lists its warnings with their codes", () => {
+    const d = buildViewerData(walkerPredictions(3.6));
+    expect(d.persons[0].table).toContain('<h4 class="warn">Warnings (2)</h4>');
+    expect(d.persons[0].table).toContain(
+      "only 2 strides on the left side (≥ 3 recommended for cadence/variability): its SD and CV are not reported and its means rest on few strides <small>[W_GAIT_FEW_STRIDES]</small>",
+    );
+    expect(buildViewerData(walkerPredictions(10)).persons[0].table).not.toContain("Warnings");
+  });
+
+  it("a z-up lab document (--cameras) gets the same gait table as y-down, drawn with z up", () => {
+    const yDown = walkerPredictions(8);
+    const lab: ViewerPredictions = {
+      metadata: { ...yDown.metadata, poses3d_frame: "world", poses3d_up: "+z" },
+      frames: Object.fromEntries(
+        Object.entries(yDown.frames).map(([k, f]) => [
+          k,
+          { poses3d: f.poses3d.map((p) => p.map(([x, y, z]) => [x + 2000, z + 3000, -y])) },
+        ]),
+      ),
+    };
+    const a = buildViewerData({ ...yDown, metadata: { ...yDown.metadata, poses3d_frame: "hip_centered" } });
+    const b = buildViewerData(lab);
+    expect([a.up, b.up]).toEqual(["-y", "+z"]);
+    // a keypoint no two cameras saw (NaN) leaves the 3D scale finite (it made every joint NaN: a blank view)
+    const first = Object.values(lab.frames)[0]?.poses3d[0] as number[][];
+    first[0] = [Number.NaN, Number.NaN, Number.NaN];
+    expect(Number.isFinite(buildViewerData(lab).persons[0].q3)).toBe(true);
+    expect(b.persons[0].table).toBe(a.persons[0].table);
+    expect(b.persons[0].events).toEqual(a.persons[0].events);
+    // undeclared lab frame: no gait guessed, and the page says why
+    const bare = buildViewerData({ ...lab, metadata: { ...lab.metadata, poses3d_up: undefined } });
+    expect(bare.persons[0].table).toMatch(/gait measures not available: .*does not declare which way is up/);
+    expect(bare.notes.join(" ")).toMatch(/does not declare which way is up/);
+  });
+});
+
 const suite = haveChromium("viewer page in headless Chromium") ? describe : describe.skip;
 
 suite("viewer page in headless Chromium (WebGL by SwiftShader)", () => {

@@ -57,7 +57,7 @@ export function poseEstimations(
 ): NwbPoseEstimation[] {
   const poses: NwbPoseEstimation[] = [];
   const unitWord = UNIT_WORDS[md.poses3d_unit] ?? md.poses3d_unit;
-  const frameWords = FRAME_WORDS[md.poses3d_frame] ?? md.poses3d_frame;
+  const frameWords = `${FRAME_WORDS[md.poses3d_frame] ?? md.poses3d_frame}${md.poses3d_up ? `; up is ${md.poses3d_up}` : ""}`;
   for (const id of ids) {
     const t = dataOf(id);
     const conf = (j: number) => {

@@ -16,6 +16,7 @@ export function exportProvenance(
     skeleton: md.skeleton,
     poses3d_unit: md.poses3d_unit,
     poses3d_frame: md.poses3d_frame,
+    ...(md.poses3d_up ? { poses3d_up: md.poses3d_up } : {}),
     video: { frame_count: md.frame_count, fps: md.fps, width: md.width, height: md.height },
     provenance: prov ?? null,
     ...(options.inputHashes ? { input_hashes: options.inputHashes } : {}),

@@ -47,6 +47,42 @@ function dec(): Decoded {
 
 const state = { frame: 0, playing: false, speed: 1, person: 0, clock: 0 };
 const J = data.skeleton.joints.length;
+// [data axis, sign] of screen x, y, z (three.js: right-handed, y up) for the declared up: a rotation each (det
+// +1), so the body is never drawn mirrored.
+const SCREEN: [number, number][] = (
+  {
+    "-y": [
+      [0, 1],
+      [1, -1],
+      [2, -1],
+    ],
+    "+y": [
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ],
+    "+z": [
+      [0, 1],
+      [2, 1],
+      [1, -1],
+    ],
+    "-z": [
+      [0, 1],
+      [2, -1],
+      [1, 1],
+    ],
+    "+x": [
+      [1, 1],
+      [0, 1],
+      [2, -1],
+    ],
+    "-x": [
+      [1, 1],
+      [0, -1],
+      [2, 1],
+    ],
+  } as Record<string, [number, number][]>
+)[data.up ?? "-y"] as [number, number][];
 const N = data.frames;
 const MISSING = -32768;
 
@@ -111,11 +147,15 @@ function draw3d() {
   if (!d.p3) return;
   const f = state.frame;
   const q = person().q3;
-  const at = (j: number, a: number) => {
+  const raw = (j: number, a: number) => {
     const v = (d.p3 as Int16Array)[(f * J + j) * 3 + a];
-    if (v === MISSING) return Number.NaN;
-    const x = (v - center[a]) * q;
-    return a === 1 ? -x : x; // y down in the data, up on screen
+    return v === MISSING ? Number.NaN : (v - center[a]) * q;
+  };
+  // Screen axis k (three.js: y up) from the data: the declared up on screen y (y-down data: (x, −y, z) as
+  // before; z-up lab data: (x, z, −y), a rotation).
+  const at = (j: number, k: number) => {
+    const [src, sign] = SCREEN[k] as [number, number];
+    return sign * raw(j, src);
   };
   data.skeleton.edges.forEach(([a, b], i) => {
     for (let k = 0; k < 3; k++) {
