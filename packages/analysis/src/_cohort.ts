@@ -2,13 +2,12 @@
 // DTW distance matrix.
 import type { AnalysisReport } from "@neuropose/io";
 import { type PoseSequence, percentile } from "@neuropose/kinematics";
+import { loadCohort } from "./_cohort-load.js";
 import { dtwChoice, runVocabulary } from "./_compare.js";
 import type { RunContext } from "./_context.js";
-import { checkAbort } from "./_deps.js";
-import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { type InputSummary, withContext } from "./_inputs.js";
 import { pairwiseMatrix } from "./_pairs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
-import { loadTrial, trialPieces } from "./_trials.js";
 import { AnalysisRunError } from "./errors.js";
 import { summarizeDistances } from "./summary.js";
 
@@ -22,21 +21,18 @@ export async function runCohort(
     throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
   // planAnalysis checked that the patterns expand to at least 2 files.
   const paths = ctx.resolved.inputs.cohort ?? [];
+  // Loaded on worker threads when there are several and enough bytes; only the pieces' sequences come back.
+  const trials = await loadCohort(ctx, paths);
+  const firstSkeleton = trials[0]?.skeleton;
+  const summaries: InputSummary[] = trials.map((t) => t.summary);
   const items: { label: string; seq: PoseSequence }[] = [];
-  const summaries: InputSummary[] = [];
-  let firstSkeleton: string | null | undefined;
-  for (const [k, p] of paths.entries()) {
-    checkAbort(ctx.options.signal);
-    const trial = await loadTrial(ctx, "cohort", p);
-    firstSkeleton ??= trial.input.predictions.metadata.skeleton;
-    summaries.push(inputSummary(trial.input));
-    for (const piece of trialPieces(ctx, trial)) {
+  for (const [k, trial] of trials.entries()) {
+    const p = paths[k] as string;
+    for (const piece of trial.pieces) {
       // A trial split at long gaps without segmentation: each part is an item of its own (`a.json:part[1]`).
-      items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq: piece.seq });
+      const seq = { frames: piece.frames, joints: piece.joints, data: piece.data };
+      items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq });
     }
-    // Only the pieces' pose sequences are needed from here: memory grows with them, not with the documents.
-    ctx.load.forget(p);
-    progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
   }
   const choice = dtwChoice(ctx.work);
   let seqs = items.map((i) => i.seq);
