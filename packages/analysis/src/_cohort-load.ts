@@ -224,7 +224,8 @@ function onWorkers(
         received++;
         ctx.options.onProgress?.({ stage: "load", done: received, total: paths.length, label: path });
         // The first trial gives the run's unit: when it cannot be read, nothing after it can be prepared.
-        if (received === paths.length || (decided(out, paths.length, names) && out.some((o) => o && !o.ok))) finish();
+        if (received === paths.length || (decided(out, paths.length, names) && out.some((o) => o && !o.ok)))
+          finish();
         else give(w);
       });
       w.on("error", (e) =>

@@ -25,17 +25,19 @@ export async function runCohort(
   const trials = await loadCohort(ctx, paths);
   const firstSkeleton = trials[0]?.skeleton;
   const summaries: InputSummary[] = trials.map((t) => t.summary);
-  const items: { label: string; seq: PoseSequence }[] = [];
+  const labels: string[] = [];
+  let seqs: PoseSequence[] = [];
   for (const [k, trial] of trials.entries()) {
     const p = paths[k] as string;
     for (const piece of trial.pieces) {
       // A trial split at long gaps without segmentation: each part is an item of its own (`a.json:part[1]`).
-      const seq = { frames: piece.frames, joints: piece.joints, data: piece.data };
-      items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq });
+      labels.push(piece.label === "full_trial" ? p : `${p}:${piece.label}`);
+      seqs.push({ frames: piece.frames, joints: piece.joints, data: piece.data });
     }
   }
+  // From here only `seqs` holds the sequences: once time-normalised, the loaded ones are garbage.
+  trials.length = 0;
   const choice = dtwChoice(ctx.work);
-  let seqs = items.map((i) => i.seq);
   const tn = analysis.time_normalize ?? "auto";
   const to = normalizationTarget(
     tn,
@@ -70,7 +72,7 @@ export async function runCohort(
       method: analysis.method,
       algorithm: choice.algorithm,
       radius: choice.algorithm === "fastdtw" ? choice.radius : null,
-      labels: items.map((i) => i.label),
+      labels,
       matrix,
       summary: summarizeDistances(upper),
       notes: ctx.notes,
