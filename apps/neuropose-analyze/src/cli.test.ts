@@ -254,6 +254,7 @@ describe("neuropose-analyze", () => {
     loadPolicy.minBytes = 0;
     try {
       mkdirSync(join(dir, "exp", "cohort"), { recursive: true });
+      // trial 0 loads on the calling thread, trial 1 (the malformed one) on the load worker
       for (let k = 0; k < 3; k++) {
         const doc = synthesizeGaitPredictions({ seed: k + 1, frames: 90 });
         if (k === 1) (doc.frames.frame_000007!.poses3d[0]![2] as unknown[])[0] = "oops";
