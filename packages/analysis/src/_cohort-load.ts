@@ -11,7 +11,7 @@ import { type CohortTrial, loadCohortTrial, scratchContext, TrialFailure } from 
 import type { RunContext } from "./_context.js";
 import { checkAbort } from "./_deps.js";
 import { hasJointNames, resolveConfigJoints } from "./_joints.js";
-import { threadCount } from "./_pairs.js";
+import { onWorkerFailure, threadCount, workerUrl } from "./_pairs.js";
 import { AnalysisRunError } from "./errors.js";
 import type { AnalysisPlan } from "./plan.js";
 
@@ -37,13 +37,6 @@ export type LoadReply =
 export const loadPolicy = { minBytes: 8e6 };
 
 type Outcome = { ok: true; trial: CohortTrial } | { ok: false; failure: TrialFailure };
-
-/** Where the built worker lives: beside the bundle in dist/, or dist/ when running from TypeScript source. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  if (/\/src\/[^/]+\.ts$/.test(here)) return new URL("../dist/_load-worker.js", here);
-  return new URL("./_load-worker.js", here);
-}
 
 /** Load threads for these cohort files (0: the calling thread loads them). */
 export async function loadThreads(ctx: RunContext, paths: readonly string[]): Promise<number> {
@@ -234,7 +227,7 @@ function onWorkers(
     };
     const first = take(); // trial 0, here
     for (let t = 0; t < threads - 1; t++) {
-      const w = new Worker(workerUrl(), { workerData: data });
+      const w = new Worker(workerUrl("_load-worker.js"), { workerData: data });
       workers.push(w);
       w.on("message", (m: LoadReply) => {
         if (settled) return;
@@ -245,23 +238,7 @@ function onWorkers(
             : { ok: false, failure: new TrialFailure(m.phase, undefined, m.skeleton) };
         if (record(m.k, o)) give(w);
       });
-      w.on("error", (e) =>
-        finish(
-          new AnalysisRunError("E_ANALYSIS_WORKER", `a load worker thread failed: ${e.message}`, {
-            kind: "bug",
-            cause: e,
-          }),
-        ),
-      );
-      w.on("exit", (code) => {
-        if (code !== 0)
-          finish(
-            new AnalysisRunError("E_ANALYSIS_WORKER", `a load worker thread exited with code ${code}`, {
-              kind: "bug",
-              hint: "out of memory? run with --threads 1",
-            }),
-          );
-      });
+      onWorkerFailure(w, "a load worker thread", finish);
       give(w);
     }
     // The calling thread loads too, trial after trial, while the workers do.

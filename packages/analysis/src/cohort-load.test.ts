@@ -57,6 +57,19 @@ async function both(config: ReturnType<typeof parseAnalysisConfig>, options: Run
   return { one, two };
 }
 
+/** The error of a cohort run in `at` on 1 thread, checked equal (class, code, path, hint, kind, message) on 2. */
+async function sameError(analysis: object, at: string): Promise<Record<string, unknown>> {
+  const config = parseAnalysisConfig({
+    inputs: { cohort: ["t*.json"] },
+    analysis,
+    output: { report: "r.json" },
+  });
+  loadPolicy.minBytes = 0;
+  const one = await errorOf(runAnalysis(config, { baseDir: at, threads: 1 }));
+  expect(await errorOf(runAnalysis(config, { baseDir: at, threads: 2 }))).toEqual(one);
+  return one;
+}
+
 async function errorOf(p: Promise<unknown>): Promise<Record<string, unknown>> {
   try {
     await p;
@@ -129,15 +142,7 @@ describe("cohort trials loaded on worker threads", () => {
         if (k === bad) (doc.frames.frame_000010!.poses3d[0]![3] as unknown[])[1] = "oops";
         return doc;
       });
-      const config = parseAnalysisConfig({
-        inputs: { cohort: ["t*.json"] },
-        analysis: ANGLES,
-        output: { report: "r.json" },
-      });
-      loadPolicy.minBytes = 0;
-      const one = await errorOf(runAnalysis(config, { baseDir: at, threads: 1 }));
-      const two = await errorOf(runAnalysis(config, { baseDir: at, threads: 2 }));
-      expect(two).toEqual(one);
+      const one = await sameError(ANGLES, at);
       expect(one).toMatchObject({ code: "E_SCHEMA" });
       expect(String(one.message)).toContain(`t${bad}.json`);
     }
@@ -149,25 +154,8 @@ describe("cohort trials loaded on worker threads", () => {
       if (k === 3) return "{ not json";
       return doc;
     });
-    const config = parseAnalysisConfig({
-      inputs: { cohort: ["t*.json"] },
-      analysis: ANGLES,
-      output: { report: "r.json" },
-    });
-    loadPolicy.minBytes = 0;
-    const one = await errorOf(runAnalysis(config, { baseDir: at, threads: 1 }));
-    const two = await errorOf(runAnalysis(config, { baseDir: at, threads: 2 }));
-    expect(two).toEqual(one);
-    expect(String(one.message)).toContain("t3.json");
+    expect(String((await sameError(ANGLES, at)).message)).toContain("t3.json");
     // Without joint names the first trial in order fails first.
-    const byIndex = parseAnalysisConfig({
-      inputs: { cohort: ["t*.json"] },
-      analysis: { kind: "dtw", align: "none" },
-      output: { report: "r.json" },
-    });
-    const i1 = await errorOf(runAnalysis(byIndex, { baseDir: at, threads: 1 }));
-    const i2 = await errorOf(runAnalysis(byIndex, { baseDir: at, threads: 2 }));
-    expect(i2).toEqual(i1);
-    expect(i1).toMatchObject({ code: "E_ALL_ABSENT" });
+    expect(await sameError({ kind: "dtw", align: "none" }, at)).toMatchObject({ code: "E_ALL_ABSENT" });
   });
 });
