@@ -254,7 +254,7 @@ describe("neuropose-analyze", () => {
     loadPolicy.minBytes = 0;
     try {
       mkdirSync(join(dir, "exp", "cohort"), { recursive: true });
-      // trial 0 loads on the calling thread, trial 1 (the malformed one) on the load worker
+      // every trial loads on a worker (c1.json is malformed); the calling thread loads it again for its error
       for (let k = 0; k < 3; k++) {
         const doc = synthesizeGaitPredictions({ seed: k + 1, frames: 90 });
         if (k === 1) (doc.frames.frame_000007!.poses3d[0]![2] as unknown[])[0] = "oops";

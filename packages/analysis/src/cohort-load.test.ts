@@ -135,8 +135,7 @@ describe("cohort trials loaded on worker threads", () => {
   });
 
   it("a malformed trial gives the same error object on 2 threads as on 1 (also as the first trial)", async () => {
-    // With 2 threads the calling thread takes trial 0 and the worker trial 1 (then whichever is free first): the
-    // worker's failure is loaded again here for its error.
+    // With 2 threads every trial loads on a worker: the failure is loaded again on the calling thread for its error.
     for (const bad of [0, 1]) {
       const at = cohort(`bad${bad}`, 3, (doc, k) => {
         if (k === bad) (doc.frames.frame_000010!.poses3d[0]![3] as unknown[])[1] = "oops";
