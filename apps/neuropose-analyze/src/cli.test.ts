@@ -269,7 +269,9 @@ describe("neuropose-analyze", () => {
       for (const r of [one, two]) {
         expect(r.code).toBe(2);
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
-        expect(r.stderr).toBe("error: cohort/c1.json: frames.frame_000007.poses3d[0][2][0]: expected number\n");
+        expect(r.stderr).toBe(
+          "error: cohort/c1.json: frames.frame_000007.poses3d[0][2][0]: expected number\n",
+        );
       }
       expect(two.stderr).toBe(one.stderr);
       expect(existsSync(join(dir, "exp", "out", "cohort.json"))).toBe(false);
