@@ -4,6 +4,8 @@ import { synthesizeGaitPredictions } from "@neuropose/analysis";
 import { AnalysisReportSchema, parseJson, stringifyJson } from "@neuropose/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeDir, tempDir } from "../../../config/cli-process.js";
+// The size from which cohort trials load on worker threads, lowered so that small trials do (same module as the CLI's).
+import { loadPolicy } from "../../../packages/analysis/src/_cohort-load.js";
 import { main } from "./cli.js";
 
 const repo = resolve(import.meta.dirname, "../../..");
@@ -244,6 +246,37 @@ describe("neuropose-analyze", () => {
     } finally {
       if (saved === undefined) delete process.env.NEUROPOSE_THREADS;
       else process.env.NEUROPOSE_THREADS = saved;
+    }
+  });
+
+  it("a malformed cohort trial is one error line and exit 2, on 2 load threads as on 1", async () => {
+    const saved = loadPolicy.minBytes;
+    loadPolicy.minBytes = 0;
+    try {
+      mkdirSync(join(dir, "exp", "cohort"), { recursive: true });
+      // every trial loads on a worker (c1.json is malformed); the calling thread loads it again for its error
+      for (let k = 0; k < 3; k++) {
+        const doc = synthesizeGaitPredictions({ seed: k + 1, frames: 90 });
+        if (k === 1) (doc.frames.frame_000007!.poses3d[0]![2] as unknown[])[0] = "oops";
+        writeFileSync(join(dir, "exp", "cohort", `c${k}.json`), stringifyJson(doc));
+      }
+      writeFileSync(
+        join(dir, "exp", "cohort.yaml"),
+        "inputs: {cohort: [cohort/*.json]}\nanalysis: {kind: dtw, align: none}\noutput: {report: out/cohort.json}\n",
+      );
+      const one = await run([join(dir, "exp", "cohort.yaml"), "--threads", "1"]);
+      const two = await run([join(dir, "exp", "cohort.yaml"), "--threads", "2"]);
+      for (const r of [one, two]) {
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toBe(
+          "error: cohort/c1.json: frames.frame_000007.poses3d[0][2][0]: expected number\n",
+        );
+      }
+      expect(two.stderr).toBe(one.stderr);
+      expect(existsSync(join(dir, "exp", "out", "cohort.json"))).toBe(false);
+    } finally {
+      loadPolicy.minBytes = saved;
     }
   });
 

@@ -2,13 +2,12 @@
 // DTW distance matrix.
 import type { AnalysisReport } from "@neuropose/io";
 import { type PoseSequence, percentile } from "@neuropose/kinematics";
+import { loadCohort } from "./_cohort-load.js";
 import { dtwChoice, runVocabulary } from "./_compare.js";
 import type { RunContext } from "./_context.js";
-import { checkAbort } from "./_deps.js";
-import { type InputSummary, inputSummary, withContext } from "./_inputs.js";
+import { type InputSummary, withContext } from "./_inputs.js";
 import { pairwiseMatrix } from "./_pairs.js";
 import { normalizationTarget, resampleSequence } from "./_time-normalize.js";
-import { loadTrial, trialPieces } from "./_trials.js";
 import { AnalysisRunError } from "./errors.js";
 import { summarizeDistances } from "./summary.js";
 
@@ -22,24 +21,23 @@ export async function runCohort(
     throw new AnalysisRunError("E_ANALYSIS_CONFIG", "cohort needs analysis.kind: dtw");
   // planAnalysis checked that the patterns expand to at least 2 files.
   const paths = ctx.resolved.inputs.cohort ?? [];
-  const items: { label: string; seq: PoseSequence }[] = [];
-  const summaries: InputSummary[] = [];
-  let firstSkeleton: string | null | undefined;
-  for (const [k, p] of paths.entries()) {
-    checkAbort(ctx.options.signal);
-    const trial = await loadTrial(ctx, "cohort", p);
-    firstSkeleton ??= trial.input.predictions.metadata.skeleton;
-    summaries.push(inputSummary(trial.input));
-    for (const piece of trialPieces(ctx, trial)) {
+  // Loaded on worker threads when there are several and enough bytes; only the pieces' sequences come back.
+  const trials = await loadCohort(ctx, paths);
+  const firstSkeleton = trials[0]?.skeleton;
+  const summaries: InputSummary[] = trials.map((t) => t.summary);
+  const labels: string[] = [];
+  let seqs: PoseSequence[] = [];
+  for (const [k, trial] of trials.entries()) {
+    const p = paths[k] as string;
+    for (const piece of trial.pieces) {
       // A trial split at long gaps without segmentation: each part is an item of its own (`a.json:part[1]`).
-      items.push({ label: piece.label === "full_trial" ? p : `${p}:${piece.label}`, seq: piece.seq });
+      labels.push(piece.label === "full_trial" ? p : `${p}:${piece.label}`);
+      seqs.push({ frames: piece.frames, joints: piece.joints, data: piece.data });
     }
-    // Only the pieces' pose sequences are needed from here: memory grows with them, not with the documents.
-    ctx.load.forget(p);
-    progress?.({ stage: "load", done: k + 1, total: paths.length, label: p });
   }
+  // From here only `seqs` holds the sequences: once time-normalised, the loaded ones are garbage.
+  trials.length = 0;
   const choice = dtwChoice(ctx.work);
-  let seqs = items.map((i) => i.seq);
   const tn = analysis.time_normalize ?? "auto";
   const to = normalizationTarget(
     tn,
@@ -74,7 +72,7 @@ export async function runCohort(
       method: analysis.method,
       algorithm: choice.algorithm,
       radius: choice.algorithm === "fastdtw" ? choice.radius : null,
-      labels: items.map((i) => i.label),
+      labels,
       matrix,
       summary: summarizeDistances(upper),
       notes: ctx.notes,

@@ -2,6 +2,7 @@
 // (time-normalised as the config says), one DTW per pair, a summary per reference and across references.
 import type { AnalysisConfig, AnalysisReport } from "@neuropose/io";
 import type { PoseSequence } from "@neuropose/kinematics";
+import { scratchContext } from "./_cohort-trial.js";
 import type { RunContext } from "./_context.js";
 import { checkAbort } from "./_deps.js";
 import { addPairFigure, angleNames } from "./_figures.js";
@@ -224,14 +225,7 @@ async function referenceRange(
   if (refs.length < 2) return null;
   // The references were loaded (and their figures drawn) by the comparison; this only re-reads the cache.
   const trials = [];
-  const quiet = {
-    ...ctx,
-    notes: [],
-    warnings: [],
-    trials: [],
-    provenanceInputs: [],
-    figures: { trials: [], pairs: [] },
-  };
+  const quiet = scratchContext(ctx);
   for (const r of refs) trials.push(await loadTrial(quiet, "reference", r));
   const tasks: PairTask[] = [];
   const owner: [number, number][] = [];

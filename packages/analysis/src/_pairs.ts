@@ -51,11 +51,35 @@ export interface PairMessage {
 // Starting a worker (dtw + kinematics, the WASM kernel) costs ~30-60 ms: smaller batches run here.
 const MIN_WORKER_CELLS = 4e6;
 
-/** Where the built worker lives: beside the bundle in dist/, or dist/ when running from TypeScript source. */
-function workerUrl(): URL {
+/**
+ * Where a built worker module (`_pair-worker.js`, `_load-worker.js`) lives: beside the bundle in dist/, or dist/
+ * when running from TypeScript source.
+ */
+export function workerUrl(file: string): URL {
   const here = import.meta.url;
-  if (/\/src\/[^/]+\.ts$/.test(here)) return new URL("../dist/_pair-worker.js", here);
-  return new URL("./_pair-worker.js", here);
+  if (/\/src\/[^/]+\.ts$/.test(here)) return new URL(`../dist/${file}`, here);
+  return new URL(`./${file}`, here);
+}
+
+/** A worker's crash or non-zero exit ends the batch with an E_ANALYSIS_WORKER bug (`what`: "a DTW worker thread"). */
+export function onWorkerFailure(w: Worker, what: string, finish: (e: unknown) => void): void {
+  w.on("error", (e) =>
+    finish(
+      new AnalysisRunError("E_ANALYSIS_WORKER", `${what} failed: ${e.message}`, {
+        kind: "bug",
+        cause: e,
+      }),
+    ),
+  );
+  w.on("exit", (code) => {
+    if (code !== 0)
+      finish(
+        new AnalysisRunError("E_ANALYSIS_WORKER", `${what} exited with code ${code}`, {
+          kind: "bug",
+          hint: "out of memory? run with --threads 1",
+        }),
+      );
+  });
 }
 
 /** The number of threads a run uses: `threads` as given, else every core. */
@@ -184,7 +208,7 @@ function onWorkers(
     };
     run.signal?.addEventListener("abort", onAbort, { once: true });
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(workerUrl(), { workerData: job });
+      const w = new Worker(workerUrl("_pair-worker.js"), { workerData: job });
       workers.push(w);
       w.on("message", (m: PairMessage) => {
         if (settled) return;
@@ -199,23 +223,7 @@ function onWorkers(
         }
         if (received === tasks.length) finish();
       });
-      w.on("error", (e) =>
-        finish(
-          new AnalysisRunError("E_ANALYSIS_WORKER", `a DTW worker thread failed: ${e.message}`, {
-            kind: "bug",
-            cause: e,
-          }),
-        ),
-      );
-      w.on("exit", (code) => {
-        if (code !== 0)
-          finish(
-            new AnalysisRunError("E_ANALYSIS_WORKER", `a DTW worker thread exited with code ${code}`, {
-              kind: "bug",
-              hint: "out of memory? run with --threads 1",
-            }),
-          );
-      });
+      onWorkerFailure(w, "a DTW worker thread", finish);
     }
   });
 }

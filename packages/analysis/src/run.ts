@@ -84,8 +84,9 @@ export async function runAnalysis(
   // 1. Plan: defaults made explicit and globs expanded once; the report records exactly this config.
   const plan = await planAnalysis(config, options);
   const ctx = createRunContext(plan, options);
-  // 2. Joint names resolve against every input's skeleton before anything runs.
-  await resolveJointNames(ctx);
+  // 2. Joint names resolve against every input's skeleton before anything runs (a cohort resolves them as its
+  // trials load, possibly on worker threads: _cohort-load.ts).
+  if (!plan.config.inputs.cohort) await resolveJointNames(ctx);
   const none = { provenance: null, primary: null, reference: null, segmentations: {} };
 
   // 3a. Cohort: every trial against every other.

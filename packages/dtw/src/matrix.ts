@@ -1,10 +1,15 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { NeuroPoseError } from "@neuropose/io/core";
 import { coreOptions, seriesDistance } from "./_engine.js";
 import { assertFinite, dtwError, type Series, type SeriesInput, toSeries } from "./_series.js";
 import type { DtwOptions } from "./dtw.js";
 import { DtwError } from "./errors.js";
+
+// node:worker_threads is taken on first use (process.getBuiltinModule, Node >= 20.16): loading it at import cost
+// ~20 ms of every `import("@neuropose/dtw")`, which most callers (one pair at a time) never need.
+type Worker = import("node:worker_threads").Worker;
+const workerThreads = () =>
+  process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
 
 export interface MatrixProgress {
   /** Pairs finished so far. */
@@ -146,7 +151,7 @@ export async function dtwMatrix(
     const onAbort = () => fail(aborted());
     run.signal?.addEventListener("abort", onAbort, { once: true });
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(url, { workerData });
+      const w = new (workerThreads().Worker)(url, { workerData });
       workers.push(w);
       w.on("message", (msg: string) => {
         if (settled) return;

@@ -29,7 +29,8 @@ export function frameIssuesError(
 // return (same values, keys in schema order); anything else (non-finite numbers written as strings, unknown
 // keys, wrong shapes) goes to zod, which converts or reports it. A field added to the schema but not here is an
 // unknown key to this check, so it falls back to zod: slower, never wrong.
-const FRAME_KEYS = new Set([
+// In the schema's order (the order zod returns a frame's keys in).
+const FRAME_ORDER = [
   "boxes",
   "poses3d",
   "poses2d",
@@ -38,7 +39,8 @@ const FRAME_KEYS = new Set([
   "person_ids",
   "pose_presence",
   "view_quality",
-]);
+];
+const FRAME_KEYS = new Map(FRAME_ORDER.map((k, i) => [k, i]));
 // Monomorphic loops (no callbacks): V8 keeps them on its fast path over the parsed arrays.
 function isNumbers(a: unknown): boolean {
   if (!Array.isArray(a)) return false;
@@ -68,11 +70,21 @@ function isIds(a: unknown): boolean {
   for (let i = 0; i < a.length; i++) if (!(Number.isSafeInteger(a[i]) && a[i] >= 0)) return false;
   return true;
 }
-/** The frame as FramePredictionSchema returns it (same values, keys in schema order), or undefined. */
-export function fastFrame(f: unknown): FramePrediction | undefined {
+/**
+ * The frame as FramePredictionSchema returns it (same values, keys in schema order), or undefined. `reuse`: a
+ * frame the caller owns (just parsed) whose keys are already in schema order is returned itself, not copied.
+ */
+export function fastFrame(f: unknown, reuse = false): FramePrediction | undefined {
   if (typeof f !== "object" || f === null || Array.isArray(f)) return undefined;
   const o = f as Record<string, unknown>;
-  for (const k in o) if (!FRAME_KEYS.has(k) || o[k] === undefined) return undefined;
+  let last = -1;
+  let ordered = true;
+  for (const k in o) {
+    const rank = FRAME_KEYS.get(k);
+    if (rank === undefined || o[k] === undefined) return undefined;
+    if (rank < last) ordered = false;
+    last = rank;
+  }
   if (!isRows(o.boxes, false) || !isPersons(o.poses3d) || !isPersons(o.poses2d)) return undefined;
   const poses3d = o.poses3d as unknown[][];
   const persons = poses3d.length;
@@ -97,6 +109,7 @@ export function fastFrame(f: unknown): FramePrediction | undefined {
     (!isUnits(o.view_quality) || (o.view_quality as unknown[]).length !== persons)
   )
     return undefined;
+  if (reuse && ordered && Object.getPrototypeOf(o) === Object.prototype) return o as FramePrediction;
   const out: Record<string, unknown> = { boxes: o.boxes, poses3d, poses2d: o.poses2d };
   if (o.visibility !== undefined) out.visibility = o.visibility;
   if (o.presence !== undefined) out.presence = o.presence;
@@ -122,9 +135,14 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * Validate a (migrated) VideoPredictions value as `VideoPredictionsSchema` does, with the same result and the
  * same errors: everything but the frames through zod (small), each frame through {@link fastFrame}, else zod on
  * that frame alone. Any failure re-runs zod on the whole document, so a malformed file reports exactly the issues
- * (and order) it always did.
+ * (and order) it always did. `owned`: `raw` was just parsed and belongs to the caller alone, so frames already in
+ * the schema's shape are kept as they are (no copy of each frame, nor of the frames record, when none changes).
  */
-export function validatePredictions(raw: unknown, source: string | undefined): VideoPredictions {
+export function validatePredictions(
+  raw: unknown,
+  source: string | undefined,
+  owned = false,
+): VideoPredictions {
   const whole = () => validateWith(VideoPredictionsSchema, raw, { source }) as VideoPredictions;
   if (
     !isPlainObject(raw) ||
@@ -135,18 +153,27 @@ export function validatePredictions(raw: unknown, source: string | undefined): V
   const head = VideoPredictionsSchema.safeParse({ ...raw, frames: {} });
   if (!head.success) return whole();
   const src = raw.frames;
-  const frames: Record<string, FramePrediction> = {};
-  for (const key of Object.keys(src)) {
+  // Owned: the parsed record is kept while every frame is kept as parsed; copied from the first frame that is not.
+  let frames: Record<string, FramePrediction> | undefined = owned ? undefined : {};
+  const keys = Object.keys(src);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     if (key === "__proto__") return whole();
     const f = src[key];
-    let valid = fastFrame(f);
+    let valid = fastFrame(f, owned);
     if (valid === undefined) {
       const r = FramePredictionSchema.safeParse(f);
       if (!r.success) return whole();
       valid = r.data;
     }
+    if (frames === undefined) {
+      if (valid === f) continue;
+      frames = {};
+      for (let j = 0; j < i; j++) frames[keys[j] as string] = src[keys[j] as string] as FramePrediction;
+    }
     frames[key] = valid;
   }
+  frames ??= src as Record<string, FramePrediction>;
   const { schema_version, metadata, segmentations, provenance } = head.data;
   // Keys in schema order, as zod returns them.
   return { schema_version, metadata, frames, segmentations, provenance };

@@ -794,4 +794,17 @@ describe("predictions validation in plain loops (issue 11)", () => {
       { numRuns: 100 },
     );
   }); // biome-ignore format: generators
+  it("parseDocument keeps the parsed frames (no copy) and gives the schema's value, keys in the schema's order", () => {
+    fc.assert(
+      fc.property(videoPredictionsArb, fc.boolean(), (doc, shuffle) => {
+        const plain = JSON.parse(JSON.stringify(doc, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)));
+        // frames written with their keys in another order are copied into the schema's order
+        if (shuffle) for (const k of Object.keys(plain.frames)) plain.frames[k] = Object.fromEntries(Object.entries(plain.frames[k]).reverse());
+        const text = JSON.stringify(plain);
+        const ref = documentSchema("video_predictions").parse(JSON.parse(text));
+        expect(JSON.stringify(parseDocument("video_predictions", text))).toBe(JSON.stringify(ref));
+      }),
+      { numRuns: 60 },
+    );
+  }); // biome-ignore format: generators
 });

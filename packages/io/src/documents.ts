@@ -77,15 +77,26 @@ export function validateDocument<K extends DocumentKind>(
   raw: unknown,
   options: { source?: string | undefined } = {},
 ): DocumentOf<K> {
+  return checkDocument(kind, raw, options.source, false);
+}
+
+/** validateDocument; `owned`: `raw` was parsed here and nobody else holds it (its frames need no copy). */
+function checkDocument<K extends DocumentKind>(
+  kind: K,
+  raw: unknown,
+  source: string | undefined,
+  owned: boolean,
+): DocumentOf<K> {
+  const options = { source };
   const schema = documentSchema(kind);
   // Predictions: frames checked in plain loops (same result and errors as the schema, a fraction of its cost).
-  if (kind === "video_predictions") return validatePredictions(raw, options.source) as DocumentOf<K>;
+  if (kind === "video_predictions") return validatePredictions(raw, source, owned) as DocumentOf<K>;
   if (kind === "job_results" && isRecordOfObjects(raw)) {
     const out: Record<string, unknown> = {};
     for (const name of Object.keys(raw)) {
       if (name === "__proto__") return validateWith(schema, raw, options) as DocumentOf<K>;
       try {
-        out[name] = validatePredictions(raw[name], undefined);
+        out[name] = validatePredictions(raw[name], undefined, owned);
       } catch {
         return validateWith(schema, raw, options) as DocumentOf<K>; // the whole file's issues, as always
       }
@@ -113,10 +124,19 @@ export function migrateAndValidate<K extends DocumentKind>(
   raw: unknown,
   options: DocumentOptions = {},
 ): DocumentOf<K> {
+  return migrateAndCheck(kind, raw, options, false);
+}
+
+function migrateAndCheck<K extends DocumentKind>(
+  kind: K,
+  raw: unknown,
+  options: DocumentOptions,
+  owned: boolean,
+): DocumentOf<K> {
   const migrated = Object.hasOwn(CURRENT_VERSIONS, kind)
     ? migrate(kind as VersionedKind, raw, { logger: options.logger })
     : raw;
-  return validateDocument(kind, migrated, { source: options.source });
+  return checkDocument(kind, migrated, options.source, owned);
 }
 
 /**
@@ -134,7 +154,8 @@ export function parseDocument<K extends DocumentKind>(
   text: string,
   options: DocumentOptions = {},
 ): DocumentOf<K> {
-  return migrateAndValidate(kind, parseJson(text, { source: options.source }), options);
+  // The parsed value is ours alone: frames already in the schema's shape are kept, not copied.
+  return migrateAndCheck(kind, parseJson(text, { source: options.source }), options, true);
 }
 
 function isRecordOfObjects(v: unknown): v is Record<string, unknown> {

@@ -43,6 +43,12 @@ describe.skipIf(!MATH.every((p) => existsSync(built(p))))("math packages", () =>
     }
   });
 
+  it("@neuropose/dtw takes node:worker_threads on first use (loading it cost ~20 ms of every import)", () => {
+    const bare = staticImports(built("dtw"), { workspace: true });
+    expect(bare.has("node:worker_threads") || bare.has("worker_threads")).toBe(false);
+    expect(bare.has("node:os") || bare.has("os")).toBe(true); // the walk sees dtw's own built-ins
+  });
+
   it("the walk follows workspace packages (segment reaches io/core through kinematics)", () => {
     const bare = staticImports(built("segment"), { workspace: true });
     expect(bare.has("@neuropose/kinematics")).toBe(true);
