@@ -1,12 +1,14 @@
 // benchmarks/daemon: the job daemon's overhead. 20 short clips go through `neuropose watch --once` (one job
-// per clip: claim, status checkpoints, per-video document, results.json assembly, status commit, all atomic)
-// and, in the same run, through `neuropose-infer` (all 20 clips in one invocation, one document each) on the
-// same machine, same model (lite, CPU), both as users start them (process start and model load included in
-// both). Then the same clips inside one process: worker.process in a loop vs runDaemon, which isolates the
-// daemon's own bookkeeping from process start and the CLI's module loading. Runs are interleaved (infer, daemon, daemon, infer, ...) and repeated; medians are compared, for wall
-// time and for CPU time (the process's threads and the ffmpeg/ffprobe it waited for: much less sensitive to
-// what else the machine runs). Also prints the daemon's own bookkeeping per job from its JSON log. Target:
-// overhead < 5%. NEUROPOSE_BENCH_CLIPS (default 20), NEUROPOSE_BENCH_ROUNDS (default 3 of each).
+// per clip: claim, status checkpoints, the video's document streamed into results.json, one commit, the status
+// entry carried by the next claim) and, in the same run, through `neuropose-infer` (all 20 clips in one
+// invocation, one document each) on the same machine, same model (lite, CPU), both as users start them
+// (process start and model load included in both). Then the same clips inside one process: worker.process in a
+// loop vs runDaemon, which isolates the daemon's own bookkeeping from process start and the CLI's module loading.
+// Runs are interleaved (infer, daemon, daemon, infer, ...) and repeated; medians are compared, for wall time and
+// for CPU time (the process's threads and the ffmpeg/ffprobe it waited for: much less sensitive to what else the
+// machine runs). Also prints the daemon's own bookkeeping per job from its JSON log, and times ffprobe from a
+// process without and with the model (the one structural difference left). Target: overhead < 5%.
+// NEUROPOSE_BENCH_CLIPS (default 20), NEUROPOSE_BENCH_ROUNDS (default 3 of each).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -110,11 +112,30 @@ for (let r = 0; r < ROUNDS; r++) {
 // CLI: what remains is the daemon's own bookkeeping. (The built package by path: benchmarks/ does not
 // depend on @neuropose/jobs.)
 const jobs = await import(join(root, "packages", "jobs", "dist", "index.js"));
+// One structural difference: neuropose-infer probes every clip before it loads the model, the daemon probes each
+// video as it comes, from a process holding the model. Spawning (fork) costs more in a bigger process: the same
+// ffprobe calls timed here before and after the model is loaded.
+const { probeVideo, resolveFfmpeg } = await import("@neuropose/infer");
+const tools = resolveFfmpeg({});
+async function probeCost() {
+  await probeVideo(clips[0], tools);
+  const c0 = cpuSecondsNow();
+  const t0 = performance.now();
+  for (const c of clips) await probeVideo(c, tools);
+  return {
+    ms: (performance.now() - t0) / CLIPS,
+    cpu: (1000 * (cpuSecondsNow() - c0)) / CLIPS,
+    rss: process.memoryUsage().rss / 2 ** 20,
+  };
+}
+const probeSmall = await probeCost();
 const worker = await jobs.createBlazePoseWorker({
   model: "lite",
   cacheDir: env.NEUROPOSE_MODEL_CACHE_DIR,
   device: "cpu",
 });
+await worker.process(clips[0], join(work, "warm-inproc.json")); // the first inference of a session is slower
+const probeBig = await probeCost();
 async function inProcess(kind) {
   const dir = join(work, `inproc-${runs++}`);
   mkdirSync(dir);
@@ -140,7 +161,6 @@ async function inProcess(kind) {
   rmSync(dir, { recursive: true });
   return { ms: performance.now() - t0, cpu: cpuSecondsNow() - c0 };
 }
-await worker.process(clips[0], join(work, "warm-inproc.json")); // the first inference of a session is slower
 const direct = [];
 const loop = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -189,6 +209,10 @@ const npLoad = loadCpu("apps/neuropose/dist/index.js");
 const inferLoad = loadCpu("apps/neuropose-infer/dist/index.js");
 console.log(
   `CLI code load (CPU, once per run): neuropose ${npLoad.toFixed(2)} s, neuropose-infer ${inferLoad.toFixed(2)} s: ${((1000 * (npLoad - inferLoad)) / CLIPS).toFixed(0)} ms per job of the CPU difference above is the umbrella CLI's start`,
+);
+const f1 = (x) => x.toFixed(1);
+console.log(
+  `ffprobe per clip (spawn + probe, CPU incl. ffprobe): ${f1(probeSmall.ms)} ms wall / ${f1(probeSmall.cpu)} ms CPU from a ${probeSmall.rss.toFixed(0)} MiB process (as neuropose-infer probes), ${f1(probeBig.ms)} ms / ${f1(probeBig.cpu)} ms from a ${probeBig.rss.toFixed(0)} MiB one holding the model (as the daemon probes): ${f1(probeBig.ms - probeSmall.ms)} ms wall, ${f1(probeBig.cpu - probeSmall.cpu)} ms CPU per job of the difference`,
 );
 console.log(`load average: ${loadBefore} at start, ${load()} at end`);
 rmSync(work, { recursive: true, force: true });

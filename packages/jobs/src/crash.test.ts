@@ -147,12 +147,14 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
       const seconds = (Date.now() - t0) / 1000;
 
       const status = await loadStatusFile(join(root, "out", "status.json"));
-      // the journal: "start <job>" when a run begins, "done <job>" once its completion is committed (also when
-      // a restart finds the results complete); a job is never started again after it was done
+      // the journal: "start <job>" when a run begins, "done <job>" when the daemon reports it completed (its
+      // results.json committed; the status entry rides on the next status write), "recovered <job>" when a
+      // restart finds its results complete (a kill after that commit); a job is never started again after either
       const lines = readFileSync(journal, "utf8").split("\n").filter(Boolean);
       const done = lines.filter((l) => l.startsWith("done ")).map((l) => l.slice(5));
+      const recovered = lines.filter((l) => l.startsWith("recovered ")).map((l) => l.slice(10));
       for (const job of jobs) {
-        const firstDone = lines.indexOf(`done ${job}`);
+        const firstDone = lines.findIndex((l) => l === `done ${job}` || l === `recovered ${job}`);
         if (firstDone >= 0)
           expect(lines.slice(firstDone + 1), `${job} ran again after it was done`).not.toContain(
             `start ${job}`,
@@ -167,10 +169,14 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
           continue;
         }
         expect(e?.status, `${job}: ${e?.error}`).toBe("completed");
-        // (0 when the kill fell between the status commit and the journal line)
+        // (0 when the kill fell between the results commit and the journal line)
         expect(done.filter((d) => d === job).length, `${job} completed more than once`).toBeLessThanOrEqual(
           1,
         );
+        expect(
+          recovered.filter((d) => d === job).length,
+          `${job} recovered more than once`,
+        ).toBeLessThanOrEqual(1);
         const results = await loadJobResults(join(root, "out", job, "results.json"));
         const names = [...inputs.keys()]
           .filter((k) => k.startsWith(`${job}/`))
@@ -183,11 +189,13 @@ describe.skipIf(!built)("crash safety under SIGKILL", () => {
         const k = `job07/${n}`;
         if (inputs.has(k)) expect(sha(join(root, "failed", "job07", n))).toBe(inputs.get(k));
       }
-      const leftovers = filesUnder(root).filter((p) => /\.tmp$|\.lock$|\/\.parts\//.test(p));
+      const leftovers = filesUnder(root).filter((p) =>
+        /\.tmp$|\.lock$|\/\.parts\/|\.neuropose-(tmp|old)-/.test(p),
+      );
       expect(leftovers).toEqual([]);
       expect(existsSync(join(root, ".neuropose.lock"))).toBe(false);
       console.log(
-        `crash harness: ${KILLS} runs (seed ${SEED}): ${outcomes.killed} SIGKILLed, ${outcomes.exitedFirst} finished first, ${requeued} requeues; ${done.length} completions for ${jobs.length - 1} good jobs, ${lines.length - done.length} job starts; ${seconds.toFixed(1)} s`,
+        `crash harness: ${KILLS} runs (seed ${SEED}): ${outcomes.killed} SIGKILLed, ${outcomes.exitedFirst} finished first, ${requeued} requeues; ${done.length} completions + ${recovered.length} recovered for ${jobs.length - 1} good jobs, ${lines.length - done.length - recovered.length} job starts; ${seconds.toFixed(1)} s`,
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

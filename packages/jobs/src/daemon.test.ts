@@ -1,7 +1,7 @@
 // Daemon logic over a real data dir with a fake worker (the real BlazePose worker: e2e.test.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadJobResults, loadStatusFile } from "@neuropose/io";
+import { loadJobResults, loadStatusFile, type StatusFile } from "@neuropose/io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { removeDir, tempDir } from "../../../config/cli-process.js";
 import { fakeWorker } from "./_testing.js";
@@ -236,5 +236,49 @@ describe("requeue and prune", () => {
     // a new folder with a pruned job's name is not picked up (the tombstone holds the name)
     job("old", ["a.mp4"]);
     expect(await s.claim()).toBeUndefined();
+  });
+
+  it("one status write per job: a completion rides on the next claim; a crash before it is recovered as completed", async () => {
+    for (const n of ["a", "b", "c"]) job(n, ["v.mp4"]);
+    let writes = 0;
+    class Counted extends FolderJobSource {
+      override updateStatus<T>(fn: (status: StatusFile) => T): Promise<T> {
+        writes++;
+        return super.updateStatus(fn);
+      }
+    }
+    const s = new Counted(root, { checkpointMs: 60_000 }); // no time-based checkpoints
+    await s.ensureLayout();
+    const seen: string[] = [];
+    await runDaemon({
+      source: s,
+      worker: fakeWorker(),
+      once: true,
+      onEvent: async (e) => {
+        // when job-done is reported, results.json is committed; the entry is written with the next claim
+        if (e.type === "job-done") seen.push(`${e.job}:${existsSync(e.resultsPath)}`);
+      },
+    });
+    expect(seen).toEqual(["a:true", "b:true", "c:true"]);
+    expect(writes).toBe(4); // three claims (each carrying the previous completion) and the last completion
+    const status = await loadStatusFile(join(root, "out", "status.json"));
+    expect(Object.values(status).map((e) => e.status)).toEqual(["completed", "completed", "completed"]);
+
+    // the daemon dies after a commit, before the next status write: the entry still says processing
+    job("d", ["v.mp4"]);
+    const dying = await source();
+    const claimed = await dying.claim();
+    if (!claimed) throw new Error("no job claimed");
+    await fakeWorker().process(
+      join(root, "in", "d", "v.mp4"),
+      await claimed.outputFor(claimed.videos[0] as never),
+    );
+    await claimed.complete();
+    expect((await loadStatusFile(join(root, "out", "status.json"))).d?.status).toBe("processing");
+    const report = await (await source()).recover(); // the next start
+    expect(report.completed).toEqual(["d"]);
+    const after = await loadStatusFile(join(root, "out", "status.json"));
+    expect(after.d).toMatchObject({ status: "completed", percent_complete: 100 });
+    expect(Object.keys(await loadJobResults(join(root, "out", "d", "results.json")))).toEqual(["v.mp4"]);
   });
 });

@@ -68,10 +68,28 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * ```
  */
 export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> {
-  const { source, signal } = options;
+  const { source } = options;
   const summary: DaemonSummary = { completed: [], failed: [], requeued: [] };
   const log = withFields(options.logger, {});
   const pollMs = options.pollMs ?? 5000;
+  try {
+    await loop(options, summary, log, pollMs);
+  } finally {
+    // what the source held back to write with its next change (the folder source: the last completion)
+    await source
+      .flush?.()
+      .catch((err: unknown) => log.error(`could not write the job status: ${(err as Error).message}`));
+  }
+  return summary;
+}
+
+async function loop(
+  options: DaemonOptions,
+  summary: DaemonSummary,
+  log: ReturnType<typeof withFields>,
+  pollMs: number,
+): Promise<void> {
+  const { source, signal } = options;
   while (!signal?.aborted) {
     if (options.beforePoll) {
       try {
@@ -98,7 +116,6 @@ export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> 
     }
     await runJob(job, options, summary);
   }
-  return summary;
 }
 
 async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSummary): Promise<void> {
@@ -127,7 +144,7 @@ async function runJob(job: ClaimedJob, options: DaemonOptions, summary: DaemonSu
         framesTotal: 0,
       });
       const tv = performance.now();
-      const s = await worker.process(video.path, job.outputPathFor(video), {
+      const s = await worker.process(video.path, await job.outputFor(video), {
         signal,
         onProgress: (p) => {
           job.progress({

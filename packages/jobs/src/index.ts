@@ -1,5 +1,6 @@
 // Public API of @neuropose/jobs, listed by name.
 export { type DaemonEvent, type DaemonOptions, type DaemonSummary, runDaemon } from "./daemon.js";
+export { describeError } from "./describe-error.js";
 export {
   type CheckStatus,
   type DoctorCheck,
@@ -9,7 +10,6 @@ export {
 } from "./doctor.js";
 export { JOBS_ERROR_CODES, JobsError, type JobsErrorCode } from "./errors.js";
 export {
-  describeError,
   FolderJobSource,
   type FolderJobSourceOptions,
   INTERRUPTED_ERROR,
@@ -37,10 +37,20 @@ export {
   withLock,
 } from "./lock.js";
 export { assembleJobResults, type ResultPart } from "./results.js";
-export type { ClaimedJob, JobInput, JobProgress, JobSource, JobState, JobView } from "./source.js";
+export {
+  type ClaimedJob,
+  type JobInput,
+  type JobProgress,
+  type JobSource,
+  type JobState,
+  type JobView,
+  type ProgressFields,
+  progressFields,
+} from "./source.js";
 export {
   type BlazePoseWorkerOptions,
   createBlazePoseWorker,
+  type VideoOutput,
   type VideoProgress,
   type VideoSummary,
   type VideoWorker,

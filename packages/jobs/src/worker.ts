@@ -1,4 +1,4 @@
-import type { Device, Logger } from "@neuropose/io";
+import type { Device, Logger, PredictionsSink } from "@neuropose/io";
 
 /** Progress of one video inside a worker. */
 export interface VideoProgress {
@@ -24,14 +24,21 @@ export interface VideoSummary {
 }
 
 /**
+ * Where a worker puts one video's predictions document: a file path (written atomically), or a sink of io's
+ * streaming writers (`openJobResultsWriter(...).video(name)`) that the job source commits with the job.
+ */
+export type VideoOutput = string | PredictionsSink;
+
+/**
  * The work per video: the model is loaded once when the worker is created; `process` writes the video's
- * predictions document (VideoPredictions JSON) to `outPath`, atomically, and returns a summary. The daemon
- * never sees frames. Abort through `signal` (the error is then `E_ABORTED`).
+ * predictions document (VideoPredictions) to `output` (a file, atomically, or a sink it finishes, and aborts on
+ * an error) and returns a summary. The daemon never sees frames. Abort through `signal` (the error is then
+ * `E_ABORTED`).
  */
 export interface VideoWorker {
   /** Execution provider of the loaded model. */
   readonly provider: string;
-  process(video: string, outPath: string, options?: VideoWorkOptions): Promise<VideoSummary>;
+  process(video: string, output: VideoOutput, options?: VideoWorkOptions): Promise<VideoSummary>;
   /** Frees the model. */
   dispose(): Promise<void>;
 }
@@ -83,7 +90,7 @@ export async function createBlazePoseWorker(options: BlazePoseWorkerOptions): Pr
   });
   return {
     provider: pipeline.adapter.provider,
-    async process(video, outPath, o = {}) {
+    async process(video, output, o = {}) {
       const info = await infer.probeVideo(video, pipeline.tools, o.signal);
       if (info.frameCount === 0) {
         throw new infer.InferError("E_VIDEO_EMPTY", "the video has zero frames", { path: video });
@@ -91,7 +98,7 @@ export async function createBlazePoseWorker(options: BlazePoseWorkerOptions): Pr
       const res = await infer.processVideo({
         video: info,
         pipeline,
-        output: outPath,
+        ...(typeof output === "string" ? { output } : { sinks: [output] }),
         force: true,
         signal: o.signal,
         neuroposeVersion: options.neuroposeVersion,

@@ -1,6 +1,6 @@
 // The daemon as the crash-safety harness runs it (src/crash.test.ts): the built @neuropose/jobs with the shared
 // fake worker (fake-worker.mjs: reads each input, writes a real VideoPredictions document a few frames at a
-// time), so SIGKILL lands in every phase: start, recovery, claim, checkpoints, part writes, results assembly,
+// time), so SIGKILL lands in every phase: start, recovery, claim, checkpoints, results.json streaming and commit,
 // status commits, quarantine. A video named *corrupt* fails at frame 3. argv: DATA_DIR JOURNAL
 import { appendFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -24,7 +24,7 @@ const source = new FolderJobSource(dataDir, { checkpointMs: 5 });
 await source.ensureLayout();
 const lock = acquireLock(source.layout.lock);
 const report = await source.recover();
-for (const job of report.completed) appendFileSync(journal, `done ${job}\n`);
+for (const job of report.completed) appendFileSync(journal, `recovered ${job}\n`);
 process.stdout.write("ready\n");
 await runDaemon({
   source,

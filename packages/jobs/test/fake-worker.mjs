@@ -1,8 +1,8 @@
 // The fake video worker of the daemon and queue tests (jobs' crash harness child, queue's worker child and its
 // in-process tests): reads each input (a missing one fails like the real worker), writes a real, valid
-// VideoPredictions document through io's atomic writer a few frames at a time (so a SIGKILL lands in every
-// phase), reports progress, honours abort, and fails where a test says. Plain JavaScript: the test children run
-// it with node against the built packages.
+// VideoPredictions document (a file through io's atomic writer, or frame by frame into the sink of io's streaming
+// results writer) a few frames at a time (so a SIGKILL lands in every phase), reports progress, honours abort,
+// and fails where a test says. Plain JavaScript: the test children run it with node against the built packages.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NeuroPoseError, saveVideoPredictions } from "@neuropose/io";
@@ -37,17 +37,27 @@ export function fakeVideoWorker({ frames = 3, frameMs = 0, fail } = {}) {
   return {
     provider: "fake",
     calls,
-    async process(video, outPath, o = {}) {
+    // output: a file path, or a sink of io's streaming writers (frames as they come, then finish; abort on error)
+    async process(video, output, o = {}) {
       calls.push(video);
-      readFileSync(video);
-      for (let i = 0; i < frames; i++) {
-        if (o.signal?.aborted) throw new NeuroPoseError("E_ABORTED", "inference aborted", { kind: "user" });
-        const e = fail?.(video, calls.length, i);
-        if (e) throw e;
-        if (frameMs) await new Promise((r) => setTimeout(r, frameMs));
-        o.onProgress?.({ done: i + 1, total: frames });
+      const { frames: doc, ...rest } = fakeDocument(frames);
+      const sink = typeof output === "string" ? undefined : output;
+      try {
+        readFileSync(video);
+        for (let i = 0; i < frames; i++) {
+          if (o.signal?.aborted) throw new NeuroPoseError("E_ABORTED", "inference aborted", { kind: "user" });
+          const e = fail?.(video, calls.length, i);
+          if (e) throw e;
+          if (frameMs) await new Promise((r) => setTimeout(r, frameMs));
+          await sink?.writeFrame(Object.values(doc)[i]);
+          o.onProgress?.({ done: i + 1, total: frames });
+        }
+        if (sink) await sink.finish(rest);
+        else await saveVideoPredictions(output, { ...rest, frames: doc });
+      } catch (err) {
+        await sink?.abort();
+        throw err;
       }
-      await saveVideoPredictions(outPath, fakeDocument(frames));
       return { frames, framesWithPerson: frames, wallMs: 1, fps: 1, provider: "fake" };
     },
     async dispose() {},

@@ -10,6 +10,8 @@ import {
   type JobProgress,
   type JobSource,
   type JobView,
+  type ProgressFields,
+  progressFields,
 } from "@neuropose/jobs";
 import { type Job, Queue, Worker } from "bullmq";
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, fetchInput, redactHttp, verifyInput } from "./_inputs.js";
@@ -50,14 +52,7 @@ export interface QueueJobSourceOptions extends QueueConnectionOptions {
 }
 
 /** Progress as stored in the queue (`job.progress`). */
-interface StoredProgress {
-  current_video: string;
-  frames_processed: number;
-  frames_total: number;
-  videos_completed: number;
-  videos_total: number;
-  percent_complete: number;
-  last_update: string;
+interface StoredProgress extends ProgressFields {
   worker: string;
 }
 
@@ -328,7 +323,7 @@ class QueueJob implements ClaimedJob {
     this.renew.unref();
   }
 
-  outputPathFor(video: JobInput): string {
+  async outputFor(video: JobInput): Promise<string> {
     return partPathOf(this.dir, video.name);
   }
 
@@ -375,17 +370,9 @@ class QueueJob implements ClaimedJob {
     if (!p || this.finished) return;
     this.pending = undefined;
     this.lastSent = Date.now();
-    const share = p.framesTotal > 0 ? Math.min(1, p.framesProcessed / p.framesTotal) : 0;
-    const percent = p.videosTotal > 0 ? (100 * (p.videosCompleted + share)) / p.videosTotal : 0;
     const who = this.source.who();
     const stored: StoredProgress = {
-      current_video: p.currentVideo,
-      frames_processed: p.framesProcessed,
-      frames_total: p.framesTotal,
-      videos_completed: p.videosCompleted,
-      videos_total: p.videosTotal,
-      percent_complete: Math.round(Math.min(100, percent) * 100) / 100,
-      last_update: new Date().toISOString(),
+      ...progressFields(p, new Date().toISOString()),
       worker: `${who.host}:${who.pid}`,
     };
     this.sending = this.job

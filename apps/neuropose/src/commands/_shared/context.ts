@@ -21,6 +21,11 @@ export function context(args: DaemonArgs, overrides: SettingsOverrides = {}): Co
   return { settings, logger, source: new FolderJobSource(settings.dataDir, { logger }) };
 }
 
+/** Where a command prints its result (stdout; a test's collector). */
+export interface Out {
+  write(s: string): unknown;
+}
+
 /** Writes a plain text table (first row: header). */
 export function table(rows: string[][]): string {
   const widths: number[] = [];

@@ -4,7 +4,8 @@
 
 import type { Logger } from "@neuropose/cli-kit";
 import { UsageError } from "@neuropose/cli-kit";
-import type { Settings } from "@neuropose/io";
+import type { Settings, SettingsOverrides } from "@neuropose/io";
+import { context, type DaemonArgs } from "./context.js";
 
 /** The queue URL from `--queue` or the queueUrl setting; a usage error when neither is set. */
 export function queueUrlOf(flag: string | undefined, settings: Settings): string {
@@ -34,4 +35,13 @@ export async function queueConnection(flag: string | undefined, settings: Settin
   const version = await q.checkRedis(resolved);
   logger?.debug?.(`queue: Redis ${version} at ${resolved.display}`);
   return { q, options, resolved, version };
+}
+
+/** A queue command's settings and logger (as {@link context}) and its checked connection ({@link queueConnection}). */
+export async function queueContext(
+  args: DaemonArgs & { queue?: string | undefined },
+  overrides: SettingsOverrides = {},
+) {
+  const { settings, logger } = context(args, overrides);
+  return { settings, logger, ...(await queueConnection(args.queue, settings, logger)) };
 }

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { dataDirOption } from "../_shared/options.js";
+import { dataDirOption, lazyRun } from "../_shared/options.js";
 
 /** `neuropose reset`: stop the daemon/monitor, wipe what the user chose. */
 export const resetCommand: CommandModule = {
@@ -31,8 +31,5 @@ export const resetCommand: CommandModule = {
         default: true,
         describe: "SIGKILL what is still running after the grace period",
       }),
-  handler: async (args) => {
-    const { runReset } = await import("./run.js");
-    process.exitCode = await runReset(args as never);
-  },
+  handler: lazyRun(async () => (await import("./run.js")).runReset),
 };

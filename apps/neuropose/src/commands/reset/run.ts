@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { UsageError } from "@neuropose/cli-kit";
 import { isProcessAlive, readLock } from "@neuropose/jobs";
-import { context, type DaemonArgs } from "../_shared/context.js";
+import { context, type DaemonArgs, type Out } from "../_shared/context.js";
 
 export interface ResetArgs extends DaemonArgs {
   "dry-run": boolean;
@@ -16,10 +16,7 @@ export interface ResetArgs extends DaemonArgs {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Stops the data dir's processes by their lock pids, then wipes the chosen folders. */
-export async function runReset(
-  args: ResetArgs,
-  out: { write(s: string): unknown } = process.stdout,
-): Promise<number> {
+export async function runReset(args: ResetArgs, out: Out = process.stdout): Promise<number> {
   const { source, logger } = context(args);
   const layout = source.layout;
   const dry = args["dry-run"];

@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { lazyRun } from "../_shared/options.js";
 
 /** `neuropose segment PREDICTIONS`: named gait-cycle segmentations written into the predictions file. */
 export const segmentCommand: CommandModule = {
@@ -31,8 +32,5 @@ export const segmentCommand: CommandModule = {
         "$0 segment walk.poses.json --method stride_zeni_v1 --joint left_heel --name left_strides",
         "one foot's strides",
       ),
-  handler: async (args) => {
-    const { runSegment } = await import("./run.js");
-    process.exitCode = await runSegment(args as never);
-  },
+  handler: lazyRun(async () => (await import("./run.js")).runSegment),
 };

@@ -1,6 +1,7 @@
 import { UsageError } from "@neuropose/cli-kit";
 import { loadVideoPredictions, type Segmentation, saveVideoPredictions } from "@neuropose/io";
 import { segmentGaitCycles, segmentGaitCyclesBilateral } from "@neuropose/segment";
+import type { Out } from "../_shared/context.js";
 
 export interface SegmentArgs {
   predictions: string;
@@ -15,10 +16,7 @@ export interface SegmentArgs {
 }
 
 /** Segments and writes the predictions file back atomically (the original's `segment`). */
-export async function runSegment(
-  args: SegmentArgs,
-  out: { write(s: string): unknown } = process.stdout,
-): Promise<number> {
+export async function runSegment(args: SegmentArgs, out: Out = process.stdout): Promise<number> {
   const preds = await loadVideoPredictions(args.predictions);
   const common = {
     method: args.method,

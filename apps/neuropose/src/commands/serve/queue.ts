@@ -1,5 +1,4 @@
-import { context } from "../_shared/context.js";
-import { queueConnection } from "../_shared/queue.js";
+import { queueContext } from "../_shared/queue.js";
 import { serveUntilStopped } from "./_monitor.js";
 import { monitorOverrides, type ServeArgs } from "./run.js";
 
@@ -9,8 +8,7 @@ export interface QueueServeArgs extends ServeArgs {
 
 /** `neuropose serve --queue URL`: the same monitor (page, /status.json, token rules) over the queue's jobs. */
 export async function runQueueServe(args: QueueServeArgs): Promise<number> {
-  const { settings, logger } = context(args, monitorOverrides(args));
-  const { q, options, resolved } = await queueConnection(args.queue, settings, logger);
+  const { settings, logger, q, options, resolved } = await queueContext(args, monitorOverrides(args));
   const source = new q.QueueJobSource({ ...options, logger });
   try {
     await serveUntilStopped(source, settings, logger, `NeuroPose jobs — ${resolved.display}`);

@@ -1,5 +1,6 @@
-import { context, type DaemonArgs, table } from "../_shared/context.js";
-import { queueConnection } from "../_shared/queue.js";
+import type { DaemonArgs, Out } from "../_shared/context.js";
+import { queueContext } from "../_shared/queue.js";
+import { jobsTable } from "./_table.js";
 
 export interface QueueStatusArgs extends DaemonArgs {
   json: boolean;
@@ -7,12 +8,8 @@ export interface QueueStatusArgs extends DaemonArgs {
 }
 
 /** `neuropose status --queue URL`: the queue's jobs (queued/processing/completed/failed) with their progress. */
-export async function runQueueStatus(
-  args: QueueStatusArgs,
-  out: { write(s: string): unknown } = process.stdout,
-): Promise<number> {
-  const { settings, logger } = context(args);
-  const { q, options, resolved } = await queueConnection(args.queue, settings, logger);
+export async function runQueueStatus(args: QueueStatusArgs, out: Out = process.stdout): Promise<number> {
+  const { logger, q, options, resolved } = await queueContext(args);
   const source = new q.QueueJobSource({ ...options, logger });
   try {
     const [jobs, counts] = await Promise.all([source.list(), source.counts()]);
@@ -28,20 +25,7 @@ export async function runQueueStatus(
       out.write("no jobs (neuropose submit FOLDER --queue ...)\n");
       return 0;
     }
-    const rows = [["JOB", "STATE", "PROGRESS", "VIDEO", "UPDATED", "ERROR"]];
-    for (const j of jobs) {
-      const e = j.entry;
-      const frames = e?.frames_total ? ` ${e.frames_processed ?? 0}/${e.frames_total}` : "";
-      rows.push([
-        j.id,
-        j.state,
-        e && e.percent_complete !== null ? `${e.percent_complete.toFixed(0)}%${frames}` : "",
-        e?.current_video ?? "",
-        e?.last_update ?? e?.started_at ?? "",
-        e?.error ?? "",
-      ]);
-    }
-    out.write(`${table(rows)}\n`);
+    out.write(`${jobsTable(jobs)}\n`);
     return 0;
   } finally {
     await source.close();

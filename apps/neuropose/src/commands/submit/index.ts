@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { lazyRun } from "../_shared/options.js";
 
 /** `neuropose submit`: enqueue jobs on the Redis queue. Its code is loaded only when the command runs. */
 export const submitCommand: CommandModule = {
@@ -27,8 +28,5 @@ export const submitCommand: CommandModule = {
         "$0 submit /shared/cohort/* --queue redis://gpu1:6379 --out /shared/results",
         "one job per folder",
       ),
-  handler: async (args) => {
-    const { runSubmit } = await import("./run.js");
-    process.exitCode = await runSubmit(args as never);
-  },
+  handler: lazyRun(async () => (await import("./run.js")).runSubmit),
 };

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { context, type DaemonArgs } from "../_shared/context.js";
-import { queueConnection } from "../_shared/queue.js";
+import type { DaemonArgs, Out } from "../_shared/context.js";
+import { queueContext } from "../_shared/queue.js";
 
 export interface SubmitArgs extends DaemonArgs {
   inputs: string[];
@@ -11,12 +11,8 @@ export interface SubmitArgs extends DaemonArgs {
 }
 
 /** Hashes the inputs, enqueues one job per folder/video and prints the job ids. */
-export async function runSubmit(
-  args: SubmitArgs,
-  out: { write(s: string): unknown } = process.stdout,
-): Promise<number> {
-  const { settings, logger } = context(args);
-  const { q, options, resolved } = await queueConnection(args.queue, settings, logger);
+export async function runSubmit(args: SubmitArgs, out: Out = process.stdout): Promise<number> {
+  const { settings, logger, q, options, resolved } = await queueContext(args);
   const jobs = await q.submitJobs(args.inputs, {
     ...options,
     outDir: args.out ?? join(settings.dataDir, "out"),

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { dataDirOption, modelOptions } from "../_shared/options.js";
+import { dataDirOption, lazyRun, modelOptions } from "../_shared/options.js";
 
 /** `neuropose watch`: the daemon. Its code is loaded only when the command runs. */
 export const watchCommand: CommandModule = {
@@ -19,8 +19,5 @@ export const watchCommand: CommandModule = {
       })
       .example("$0 watch --data-dir /srv/neuropose", "run the daemon")
       .example("$0 watch --once --log-format json", "drain the queue once, JSON log lines"),
-  handler: async (args) => {
-    const { runWatch } = await import("./run.js");
-    process.exitCode = await runWatch(args as never);
-  },
+  handler: lazyRun(async () => (await import("./run.js")).runWatch),
 };

@@ -2,15 +2,7 @@
 // real BlazePose worker on tiny generated clips, and its error paths (second daemon, stale lock, a corrupt
 // video, permission denied on out/, a full disk, a graceful stop).
 import { execFileSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,8 +43,10 @@ async function until(cond: () => boolean, ms = 60_000) {
   }
 }
 
+let dataDirs = 0;
 function dataDir(jobs: Record<string, Record<string, string>>): string {
-  const root = mkdtempSync(join(dir, "data-"));
+  const root = join(dir, `data-${dataDirs++}`);
+  mkdirSync(root);
   for (const [job, files] of Object.entries(jobs)) {
     mkdirSync(join(root, "in", job), { recursive: true });
     for (const [name, src] of Object.entries(files))
@@ -206,7 +200,8 @@ describe.skipIf(!built)("neuropose watch (built binary, real BlazePose worker)",
   it.skipIf(!root || process.platform !== "linux")(
     "a full disk while writing results fails the job with 'the disk is full'",
     async () => {
-      const data = mkdtempSync(join(dir, "full-"));
+      const data = join(dir, "full");
+      mkdirSync(data);
       try {
         execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", data]);
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { modelOptions } from "../_shared/options.js";
+import { lazyRun, modelOptions } from "../_shared/options.js";
 
 /** `neuropose worker`: take jobs from the Redis queue. Its code is loaded only when the command runs. */
 export const workerCommand: CommandModule = {
@@ -23,8 +23,5 @@ export const workerCommand: CommandModule = {
       })
       .option("data-dir", { type: "string", describe: "data dir (default: settings dataDir)" })
       .example("$0 worker --queue redis://gpu1:6379 --device cuda", "one worker per GPU box"),
-  handler: async (args) => {
-    const { runWorker } = await import("./run.js");
-    process.exitCode = await runWorker(args as never);
-  },
+  handler: lazyRun(async () => (await import("./run.js")).runWorker),
 };

@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { abortOnSignals, UsageError } from "@neuropose/cli-kit";
 import { runDaemon, type VideoWorker } from "@neuropose/jobs";
-import { context, type DaemonArgs } from "../_shared/context.js";
-import { queueConnection } from "../_shared/queue.js";
+import type { DaemonArgs } from "../_shared/context.js";
+import { queueContext } from "../_shared/queue.js";
 import { loadWorker, type ModelArgs } from "../_shared/worker.js";
 
 export interface WorkerArgs extends DaemonArgs, ModelArgs {
@@ -19,8 +19,7 @@ export async function runWorker(args: WorkerArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
     throw new UsageError(`--concurrency must be a whole number >= 1, not ${args.concurrency}`);
   }
-  const { settings, logger } = context(args);
-  const { q, options, resolved, version } = await queueConnection(args.queue, settings, logger);
+  const { settings, logger, q, options, resolved, version } = await queueContext(args);
   const signal = abortOnSignals();
   const workers: VideoWorker[] = [];
   try {
