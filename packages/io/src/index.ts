@@ -13,6 +13,7 @@ export {
 } from "./analysis.js";
 export {
   writeFileAtomic,
+  writeFileAtomicStreamed,
   writeFileAtomicSync,
 } from "./atomic.js";
 export {
