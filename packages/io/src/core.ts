@@ -12,6 +12,8 @@ export {
   MigrationNotFoundError,
   NeuroPoseError,
   type NeuroPoseErrorOptions,
+  PlacedError,
+  type PlacedErrorOptions,
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";

@@ -84,6 +84,32 @@ export class CodedError<C extends string> extends NeuroPoseError {
   }
 }
 
+/** Options of {@link PlacedError}: the base options plus where inside the file the problem is. */
+export type PlacedErrorOptions = NeuroPoseErrorOptions & { place?: string | undefined };
+
+/**
+ * A {@link CodedError} of a file reader that also says where inside the file the problem is (`place`: `line 2`,
+ * `byte 1234 (SessionData.RawEvents)`, `row 7, column 12`): the base of the readers' error classes
+ * (`class SyncError extends PlacedError<SyncErrorCode> {}`), so each declares only its codes.
+ *
+ * @example
+ * ```ts
+ * import { PlacedError } from "@neuropose/io";
+ * class EdgeError extends PlacedError<"E_EDGE_NUMBER"> {}
+ * const e = new EdgeError("E_EDGE_NUMBER", "not a number: abc", { path: "x.txt", place: "line 2" });
+ * console.log(e.code, e.place, e instanceof EdgeError); // "E_EDGE_NUMBER" "line 2" true
+ * ```
+ */
+export class PlacedError<C extends string> extends CodedError<C> {
+  /** Where inside the file (`path`) the problem is, when known. */
+  readonly place: string | undefined;
+
+  constructor(code: C, message: string, options: PlacedErrorOptions = {}) {
+    super(code, message, options);
+    this.place = options.place;
+  }
+}
+
 /**
  * True for any NeuroPose error (also across duplicated copies of this package).
  *

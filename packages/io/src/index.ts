@@ -58,6 +58,8 @@ export {
   mulberry32,
   NeuroPoseError,
   type NeuroPoseErrorOptions,
+  PlacedError,
+  type PlacedErrorOptions,
   SKELETON_NAMES,
   SKELETONS,
   type Skeleton,
