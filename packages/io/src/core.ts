@@ -14,6 +14,7 @@ export {
   type NeuroPoseErrorOptions,
   PlacedError,
   type PlacedErrorOptions,
+  readFailure,
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";

@@ -111,6 +111,29 @@ export class PlacedError<C extends string> extends CodedError<C> {
 }
 
 /**
+ * The message and options of a reader's "cannot read" error (`<path>: cannot read (<errno code>)`, the file
+ * system's error kept as the cause), to spread into the package's own error class.
+ *
+ * @example
+ * ```ts
+ * import { CodedError, readFailure } from "@neuropose/io";
+ * class EdgeError extends CodedError<"E_EDGE_READ"> {}
+ * const enoent = Object.assign(new Error("no such file"), { code: "ENOENT" });
+ * console.log(new EdgeError("E_EDGE_READ", ...readFailure("edges.txt", enoent)).message); // "edges.txt: cannot read (ENOENT)"
+ * ```
+ */
+export function readFailure(
+  path: string,
+  cause: unknown,
+  hint = "check the path and the file's permissions",
+): [message: string, options: NeuroPoseErrorOptions] {
+  return [
+    `${path}: cannot read (${(cause as { code?: string } | null)?.code ?? cause})`,
+    { path, hint, cause },
+  ];
+}
+
+/**
  * True for any NeuroPose error (also across duplicated copies of this package).
  *
  * @example

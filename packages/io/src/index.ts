@@ -60,6 +60,7 @@ export {
   type NeuroPoseErrorOptions,
   PlacedError,
   type PlacedErrorOptions,
+  readFailure,
   SKELETON_NAMES,
   SKELETONS,
   type Skeleton,
