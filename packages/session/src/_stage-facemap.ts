@@ -60,7 +60,7 @@ export async function facemapStage(
           message: `facemap ROI "${name}" has no rectangle: skipped (give {name, x, y, width, height} in facemap.ROIs to compute it)`,
         }));
         const details: Record<string, unknown> = {};
-        const outputs = await Promise.all(
+        const computed = await Promise.all(
           facemapCameras.map(async (v) => {
             const sync = cameraSync.get(v.camera_id) as CameraSync;
             const rois = roisOf(v.camera_id);
@@ -99,13 +99,20 @@ export async function facemapStage(
                 ctx.files.cameras.get(v.camera_id)?.[0]?.path,
                 "the video decodes to a different frame count than ingest counted: re-run with --force",
               );
-            facial.set(v.camera_id, metrics);
             const file = facemapCsv(v.camera_id);
             await writeFileAtomic(file, facialMetricsCsv(sync.timestamps, metrics));
-            details[v.camera_id] = { frames: n, rois: rois.map((r) => r.name) };
-            return file;
+            return { file, metrics, detail: { frames: n, rois: rois.map((r) => r.name) } };
           }),
         );
+        // In camera order, not in the order the parallel ffmpeg passes finish: the summary, the QC page and the
+        // NWB file's facemap series come out the same on every run.
+        const outputs: string[] = [];
+        for (const [i, v] of facemapCameras.entries()) {
+          const c = computed[i] as (typeof computed)[number];
+          facial.set(v.camera_id, c.metrics);
+          details[v.camera_id] = c.detail;
+          outputs.push(c.file);
+        }
         for (const [cameraId, files] of ctx.files.facemap) {
           const sync = cameraSync.get(cameraId) as CameraSync;
           const file = files[0] as FoundFile;
