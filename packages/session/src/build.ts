@@ -27,8 +27,8 @@ export interface BuildSessionResult {
 }
 
 /**
- * Build one session: ingest → sync → pose → events → NWB → validate → QC, each stage's summary in the interim
- * folder. Throws the first failing stage's error (a `NeuroPoseError` naming the stage, the file and the fix).
+ * Build one session: ingest → sync → transcode → events → pose → facemap → NWB → validate → QC, each stage's
+ * summary in the interim folder. Throws the first failing stage's error (a `NeuroPoseError` naming the stage, the file and the fix).
  *
  * @example
  * ```ts
