@@ -12,7 +12,7 @@ import {
   createProgress,
   LOG_OPTIONS,
   type Progress,
-  runCli,
+  runCliWithArgs,
   settingsFromFlags,
   UsageError,
   usageFailure,
@@ -267,9 +267,5 @@ export async function main(
   argv: string[],
   streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  return runCli((signal) => analyzeCli(argv, streams, signal), {
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    json: argv.includes("--json"),
-  });
+  return runCliWithArgs(argv, streams, analyzeCli);
 }

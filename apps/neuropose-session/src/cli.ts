@@ -6,7 +6,7 @@ import {
   cliLogger,
   formatError,
   LOG_OPTIONS,
-  runCli,
+  runCliWithArgs,
   settingsFromFlags,
   usageFailure,
 } from "@neuropose/cli-kit";
@@ -368,9 +368,5 @@ export async function main(
   argv: string[],
   streams: CliStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  return runCli((signal) => sessionCli(argv, streams, signal), {
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    json: argv.includes("--json"),
-  });
+  return runCliWithArgs(argv, streams, sessionCli);
 }

@@ -25,7 +25,7 @@ export {
   type ProgressInfo,
   type ProgressOptions,
 } from "./progress.js";
-export { type RunCliOptions, runCli } from "./run-cli.js";
+export { type CliOutput, type RunCliOptions, runCli, runCliWithArgs } from "./run-cli.js";
 export {
   type RunMainOptions,
   runMain,

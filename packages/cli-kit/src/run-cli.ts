@@ -74,3 +74,36 @@ export async function runCli(
   process.exitCode = code;
   return code;
 }
+
+/** Where an app's CLI writes: results on `stdout`, the one `error:` line on `stderr`. */
+export interface CliOutput {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/**
+ * {@link runCli} for an app whose body takes its argv and streams (injectable for tests): `--json` among the
+ * arguments makes a failure also print its JSON document on `streams.stdout`.
+ *
+ * @example
+ * ```ts
+ * import { runCliWithArgs } from "@neuropose/cli-kit";
+ * const streams = { stdout: process.stdout, stderr: process.stderr };
+ * const code = await runCliWithArgs(["--json"], streams, async (argv, out) => {
+ *   out.stdout.write(`${JSON.stringify({ ok: true, args: argv.length })}\n`);
+ *   return 0;
+ * });
+ * code; // 0
+ * ```
+ */
+export function runCliWithArgs<S extends CliOutput>(
+  argv: string[],
+  streams: S,
+  body: (argv: string[], streams: S, signal: AbortSignal) => Promise<number | undefined>,
+): Promise<number> {
+  return runCli((signal) => body(argv, streams, signal), {
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    json: argv.includes("--json"),
+  });
+}

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
+import { CodedError } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/gait`. */
 export type GaitErrorCode =
@@ -19,10 +19,4 @@ export type GaitErrorCode =
  * console.log(e.code, e.kind); // "E_GAIT_FPS" "user"
  * ```
  */
-export class GaitError extends NeuroPoseError {
-  declare readonly code: GaitErrorCode;
-
-  constructor(code: GaitErrorCode, message: string, options: NeuroPoseErrorOptions = {}) {
-    super(code, message, { kind: "user", ...options });
-  }
-}
+export class GaitError extends CodedError<GaitErrorCode> {}

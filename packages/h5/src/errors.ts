@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { CodedError, type NeuroPoseErrorOptions } from "@neuropose/io";
 
 /** Stable error codes raised by `@neuropose/h5`. */
 export type H5ErrorCode =
@@ -24,8 +24,7 @@ export type H5ErrorCode =
  * }
  * ```
  */
-export class H5Error extends NeuroPoseError {
-  declare readonly code: H5ErrorCode;
+export class H5Error extends CodedError<H5ErrorCode> {
   /** The dataset, group or attribute inside the file (`/group/dataset` or `/group/dataset@attr`). */
   readonly dataset: string | undefined;
 

@@ -50,3 +50,11 @@ export function unitInterval() {
     params: { pydantic: "less_than_equal" },
   });
 }
+
+/**
+ * The `schema_version` field of a versioned document: the current version, filled in when absent (older files
+ * are migrated to it before they are validated).
+ */
+export function schemaVersion<V extends number>(current: V) {
+  return z.literal(current).default(current).describe("Format version; older files are migrated on read.");
+}

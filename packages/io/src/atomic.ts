@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { openAtomicTarget, openAtomicTargetSync, writeError } from "./commit.js";
+import { type AtomicTargetOptions, openAtomicTarget, openAtomicTargetSync, writeError } from "./commit.js";
 
 /**
  * Write a file atomically: the data goes to a temporary file in the same folder, which is flushed to disk
@@ -28,6 +28,42 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw writeError(path, err);
   }
   await target.commit();
+}
+
+/**
+ * Write a file atomically piece by piece: `body` receives a `write` that appends to the temp file (strings or
+ * bytes, awaited in order), so a large output never has to be one string in memory. The temp file is committed
+ * when `body` resolves; if `body` (or the commit) throws, the temp file is removed, the old file is left
+ * untouched, and the error is rethrown as it is (a writer's own `NeuroPoseError` keeps its code). `options` are
+ * {@link openAtomicTarget}'s (e.g. `createParents: false` when the folder must already exist).
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomicStreamed } from "@neuropose/io";
+ * await writeFileAtomicStreamed("/tmp/neuropose-example/rows.csv", async (write) => {
+ *   await write("frame,t\n");
+ *   for (let i = 0; i < 3; i++) await write(`${i},${i / 30}\n`);
+ * });
+ * ```
+ */
+export async function writeFileAtomicStreamed(
+  path: string,
+  body: (write: (piece: string | Uint8Array) => Promise<unknown>) => Promise<void>,
+  options: AtomicTargetOptions = {},
+): Promise<void> {
+  const target = await openAtomicTarget(path, options);
+  try {
+    const handle = await open(target.tmp, "wx");
+    try {
+      await body((piece) => (typeof piece === "string" ? handle.write(piece) : handle.write(piece)));
+    } finally {
+      await handle.close();
+    }
+    await target.commit();
+  } catch (err) {
+    await target.abort();
+    throw err;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { count, float, nonNegative } from "./_numbers.js";
+import { count, float, nonNegative, schemaVersion } from "./_numbers.js";
 import { ProvenanceSchema } from "./predictions.js";
 import { CURRENT_VERSIONS } from "./versions.js";
 
@@ -72,10 +72,7 @@ export type CpuComparisonResult = z.infer<typeof CpuComparisonResultSchema>;
 /** Result of a benchmark run (schema_version 3). */
 export const BenchmarkResultSchema = z
   .strictObject({
-    schema_version: z
-      .literal(CURRENT_VERSIONS.benchmark_result)
-      .default(CURRENT_VERSIONS.benchmark_result)
-      .describe("Format version; older files are migrated on read."),
+    schema_version: schemaVersion(CURRENT_VERSIONS.benchmark_result),
     video_name: z.string().describe("Basename of the benchmarked video (no folders)."),
     repeats: z.int().gte(1, { error: "must be >= 1" }).describe("Passes run, including the warm-up pass."),
     warmup_frames: count().describe("Frames excluded from the head of each measured pass."),

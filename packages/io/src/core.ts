@@ -12,6 +12,9 @@ export {
   MigrationNotFoundError,
   NeuroPoseError,
   type NeuroPoseErrorOptions,
+  PlacedError,
+  type PlacedErrorOptions,
+  readFailure,
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";

@@ -84,6 +84,55 @@ export class CodedError<C extends string> extends NeuroPoseError {
   }
 }
 
+/** Options of {@link PlacedError}: the base options plus where inside the file the problem is. */
+export type PlacedErrorOptions = NeuroPoseErrorOptions & { place?: string | undefined };
+
+/**
+ * A {@link CodedError} of a file reader that also says where inside the file the problem is (`place`: `line 2`,
+ * `byte 1234 (SessionData.RawEvents)`, `row 7, column 12`): the base of the readers' error classes
+ * (`class SyncError extends PlacedError<SyncErrorCode> {}`), so each declares only its codes.
+ *
+ * @example
+ * ```ts
+ * import { PlacedError } from "@neuropose/io";
+ * class EdgeError extends PlacedError<"E_EDGE_NUMBER"> {}
+ * const e = new EdgeError("E_EDGE_NUMBER", "not a number: abc", { path: "x.txt", place: "line 2" });
+ * console.log(e.code, e.place, e instanceof EdgeError); // "E_EDGE_NUMBER" "line 2" true
+ * ```
+ */
+export class PlacedError<C extends string> extends CodedError<C> {
+  /** Where inside the file (`path`) the problem is, when known. */
+  readonly place: string | undefined;
+
+  constructor(code: C, message: string, options: PlacedErrorOptions = {}) {
+    super(code, message, options);
+    this.place = options.place;
+  }
+}
+
+/**
+ * The message and options of a reader's "cannot read" error (`<path>: cannot read (<errno code>)`, the file
+ * system's error kept as the cause), to spread into the package's own error class.
+ *
+ * @example
+ * ```ts
+ * import { CodedError, readFailure } from "@neuropose/io";
+ * class EdgeError extends CodedError<"E_EDGE_READ"> {}
+ * const enoent = Object.assign(new Error("no such file"), { code: "ENOENT" });
+ * console.log(new EdgeError("E_EDGE_READ", ...readFailure("edges.txt", enoent)).message); // "edges.txt: cannot read (ENOENT)"
+ * ```
+ */
+export function readFailure(
+  path: string,
+  cause: unknown,
+  hint = "check the path and the file's permissions",
+): [message: string, options: NeuroPoseErrorOptions] {
+  return [
+    `${path}: cannot read (${(cause as { code?: string } | null)?.code ?? cause})`,
+    { path, hint, cause },
+  ];
+}
+
 /**
  * True for any NeuroPose error (also across duplicated copies of this package).
  *

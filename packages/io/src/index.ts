@@ -13,6 +13,7 @@ export {
 } from "./analysis.js";
 export {
   writeFileAtomic,
+  writeFileAtomicStreamed,
   writeFileAtomicSync,
 } from "./atomic.js";
 export {
@@ -57,6 +58,9 @@ export {
   mulberry32,
   NeuroPoseError,
   type NeuroPoseErrorOptions,
+  PlacedError,
+  type PlacedErrorOptions,
+  readFailure,
   SKELETON_NAMES,
   SKELETONS,
   type Skeleton,

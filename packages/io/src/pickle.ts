@@ -180,9 +180,7 @@ export function unpickle(input: string | Uint8Array): unknown {
       case "S":
         stack.push(unescapePyRepr(line()));
         break;
-      case "I":
-        stack.push(int(line()));
-        break;
+      case "I": // INT and LONG: the same decimal line (an "L" suffix, True/False as 01/00)
       case "L":
         stack.push(int(line()));
         break;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { count, float, nonNegative, unitInterval } from "./_numbers.js";
+import { count, float, nonNegative, schemaVersion, unitInterval } from "./_numbers.js";
 import { SegmentationSchema } from "./segmentation.js";
 import { CURRENT_VERSIONS } from "./versions.js";
 
@@ -316,10 +316,7 @@ export type ProvenanceInput = z.input<typeof ProvenanceSchema>;
 /** Per-frame predictions of one video with its metadata, segmentations and provenance (schema_version 3). */
 export const VideoPredictionsSchema = z
   .strictObject({
-    schema_version: z
-      .literal(CURRENT_VERSIONS.video_predictions)
-      .default(CURRENT_VERSIONS.video_predictions)
-      .describe("Format version; older files are migrated on read."),
+    schema_version: schemaVersion(CURRENT_VERSIONS.video_predictions),
     metadata: VideoMetadataSchema,
     frames: z
       .record(z.string(), FramePredictionSchema)

@@ -1,4 +1,4 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { CodedError } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/jobs.
@@ -39,13 +39,4 @@ export type JobsErrorCode = (typeof JOBS_ERROR_CODES)[keyof typeof JOBS_ERROR_CO
  * console.log(e.code, e.kind); // E_LOCKED user
  * ```
  */
-export class JobsError extends NeuroPoseError {
-  declare readonly code: JobsErrorCode;
-  constructor(
-    code: JobsErrorCode,
-    message: string,
-    options: { path?: string | undefined; hint?: string | undefined; cause?: unknown } = {},
-  ) {
-    super(code, message, { ...options, kind: "user" });
-  }
-}
+export class JobsError extends CodedError<JobsErrorCode> {}

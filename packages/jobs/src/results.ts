@@ -1,7 +1,6 @@
 // The one results.json assembler of both job sources (the data dir and the queue's shared output folder).
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { openAtomicTarget } from "@neuropose/io";
+import { writeFileAtomicStreamed } from "@neuropose/io";
 
 /** One video's predictions document, already written (and validated) by the worker. */
 export interface ResultPart {
@@ -28,30 +27,24 @@ export interface ResultPart {
  */
 export async function assembleJobResults(target: string, parts: readonly ResultPart[]): Promise<void> {
   // the folder must still be there: if another process reset it meanwhile, this result is not ours to write
-  const t = await openAtomicTarget(target, { createParents: false });
-  try {
-    const fh = await open(t.tmp, "wx");
-    try {
-      await fh.write("{\n");
+  await writeFileAtomicStreamed(
+    target,
+    async (write) => {
+      await write("{\n");
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i] as ResultPart;
-        await fh.write(`${JSON.stringify(part.name)}: `);
+        await write(`${JSON.stringify(part.name)}: `);
         let last = 0x0a;
         for await (const chunk of createReadStream(part.path)) {
           const buf = chunk as Buffer;
           if (buf.length) last = buf[buf.length - 1] as number;
-          await fh.write(buf);
+          await write(buf);
         }
-        if (last !== 0x0a) await fh.write("\n");
-        if (i < parts.length - 1) await fh.write(",\n");
+        if (last !== 0x0a) await write("\n");
+        if (i < parts.length - 1) await write(",\n");
       }
-      await fh.write("}\n");
-    } finally {
-      await fh.close();
-    }
-    await t.commit();
-  } catch (err) {
-    await t.abort();
-    throw err;
-  }
+      await write("}\n");
+    },
+    { createParents: false },
+  );
 }

@@ -1,5 +1,6 @@
 // Read helpers over an open h5wasm file (internal).
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { isHdf5 } from "@neuropose/h5";
 import {
   childPath,
   type Dataset,
@@ -12,8 +13,6 @@ import {
 } from "./_h5.js";
 import { NwbReadError } from "./errors.js";
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
 /**
  * True when the file starts with the HDF5 signature (at offset 0, 512, 1024, ...), as NWB files do.
  *
@@ -24,20 +23,7 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
  * ```
  */
 export function isHdf5File(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const buf = Buffer.alloc(8);
-    for (let off = 0; off <= 8192; off = off === 0 ? 512 : off * 2) {
-      if (readSync(fd, buf, 0, 8, off) < 8) return false;
-      if (HDF5_SIGNATURE.every((b, i) => buf[i] === b)) return true;
-    }
-    return false;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return isHdf5(path); // @neuropose/h5's check (nwb loads it anyway, for its HDF5 error lines)
 }
 
 /** A tiny view over an open h5wasm file with path-based helpers that never trigger HDF5 diagnostics. */

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { PlacedError, type PlacedErrorOptions } from "@neuropose/io";
 
 /** Stable error codes raised by `@neuropose/pose-formats`. */
 export type PoseFormatErrorCode =
@@ -26,17 +26,8 @@ export type PoseFormatErrorCode =
  * }
  * ```
  */
-export class PoseFormatError extends NeuroPoseError {
-  declare readonly code: PoseFormatErrorCode;
-  /** Where inside the file: "row 4", "row 7, column 12 (Nose/y)", "/df_with_missing/table", ... */
-  readonly place: string | undefined;
-
-  constructor(
-    code: PoseFormatErrorCode,
-    message: string,
-    options: NeuroPoseErrorOptions & { place?: string | undefined } = {},
-  ) {
+export class PoseFormatError extends PlacedError<PoseFormatErrorCode> {
+  constructor(code: PoseFormatErrorCode, message: string, options: PlacedErrorOptions = {}) {
     super(code, options.place ? `${options.place}: ${message}` : message, options);
-    this.place = options.place;
   }
 }

@@ -159,30 +159,31 @@ function readSlp(f: H5Reader, opts: ReadSleapOptions, src: HarmonisedPose["sourc
   });
   const frames = f.table("/frames");
   const inst = f.table("/instances");
-  const col = (t: typeof frames, name: string, where: string) => {
-    const c = t.columns[name];
-    if (!c) throw layoutError(f, `${where}.${name}`, "field is missing", hint);
-    return c.data;
-  };
-  const fVideo = col(frames, "video", "/frames");
-  const fIdx = col(frames, "frame_idx", "/frames");
-  const fStart = col(frames, "instance_id_start", "/frames");
-  const fEnd = col(frames, "instance_id_end", "/frames");
-  const iType = col(inst, "instance_type", "/instances");
-  const iSkel = col(inst, "skeleton", "/instances");
-  const iTrack = col(inst, "track", "/instances");
-  const iFrom = col(inst, "from_predicted", "/instances");
-  const iPStart = col(inst, "point_id_start", "/instances");
-  const iPEnd = col(inst, "point_id_end", "/instances");
+  // the named columns of one table, in order (the first missing one is the error)
+  const cols = (t: typeof frames, where: string, names: readonly string[]) =>
+    names.map((name) => {
+      const c = t.columns[name];
+      if (!c) throw layoutError(f, `${where}.${name}`, "field is missing", hint);
+      return c.data;
+    });
+  const [fVideo, fIdx, fStart, fEnd] = cols(frames, "/frames", [
+    "video",
+    "frame_idx",
+    "instance_id_start",
+    "instance_id_end",
+  ]);
+  const [iType, iSkel, iTrack, iFrom, iPStart, iPEnd] = cols(inst, "/instances", [
+    "instance_type",
+    "skeleton",
+    "track",
+    "from_predicted",
+    "point_id_start",
+    "point_id_end",
+  ]);
   const userPts = f.table("/points");
   const predPts = f.table("/pred_points");
-  const ux = col(userPts, "x", "/points");
-  const uy = col(userPts, "y", "/points");
-  const uv = col(userPts, "visible", "/points");
-  const px = col(predPts, "x", "/pred_points");
-  const py = col(predPts, "y", "/pred_points");
-  const pv = col(predPts, "visible", "/pred_points");
-  const ps = col(predPts, "score", "/pred_points");
+  const [ux, uy, uv] = cols(userPts, "/points", ["x", "y", "visible"]);
+  const [px, py, pv, ps] = cols(predPts, "/pred_points", ["x", "y", "visible", "score"]);
   // format < 1.1 stored user-labelled points with the top-left pixel corner at (0, 0); SLEAP shifts those (not the
   // predicted ones) to pixel centres when reading
   const userShift = formatId < 1.1 ? -0.5 : 0;

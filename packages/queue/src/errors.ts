@@ -1,4 +1,4 @@
-import { NeuroPoseError } from "@neuropose/io";
+import { CodedError } from "@neuropose/io";
 
 /**
  * Stable error codes raised by @neuropose/queue.
@@ -46,13 +46,4 @@ export type QueueErrorCode = (typeof QUEUE_ERROR_CODES)[keyof typeof QUEUE_ERROR
  * console.log(e.code, e.kind); // E_QUEUE_UNREACHABLE user
  * ```
  */
-export class QueueError extends NeuroPoseError {
-  declare readonly code: QueueErrorCode;
-  constructor(
-    code: QueueErrorCode,
-    message: string,
-    options: { path?: string | undefined; hint?: string | undefined; cause?: unknown } = {},
-  ) {
-    super(code, message, { ...options, kind: "user" });
-  }
-}
+export class QueueError extends CodedError<QueueErrorCode> {}

@@ -3,6 +3,7 @@
 // embedded timestamp (FLIR/PointGrey: a 32-bit word of 7 bits seconds, 13 bits 8 kHz cycles, 12 bits offset).
 // The conversion follows ibllib's raw_data_loaders (`convert_pgts`, `uncycle_pgts`).
 import { readFile } from "node:fs/promises";
+import { readFailure } from "@neuropose/io/core";
 import { SyncError } from "./errors.js";
 
 /** The frames of a camera timestamps file. */
@@ -99,11 +100,7 @@ export async function readCameraSsv(path: string): Promise<CameraSsvTimes> {
   try {
     text = await readFile(path, "latin1");
   } catch (e) {
-    throw new SyncError("E_SYNC_READ", `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, {
-      path,
-      hint: "check the path and the file's permissions",
-      cause: e,
-    });
+    throw new SyncError("E_SYNC_READ", ...readFailure(path, e));
   }
   return parseCameraSsv(text, path);
 }

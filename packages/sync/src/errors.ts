@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io/core";
+import { PlacedError } from "@neuropose/io/core";
 
 /** Stable error codes raised by `@neuropose/sync`. */
 export type SyncErrorCode =
@@ -31,16 +31,4 @@ export type SyncErrorCode =
  * }
  * ```
  */
-export class SyncError extends NeuroPoseError {
-  declare readonly code: SyncErrorCode;
-  readonly place: string | undefined;
-
-  constructor(
-    code: SyncErrorCode,
-    message: string,
-    options: NeuroPoseErrorOptions & { place?: string | undefined } = {},
-  ) {
-    super(code, message, options);
-    this.place = options.place;
-  }
-}
+export class SyncError extends PlacedError<SyncErrorCode> {}

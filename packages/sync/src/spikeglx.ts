@@ -1,4 +1,5 @@
 import { open, readFile, stat } from "node:fs/promises";
+import { readFailure } from "@neuropose/io/core";
 import { Growable } from "./_growable.js";
 import { SyncError } from "./errors.js";
 
@@ -165,11 +166,10 @@ export async function readSpikeGlxMeta(path: string): Promise<SpikeGlxMeta> {
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new SyncError("E_SYNC_READ", `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, {
-      path,
-      hint: "a SpikeGLX .bin needs its .meta beside it (same name, .meta)",
-      cause: e,
-    });
+    throw new SyncError(
+      "E_SYNC_READ",
+      ...readFailure(path, e, "a SpikeGLX .bin needs its .meta beside it (same name, .meta)"),
+    );
   }
   if (text.trim() === "") {
     throw new SyncError("E_SYNC_EMPTY", `${path}: the .meta file is empty`, {
@@ -294,15 +294,7 @@ export async function extractSpikeGlxEdges(
   try {
     size = (await stat(binPath)).size;
   } catch (e) {
-    throw new SyncError(
-      "E_SYNC_READ",
-      `${binPath}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`,
-      {
-        path: binPath,
-        hint: "check the path and the file's permissions",
-        cause: e,
-      },
-    );
+    throw new SyncError("E_SYNC_READ", ...readFailure(binPath, e));
   }
   const frame = 2 * meta.nSavedChans;
   if (size === 0) {

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { readFailure } from "@neuropose/io/core";
 import { Growable } from "./_growable.js";
 import { SyncError } from "./errors.js";
 
@@ -183,11 +184,7 @@ export async function readTtlEdges(
     }
   } catch (e) {
     if (e instanceof SyncError) throw e;
-    throw new SyncError("E_SYNC_READ", `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, {
-      path,
-      hint: "check the path and the file's permissions",
-      cause: e,
-    });
+    throw new SyncError("E_SYNC_READ", ...readFailure(path, e));
   }
   if (rest.length) p.feed(rest, 0, rest.length);
   return p.finish(options.allowEmpty ?? false);

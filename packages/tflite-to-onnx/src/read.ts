@@ -129,46 +129,43 @@ class Reader {
     return t;
   }
 
-  int(table: number, slot: number, def = 0): number {
+  /** The scalar field `slot` of the table at `table` (`size` bytes, bounds-checked), or `def` when absent. */
+  private scalar<T>(
+    table: number,
+    slot: number,
+    def: T,
+    size: number,
+    what: string,
+    read: (p: number) => T,
+  ): T {
     const p = this.field(table, slot);
     if (!p) return def;
-    this.check(p, 4, "an int field");
-    return this.bb.readInt32(p);
+    this.check(p, size, what);
+    return read(p);
+  }
+
+  int(table: number, slot: number, def = 0): number {
+    return this.scalar(table, slot, def, 4, "an int field", (p) => this.bb.readInt32(p));
   }
 
   uint(table: number, slot: number, def = 0): number {
-    const p = this.field(table, slot);
-    if (!p) return def;
-    this.check(p, 4, "a uint field");
-    return this.bb.readUint32(p);
+    return this.scalar(table, slot, def, 4, "a uint field", (p) => this.bb.readUint32(p));
   }
 
   byte(table: number, slot: number, def = 0): number {
-    const p = this.field(table, slot);
-    if (!p) return def;
-    this.check(p, 1, "a byte field");
-    return this.bb.readInt8(p);
+    return this.scalar(table, slot, def, 1, "a byte field", (p) => this.bb.readInt8(p));
   }
 
   ubyte(table: number, slot: number, def = 0): number {
-    const p = this.field(table, slot);
-    if (!p) return def;
-    this.check(p, 1, "a ubyte field");
-    return this.bb.readUint8(p);
+    return this.scalar(table, slot, def, 1, "a ubyte field", (p) => this.bb.readUint8(p));
   }
 
   bool(table: number, slot: number, def = false): boolean {
-    const p = this.field(table, slot);
-    if (!p) return def;
-    this.check(p, 1, "a bool field");
-    return this.bb.readUint8(p) !== 0;
+    return this.scalar(table, slot, def, 1, "a bool field", (p) => this.bb.readUint8(p) !== 0);
   }
 
   ulong(table: number, slot: number): bigint {
-    const p = this.field(table, slot);
-    if (!p) return 0n;
-    this.check(p, 8, "a ulong field");
-    return this.bb.readUint64(p);
+    return this.scalar(table, slot, 0n, 8, "a ulong field", (p) => this.bb.readUint64(p));
   }
 
   string(table: number, slot: number): string | null {

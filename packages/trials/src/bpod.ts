@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { parseJson } from "@neuropose/io";
+import { parseJson, readFailure } from "@neuropose/io";
 import { readMat5 } from "./_mat5.js";
 import { TrialsError } from "./errors.js";
 import { type MatFile, type MatValue, readMatFile } from "./mat.js";
@@ -404,15 +404,7 @@ export async function readIblrig(path: string): Promise<BehaviourFile> {
   try {
     t = await readFile(path, "utf8");
   } catch (e) {
-    throw new TrialsError(
-      "E_TRIALS_READ",
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`,
-      {
-        path,
-        hint: "check the path and the file's permissions",
-        cause: e,
-      },
-    );
+    throw new TrialsError("E_TRIALS_READ", ...readFailure(path, e));
   }
   return parseIblrig(t, path);
 }

@@ -1,4 +1,4 @@
-import { NeuroPoseError, type NeuroPoseErrorOptions } from "@neuropose/io";
+import { PlacedError } from "@neuropose/io";
 
 /** Stable error codes raised by `@neuropose/trials`. */
 export type TrialsErrorCode =
@@ -29,17 +29,4 @@ export type TrialsErrorCode =
  * }
  * ```
  */
-export class TrialsError extends NeuroPoseError {
-  declare readonly code: TrialsErrorCode;
-  /** Where in the file: `byte 1234 (SessionData.RawEvents)`, `line 7`, `SessionData.TrialStartTimestamp`. */
-  readonly place: string | undefined;
-
-  constructor(
-    code: TrialsErrorCode,
-    message: string,
-    options: NeuroPoseErrorOptions & { place?: string | undefined } = {},
-  ) {
-    super(code, message, options);
-    this.place = options.place;
-  }
-}
+export class TrialsError extends PlacedError<TrialsErrorCode> {}

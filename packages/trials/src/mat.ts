@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { readFailure } from "@neuropose/io";
 import { readMat5 } from "./_mat5.js";
 import { TrialsError } from "./errors.js";
 
@@ -108,15 +109,7 @@ export async function readMatFile(
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new TrialsError(
-      "E_TRIALS_READ",
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`,
-      {
-        path,
-        hint: "check the path and the file's permissions",
-        cause: e,
-      },
-    );
+    throw new TrialsError("E_TRIALS_READ", ...readFailure(path, e));
   }
   if (isHdf5(bytes)) {
     // h5wasm is loaded only for v7.3 files: reading v5/v7 never pays for the WASM module
