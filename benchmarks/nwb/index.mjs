@@ -8,7 +8,8 @@
 // peak RSS), each run in its own process for its own peak RSS, beside two baselines run the same way on the same
 // file: JSON.parse of the file (the least any JSON reader must do) and today's whole-document export
 // (loadVideoPredictions + videoPredictionsToNwb; skipped with --no-whole, it needs GBs for an hour).
-// `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only]` (--quick: 10 minutes instead of one hour).
+// `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only] [--full-precision]` (--quick: 10 minutes
+// instead of one hour; --full-precision: see `full` below).
 // Measured 2026-12-05 (2-core machine, load average ~20; the children also print CPU seconds, which load inflates
 // less than wall time): export of 108,000 frames (428 MB JSON) 15.4 s CPU, 202 MB peak RSS, 84.5 MB file (same
 // bytes as before: gzip 4, h5wasm cannot add shuffle, see packages/nwb/README.md), pynwb + nwbinspector --dandi
@@ -99,7 +100,23 @@ function spec() {
 
 const dir = mkdtempSync(join(tmpdir(), "neuropose-bench-nwb-"));
 
-/** Write a predictions file of N frames (BlazePose 33, 2D + 3D + visibility, float64 values as infer writes). */
+// The predictions file's numbers: rounded as neuropose-infer writes them (packages/infer pipeline.ts: 3 decimals for
+// boxes and coordinates, 5 for probabilities), or with --full-precision every value at full double precision
+// (16-17 significant digits: the worst case for the export's number scanner, which reads up to 15 digits on its
+// fast path).
+const full = process.argv.includes("--full-precision");
+const r3 = (v) => (full ? v : Math.round(v * 1e3) / 1e3);
+const r5 = (v) => (full ? v : Math.round(v * 1e5) / 1e5);
+function roundFrame(f) {
+  return {
+    boxes: f.boxes.map((b) => b.map(r3)),
+    poses3d: f.poses3d.map((p) => p.map((k) => k.map(r3))),
+    poses2d: f.poses2d.map((p) => p.map((k) => k.map(r3))),
+    visibility: f.visibility.map((p) => p.map(r5)),
+  };
+}
+
+/** Write a predictions file of N frames (BlazePose 33, 2D + 3D + visibility, values as infer writes them). */
 function writePredictionsFile(path) {
   const fd = openSync(path, "w");
   writeSync(
@@ -108,7 +125,7 @@ function writePredictionsFile(path) {
   );
   let batch = [];
   for (let i = 0; i < N; i++) {
-    const f = frameAt(i);
+    const f = roundFrame(frameAt(i));
     batch.push(`${i ? "," : ""}"frame_${String(i).padStart(6, "0")}":${JSON.stringify(f)}`);
     if (batch.length === 1000) {
       writeSync(fd, batch.join(""));
@@ -141,7 +158,9 @@ async function exportBench() {
   const pj = join(dir, "predictions.json");
   writePredictionsFile(pj);
   const jsonMB = statSync(pj).size / 1e6;
-  console.log(`\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON`);
+  console.log(
+    `\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON (${full ? "full double precision" : "rounded as neuropose-infer writes"})`,
+  );
   const parse = child("parse", pj, "");
   console.log(
     `baseline  JSON.parse of the file:        ${parse.seconds.toFixed(2)} s (${parse.cpuSeconds.toFixed(2)} s CPU), peak RSS ${parse.maxRssMB.toFixed(0)} MB`,

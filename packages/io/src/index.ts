@@ -154,6 +154,7 @@ export {
   readVideoPredictionsStream,
   type VideoPredictionsRest,
   type VideoPredictionsWriter,
+  validateFrame,
 } from "./predictions-stream.js";
 export {
   type ExtractorSpec,

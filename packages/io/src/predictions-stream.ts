@@ -23,6 +23,25 @@ import {
 } from "./predictions.js";
 import { validateWith } from "./validate.js";
 
+/**
+ * Check one frame as loading a VideoPredictions document checks it (`FramePredictionSchema`: plain loops, zod
+ * for what they do not take), and return it as that schema returns it (non-finite numbers written as strings
+ * converted, keys in schema order). Throws a `ValidationError` whose issue paths start at `frames.<key>`, so a
+ * frame read on its own (a stream, an export) is judged exactly as the whole document would be.
+ *
+ * @example
+ * ```ts
+ * import { validateFrame } from "@neuropose/io";
+ * const f = validateFrame({ boxes: [], poses3d: [[[1, 2, 3]]], poses2d: [[[4, 5]]], visibility: [["NaN"]] }, "frame_000000");
+ * console.log(Number.isNaN(f.visibility?.[0]?.[0])); // true
+ * try { validateFrame({ boxes: [], poses3d: [], poses2d: [], extra: 1 }, "frame_000001"); }
+ * catch (e) { console.log((e as Error).message); } // frames.frame_000001: ...
+ * ```
+ */
+export function validateFrame(frame: unknown, key: string, source?: string): FramePrediction {
+  return validFrame(frame, key, source);
+}
+
 /** Everything of a VideoPredictions document but its frames: what a writer needs once the frames are written. */
 export type VideoPredictionsRest = Omit<VideoPredictionsInput, "frames">;
 

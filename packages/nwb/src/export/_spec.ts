@@ -3,7 +3,7 @@ import type { Provenance, Segmentation, VideoMetadata } from "@neuropose/io";
 import { NwbInputError } from "../errors.js";
 import type { NwbFileSpec } from "../types.js";
 import { cameraEntries, fileSpec, videoRelativePath } from "./_file-spec.js";
-import { poseEstimations, type TrackData } from "./_pose-objects.js";
+import { poseEstimations, type TrackData, viewQualitySeries } from "./_pose-objects.js";
 import { exportProvenance } from "./_provenance.js";
 import { segmentationIntervals } from "./_segmentations.js";
 import { resolveSkeleton } from "./_skeleton.js";
@@ -70,6 +70,7 @@ export function exportSpec(
     },
     dataOf,
   );
+  const series = viewQualitySeries(scan.ids, scan.useIds, time.timing, dataOf);
   const intervals =
     (options.segmentations ?? true)
       ? segmentationIntervals(head.segmentations ?? {}, n, md.fps, time.timeOf, issues)
@@ -85,6 +86,7 @@ export function exportSpec(
     timing: time.timing,
     skeleton,
     poses,
+    series,
     intervals,
     provenance,
     cameras,
@@ -100,11 +102,18 @@ export function exportSpec(
   };
 }
 
+/**
+ * gzip level of an export unless the caller gives one. Pose coordinates are float32 with noisy low mantissa bits
+ * and deflate finds little in them at any level: on an hour of BlazePose output (108,000 frames) level 1 makes the
+ * file 0.25 % larger than level 4 (71.9 vs 71.7 MB) in half its deflate time (~3 s less CPU, a third of the export).
+ */
+export const EXPORT_COMPRESSION_LEVEL = 1;
+
 /** The write options an export passes on to `writeNwb`. */
 export function writeOptionsOf(options: VideoPredictionsToNwbOptions) {
   return {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.compressionLevel !== undefined ? { compressionLevel: options.compressionLevel } : {}),
+    compressionLevel: options.compressionLevel ?? EXPORT_COMPRESSION_LEVEL,
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }
