@@ -205,8 +205,14 @@ async function child(role, n, dir) {
   }
 }
 
+// What neuropose-infer sets at start-up (apps/neuropose-infer/src/_young-generation.ts, YOUNG_GENERATION_FLAG): V8
+// keeps its young generation at the start size instead of growing it to 2 x 16 MB semi-spaces of garbage over a
+// long run. The children set it too, unless --v8-default.
+const YOUNG_GENERATION_FLAG = "--semi-space-growth-factor=1";
+
 if (process.argv[2] === "--child") {
-  const [, , , role, n, dir] = process.argv;
+  const [, , , role, n, dir, v8mode] = process.argv;
+  if (v8mode !== "default") (await import("node:v8")).setFlagsFromString(YOUNG_GENERATION_FLAG);
   console.log(JSON.stringify(await child(role, Number(n), dir)));
   process.exit(0);
 }
@@ -215,6 +221,7 @@ if (process.argv[2] === "--child") {
 // enough: in the writer that happens after ~30,000 frames and adds ~17-32 MB of RSS that holds only garbage (heap
 // used stays ~10-15 MB). --semi-space MB caps it in the children, to compare the writer's own memory.
 const semi = arg("--semi-space", 0);
+const v8default = process.argv.includes("--v8-default");
 function spawnChild(role, n, dir) {
   const r = spawnSync(
     process.execPath,
@@ -226,6 +233,7 @@ function spawnChild(role, n, dir) {
       role,
       String(n),
       dir,
+      v8default ? "default" : "capped",
     ],
     {
       encoding: "utf8",

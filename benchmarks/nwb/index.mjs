@@ -62,6 +62,11 @@ function frameAt(i) {
     ],
     poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
     visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
+    // the other per-frame fields neuropose-infer writes
+    presence: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[(k + 1) % K][i])))],
+    person_ids: [0],
+    pose_presence: [Math.min(1, Math.max(0, conf[0][i] + 0.3))],
+    view_quality: [Math.min(1, Math.max(0, conf[1][i]))],
   };
 }
 
@@ -113,6 +118,10 @@ function roundFrame(f) {
     poses3d: f.poses3d.map((p) => p.map((k) => k.map(r3))),
     poses2d: f.poses2d.map((p) => p.map((k) => k.map(r3))),
     visibility: f.visibility.map((p) => p.map(r5)),
+    presence: f.presence.map((p) => p.map(r5)),
+    person_ids: f.person_ids,
+    pose_presence: f.pose_presence.map(r5),
+    view_quality: f.view_quality.map(r3),
   };
 }
 

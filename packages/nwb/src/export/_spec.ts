@@ -104,8 +104,10 @@ export function exportSpec(
 
 /**
  * gzip level of an export unless the caller gives one. Pose coordinates are float32 with noisy low mantissa bits
- * and deflate finds little in them at any level: on an hour of BlazePose output (108,000 frames) level 1 makes the
- * file 0.25 % larger than level 4 (71.9 vs 71.7 MB) in half its deflate time (~3 s less CPU, a third of the export).
+ * and deflate finds little in them at any level (levels 4-9 gave the same bytes on a 10-minute export). On an hour
+ * of BlazePose output (benchmarks/nwb, 108,000 frames) level 1 makes the file 0.3-1.2 % larger than level 4 (values
+ * rounded as neuropose-infer writes them: 43.5 vs 43.0 MB; full double precision: 71.9 vs 71.7 MB) in about half
+ * the deflate time: the export took 6.1 instead of 8.5 s CPU.
  */
 export const EXPORT_COMPRESSION_LEVEL = 1;
 
