@@ -195,7 +195,8 @@ describe("streaming predictions writer", () => {
 
   it("a long timestamps list (written piecewise) gives the same bytes and the same refusals", async () => {
     const dir = tmp();
-    const n = 5000; // above the piecewise threshold (4096); few frames: only the header is under test
+    // above the piecewise threshold (4096) and more than one 256 KiB buffer of stamps; few frames: only the header
+    const n = 30000;
     const ts = Array.from({ length: n }, (_, i) => Math.round(i * 33.3667) / 1000);
     const few = makeDoc(21, 3);
     const base = { ...few, metadata: { ...few.metadata, frame_count: n, timestamps: ts } };

@@ -187,7 +187,7 @@ async function openSpool(
 // and one JSON string: at 4 hours of 30 fps that string alone is ~10 MB, and zod's copy and the string's
 // pieces made the save's peak RSS 1.4x that of a 1-minute clip.
 const STREAMED_STAMPS = 4096;
-const STAMPS_PER_WRITE = 16384;
+const STAMPS_BUFFER = 256 << 10;
 
 /** `metadata.timestamps` when it can be written piecewise: all plain numbers, one per frame. */
 function streamableStamps(rest: VideoPredictionsRest): readonly number[] | undefined {
@@ -198,19 +198,26 @@ function streamableStamps(rest: VideoPredictionsRest): readonly number[] | undef
   return ts as number[];
 }
 
-/** Writes the elements of a timestamps array as `stringifyJson` does inside the document at nesting `depth`. */
+/**
+ * Writes the elements of a timestamps array as `stringifyJson` does inside the document at nesting `depth`,
+ * encoded into one reused buffer (no string of many stamps: such strings, held across a write, were promoted to
+ * the old generation and grew the save's peak RSS with the recording's length).
+ */
 async function writeStamps(out: Out, ts: readonly number[], indent: number, depth: number): Promise<void> {
   const lead = indent > 0 ? `\n${pad(indent, depth)}` : "";
-  for (let i0 = 0; i0 < ts.length; i0 += STAMPS_PER_WRITE) {
-    const i1 = Math.min(ts.length, i0 + STAMPS_PER_WRITE);
-    let s = "";
-    for (let i = i0; i < i1; i++) {
-      const v = ts[i] as number;
-      // JSON.stringify(v) for a finite number; non-finite ones as the strings stringifyJson writes
-      s += `${i > 0 ? "," : ""}${lead}${Number.isFinite(v) ? String(v) : `"${v}"`}`;
+  const buf = Buffer.allocUnsafe(STAMPS_BUFFER);
+  let used = 0;
+  for (let i = 0; i < ts.length; i++) {
+    const v = ts[i] as number;
+    // JSON.stringify(v) for a finite number; non-finite ones as the strings stringifyJson writes
+    const text = `${i > 0 ? "," : ""}${lead}${Number.isFinite(v) ? String(v) : `"${v}"`}`;
+    if (used + text.length > buf.length) {
+      await out(buf.subarray(0, used));
+      used = 0;
     }
-    await out(s);
+    used += buf.write(text, used, "latin1"); // digits, signs, "e", "NaN", "Infinity", spaces: all ASCII
   }
+  if (used > 0) await out(buf.subarray(0, used));
   if (indent > 0) await out(`\n${pad(indent, depth - 1)}`);
 }
 
