@@ -250,6 +250,25 @@ export function bufferRefilled(): void {
 
 const ws = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** Set by `afterItem`: the array or object was closed. */
+let closed = false;
+
+/**
+ * After an item of an array or object: whitespace, then `close` (sets `closed`, returns the position after it) or
+ * a comma and whitespace (returns where the next item starts); FAIL or NEED otherwise.
+ */
+function afterItem(b: Buffer, i: number, n: number, close: number): number {
+  while (i < n && ws(b[i] as number)) i++;
+  if (i >= n) return NEED;
+  const c = b[i] as number;
+  closed = c === close;
+  if (closed) return i + 1;
+  if (c !== 0x2c) return FAIL;
+  i++;
+  while (i < n && ws(b[i] as number)) i++;
+  return i < n ? i : NEED;
+}
+
 /** The array of depth `r.depth - k` at `b[i]` (a '[') into `r`; returns the position after it, FAIL or NEED. */
 function parseArray(b: Buffer, i: number, n: number, r: Ragged, k: number): number {
   i++;
@@ -268,14 +287,8 @@ function parseArray(b: Buffer, i: number, n: number, r: Ragged, k: number): numb
       i = parseArray(b, i, n, r, k + 1);
       if (i < 0) return i;
     }
-    while (i < n && ws(b[i] as number)) i++;
-    if (i >= n) return NEED;
-    const c = b[i] as number;
-    if (c === 0x5d) return i + 1;
-    if (c !== 0x2c) return FAIL;
-    i++;
-    while (i < n && ws(b[i] as number)) i++;
-    if (i >= n) return NEED;
+    i = afterItem(b, i, n, 0x5d);
+    if (i < 0 || closed) return i;
   }
 }
 
@@ -326,14 +339,8 @@ export function parseTypedFrame(b: Buffer, i: number, n: number, t: TypedFrame):
     i = parseArray(b, i, n, r, 0);
     if (i < 0) return i;
     r.close();
-    while (i < n && ws(b[i] as number)) i++;
-    if (i >= n) return NEED;
-    const c = b[i] as number;
-    if (c === 0x7d) return i + 1;
-    if (c !== 0x2c) return FAIL;
-    i++;
-    while (i < n && ws(b[i] as number)) i++;
-    if (i >= n) return NEED;
+    i = afterItem(b, i, n, 0x7d);
+    if (i < 0 || closed) return i;
   }
 }
 
