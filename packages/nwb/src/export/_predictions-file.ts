@@ -21,14 +21,17 @@ import {
 } from "@neuropose/io";
 import { bufferRefilled, FAIL, NEED, parseTypedFrame, plainFrameValid, TypedFrame } from "./_typed-frame.js";
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJ = 0x7b;
-const CLOSE_OBJ = 0x7d;
-const OPEN_ARR = 0x5b;
-const CLOSE_ARR = 0x5d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
+/** JSON's structural bytes (a const enum: inlined as numbers by the build). */
+enum B {
+  Quote = 0x22,
+  Backslash = 0x5c,
+  OpenObj = 0x7b,
+  CloseObj = 0x7d,
+  OpenArr = 0x5b,
+  CloseArr = 0x5d,
+  Colon = 0x3a,
+  Comma = 0x2c,
+}
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Everything but the frames. */
@@ -173,7 +176,7 @@ function scanFrames(
     while (i < n && isWs(buf[i] as number)) i++;
     if (i >= n) break;
     let c = buf[i] as number;
-    if (c === CLOSE_OBJ) {
+    if (c === B.CloseObj) {
       st.inFrames = false;
       st.depth = 1;
       st.topKey = undefined;
@@ -181,20 +184,21 @@ function scanFrames(
       return true;
     }
     if (st.afterFrame) {
-      if (c !== COMMA) throw badFile(path, `frames: not valid JSON (unexpected "${String.fromCharCode(c)}")`);
+      if (c !== B.Comma)
+        throw badFile(path, `frames: not valid JSON (unexpected "${String.fromCharCode(c)}")`);
       st.afterFrame = false;
       st.pos = i + 1;
       i++;
       continue;
     }
-    if (c !== QUOTE) throw badFile(path, `frames: not valid JSON (expected a frame key at byte ${i})`);
+    if (c !== B.Quote) throw badFile(path, `frames: not valid JSON (expected a frame key at byte ${i})`);
     // the key
     let j = i + 1;
     let plain = true;
     for (; j < n; j++) {
       c = buf[j] as number;
-      if (c === QUOTE) break;
-      if (c === BACKSLASH) {
+      if (c === B.Quote) break;
+      if (c === B.Backslash) {
         plain = false;
         j++; // the escaped character
       } else if (c >= 0x80) plain = false;
@@ -206,11 +210,11 @@ function scanFrames(
     let v = j + 1;
     while (v < n && isWs(buf[v] as number)) v++;
     if (v >= n) break;
-    if (buf[v] !== COLON) throw badFile(path, `frames.${key}: not valid JSON (expected ":")`);
+    if (buf[v] !== B.Colon) throw badFile(path, `frames.${key}: not valid JSON (expected ":")`);
     v++;
     while (v < n && isWs(buf[v] as number)) v++;
     if (v >= n) break;
-    let end = buf[v] === OPEN_OBJ ? parseTypedFrame(buf, v, n, t) : FAIL;
+    let end = buf[v] === B.OpenObj ? parseTypedFrame(buf, v, n, t) : FAIL;
     if (end === NEED) break;
     if (end === FAIL || !plainFrameValid(t)) {
       end = skipValue(buf, v, n);
@@ -241,17 +245,17 @@ function skipValue(b: Buffer, i: number, n: number): number {
   for (; i < n; i++) {
     const c = b[i] as number;
     if (inStr) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inStr = false;
+      if (c === B.Backslash) i++;
+      else if (c === B.Quote) inStr = false;
       continue;
     }
-    if (c === QUOTE) inStr = true;
-    else if (c === OPEN_OBJ || c === OPEN_ARR) depth++;
-    else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+    if (c === B.Quote) inStr = true;
+    else if (c === B.OpenObj || c === B.OpenArr) depth++;
+    else if (c === B.CloseObj || c === B.CloseArr) {
       if (depth === 0) return i;
       depth--;
       if (depth === 0) return i + 1;
-    } else if (c === COMMA && depth === 0) return i;
+    } else if (c === B.Comma && depth === 0) return i;
   }
   return NEED;
 }
@@ -277,8 +281,8 @@ function scanBytes(
     const c = buf[i] as number;
     if (inString) {
       if (escaped) escaped = false;
-      else if (c === BACKSLASH) escaped = true;
-      else if (c === QUOTE) {
+      else if (c === B.Backslash) escaped = true;
+      else if (c === B.Quote) {
         inString = false;
         if (depth === 1) st.lastKey = buf.toString("utf8", st.strStart + 1, i);
       }
@@ -286,15 +290,15 @@ function scanBytes(
     }
     if (depth > 1) {
       // deep in metadata: only nesting and strings matter
-      if (c === OPEN_OBJ || c === OPEN_ARR) depth++;
-      else if (c === CLOSE_OBJ || c === CLOSE_ARR) depth--;
-      else if (c === QUOTE) {
+      if (c === B.OpenObj || c === B.OpenArr) depth++;
+      else if (c === B.CloseObj || c === B.CloseArr) depth--;
+      else if (c === B.Quote) {
         inString = true;
         st.strStart = i;
       }
       if (
         depth === 1 &&
-        (c === CLOSE_OBJ || c === CLOSE_ARR) &&
+        (c === B.CloseObj || c === B.CloseArr) &&
         st.valueStart >= 0 &&
         st.topKey !== undefined
       ) {
@@ -304,17 +308,17 @@ function scanBytes(
       }
       continue;
     }
-    if (c === QUOTE) {
+    if (c === B.Quote) {
       inString = true;
       st.strStart = i;
       if (depth === 1 && st.valueStart < 0 && st.topKey !== undefined) st.valueStart = i;
-    } else if (c === COLON) {
+    } else if (c === B.Colon) {
       if (depth === 1) {
         st.topKey = st.lastKey;
         st.valueStart = -1;
       }
-    } else if (c === OPEN_OBJ || c === OPEN_ARR) {
-      if (depth === 1 && st.topKey === "frames" && st.valueStart < 0 && c === OPEN_OBJ) {
+    } else if (c === B.OpenObj || c === B.OpenArr) {
+      if (depth === 1 && st.topKey === "frames" && st.valueStart < 0 && c === B.OpenObj) {
         st.inFrames = true;
         st.afterFrame = false;
         depth = 2;
@@ -324,17 +328,17 @@ function scanBytes(
       }
       if (depth === 1 && st.topKey !== undefined && st.valueStart < 0) st.valueStart = i;
       depth++;
-    } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+    } else if (c === B.CloseObj || c === B.CloseArr) {
       depth--;
-      if (depth === 0 && c === CLOSE_OBJ && st.topKey !== undefined && st.valueStart >= 0) {
+      if (depth === 0 && c === B.CloseObj && st.topKey !== undefined && st.valueStart >= 0) {
         // a primitive last value: `"provenance": null}`
         head[st.topKey] = parseValue(path, buf, st.valueStart, i, st.topKey);
         st.valueStart = -1;
         st.topKey = undefined;
       }
-    } else if (isWs(c) || c === COMMA) {
+    } else if (isWs(c) || c === B.Comma) {
       // a primitive top-level value (`"schema_version": 3`) ends at a comma
-      if (c === COMMA && depth === 1 && st.topKey !== undefined && st.valueStart >= 0) {
+      if (c === B.Comma && depth === 1 && st.topKey !== undefined && st.valueStart >= 0) {
         head[st.topKey] = parseValue(path, buf, st.valueStart, i, st.topKey);
         st.valueStart = -1;
         st.topKey = undefined;
