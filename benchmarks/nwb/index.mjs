@@ -10,10 +10,13 @@
 // (loadVideoPredictions + videoPredictionsToNwb; skipped with --no-whole, it needs GBs for an hour).
 // `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only] [--full-precision]` (--quick: 10 minutes
 // instead of one hour; --full-precision: see `full` below).
-// Measured 2026-12-05 (2-core machine, load average ~20; the children also print CPU seconds, which load inflates
-// less than wall time): export of 108,000 frames (428 MB JSON) 15.4 s CPU, 202 MB peak RSS, 84.5 MB file (same
-// bytes as before: gzip 4, h5wasm cannot add shuffle, see packages/nwb/README.md), pynwb + nwbinspector --dandi
-// pass; JSON.parse of the file alone 13.1 s CPU and 1,119 MB. Wall time was ~100 s for both under that load.
+// Measured 2026-12-05 (2-core machine shared by several engineers, load average 15-19; CPU seconds are given, wall
+// time was 3-5x them): export of 108,000 frames, values rounded as neuropose-infer writes them (214 MB JSON):
+// 6.1-6.9 s CPU, 185-218 MB peak RSS, 43.5 MB file, passes ../shared/tools/nwb-validator --strict --dandi with 0
+// inspector messages; JSON.parse of the file alone 10.1 s CPU and 979 MB. --full-precision (428 MB JSON): 9.7 s CPU,
+// 208 MB, 71.9 MB file (before issue 11's typed reader, linked confidence and level 1: 15.4-17.3 s CPU, 84.5 MB);
+// JSON.parse alone 13.1 s CPU, 1,119 MB. < 10 s wall was not shown under that load (single-threaded: wall ~ CPU on
+// an idle machine).
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
