@@ -202,7 +202,7 @@ describe("streaming predictions writer", () => {
     const base = { ...few, metadata: { ...few.metadata, frame_count: n, timestamps: ts } };
     // every number form JSON.stringify has: -0, exponents, tiny values, non-finite (written as strings)
     Object.assign(ts, { 1: -0, 2: 1e21, 3: 5e-7, 4: Number.NaN, 5: Number.POSITIVE_INFINITY, 6: -1.5e-300 });
-    for (const indent of [2, 0]) {
+    for (const indent of [2, 0, 10]) {
       await saveVideoPredictions(join(dir, `a${indent}.json`), base, { indent });
       await streamTo(join(dir, `b${indent}.json`), base, indent);
       expect(readFileSync(join(dir, `b${indent}.json`), "utf8")).toBe(

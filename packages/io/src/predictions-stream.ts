@@ -187,6 +187,7 @@ async function openSpool(
 // and one JSON string: at 4 hours of 30 fps that string alone is ~10 MB, and zod's copy and the string's
 // pieces made the save's peak RSS 1.4x that of a 1-minute clip.
 const STREAMED_STAMPS = 4096;
+const STAMPS_PER_PIECE = 4096;
 const STAMPS_BUFFER = 256 << 10;
 
 /** `metadata.timestamps` when it can be written piecewise: all plain numbers, one per frame. */
@@ -199,21 +200,37 @@ function streamableStamps(rest: VideoPredictionsRest): readonly number[] | undef
 }
 
 /**
- * Writes the elements of a timestamps array as `stringifyJson` does inside the document at nesting `depth`,
- * encoded into one reused buffer (no string of many stamps: such strings, held across a write, were promoted to
- * the old generation and grew the save's peak RSS with the recording's length).
+ * Writes the elements of a timestamps array as `stringifyJson` does inside the document at nesting `depth`, in
+ * pieces encoded into one reused buffer. No text outlives its piece, and no piece's text is alive across a write
+ * (such strings got promoted to the old generation). Finite numbers go through JSON.stringify of a slice, not
+ * String(v): V8 caches String(v)'s results, so the strings of 432,000 distinct stamps (4 h at 30 fps) were kept
+ * alive by its cache past young-generation collections and promoted: +10 MB of old-generation garbage at finish.
  */
 async function writeStamps(out: Out, ts: readonly number[], indent: number, depth: number): Promise<void> {
   const lead = indent > 0 ? `\n${pad(indent, depth)}` : "";
-  const buf = Buffer.allocUnsafe(STAMPS_BUFFER);
+  // the longest a piece can be: a comma, the lead and 24 characters (e.g. "-1.2345678901234567e-300") per stamp
+  const most = STAMPS_PER_PIECE * (1 + lead.length + 24);
+  const buf = Buffer.allocUnsafe(Math.max(STAMPS_BUFFER, 2 * most));
   let used = 0;
-  for (let i = 0; i < ts.length; i++) {
-    const v = ts[i] as number;
-    // JSON.stringify(v) for a finite number; non-finite ones as the strings stringifyJson writes
-    const text = `${i > 0 ? "," : ""}${lead}${Number.isFinite(v) ? String(v) : `"${v}"`}`;
-    if (used + text.length > buf.length) {
+  for (let i0 = 0; i0 < ts.length; i0 += STAMPS_PER_PIECE) {
+    const i1 = Math.min(ts.length, i0 + STAMPS_PER_PIECE);
+    if (used + most > buf.length) {
       await out(buf.subarray(0, used));
       used = 0;
+    }
+    let finite = true;
+    for (let i = i0; i < i1 && finite; i++) finite = Number.isFinite(ts[i]);
+    let text: string;
+    if (finite) {
+      const list = JSON.stringify(ts.slice(i0, i1)).slice(1, -1);
+      text = `${i0 > 0 ? "," : ""}${lead}${lead ? list.replaceAll(",", `,${lead}`) : list}`;
+    } else {
+      text = "";
+      for (let i = i0; i < i1; i++) {
+        const v = ts[i] as number;
+        // JSON.stringify(v) for a finite number; non-finite ones as the strings stringifyJson writes
+        text += `${i > 0 ? "," : ""}${lead}${Number.isFinite(v) ? JSON.stringify(v) : `"${v}"`}`;
+      }
     }
     used += buf.write(text, used, "latin1"); // digits, signs, "e", "NaN", "Infinity", spaces: all ASCII
   }
