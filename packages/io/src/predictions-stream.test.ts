@@ -215,6 +215,14 @@ describe("streaming predictions writer", () => {
         readFileSync(join(dir, `ja${indent}.json`), "utf8"),
       );
     }
+    // the longest stamps (23 characters) at the deepest lead (a job's video, indent 10): a piece is longer than
+    // the default buffer and must not be cut
+    const long = ts.map((_, i) => -1e21 * (1 + (n - i) * 2 ** -52));
+    expect(String(long[0]).length).toBe(23);
+    const deep = { "x.mp4": { ...base, metadata: { ...base.metadata, timestamps: long } } };
+    await saveJobResults(join(dir, "la.json"), deep, { indent: 10 });
+    await streamJob(join(dir, "lb.json"), deep, 10);
+    expect(readFileSync(join(dir, "lb.json"), "utf8")).toBe(readFileSync(join(dir, "la.json"), "utf8"));
     // what the piecewise path does not take goes through zod as before: same result as saveVideoPredictions
     const variants = [
       { ...base.metadata, timestamps: ts.map((v, i) => (i === 7 ? "NaN" : v)) },
