@@ -94,7 +94,8 @@ const rest = (n) => ({
 
 async function child(role, n, dir) {
   const io = await import("@neuropose/io");
-  const out = join(dir, `${role}-${n}.json`);
+  // one name per child: two runs of the same length (e.g. --infer-minutes 1) must not meet an existing output
+  const out = join(dir, `${role}-${n}-${process.pid}.json`);
   const t0 = performance.now();
   if (role === "writer") {
     const w = await io.openVideoPredictionsWriter(out);
