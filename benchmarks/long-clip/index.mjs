@@ -10,17 +10,23 @@
 // --max-frames 20000 --infer-minutes 0 takes well under a minute), --semi-space MB (children run with
 // --max-semi-space-size=MB; see spawnChild). Targets: long peak RSS <= 1.2x the 1-minute run;
 // save time < 10% of inference time; the file loads back equal.
-// Measured 2026-12-05 on the shared 2-core machine under load average ~20 (absolute times inflated, ratios in one
-// run). Writer alone, 432,000 frames (4 h at 30 fps): 2.9 GB written, read back equal. Default V8 flags: peak RSS
-// writing 110 MB vs 79 MB for 1 minute (1.40x; before this session 148 vs 107 MB). The difference is V8 growing
-// its young generation to 2 x 16 MB semi-spaces after ~30,000 frames in any steadily allocating process (heap
-// used stays ~10-15 MB; a 160k-frame trace is flat from 40k frames on): capped with --semi-space 2, 1 hour is
-// 79 vs 68 MB (1.16x), 4 hours 82 vs 67 MB (1.23x) and, in a second run, 85 vs 64 MB (1.32x): NOT yet within
-// 1.2x at 4 hours. The writer retains nothing per frame: heap used after a forced full GC stays 8.3-9.0 MB from
-// frame 0 to 160,000; what grows (old space 10 -> 15 MB over 240k frames) is garbage V8 has not collected yet.
-// Fixed this session: frames were held as strings until a 1 MiB flush and got promoted (old-generation garbage
-// grew with the recording), and a long timestamps list went through zod and one ~10 MB JSON string at finish.
-// Old way: 1,800 frames already 128-155 MB. Real inference (lite, 1 thread): 2 min vs 1 min peak RSS 191 vs 191 MB
+// Measured 2026-12-05 on the shared 2-core machine (ratios in one run; absolute times vary with the load). Writer
+// alone, 432,000 frames (4 h at 30 fps, 2.9 GB written, read back equal): peak RSS writing 71 MB vs 62 MB for
+// 1 minute, 1.14x (load average 2-6 at the end of the run). Before issue 11's last fixes it was 110 vs 79 MB (1.40x);
+// 1 hour in this session before them: 100 vs 76 MB (1.32x). What grew was garbage, never live data (heap used after
+// a full GC is flat), from three sources, each removed:
+// - V8 grows its young generation whenever the bytes surviving its scavenges since the last growth pass its size,
+//   which over hours they always do: 2 x 16 MB semi-spaces of garbage. neuropose-infer sets
+//   --semi-space-growth-factor=1 at start-up (apps/neuropose-infer/src/_young-generation.ts; a V8 flag read when V8
+//   decides, so it works from v8.setFlagsFromString without a re-exec); the children here set the same flag
+//   (--v8-default to compare). 60,000 frames: 61 vs 89 MB.
+// - String(n) for the frame key: V8's number-to-string cache kept each frame number's text alive past young
+//   collections, so every frame promoted a small string (~30 B/frame of old-generation garbage, +12 MB at 4 h).
+//   The writer uses JSON.stringify(n) (no cache): old space flat at 10.0 MB from frame 0 to 200,000.
+// - the long timestamps list at finish: written through String(v) into strings of 16,384 stamps (+10 MB of
+//   promoted text at 4 h); now JSON.stringify of 4,096-stamp slices encoded into one reused buffer (+0 MB).
+// Earlier fixes: frames were held as strings until a 1 MiB flush, and a long timestamps list went through zod.
+// Old way: 1,800 frames already 111-115 MB. Real inference (lite, 1 thread): 2 min vs 1 min peak RSS 191 vs 191 MB
 // (1.00x), save time 0.9% of inference time (4 h: 432,000 x 0.49 ms spooling + 43 s finish = ~0.9% of ~8 h of
 // inference at 68 ms/frame), loads back equal.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -88,7 +94,8 @@ const rest = (n) => ({
 
 async function child(role, n, dir) {
   const io = await import("@neuropose/io");
-  const out = join(dir, `${role}-${n}.json`);
+  // one name per child: two runs of the same length (e.g. --infer-minutes 1) must not meet an existing output
+  const out = join(dir, `${role}-${n}-${process.pid}.json`);
   const t0 = performance.now();
   if (role === "writer") {
     const w = await io.openVideoPredictionsWriter(out);
@@ -205,8 +212,14 @@ async function child(role, n, dir) {
   }
 }
 
+// What neuropose-infer sets at start-up (apps/neuropose-infer/src/_young-generation.ts, YOUNG_GENERATION_FLAG): V8
+// keeps its young generation at the start size instead of growing it to 2 x 16 MB semi-spaces of garbage over a
+// long run. The children set it too, unless --v8-default.
+const YOUNG_GENERATION_FLAG = "--semi-space-growth-factor=1";
+
 if (process.argv[2] === "--child") {
-  const [, , , role, n, dir] = process.argv;
+  const [, , , role, n, dir, v8mode] = process.argv;
+  if (v8mode !== "default") (await import("node:v8")).setFlagsFromString(YOUNG_GENERATION_FLAG);
   console.log(JSON.stringify(await child(role, Number(n), dir)));
   process.exit(0);
 }
@@ -215,6 +228,7 @@ if (process.argv[2] === "--child") {
 // enough: in the writer that happens after ~30,000 frames and adds ~17-32 MB of RSS that holds only garbage (heap
 // used stays ~10-15 MB). --semi-space MB caps it in the children, to compare the writer's own memory.
 const semi = arg("--semi-space", 0);
+const v8default = process.argv.includes("--v8-default");
 function spawnChild(role, n, dir) {
   const r = spawnSync(
     process.execPath,
@@ -226,6 +240,7 @@ function spawnChild(role, n, dir) {
       role,
       String(n),
       dir,
+      v8default ? "default" : "capped",
     ],
     {
       encoding: "utf8",

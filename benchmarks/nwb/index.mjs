@@ -8,11 +8,15 @@
 // peak RSS), each run in its own process for its own peak RSS, beside two baselines run the same way on the same
 // file: JSON.parse of the file (the least any JSON reader must do) and today's whole-document export
 // (loadVideoPredictions + videoPredictionsToNwb; skipped with --no-whole, it needs GBs for an hour).
-// `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only]` (--quick: 10 minutes instead of one hour).
-// Measured 2026-12-05 (2-core machine, load average ~20; the children also print CPU seconds, which load inflates
-// less than wall time): export of 108,000 frames (428 MB JSON) 15.4 s CPU, 202 MB peak RSS, 84.5 MB file (same
-// bytes as before: gzip 4, h5wasm cannot add shuffle, see packages/nwb/README.md), pynwb + nwbinspector --dandi
-// pass; JSON.parse of the file alone 13.1 s CPU and 1,119 MB. Wall time was ~100 s for both under that load.
+// `node benchmarks/nwb/index.mjs [--quick] [--no-whole] [--export-only] [--full-precision]` (--quick: 10 minutes
+// instead of one hour; --full-precision: see `full` below).
+// Measured 2026-12-05 (2-core machine shared by several engineers, load average 15-19; CPU seconds are given, wall
+// time was 3-5x them): export of 108,000 frames, values rounded as neuropose-infer writes them (214 MB JSON):
+// 6.1-6.9 s CPU, 185-218 MB peak RSS, 43.5 MB file, passes ../shared/tools/nwb-validator --strict --dandi with 0
+// inspector messages; JSON.parse of the file alone 10.1 s CPU and 979 MB. --full-precision (428 MB JSON): 9.7 s CPU,
+// 208 MB, 71.9 MB file (before issue 11's typed reader, linked confidence and level 1: 15.4-17.3 s CPU, 84.5 MB);
+// JSON.parse alone 13.1 s CPU, 1,119 MB. At load ~5 (wall time): rounded 4.6 s (JSON.parse alone 7.2 s), full
+// precision 9.4 s; both files pass the validator.
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +65,11 @@ function frameAt(i) {
     ],
     poses2d: [Array.from({ length: K }, (_, k) => [data[k][i * 3] / 10, data[k][i * 3 + 1] / 10])],
     visibility: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[k][i])))],
+    // the other per-frame fields neuropose-infer writes
+    presence: [Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, conf[(k + 1) % K][i])))],
+    person_ids: [0],
+    pose_presence: [Math.min(1, Math.max(0, conf[0][i] + 0.3))],
+    view_quality: [Math.min(1, Math.max(0, conf[1][i]))],
   };
 }
 
@@ -99,7 +108,27 @@ function spec() {
 
 const dir = mkdtempSync(join(tmpdir(), "neuropose-bench-nwb-"));
 
-/** Write a predictions file of N frames (BlazePose 33, 2D + 3D + visibility, float64 values as infer writes). */
+// The predictions file's numbers: rounded as neuropose-infer writes them (packages/infer pipeline.ts: 3 decimals for
+// boxes and coordinates, 5 for probabilities), or with --full-precision every value at full double precision
+// (16-17 significant digits: the worst case for the export's number scanner, which reads up to 15 digits on its
+// fast path).
+const full = process.argv.includes("--full-precision");
+const r3 = (v) => (full ? v : Math.round(v * 1e3) / 1e3);
+const r5 = (v) => (full ? v : Math.round(v * 1e5) / 1e5);
+function roundFrame(f) {
+  return {
+    boxes: f.boxes.map((b) => b.map(r3)),
+    poses3d: f.poses3d.map((p) => p.map((k) => k.map(r3))),
+    poses2d: f.poses2d.map((p) => p.map((k) => k.map(r3))),
+    visibility: f.visibility.map((p) => p.map(r5)),
+    presence: f.presence.map((p) => p.map(r5)),
+    person_ids: f.person_ids,
+    pose_presence: f.pose_presence.map(r5),
+    view_quality: f.view_quality.map(r3),
+  };
+}
+
+/** Write a predictions file of N frames (BlazePose 33, 2D + 3D + visibility, values as infer writes them). */
 function writePredictionsFile(path) {
   const fd = openSync(path, "w");
   writeSync(
@@ -108,7 +137,7 @@ function writePredictionsFile(path) {
   );
   let batch = [];
   for (let i = 0; i < N; i++) {
-    const f = frameAt(i);
+    const f = roundFrame(frameAt(i));
     batch.push(`${i ? "," : ""}"frame_${String(i).padStart(6, "0")}":${JSON.stringify(f)}`);
     if (batch.length === 1000) {
       writeSync(fd, batch.join(""));
@@ -141,7 +170,9 @@ async function exportBench() {
   const pj = join(dir, "predictions.json");
   writePredictionsFile(pj);
   const jsonMB = statSync(pj).size / 1e6;
-  console.log(`\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON`);
+  console.log(
+    `\nexport of a predictions file: ${N} frames, ${jsonMB.toFixed(0)} MB of JSON (${full ? "full double precision" : "rounded as neuropose-infer writes"})`,
+  );
   const parse = child("parse", pj, "");
   console.log(
     `baseline  JSON.parse of the file:        ${parse.seconds.toFixed(2)} s (${parse.cpuSeconds.toFixed(2)} s CPU), peak RSS ${parse.maxRssMB.toFixed(0)} MB`,

@@ -5,5 +5,6 @@ export {
   processVideoWithBoneModel,
   SINGLE_CAMERA_BONES,
 } from "./bone-model.js";
+export { capYoungGeneration, YOUNG_GENERATION_FLAG } from "./_young-generation.js";
 export * from "./cli.js";
 export { run } from "./main.js";

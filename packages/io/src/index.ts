@@ -159,6 +159,7 @@ export {
   readVideoPredictionsStream,
   type VideoPredictionsRest,
   type VideoPredictionsWriter,
+  validateFrame,
 } from "./predictions-stream.js";
 export {
   openRawVideo,

@@ -195,13 +195,14 @@ describe("streaming predictions writer", () => {
 
   it("a long timestamps list (written piecewise) gives the same bytes and the same refusals", async () => {
     const dir = tmp();
-    const n = 5000; // above the piecewise threshold (4096); few frames: only the header is under test
+    // above the piecewise threshold (4096) and more than one 256 KiB buffer of stamps; few frames: only the header
+    const n = 30000;
     const ts = Array.from({ length: n }, (_, i) => Math.round(i * 33.3667) / 1000);
     const few = makeDoc(21, 3);
     const base = { ...few, metadata: { ...few.metadata, frame_count: n, timestamps: ts } };
     // every number form JSON.stringify has: -0, exponents, tiny values, non-finite (written as strings)
     Object.assign(ts, { 1: -0, 2: 1e21, 3: 5e-7, 4: Number.NaN, 5: Number.POSITIVE_INFINITY, 6: -1.5e-300 });
-    for (const indent of [2, 0]) {
+    for (const indent of [2, 0, 10]) {
       await saveVideoPredictions(join(dir, `a${indent}.json`), base, { indent });
       await streamTo(join(dir, `b${indent}.json`), base, indent);
       expect(readFileSync(join(dir, `b${indent}.json`), "utf8")).toBe(
@@ -214,6 +215,14 @@ describe("streaming predictions writer", () => {
         readFileSync(join(dir, `ja${indent}.json`), "utf8"),
       );
     }
+    // the longest stamps (23 characters) at the deepest lead (a job's video, indent 10): a piece is longer than
+    // the default buffer and must not be cut
+    const long = ts.map((_, i) => -1e21 * (1 + (n - i) * 2 ** -52));
+    expect(String(long[0]).length).toBe(23);
+    const deep = { "x.mp4": { ...base, metadata: { ...base.metadata, timestamps: long } } };
+    await saveJobResults(join(dir, "la.json"), deep, { indent: 10 });
+    await streamJob(join(dir, "lb.json"), deep, 10);
+    expect(readFileSync(join(dir, "lb.json"), "utf8")).toBe(readFileSync(join(dir, "la.json"), "utf8"));
     // what the piecewise path does not take goes through zod as before: same result as saveVideoPredictions
     const variants = [
       { ...base.metadata, timestamps: ts.map((v, i) => (i === 7 ? "NaN" : v)) },

@@ -72,6 +72,44 @@ describe("predictionsFileToNwb", () => {
     expect(strip(await readNwb(join(dir, "b.nwb")))).toEqual(strip(await readNwb(join(dir, "a.nwb"))));
   });
 
+  it("writes view_quality as a TimeSeries per person beside the poses, in both exports (NaN where absent)", async () => {
+    const dir = tempDir();
+    const preds = synthPredictions({
+      frames: 20,
+      persons: 2,
+      withIds: true,
+      withVisibility: true,
+      dropSecond: (i) => i % 3 === 0,
+    });
+    const want = new Map<number, number[]>([
+      [7, []],
+      [8, []],
+    ]);
+    Object.values(preds.frames).forEach((f, i) => {
+      f.view_quality = f.poses3d.map((_, p) => ((i * 7 + p * 3) % 10) / 10 + 0.012);
+      for (const id of [7, 8]) {
+        const p = (f.person_ids ?? []).indexOf(id);
+        (want.get(id) as number[]).push(p < 0 ? Number.NaN : Math.fround(f.view_quality[p] as number));
+      }
+    });
+    await saveVideoPredictions(join(dir, "p.json"), preds);
+    await videoPredictionsToNwb(preds, join(dir, "a.nwb"), base);
+    await predictionsFileToNwb(join(dir, "p.json"), join(dir, "b.nwb"), { ...base, chunkRows: 6 });
+    for (const file of ["a.nwb", "b.nwb"]) {
+      const r = await readNwb(join(dir, file));
+      const module = r.processing.find((m) => m.name === "behavior");
+      const series = (module?.dataInterfaces ?? []).filter((d) => d.kind === "TimeSeries");
+      expect(series.map((d) => d.name)).toEqual(["view_quality_person7", "view_quality_person8"]);
+      for (const d of series) {
+        if (d.kind !== "TimeSeries") continue;
+        expect(Array.from(d.data)).toEqual(want.get(Number(d.name.replace("view_quality_person", ""))));
+        expect(d.unit).toMatch(/score 0\.\.1/);
+        expect(d.description).toMatch(/side-view/);
+        expect(d.timing).toEqual({ rate: 30, startingTime: 0 });
+      }
+    }
+  });
+
   it("checks every frame before writing and names the frame", async () => {
     const dir = tempDir();
     const preds = synthPredictions({ frames: 30 });

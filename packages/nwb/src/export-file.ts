@@ -5,15 +5,10 @@ import { createHash } from "node:crypto";
 import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { type FramePrediction, loadVideoPredictions, tempPathFor } from "@neuropose/io";
+import { loadVideoPredictions, tempPathFor } from "@neuropose/io";
 import { NwbWriteError } from "./errors.js";
 import type { TrackData } from "./export/_pose-objects.js";
-import {
-  checkFrame,
-  checkHead,
-  type PredictionsFileHead,
-  readFrameBatches,
-} from "./export/_predictions-file.js";
+import { checkHead, type PredictionsFileHead, readFrames } from "./export/_predictions-file.js";
 import { exportPlan, exportSpec, writeOptionsOf } from "./export/_spec.js";
 import {
   clearTracks,
@@ -23,6 +18,7 @@ import {
   newTracks,
   type Track,
 } from "./export/_tracks.js";
+import type { TypedFrame } from "./export/_typed-frame.js";
 import type { NwbExportSummary, VideoPredictionsToNwbOptions } from "./export/options.js";
 import { videoPredictionsToNwb } from "./export.js";
 import type { ChunkSource } from "./types.js";
@@ -49,9 +45,10 @@ async function checkpoint(signal: AbortSignal | undefined, path: string): Promis
 /**
  * The frames' numbers, spilled to a temp file beside the output during the checking pass (float32, as written to
  * NWB), so the write pass reads binary windows instead of parsing the JSON a second time. Per frame: for each
- * person `id, score, x y z * J (world), x y * J (image), visibility * J` (NaN where absent); `offsets[i]` is
- * where frame i starts, in floats.
+ * person `id, score, view quality, x y z * J (world), x y * J (image), visibility * J` (NaN where absent);
+ * `offsets[i]` is where frame i starts, in floats.
  */
+const REC_HEAD = 3;
 class FrameSpill {
   readonly offsets: number[] = [0];
   private parts: Float32Array[] = [];
@@ -69,28 +66,40 @@ class FrameSpill {
     return new FrameSpill(path, await open(path, "w+"));
   }
 
-  add(fr: FramePrediction, joints: number): void {
-    const persons = fr.poses3d.length;
-    const rec = 2 + 6 * joints;
+  add(fr: TypedFrame, joints: number): void {
+    const p3s = fr.poses3d;
+    const p2s = fr.poses2d;
+    const persons = p3s.length;
+    const rec = REC_HEAD + 6 * joints;
     const a = new Float32Array(persons * rec);
+    const ids = fr.personIds.present ? fr.personIds.values : undefined;
+    const vq = fr.viewQuality.present ? fr.viewQuality.values : undefined;
+    const vis = fr.visibility.present ? fr.visibility : undefined;
+    const boxes = fr.boxes;
     for (let p = 0; p < persons; p++) {
       const o = p * rec;
-      a[o] = fr.person_ids?.[p] ?? p;
-      const box = fr.boxes[p];
-      a[o + 1] = box && box.length >= 5 ? (box[4] as number) : Number.NaN;
-      const p3 = fr.poses3d[p] as number[][];
-      const p2 = fr.poses2d[p] as number[][];
-      const vis = fr.visibility?.[p];
+      a[o] = ids ? (ids[p] as number) : p;
+      a[o + 1] =
+        p < boxes.length && boxes.size(0, p) >= 5
+          ? (boxes.values[boxes.first(0, p) + 4] as number)
+          : Number.NaN;
+      a[o + 2] = vq ? (vq[p] as number) : Number.NaN;
+      // the scanner checked the shapes: `joints` joints of 3 (world) and 2 (image) values, `joints` visibilities
+      const w = p3s.first(1, p3s.first(0, p));
+      const im = p2s.first(1, p2s.first(0, p));
+      const v3 = p3s.values;
+      const v2 = p2s.values;
       for (let j = 0; j < joints; j++) {
-        const w = p3[j] as number[];
-        const im = p2[j] as number[];
-        a[o + 2 + j * 3] = w[0] as number;
-        a[o + 3 + j * 3] = w[1] as number;
-        a[o + 4 + j * 3] = w[2] as number;
-        a[o + 2 + 3 * joints + j * 2] = im[0] as number;
-        a[o + 3 + 3 * joints + j * 2] = im[1] as number;
-        a[o + 2 + 5 * joints + j] = vis?.[j] ?? Number.NaN;
+        a[o + REC_HEAD + j * 3] = v3[w + j * 3] as number;
+        a[o + REC_HEAD + 1 + j * 3] = v3[w + j * 3 + 1] as number;
+        a[o + REC_HEAD + 2 + j * 3] = v3[w + j * 3 + 2] as number;
+        a[o + REC_HEAD + 3 * joints + j * 2] = v2[im + j * 2] as number;
+        a[o + REC_HEAD + 1 + 3 * joints + j * 2] = v2[im + j * 2 + 1] as number;
       }
+      if (vis) {
+        const v0 = vis.first(0, p);
+        for (let j = 0; j < joints; j++) a[o + REC_HEAD + 5 * joints + j] = vis.values[v0 + j] as number;
+      } else for (let j = 0; j < joints; j++) a[o + REC_HEAD + 5 * joints + j] = Number.NaN;
     }
     this.parts.push(a);
     this.queued += a.length;
@@ -151,7 +160,7 @@ class WindowFeeder {
       this.tracks = newTracks(this.scan, rows, this.include);
     else clearTracks(this.tracks);
     const J = this.scan.joints;
-    const rec = 2 + 6 * J;
+    const rec = REC_HEAD + 6 * J;
     const vals = await this.spill.read(start, end);
     const base = this.spill.offsets[start] as number;
     for (let i = start; i < end; i++) {
@@ -165,19 +174,21 @@ class WindowFeeder {
         if (!t || t.seen[r]) continue;
         t.seen[r] = 1;
         t.score[r] = vals[o + 1] as number;
+        if (t.viewQuality) t.viewQuality[r] = vals[o + 2] as number;
+        const h = o + REC_HEAD;
         for (let j = 0; j < J; j++) {
           if (this.include.world3d) {
             const w = t.world[j] as Float32Array;
-            w[r * 3] = vals[o + 2 + j * 3] as number;
-            w[r * 3 + 1] = vals[o + 3 + j * 3] as number;
-            w[r * 3 + 2] = vals[o + 4 + j * 3] as number;
+            w[r * 3] = vals[h + j * 3] as number;
+            w[r * 3 + 1] = vals[h + 1 + j * 3] as number;
+            w[r * 3 + 2] = vals[h + 2 + j * 3] as number;
           }
           if (this.include.image2d) {
             const im = t.image[j] as Float32Array;
-            im[r * 2] = vals[o + 2 + 3 * J + j * 2] as number;
-            im[r * 2 + 1] = vals[o + 3 + 3 * J + j * 2] as number;
+            im[r * 2] = vals[h + 3 * J + j * 2] as number;
+            im[r * 2 + 1] = vals[h + 1 + 3 * J + j * 2] as number;
           }
-          if (t.visibility) (t.visibility[j] as Float32Array)[r] = vals[o + 2 + 5 * J + j] as number;
+          if (t.visibility) (t.visibility[j] as Float32Array)[r] = vals[h + 5 * J + j] as number;
         }
       }
     }
@@ -207,12 +218,22 @@ class WindowFeeder {
   }
 
   dataOf(id: number): TrackData {
+    // one source per track and array, so a source given twice (a keypoint's visibility as the confidence of its
+    // 2D and its 3D series) is recognised by the writer and stored once
+    const cache = new Map<string, ChunkSource>();
+    const src = (name: string, width: number, pick: (t: Track) => Float32Array) => {
+      const s = cache.get(name) ?? this.source(id, width, pick);
+      cache.set(name, s);
+      return s;
+    };
     return {
-      image: (j) => this.source(id, 2, (t) => t.image[j] as Float32Array),
-      world: (j) => this.source(id, 3, (t) => t.world[j] as Float32Array),
+      image: (j) => src(`i${j}`, 2, (t) => t.image[j] as Float32Array),
+      world: (j) => src(`w${j}`, 3, (t) => t.world[j] as Float32Array),
       visibility: (j) =>
-        this.scan.hasVis ? this.source(id, 1, (t) => t.visibility?.[j] as Float32Array) : undefined,
-      score: () => this.source(id, 1, (t) => t.score),
+        this.scan.hasVis ? src(`v${j}`, 1, (t) => t.visibility?.[j] as Float32Array) : undefined,
+      score: () => src("s", 1, (t) => t.score),
+      viewQuality: () =>
+        this.scan.hasViewQuality ? src("q", 1, (t) => t.viewQuality as Float32Array) : undefined,
     };
   }
 }
@@ -251,23 +272,22 @@ export async function predictionsFileToNwb(
   const hash = (options.hashInput ?? true) ? createHash("sha256") : undefined;
   const spill = await FrameSpill.create(outPath);
   try {
-    for await (const batch of readFrameBatches(predictionsPath, raw, 1 << 20, hash)) {
-      for (const { key, frame } of batch) {
-        n++;
-        if (scanner.full) continue;
-        const bad = checkFrame(key, frame);
-        if (bad) frameIssues.push(bad);
-        else {
-          const before = frameIssues.length;
-          scanner.add(key, frame);
-          if (joints < 0 && frame.poses3d.length > 0) joints = frame.poses3d[0]?.length ?? -1;
-          if (frameIssues.length === before) {
-            spill.add(frame, joints);
-            continue;
-          }
+    const onFrame = (key: string, frame: TypedFrame | undefined, issue?: string) => {
+      n++;
+      if (scanner.full) return;
+      if (frame === undefined) frameIssues.push(issue ?? `frames.${key}: invalid frame`);
+      else {
+        const before = frameIssues.length;
+        scanner.add(key, frame);
+        if (joints < 0 && frame.poses3d.length > 0) joints = frame.poses3d.size(0, 0);
+        if (frameIssues.length === before) {
+          spill.add(frame, joints);
+          return;
         }
-        spill.skip();
       }
+      spill.skip();
+    };
+    for await (const _ of readFrames(predictionsPath, raw, onFrame, 4 << 20, hash)) {
       await spill.flush();
       await checkpoint(signal, outPath);
     }

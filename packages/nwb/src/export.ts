@@ -4,6 +4,7 @@
 import type { FramePrediction, VideoPredictions } from "@neuropose/io";
 import { exportPlan, exportSpec, writeOptionsOf } from "./export/_spec.js";
 import { FrameScanner, fillFrame, newTracks } from "./export/_tracks.js";
+import { TypedFrame } from "./export/_typed-frame.js";
 import type { NwbExportSummary, VideoPredictionsToNwbOptions } from "./export/options.js";
 import type { NwbFileSpec } from "./types.js";
 import { writeNwb } from "./writer.js";
@@ -38,7 +39,8 @@ export function videoPredictionsToNwbSpec(
   const { time, include } = exportPlan(md, n, options, issues);
   const frame = (k: string) => preds.frames[k] as FramePrediction;
   const scanner = new FrameScanner(issues);
-  for (const k of keys) scanner.add(k, frame(k));
+  const typed = new TypedFrame();
+  for (const k of keys) scanner.add(k, typed.fromFrame(frame(k)));
   const scan = scanner.finish();
   const tracks = newTracks(scan, n, include);
   if (issues.length === 0) for (const [i, k] of keys.entries()) fillFrame(tracks, i, frame(k), scan, include);
@@ -50,6 +52,7 @@ export function videoPredictionsToNwbSpec(
       world: (j) => t.world[j] as Float32Array,
       visibility: (j) => t.visibility?.[j],
       score: () => t.score,
+      viewQuality: () => t.viewQuality,
     };
   });
 }

@@ -55,6 +55,8 @@ interface Ctx {
   done: number;
   onProgress: ((p: NwbProgress) => void) | undefined;
   signal: AbortSignal | undefined;
+  /** Confidence datasets written so far, by source and definition (a second series with both links to it). */
+  confidences: Map<unknown, Map<string, string>>;
 }
 
 class Aborted extends Error {}
@@ -156,20 +158,6 @@ class RowWriter {
   }
 }
 
-async function writeRows(
-  ctx: Ctx,
-  g: Group,
-  name: string,
-  data: NumericData,
-  width: number,
-  dtype: Float,
-  twoD: boolean,
-): Promise<Dataset> {
-  const w = new RowWriter(ctx, g, name, data, width, dtype, twoD, name === "timestamps");
-  await w.writeUpTo(w.n);
-  return w.ds;
-}
-
 /** Create the time base of a series; returns a RowWriter when timestamps still have to be written. */
 function createTiming(
   ctx: Ctx,
@@ -220,12 +208,18 @@ function seriesGroup(
   return g;
 }
 
-async function writeTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): Promise<void> {
+/** A TimeSeries' group and attributes; returns the writers of its rows (data, timestamps), still to be filled. */
+function createTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): RowWriter[] {
   const g = seriesGroup(parent, ts.name, "TimeSeries", "core", ts.description, ts.comments);
   const width = ts.width ?? 1;
-  const ds = await writeRows(ctx, g, "data", ts.data, width, ts.dtype ?? "float64", width > 1);
-  dataAttrs(ds, ts.unit, ts.conversion, ts.offset, ts.resolution);
-  await writeTiming(ctx, g, ts.timing);
+  const data = new RowWriter(ctx, g, "data", ts.data, width, ts.dtype ?? "float64", width > 1);
+  dataAttrs(data.ds, ts.unit, ts.conversion, ts.offset, ts.resolution);
+  const t = createTiming(ctx, g, ts.timing);
+  return t instanceof RowWriter ? [data, t] : [data];
+}
+
+async function writeTimeSeries(ctx: Ctx, parent: Group, ts: NwbTimeSeries): Promise<void> {
+  for (const w of createTimeSeries(ctx, parent, ts)) await w.writeUpTo(w.n);
 }
 
 async function writeImageSeries(ctx: Ctx, parent: Group, s: NwbImageSeries): Promise<void> {
@@ -296,19 +290,37 @@ function createPose(
     const data = new RowWriter(ctx, sg, "data", s.data, s.dims, "float32", true);
     dataAttrs(data.ds, s.unit);
     // ndx-pose 0.2 requires `confidence`: without one, write NaN and say so (0.3 readers accept either).
-    const conf = new RowWriter(ctx, sg, "confidence", s.confidence ?? nanSource(data.n), 1, "float32", false);
-    attrText(
-      conf.ds,
-      "definition",
-      s.confidence === undefined ? NO_CONFIDENCE : (s.confidenceDefinition ?? "unspecified"),
-    );
+    const definition = s.confidence === undefined ? NO_CONFIDENCE : (s.confidenceDefinition ?? "unspecified");
+    // The same confidence values (same source and definition: e.g. one keypoint's visibility in its 2D and its
+    // 3D series) are stored once; the other series soft-link to that dataset, as pynwb does for shared data.
+    const shared =
+      s.confidence === undefined ? undefined : ctx.confidences.get(s.confidence)?.get(definition);
+    if (shared !== undefined) sg.create_soft_link(shared, "confidence");
+    else {
+      const conf = new RowWriter(
+        ctx,
+        sg,
+        "confidence",
+        s.confidence ?? nanSource(data.n),
+        1,
+        "float32",
+        false,
+      );
+      attrText(conf.ds, "definition", definition);
+      if (s.confidence !== undefined) {
+        const byDef = ctx.confidences.get(s.confidence) ?? new Map<string, string>();
+        byDef.set(definition, conf.object);
+        ctx.confidences.set(s.confidence, byDef);
+      }
+      writers.push(conf);
+    }
     dsText(sg, "reference_frame", s.referenceFrame);
     const t = createTiming(ctx, sg, p.timing, sharedTimestamps);
     if (t instanceof RowWriter) {
       sharedTimestamps = childPath(sg.path, "timestamps");
       writers.push(t);
     }
-    writers.push(data, conf);
+    writers.push(data);
   }
   return writers;
 }
@@ -373,6 +385,8 @@ function writeIntervals(parent: Group, name: string, t: NwbTimeIntervals): void 
 
 function countRows(spec: NwbFileSpec): number {
   let total = 0;
+  // confidences stored once and linked from other series (see createPose) count once
+  const confidences = new Map<unknown, Set<string>>();
   const ts = (t: NwbTimeSeries) => {
     total += rowCount(t.data, t.width ?? 1);
     if ("timestamps" in t.timing) total += rowCount(t.timing.timestamps, 1);
@@ -387,7 +401,15 @@ function countRows(spec: NwbFileSpec): number {
       else if (di.kind === "BehavioralEvents") di.timeSeries.forEach(ts);
       else if (di.kind === "PoseEstimation") {
         for (const s of di.series) {
-          total += 2 * rowCount(s.data, s.dims);
+          total += rowCount(s.data, s.dims);
+          if (s.confidence === undefined) total += rowCount(s.data, s.dims);
+          else {
+            const defs = confidences.get(s.confidence) ?? new Set<string>();
+            const def = s.confidenceDefinition ?? "unspecified";
+            if (!defs.has(def)) total += rowCount(s.data, s.dims);
+            defs.add(def);
+            confidences.set(s.confidence, defs);
+          }
         }
         if ("timestamps" in di.timing) total += rowCount(di.timing.timestamps, 1);
       }
@@ -466,9 +488,11 @@ async function writeAll(ctx: Ctx, spec: NwbFileSpec): Promise<void> {
         skeletonsPath = childPath(g.path, di.name ?? "Skeletons");
       }
     }
+    // every series of a module is filled window by window together: chunk sources fed by one stream of frames
+    // (the pose series and, e.g., a per-frame score) need only one window in memory
     const poseWriters: RowWriter[] = [];
     for (const di of m.dataInterfaces) {
-      if (di.kind === "TimeSeries") await writeTimeSeries(ctx, g, di);
+      if (di.kind === "TimeSeries") poseWriters.push(...createTimeSeries(ctx, g, di));
       else if (di.kind === "BehavioralEvents") await writeBehavioralEvents(ctx, g, di);
       else if (di.kind === "PoseEstimation") poseWriters.push(...createPose(ctx, g, di, skeletonsPath));
       else if (di.kind === "TimeIntervals") writeIntervals(g, di.name, di);
@@ -551,6 +575,7 @@ export async function writeNwb(
       done: 0,
       onProgress: options.onProgress,
       signal: options.signal,
+      confidences: new Map(),
     };
     const file = f;
     await quietlyAsync(async () => {

@@ -1,7 +1,14 @@
 // The NWB file around the pose: session metadata, subject, the camera and source video, the processing module.
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { VideoMetadata } from "@neuropose/io";
-import type { NwbFileSpec, NwbPoseEstimation, NwbSkeleton, NwbTimeIntervals, NwbTiming } from "../types.js";
+import type {
+  NwbFileSpec,
+  NwbPoseEstimation,
+  NwbSkeleton,
+  NwbTimeIntervals,
+  NwbTimeSeries,
+  NwbTiming,
+} from "../types.js";
 import type { VideoPredictionsToNwbOptions } from "./options.js";
 
 /** `options.videoPath` relative to the NWB file's folder, with "/" separators (undefined without a video). */
@@ -72,6 +79,8 @@ export interface FileSpecParts {
   timing: NwbTiming;
   skeleton: NwbSkeleton;
   poses: NwbPoseEstimation[];
+  /** Per-frame series beside the poses in the same module (view quality). */
+  series: NwbTimeSeries[];
   intervals: NwbTimeIntervals[];
   provenance: Record<string, unknown>;
   /** Multi-camera: every camera's device and ImageSeries (instead of the one video). */
@@ -139,6 +148,7 @@ export function fileSpec(p: FileSpecParts): NwbFileSpec {
             skeletons: [{ ...p.skeleton, ...(options.subject ? { linkSubject: true } : {}) }],
           },
           ...p.poses,
+          ...p.series,
         ],
       },
     ],

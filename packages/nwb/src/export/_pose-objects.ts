@@ -1,7 +1,7 @@
 // The PoseEstimation objects of an export: per track a 2D (image pixels) and a 3D (world) PoseEstimation with
 // one series per keypoint, their units, reference frames and confidence definitions.
 import type { VideoMetadata } from "@neuropose/io";
-import type { ChunkSource, NwbPoseEstimation, NwbSkeleton, NwbTiming } from "../types.js";
+import type { ChunkSource, NwbPoseEstimation, NwbSkeleton, NwbTimeSeries, NwbTiming } from "../types.js";
 
 /** Pose values: a whole float32 array, or a chunk source. */
 export type PoseData = Float32Array | ChunkSource;
@@ -31,6 +31,8 @@ export interface TrackData {
   visibility(j: number): PoseData | undefined;
   /** Person detection score per frame. */
   score(): PoseData;
+  /** View-quality score per frame (neuropose-infer's `view_quality`), or undefined when the frames have none. */
+  viewQuality(): PoseData | undefined;
 }
 
 /** Fields every PoseEstimation of the export shares. */
@@ -103,4 +105,38 @@ export function poseEstimations(
     }
   }
   return poses;
+}
+
+const VIEW_QUALITY_DESCRIPTION =
+  "how far this camera view supports sagittal (side-view) joint angles, 0..1, per frame (@neuropose/kinematics " +
+  "viewQuality: leg and trunk keypoint visibility x presence, times limb foreshortening, times the cosine of the " +
+  "body's turn away from a side view); NaN where the person was not detected. Single-camera 3D poses are " +
+  "monocular estimates at any score.";
+
+/**
+ * One TimeSeries per track with the frames' `view_quality` (the score neuropose-infer writes per person), beside
+ * the PoseEstimations in the same processing module; none when the frames have no view quality.
+ */
+export function viewQualitySeries(
+  ids: readonly number[],
+  useIds: boolean,
+  timing: NwbTiming,
+  dataOf: (id: number) => TrackData,
+): NwbTimeSeries[] {
+  const out: NwbTimeSeries[] = [];
+  for (const id of ids) {
+    const data = dataOf(id).viewQuality();
+    if (data === undefined) continue;
+    const who = useIds ? `person ${id} (track id)` : `person ${id} (index in each frame)`;
+    out.push({
+      kind: "TimeSeries",
+      name: `view_quality_person${id}`,
+      description: `View quality of ${who}: ${VIEW_QUALITY_DESCRIPTION}`,
+      data,
+      dtype: "float32",
+      unit: "n.a. (score 0..1)",
+      timing,
+    });
+  }
+  return out;
 }

@@ -1,38 +1,47 @@
-// Reads a predictions JSON file (VideoPredictions v3) frame batch by frame batch, never holding the document.
-// Hand-written for speed (AGENTS.md: our speed): streaming JSON libraries tokenise every number in JS and run
-// ~10x slower than JSON.parse on pose files (hundreds of MB for an hour of video). Here a byte scanner only finds
-// where each frame's text starts and ends (strings, escapes and nesting depth), and JSON.parse reads each chunk's
-// frames in one call. The small top-level values (metadata, segmentations, provenance) are parsed and validated
-// with @neuropose/io's schemas; each frame is checked in typed loops (see `checkFrame`).
-// NOTE for the lead: @neuropose/io is getting its own streaming predictions reader (issue 11); once it lands this
-// file should become a thin use of it.
+// Reads a predictions JSON file (VideoPredictions v3) chunk by chunk, never holding the document, and never
+// building a JS object per frame. Hand-written for speed (AGENTS.md: our speed): an hour of 30 fps video is ~430 MB
+// of JSON and ~23 million numbers; JSON.parse of that alone costs more than the whole export's 10 s budget (13 s
+// CPU), and most of it is building arrays that are thrown away once their numbers are copied to float32. Here one
+// byte loop finds the top-level members and reads each frame's number arrays straight into reused typed arrays
+// (`TypedFrame`), with a number scanner that gives exactly JSON.parse's double (see `scanNumber`). Anything a
+// plain frame of numbers does not hold (strings such as "NaN", unknown keys, other shapes, a bare NaN token) is
+// handed to JSON.parse and @neuropose/io's own frame check (`validateFrame`), which accepts, converts or names the
+// problem exactly as loading the document would; the typed checks below accept only frames that check accepts too.
+// The small top-level values (metadata, segmentations, provenance) are parsed and validated with io's schemas.
 import type { Hash } from "node:crypto";
 import { open } from "node:fs/promises";
 import {
   CURRENT_VERSIONS,
-  type FramePrediction,
-  FramePredictionSchema,
   NeuroPoseError,
+  parseJson,
+  ValidationError,
   type VideoPredictions,
   validateDocument,
+  validateFrame,
 } from "@neuropose/io";
+import { bufferRefilled, FAIL, NEED, parseTypedFrame, plainFrameValid, TypedFrame } from "./_typed-frame.js";
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJ = 0x7b;
-const CLOSE_OBJ = 0x7d;
-const OPEN_ARR = 0x5b;
-const CLOSE_ARR = 0x5d;
-const COLON = 0x3a;
-
-/** One frame as read from the file. */
-export interface KeyedFrame {
-  key: string;
-  frame: FramePrediction;
+/** JSON's structural bytes (a const enum: inlined as numbers by the build). */
+enum B {
+  Quote = 0x22,
+  Backslash = 0x5c,
+  OpenObj = 0x7b,
+  CloseObj = 0x7d,
+  OpenArr = 0x5b,
+  CloseArr = 0x5d,
+  Colon = 0x3a,
+  Comma = 0x2c,
 }
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Everything but the frames. */
 export type PredictionsFileHead = Omit<VideoPredictions, "frames">;
+
+/**
+ * Called with each frame in file order: its numbers (`frame`, reused for the next frame: copy what you keep), or
+ * undefined and the problem io's check found (`issue`, "frames.<key>...: message").
+ */
+export type OnFrame = (key: string, frame: TypedFrame | undefined, issue?: string) => void;
 
 function badFile(path: string, message: string, cause?: unknown): NeuroPoseError {
   return new NeuroPoseError("E_INPUT_INVALID", message, {
@@ -44,15 +53,17 @@ function badFile(path: string, message: string, cause?: unknown): NeuroPoseError
 }
 
 /**
- * Scan `path` once: yields the frames in file order, batch by batch (about one read chunk of text each), and
- * collects the other top-level values into `head` (complete when the generator is done).
+ * Scan `path` once: calls `onFrame` for every frame in file order and collects the other top-level values into
+ * `head` (complete when the generator is done). Yields the number of frames read after each chunk (a place to
+ * check for Ctrl-C and let other work run).
  */
-export async function* readFrameBatches(
+export async function* readFrames(
   path: string,
-  head: Record<string, unknown> = {},
+  head: Record<string, unknown>,
+  onFrame: OnFrame,
   chunkBytes = 4 << 20,
   hash?: Hash,
-): AsyncGenerator<KeyedFrame[]> {
+): AsyncGenerator<number> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, "r");
@@ -65,56 +76,48 @@ export async function* readFrameBatches(
     );
   }
   try {
-    let carry = Buffer.alloc(0);
     const st = newScanState();
-    let buf0 = Buffer.alloc(chunkBytes);
+    const frame = new TypedFrame();
+    let frames = 0;
+    const counted: OnFrame = (key, f, issue) => {
+      frames++;
+      onFrame(key, f, issue);
+    };
+    // one buffer, reused: what is still open at its end moves to its start, and it grows only for a value
+    // longer than itself
+    let buf = Buffer.allocUnsafe(chunkBytes);
+    let have = 0;
     for (;;) {
-      // read at least as much as is carried over, so a value longer than a chunk costs linear time
-      if (carry.length > buf0.length) buf0 = Buffer.alloc(carry.length);
-      const { bytesRead } = await fh.read(buf0, 0, buf0.length, null);
+      if (have === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, have, buf.length - have, null);
       const atEnd = bytesRead === 0;
-      hash?.update(buf0.subarray(0, bytesRead));
-      const buf = carry.length
-        ? Buffer.concat([carry, buf0.subarray(0, bytesRead)])
-        : buf0.subarray(0, bytesRead);
-      const n = buf.length;
-      scanBytes(st, buf, path, head);
-      // frames complete in this buffer: parse them in one call
-      if (st.framesRunStart >= 0 && st.framesRunEnd > st.framesRunStart) {
-        // frames are numbers and ASCII keys: latin1 decoding is a copy, utf8 decoding (validation) was ~10% of an
-        // export's CPU; any byte >= 0x80 in a string of the run (the only place JSON allows one) takes utf8
-        const enc = st.lastNonAscii >= st.framesRunStart ? "utf8" : "latin1";
-        const text = `{${buf.toString(enc, st.framesRunStart, st.framesRunEnd)}}`;
-        let obj: Record<string, FramePrediction>;
-        try {
-          obj = JSON.parse(text) as Record<string, FramePrediction>;
-        } catch (err) {
-          throw badFile(path, `frames: not valid JSON (${(err as Error).message})`, err);
-        }
-        const batch: KeyedFrame[] = [];
-        for (const key in obj) batch.push({ key, frame: obj[key] as FramePrediction });
-        st.framesRunStart = st.lastFrameKeyStart > st.framesRunEnd ? st.lastFrameKeyStart : -1;
-        yield batch;
+      hash?.update(buf.subarray(have, have + bytesRead));
+      const n = have + bytesRead;
+      bufferRefilled();
+      for (;;) {
+        if (st.inFrames) {
+          if (!scanFrames(st, buf, n, frame, counted, path)) break;
+        } else if (!scanBytes(st, buf, n, path, head)) break;
       }
       if (atEnd) {
-        if (st.depth !== 0 || st.inString)
+        if (st.depth !== 0 || st.inString || st.inFrames)
           throw badFile(path, "the file ends in the middle of the JSON document");
         return;
       }
-      // keep what is still open: the next frame's text, or a top-level value being read
-      let keep = n;
+      // keep what is still open: the next frame, or a top-level value being read
+      let keep = st.pos;
       if (st.valueStart >= 0) keep = Math.min(keep, st.valueStart);
-      if (st.framesRunStart >= 0) keep = Math.min(keep, st.framesRunStart);
       if (st.inString) keep = Math.min(keep, st.strStart);
-      carry = Buffer.from(buf.subarray(keep));
-      const shift = keep;
-      st.pos = n - shift;
-      if (st.valueStart >= 0) st.valueStart -= shift;
-      if (st.framesRunStart >= 0) st.framesRunStart -= shift;
-      st.lastFrameKeyStart -= shift;
-      st.lastNonAscii -= shift;
-      st.framesRunEnd = -1;
-      if (st.inString) st.strStart -= shift;
+      buf.copy(buf, 0, keep, n);
+      have = n - keep;
+      st.pos -= keep;
+      if (st.valueStart >= 0) st.valueStart -= keep;
+      if (st.inString) st.strStart -= keep;
+      yield frames;
     }
   } finally {
     await fh.close();
@@ -127,23 +130,18 @@ interface ScanState {
   escaped: boolean;
   /** Start of the current string (its opening quote). */
   strStart: number;
-  /** Last string closed at depth 1 or 2 (a key, when a colon follows). */
+  /** Last string closed at depth 1 (a key, when a colon follows). */
   lastKey: string | undefined;
   /** Key of the top-level value being read. */
   topKey: string | undefined;
   /** Start of the current top-level value (not frames). */
   valueStart: number;
+  /** Inside the frames object (read by `scanFrames`). */
   inFrames: boolean;
-  /** Opening quote of the first frame key not yet parsed. */
-  framesRunStart: number;
-  /** Just after the closing brace of the last complete frame. */
-  framesRunEnd: number;
-  /** Opening quote of the latest frame key. */
-  lastFrameKeyStart: number;
-  /** Where scanning resumes in the next buffer. */
+  /** In frames: a frame was read, a comma or the closing brace comes next. */
+  afterFrame: boolean;
+  /** Where scanning resumes. */
   pos: number;
-  /** Last byte >= 0x80 seen inside a string (-1: none yet; shifts with the buffer, may go negative). */
-  lastNonAscii: number;
 }
 
 function newScanState(): ScanState {
@@ -156,99 +154,202 @@ function newScanState(): ScanState {
     topKey: undefined,
     valueStart: -1,
     inFrames: false,
-    framesRunStart: -1,
-    framesRunEnd: -1,
-    lastFrameKeyStart: -1,
+    afterFrame: false,
     pos: 0,
-    lastNonAscii: -1,
   };
 }
 
 /**
- * The byte loop, kept out of the async generator (V8 optimises plain functions; the generator's loop ran ~100x
- * slower). Tracks strings and depth; records where frames start and end and parses the small top-level values.
+ * The frames object, frame after frame, from `st.pos`. Returns true when the frames object was closed (the
+ * top-level scan goes on), false when the buffer ends first (`st.pos` is where the unread frame starts).
  */
-function scanBytes(st: ScanState, buf: Buffer, path: string, head: Record<string, unknown>): void {
-  const n = buf.length;
+function scanFrames(
+  st: ScanState,
+  buf: Buffer,
+  n: number,
+  t: TypedFrame,
+  onFrame: OnFrame,
+  path: string,
+): boolean {
+  let i = st.pos;
+  for (;;) {
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) break;
+    let c = buf[i] as number;
+    if (c === B.CloseObj) {
+      st.inFrames = false;
+      st.depth = 1;
+      st.topKey = undefined;
+      st.pos = i + 1;
+      return true;
+    }
+    if (st.afterFrame) {
+      if (c !== B.Comma)
+        throw badFile(path, `frames: not valid JSON (unexpected "${String.fromCharCode(c)}")`);
+      st.afterFrame = false;
+      st.pos = i + 1;
+      i++;
+      continue;
+    }
+    if (c !== B.Quote) throw badFile(path, `frames: not valid JSON (expected a frame key at byte ${i})`);
+    // the key
+    let j = i + 1;
+    let plain = true;
+    for (; j < n; j++) {
+      c = buf[j] as number;
+      if (c === B.Quote) break;
+      if (c === B.Backslash) {
+        plain = false;
+        j++; // the escaped character
+      } else if (c >= 0x80) plain = false;
+    }
+    if (j >= n) break;
+    const key = plain
+      ? buf.toString("latin1", i + 1, j)
+      : (JSON.parse(buf.toString("utf8", i, j + 1)) as string);
+    let v = j + 1;
+    while (v < n && isWs(buf[v] as number)) v++;
+    if (v >= n) break;
+    if (buf[v] !== B.Colon) throw badFile(path, `frames.${key}: not valid JSON (expected ":")`);
+    v++;
+    while (v < n && isWs(buf[v] as number)) v++;
+    if (v >= n) break;
+    let end = buf[v] === B.OpenObj ? parseTypedFrame(buf, v, n, t) : FAIL;
+    if (end === NEED) break;
+    if (end === FAIL || !plainFrameValid(t)) {
+      end = skipValue(buf, v, n);
+      if (end === NEED) break;
+      const text = buf.toString("utf8", v, end);
+      let issue: string | undefined;
+      try {
+        t.fromFrame(validateFrame(parseJson(text, { source: `${path} (frames.${key})` }), key, path));
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          const first = err.issues[0];
+          issue = first ? `${first.jsonPath}: ${first.message}` : `frames.${key}: invalid frame`;
+        } else throw badFile(path, `frames.${key}: not valid JSON (${(err as Error).message})`, err);
+      }
+      onFrame(key, issue === undefined ? t : undefined, issue);
+    } else onFrame(key, t);
+    i = end;
+    st.pos = end;
+    st.afterFrame = true;
+  }
+  return false;
+}
+
+/** End of the JSON value at b[i] (strings and nesting only; JSON.parse judges it), or NEED. */
+function skipValue(b: Buffer, i: number, n: number): number {
+  let depth = 0;
+  let inStr = false;
+  for (; i < n; i++) {
+    const c = b[i] as number;
+    if (inStr) {
+      if (c === B.Backslash) i++;
+      else if (c === B.Quote) inStr = false;
+      continue;
+    }
+    if (c === B.Quote) inStr = true;
+    else if (c === B.OpenObj || c === B.OpenArr) depth++;
+    else if (c === B.CloseObj || c === B.CloseArr) {
+      if (depth === 0) return i;
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if (c === B.Comma && depth === 0) return i;
+  }
+  return NEED;
+}
+
+/**
+ * The top-level byte loop (plain function: V8 optimises it; a loop inside the async generator ran ~100x
+ * slower). Tracks strings and depth and parses the small top-level values. Returns true when it stopped at the
+ * start of the frames object (`scanFrames` goes on from `st.pos`), false at the end of the buffer.
+ */
+function scanBytes(
+  st: ScanState,
+  buf: Buffer,
+  n: number,
+  path: string,
+  head: Record<string, unknown>,
+): boolean {
   let depth = st.depth;
   let inString = st.inString;
   let escaped = st.escaped;
   let i = st.pos;
+  let entered = false;
   for (; i < n; i++) {
     const c = buf[i] as number;
     if (inString) {
-      if (c >= 0x80) st.lastNonAscii = i;
       if (escaped) escaped = false;
-      else if (c === BACKSLASH) escaped = true;
-      else if (c === QUOTE) {
+      else if (c === B.Backslash) escaped = true;
+      else if (c === B.Quote) {
         inString = false;
-        if (depth <= 2) st.lastKey = buf.toString("utf8", st.strStart + 1, i);
+        if (depth === 1) st.lastKey = buf.toString("utf8", st.strStart + 1, i);
       }
       continue;
     }
-    if (depth > 2) {
-      // inside a frame (or deep in metadata): only nesting and strings matter
-      if (c === OPEN_OBJ || c === OPEN_ARR) depth++;
-      else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
-        depth--;
-        if (depth === 2 && st.inFrames) st.framesRunEnd = i + 1;
-      } else if (c === QUOTE) {
+    if (depth > 1) {
+      // deep in metadata: only nesting and strings matter
+      if (c === B.OpenObj || c === B.OpenArr) depth++;
+      else if (c === B.CloseObj || c === B.CloseArr) depth--;
+      else if (c === B.Quote) {
         inString = true;
         st.strStart = i;
       }
-      continue;
-    }
-    if (c === QUOTE) {
-      inString = true;
-      st.strStart = i;
-      if (st.inFrames && depth === 2) {
-        st.lastFrameKeyStart = i;
-        if (st.framesRunStart < 0) st.framesRunStart = i;
-      }
-      if (depth === 1 && st.valueStart < 0 && st.topKey !== undefined && !st.inFrames) st.valueStart = i;
-    } else if (c === COLON) {
-      if (depth === 1) {
-        st.topKey = st.lastKey;
-        st.valueStart = -1;
-        if (st.topKey === "frames") st.inFrames = true;
-      }
-    } else if (c === OPEN_OBJ || c === OPEN_ARR) {
-      if (depth === 1 && st.topKey !== undefined && !st.inFrames && st.valueStart < 0) st.valueStart = i;
-      depth++;
-    } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
-      depth--;
-      if (st.inFrames && depth === 2) st.framesRunEnd = i + 1;
-      else if (st.inFrames && depth === 1) st.inFrames = false;
       if (
         depth === 1 &&
+        (c === B.CloseObj || c === B.CloseArr) &&
         st.valueStart >= 0 &&
-        st.topKey !== undefined &&
-        !st.inFrames &&
-        st.topKey !== "frames"
+        st.topKey !== undefined
       ) {
         head[st.topKey] = parseValue(path, buf, st.valueStart, i + 1, st.topKey);
         st.valueStart = -1;
         st.topKey = undefined;
-      } else if (depth === 1 && st.topKey === "frames") st.topKey = undefined;
-      if (depth === 0 && c === CLOSE_OBJ && st.topKey !== undefined && st.valueStart >= 0) {
+      }
+      continue;
+    }
+    if (c === B.Quote) {
+      inString = true;
+      st.strStart = i;
+      if (depth === 1 && st.valueStart < 0 && st.topKey !== undefined) st.valueStart = i;
+    } else if (c === B.Colon) {
+      if (depth === 1) {
+        st.topKey = st.lastKey;
+        st.valueStart = -1;
+      }
+    } else if (c === B.OpenObj || c === B.OpenArr) {
+      if (depth === 1 && st.topKey === "frames" && st.valueStart < 0 && c === B.OpenObj) {
+        st.inFrames = true;
+        st.afterFrame = false;
+        depth = 2;
+        i++;
+        entered = true;
+        break;
+      }
+      if (depth === 1 && st.topKey !== undefined && st.valueStart < 0) st.valueStart = i;
+      depth++;
+    } else if (c === B.CloseObj || c === B.CloseArr) {
+      depth--;
+      if (depth === 0 && c === B.CloseObj && st.topKey !== undefined && st.valueStart >= 0) {
         // a primitive last value: `"provenance": null}`
         head[st.topKey] = parseValue(path, buf, st.valueStart, i, st.topKey);
         st.valueStart = -1;
         st.topKey = undefined;
       }
-    } else if (c === 0x2c /* , */ || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+    } else if (isWs(c) || c === B.Comma) {
       // a primitive top-level value (`"schema_version": 3`) ends at a comma
-      if (c === 0x2c && depth === 1 && st.topKey !== undefined && st.valueStart >= 0) {
+      if (c === B.Comma && depth === 1 && st.topKey !== undefined && st.valueStart >= 0) {
         head[st.topKey] = parseValue(path, buf, st.valueStart, i, st.topKey);
         st.valueStart = -1;
         st.topKey = undefined;
       }
-    } else if (depth === 1 && st.topKey !== undefined && st.valueStart < 0 && !st.inFrames) st.valueStart = i;
+    } else if (depth === 1 && st.topKey !== undefined && st.valueStart < 0) st.valueStart = i;
   }
   st.depth = depth;
   st.inString = inString;
   st.escaped = escaped;
   st.pos = i;
+  return entered;
 }
 
 function parseValue(path: string, buf: Buffer, start: number, end: number, key: string): unknown {
@@ -272,76 +373,4 @@ export function checkHead(path: string, raw: Record<string, unknown>): Predictio
     { source: path },
   );
   return rest;
-}
-
-// the frame fields of io's schema (a field only this list lacked, pose_presence, made every infer file fail here)
-const FRAME_KEYS = new Set(Object.keys(FramePredictionSchema.shape));
-
-function isNumberRows(v: unknown): boolean {
-  if (!Array.isArray(v)) return false;
-  for (let r = 0; r < v.length; r++) {
-    const row = v[r];
-    if (!Array.isArray(row)) return false;
-    for (let k = 0; k < row.length; k++) if (typeof row[k] !== "number") return false;
-  }
-  return true;
-}
-
-/**
- * Check one frame's types in plain loops (what io's zod schema checks, without a zod call per number):
- * returns the first problem as "frames.<key>.<field>: ...", or undefined.
- */
-export function checkFrame(key: string, fr: unknown): string | undefined {
-  const at = (f: string) => `frames.${key}.${f}`;
-  if (typeof fr !== "object" || fr === null || Array.isArray(fr)) return `frames.${key}: not an object`;
-  const f = fr as Record<string, unknown>;
-  for (const k in f) if (!FRAME_KEYS.has(k)) return `${at(k)}: unknown field`;
-  for (const k of ["boxes", "poses3d", "poses2d"]) if (!Array.isArray(f[k])) return `${at(k)}: missing list`;
-  if (!isNumberRows(f.boxes)) return `${at("boxes")}: expected lists of numbers`;
-  for (const k of ["poses3d", "poses2d"]) {
-    const people = f[k] as unknown[];
-    for (let p = 0; p < people.length; p++)
-      if (!isNumberRows(people[p])) return `${at(`${k}[${p}]`)}: expected [joint][coordinate] numbers`;
-  }
-  const persons = (f.poses3d as unknown[]).length;
-  for (const k of ["visibility", "presence"]) {
-    const v = f[k];
-    if (v === undefined) continue;
-    if (!Array.isArray(v)) return `${at(k)}: expected lists`;
-    if (v.length !== persons) return `${at(k)}: has ${v.length} person(s) but poses3d has ${persons}`;
-    for (let p = 0; p < v.length; p++) {
-      const row = v[p];
-      if (!Array.isArray(row)) return `${at(`${k}[${p}]`)}: expected a list`;
-      for (let q = 0; q < row.length; q++) {
-        const x = row[q];
-        if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at(`${k}[${p}]`)}: ${x} is not in 0..1`;
-      }
-    }
-  }
-  if (f.pose_presence !== undefined) {
-    // written by neuropose-infer (io's schema): one probability per person; not exported, but checked
-    const pp = f.pose_presence;
-    if (!Array.isArray(pp) || pp.length !== persons)
-      return `${at("pose_presence")}: expected ${persons} values`;
-    for (let p = 0; p < pp.length; p++) {
-      const x = pp[p];
-      if (typeof x !== "number" || !(x >= 0 && x <= 1))
-        return `${at(`pose_presence[${p}]`)}: ${x} is not in 0..1`;
-    }
-  }
-  if (f.person_ids !== undefined) {
-    const ids = f.person_ids;
-    if (!Array.isArray(ids) || ids.length !== persons) return `${at("person_ids")}: expected ${persons} ids`;
-    for (const x of ids)
-      if (!Number.isInteger(x) || (x as number) < 0)
-        return `${at("person_ids")}: ${x} is not a non-negative integer`;
-  }
-  if (f.view_quality !== undefined) {
-    const v = f.view_quality;
-    if (!Array.isArray(v) || v.length !== persons)
-      return `${at("view_quality")}: expected ${persons} numbers`;
-    for (const x of v)
-      if (typeof x !== "number" || !(x >= 0 && x <= 1)) return `${at("view_quality")}: ${x} is not in 0..1`;
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 // People across frames: one pass checks every frame and finds the tracks (ids, joints, visibility); a second
 // fills per-track arrays for a window of rows (the whole recording, or one write window when streaming).
 import type { FramePrediction } from "@neuropose/io";
+import type { TypedFrame } from "./_typed-frame.js";
 
 /** What the checking pass learned about the frames. */
 export interface FrameScan {
@@ -12,6 +13,8 @@ export interface FrameScan {
   useIds: boolean;
   /** True when any frame has `visibility`. */
   hasVis: boolean;
+  /** True when any frame has `view_quality` (neuropose-infer's per-person view-quality score). */
+  hasViewQuality: boolean;
   /** Track ids, ascending. */
   ids: number[];
 }
@@ -21,6 +24,7 @@ export class FrameScanner {
   private joints = -1;
   private anyIds = false;
   private anyVis = false;
+  private anyViewQuality = false;
   private readonly byId = new Set<number>();
   private maxPersons = 0;
   private firstWithoutIds: string | undefined;
@@ -33,30 +37,34 @@ export class FrameScanner {
     return this.issues.length >= 20;
   }
 
-  add(key: string, fr: FramePrediction): void {
+  add(key: string, fr: TypedFrame): void {
     this.n++;
     if (this.full) return;
     const issues = this.issues;
-    const persons = fr.poses3d.length;
-    if (fr.poses2d.length !== persons)
-      issues.push(`frames.${key}.poses2d: ${fr.poses2d.length} people but poses3d has ${persons}`);
-    if (fr.visibility !== undefined) this.anyVis = true;
-    if (fr.person_ids !== undefined) this.anyIds = true;
+    const p3s = fr.poses3d;
+    const p2s = fr.poses2d;
+    const persons = p3s.length;
+    if (p2s.length !== persons)
+      issues.push(`frames.${key}.poses2d: ${p2s.length} people but poses3d has ${persons}`);
+    if (fr.visibility.present) this.anyVis = true;
+    if (fr.viewQuality.present) this.anyViewQuality = true;
+    const hasIds = fr.personIds.present;
+    if (hasIds) this.anyIds = true;
     else if (persons > 0) this.firstWithoutIds ??= key;
     const seen = new Set<number>();
     for (let p = 0; p < persons; p++) {
-      const p3 = fr.poses3d[p] ?? [];
-      const p2 = fr.poses2d[p] ?? [];
-      if (this.joints < 0) this.joints = p3.length;
+      const j3 = p3s.size(0, p);
+      const j2 = p < p2s.length ? p2s.size(0, p) : 0;
+      if (this.joints < 0) this.joints = j3;
       const joints = this.joints;
-      if (p3.length !== joints || p2.length !== joints) {
+      if (j3 !== joints || j2 !== joints) {
         issues.push(
-          `frames.${key}.poses3d[${p}]: ${p3.length} joints (poses2d: ${p2.length}); every person needs ${joints}`,
+          `frames.${key}.poses3d[${p}]: ${j3} joints (poses2d: ${j2}); every person needs ${joints}`,
         );
         continue;
       }
-      if (fr.person_ids !== undefined) {
-        const id = fr.person_ids[p] ?? p;
+      if (hasIds) {
+        const id = fr.personIds.values[p] as number;
         if (seen.has(id)) {
           issues.push(`frames.${key}.person_ids[${p}]: id ${id} appears twice in the frame`);
           continue;
@@ -65,13 +73,13 @@ export class FrameScanner {
         this.byId.add(id);
       }
       this.maxPersons = Math.max(this.maxPersons, p + 1);
+      const g3 = p3s.first(0, p);
+      const g2 = p2s.first(0, p);
       for (let j = 0; j < joints; j++) {
-        const a = p3[j] as number[];
-        const b = p2[j] as number[];
-        if (a.length !== 3)
-          issues.push(`frames.${key}.poses3d[${p}][${j}]: ${a.length} values, expected [x, y, z]`);
-        if (b.length !== 2)
-          issues.push(`frames.${key}.poses2d[${p}][${j}]: ${b.length} values, expected [x, y]`);
+        const a = p3s.size(1, g3 + j);
+        const b = p2s.size(1, g2 + j);
+        if (a !== 3) issues.push(`frames.${key}.poses3d[${p}][${j}]: ${a} values, expected [x, y, z]`);
+        if (b !== 2) issues.push(`frames.${key}.poses2d[${p}][${j}]: ${b} values, expected [x, y]`);
       }
     }
   }
@@ -84,7 +92,14 @@ export class FrameScanner {
     const ids = this.anyIds
       ? [...this.byId].sort((a, b) => a - b)
       : Array.from({ length: this.maxPersons }, (_, p) => p);
-    return { n: this.n, joints: this.joints, useIds: this.anyIds, hasVis: this.anyVis, ids };
+    return {
+      n: this.n,
+      joints: this.joints,
+      useIds: this.anyIds,
+      hasVis: this.anyVis,
+      hasViewQuality: this.anyViewQuality,
+      ids,
+    };
   }
 }
 
@@ -96,6 +111,8 @@ export interface Track {
   visibility: Float32Array[] | undefined;
   /** Person detection score per frame (boxes[p][4]); used as confidence when there is no visibility. */
   score: Float32Array;
+  /** View-quality score per frame (NaN where absent), when any frame has one. */
+  viewQuality: Float32Array | undefined;
   /** 1 where the person was seen in the frame. */
   seen: Uint8Array;
 }
@@ -118,6 +135,7 @@ export function newTracks(scan: FrameScan, rows: number, include: Include): Map<
       world: include.world3d ? Array.from({ length: j }, nan(3)) : [],
       visibility: scan.hasVis ? Array.from({ length: j }, nan(1)) : undefined,
       score: new Float32Array(rows).fill(Number.NaN),
+      viewQuality: scan.hasViewQuality ? new Float32Array(rows).fill(Number.NaN) : undefined,
       seen: new Uint8Array(rows),
     });
   }
@@ -131,6 +149,7 @@ export function clearTracks(tracks: Map<number, Track>): void {
     for (const a of t.world) a.fill(Number.NaN);
     for (const a of t.visibility ?? []) a.fill(Number.NaN);
     t.score.fill(Number.NaN);
+    t.viewQuality?.fill(Number.NaN);
     t.seen.fill(0);
   }
 }
@@ -154,6 +173,8 @@ export function fillFrame(
     t.seen[i] = 1;
     const box = fr.boxes[p];
     if (box && box.length >= 5) t.score[i] = box[4] as number;
+    const vq = fr.view_quality?.[p];
+    if (t.viewQuality && vq !== undefined) t.viewQuality[i] = vq;
     for (let j = 0; j < joints; j++) {
       const a = p3[j] as number[];
       const b = p2[j] as number[];

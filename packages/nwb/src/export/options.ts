@@ -36,6 +36,7 @@ export interface VideoPredictionsToNwbOptions
   /** Write segmentations as TimeIntervals tables (default true). */
   segmentations?: boolean;
   onProgress?: (p: NwbProgress) => void;
+  /** gzip level 0..9 (default 1 for exports: pose floats come out 0.3-1.2 % smaller at 4, in twice the time). */
   compressionLevel?: number;
   /** Aborts the write (rejects with `NwbWriteError` code `E_ABORTED`; no file is left). */
   signal?: AbortSignal;
