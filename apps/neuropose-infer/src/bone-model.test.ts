@@ -8,6 +8,7 @@ import { type FramePrediction, parseJson, type VideoPredictions } from "@neuropo
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeDir, runBin, tempDir } from "../../../config/cli-process.js";
 import { fixturePath, fixtureSuite } from "../../../config/fixtures.js";
+import { blazeposeMetadata } from "../../../config/predictions.js";
 import { applyBoneModel, SINGLE_CAMERA_BONES } from "./bone-model.js";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin.js");
@@ -46,15 +47,7 @@ describe("applyBoneModel", () => {
     }
     const doc = {
       schema_version: 3,
-      metadata: {
-        frame_count: 6,
-        fps: 30,
-        width: 64,
-        height: 48,
-        skeleton: "blazepose_33",
-        poses3d_unit: "mm",
-        poses3d_frame: "hip_centered",
-      },
+      metadata: { ...blazeposeMetadata(6), width: 64, height: 48 },
       frames,
       segmentations: {},
       provenance: {

@@ -15,16 +15,38 @@ const seriesArb = (dims: number, maxLen: number) =>
   });
 
 describe("exact DTW: hand-computed cases", () => {
-  it("univariate, unequal lengths", () => {
-    // a = 0 1 2, b = 0 0 1 2: warp the repeated 0, distance 0
-    const r = dtw([0, 1, 2], [0, 0, 1, 2], { path: true });
+  // a zero-distance warp and its path: one row per case
+  it.each([
+    {
+      // a = 0 1 2, b = 0 0 1 2: warp the repeated 0, distance 0
+      name: "univariate, unequal lengths",
+      a: [0, 1, 2],
+      b: [0, 0, 1, 2],
+      psi: undefined,
+      path: [
+        [0, 0],
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ],
+    },
+    {
+      // b is a shifted by two frames: psi = 2 makes the distance 0
+      name: "psi skips leading and trailing frames for free (path)",
+      a: [0, 0, 1, 2, 3, 4],
+      b: [1, 2, 3, 4, 9, 9],
+      psi: 2,
+      path: [
+        [2, 0],
+        [3, 1],
+        [4, 2],
+        [5, 3],
+      ],
+    },
+  ])("$name", ({ a, b, psi, path }) => {
+    const r = dtw(a, b, { psi, path: true });
     expect(r.distance).toBe(0);
-    expect(r.path).toEqual([
-      [0, 0],
-      [0, 1],
-      [1, 2],
-      [2, 3],
-    ]);
+    expect(r.path).toEqual(path);
   });
   it("sums per-frame Euclidean distances (not squared)", () => {
     // one-to-one path is optimal: |1-0| + |3-1| = 3; sqeuclidean: sqrt(1 + 4)
@@ -63,14 +85,6 @@ describe("exact DTW: hand-computed cases", () => {
     const b = [1, 2, 3, 4, 9, 9];
     expect(dtwDistance(a, b)).toBeGreaterThan(0);
     expect(dtwDistance(a, b, { psi: 2 })).toBe(0);
-    const r = dtw(a, b, { psi: 2, path: true });
-    expect(r.distance).toBe(0);
-    expect(r.path).toEqual([
-      [2, 0],
-      [3, 1],
-      [4, 2],
-      [5, 3],
-    ]);
   });
   it("early abandoning returns Infinity above maxDist and the distance otherwise", () => {
     const a = [0, 1, 2, 3, 4, 5, 6, 7];

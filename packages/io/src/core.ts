@@ -14,7 +14,9 @@ export {
   type NeuroPoseErrorOptions,
   PlacedError,
   type PlacedErrorOptions,
+  type ReadFailureError,
   readFailure,
+  readFileOr,
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { blazeposeMetadata } from "../../../config/predictions.js";
 import { mulberry32 } from "../../../config/random.js";
 import {
   documentSchema,
@@ -233,15 +234,7 @@ const PROV = {
 describe("provenance.models (several models, optional)", () => {
   const doc = (provenance: unknown) => ({
     schema_version: 3,
-    metadata: {
-      frame_count: 0,
-      fps: 30,
-      width: 64,
-      height: 48,
-      skeleton: "blazepose_33",
-      poses3d_unit: "mm",
-      poses3d_frame: "hip_centered",
-    },
+    metadata: { ...blazeposeMetadata(0), width: 64, height: 48 },
     frames: {},
     provenance,
   });

@@ -133,6 +133,49 @@ export function readFailure(
   ];
 }
 
+/** What {@link readFileOr} calls to make the reader's own error from {@link readFailure}'s message and options. */
+export type ReadFailureError = (message: string, options: NeuroPoseErrorOptions) => Error;
+
+/**
+ * A whole file, as text in `encoding` or (with `encoding` null) as bytes; when the file system refuses, throws the
+ * reader's own error, made by `fail` from {@link readFailure}'s message and options (path, `hint`, the cause kept):
+ * the one "read it or say why" of the format readers. node:fs is taken on first use, as in hash.ts, so that
+ * `@neuropose/io/core` stays cheap to import.
+ *
+ * @example
+ * ```ts
+ * import { CodedError, readFileOr } from "@neuropose/io";
+ * class EdgeError extends CodedError<"E_EDGE_READ"> {}
+ * const err = await readFileOr("no-such-edges.txt", "utf8", (...f) => new EdgeError("E_EDGE_READ", ...f)).catch((e) => e);
+ * console.log(err instanceof EdgeError, err.message); // true "no-such-edges.txt: cannot read (ENOENT)"
+ * ```
+ */
+export function readFileOr(
+  path: string,
+  encoding: BufferEncoding,
+  fail: ReadFailureError,
+  hint?: string,
+): Promise<string>;
+export function readFileOr(
+  path: string,
+  encoding: null,
+  fail: ReadFailureError,
+  hint?: string,
+): Promise<Uint8Array>;
+export async function readFileOr(
+  path: string,
+  encoding: BufferEncoding | null,
+  fail: ReadFailureError,
+  hint?: string,
+): Promise<string | Uint8Array> {
+  const { readFile } = process.getBuiltinModule("node:fs/promises") as typeof import("node:fs/promises");
+  try {
+    return encoding === null ? await readFile(path) : await readFile(path, encoding);
+  } catch (e) {
+    throw fail(...readFailure(path, e, hint));
+  }
+}
+
 /**
  * True for any NeuroPose error (also across duplicated copies of this package).
  *

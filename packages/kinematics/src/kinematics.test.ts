@@ -60,6 +60,14 @@ const quat = fc
   )
   .filter(([w, x, y, z]) => Math.hypot(w, x, y, z) > 0.1);
 
+/** A random similarity transform x -> s R x + t: rotation `r` (row-major), translation `t`, scale `s` in [min, max]. */
+const similarity = (minScale: number, maxScale: number) =>
+  fc.record({
+    r: quat.map(([w, x, y, z]) => quatToMatrix(w, x, y, z)),
+    t: fc.tuple(coord, coord, coord),
+    s: fc.double({ min: minScale, max: maxScale, noNaN: true }),
+  });
+
 /** Singular values of the centred point cloud's 3x3 scatter matrix (descending). */
 function spread(d: Float64Array): Float64Array {
   const n = d.length / 3;
@@ -132,36 +140,25 @@ describe("svd3", () => {
 describe("procrustesAlign", () => {
   it("recovers a known rotation, translation and scale to 1e-9 (per_sequence)", () => {
     fc.assert(
-      fc.property(
-        cloud(3, 5),
-        quat,
-        fc.tuple(coord, coord, coord),
-        fc.double({ min: 0.2, max: 5, noNaN: true }),
-        (target, [w, x, y, z], t, s) => {
-          const r = quatToMatrix(w, x, y, z);
-          // source = inverse transform of target: target = s R source + t
-          const rt = new Float64Array([r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]]);
-          const shifted = target.data.map((v, i) => v - t[i % 3]);
-          const source = poseSequence(target.frames, target.joints, transform(shifted, rt, 1 / s, [0, 0, 0]));
-          const mag = Math.max(...Array.from(target.data, Math.abs), 1);
-          const res = procrustesAlign(source, target, { scale: true });
-          expect(maxAbsDiff(res.aligned.data, target.data)).toBeLessThan(1e-9 * mag);
-          expect(Math.abs(res.diagnostics.scale - s)).toBeLessThan(1e-9 * s);
-          const angle = rotationMagnitudeDeg(r);
-          // arccos is ill-conditioned near 0 and 180 degrees
-          const tol = Math.min(angle, 180 - angle) < 1 ? 1e-5 : 1e-9 * 180;
-          expect(Math.abs(res.diagnostics.rotation_deg - angle)).toBeLessThan(tol);
-          // Without scale the rigid part is still recovered when s = 1.
-          const rigidSource = poseSequence(
-            target.frames,
-            target.joints,
-            transform(shifted, rt, 1, [0, 0, 0]),
-          );
-          const rigid = procrustesAlign(rigidSource, target);
-          expect(maxAbsDiff(rigid.aligned.data, target.data)).toBeLessThan(1e-9 * mag);
-          expect(rigid.diagnostics.scale).toBe(1);
-        },
-      ),
+      fc.property(cloud(3, 5), similarity(0.2, 5), (target, { r, t, s }) => {
+        // source = inverse transform of target: target = s R source + t
+        const rt = new Float64Array([r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]]);
+        const shifted = target.data.map((v, i) => v - t[i % 3]);
+        const source = poseSequence(target.frames, target.joints, transform(shifted, rt, 1 / s, [0, 0, 0]));
+        const mag = Math.max(...Array.from(target.data, Math.abs), 1);
+        const res = procrustesAlign(source, target, { scale: true });
+        expect(maxAbsDiff(res.aligned.data, target.data)).toBeLessThan(1e-9 * mag);
+        expect(Math.abs(res.diagnostics.scale - s)).toBeLessThan(1e-9 * s);
+        const angle = rotationMagnitudeDeg(r);
+        // arccos is ill-conditioned near 0 and 180 degrees
+        const tol = Math.min(angle, 180 - angle) < 1 ? 1e-5 : 1e-9 * 180;
+        expect(Math.abs(res.diagnostics.rotation_deg - angle)).toBeLessThan(tol);
+        // Without scale the rigid part is still recovered when s = 1.
+        const rigidSource = poseSequence(target.frames, target.joints, transform(shifted, rt, 1, [0, 0, 0]));
+        const rigid = procrustesAlign(rigidSource, target);
+        expect(maxAbsDiff(rigid.aligned.data, target.data)).toBeLessThan(1e-9 * mag);
+        expect(rigid.diagnostics.scale).toBe(1);
+      }),
       { numRuns: 200 },
     );
   });
@@ -296,29 +293,19 @@ describe("angles and signals", () => {
 
   it("angles are invariant under rotation, translation and uniform scaling", () => {
     fc.assert(
-      fc.property(
-        cloud(4, 6),
-        quat,
-        fc.tuple(coord, coord, coord),
-        fc.double({ min: 0.1, max: 10, noNaN: true }),
-        (seq, [w, x, y, z], t, s) => {
-          const moved = poseSequence(
-            seq.frames,
-            seq.joints,
-            transform(seq.data, quatToMatrix(w, x, y, z), s, t),
-          );
-          const triplets: [number, number, number][] = [
-            [0, 1, 2],
-            [3, 4, 5],
-            [5, 0, 3],
-          ];
-          const before = extractJointAngles(seq, triplets).data;
-          const after = extractJointAngles(moved, triplets).data;
-          // acos is ill-conditioned near 0 and pi: compare cosines there, angles elsewhere
-          for (let k = 0; k < before.length; k++)
-            expect(Math.abs(Math.cos(before[k]) - Math.cos(after[k]))).toBeLessThan(1e-9);
-        },
-      ),
+      fc.property(cloud(4, 6), similarity(0.1, 10), (seq, { r, t, s }) => {
+        const moved = poseSequence(seq.frames, seq.joints, transform(seq.data, r, s, t));
+        const triplets: [number, number, number][] = [
+          [0, 1, 2],
+          [3, 4, 5],
+          [5, 0, 3],
+        ];
+        const before = extractJointAngles(seq, triplets).data;
+        const after = extractJointAngles(moved, triplets).data;
+        // acos is ill-conditioned near 0 and pi: compare cosines there, angles elsewhere
+        for (let k = 0; k < before.length; k++)
+          expect(Math.abs(Math.cos(before[k]) - Math.cos(after[k]))).toBeLessThan(1e-9);
+      }),
       { numRuns: 200 },
     );
   });

@@ -2,8 +2,7 @@
 // separated: the Bonsai (host) time as ISO 8601 with 7 fraction digits and an offset, then the camera's own
 // embedded timestamp (FLIR/PointGrey: a 32-bit word of 7 bits seconds, 13 bits 8 kHz cycles, 12 bits offset).
 // The conversion follows ibllib's raw_data_loaders (`convert_pgts`, `uncycle_pgts`).
-import { readFile } from "node:fs/promises";
-import { readFailure } from "@neuropose/io/core";
+import { readFileOr } from "@neuropose/io/core";
 import { SyncError } from "./errors.js";
 
 /** The frames of a camera timestamps file. */
@@ -96,11 +95,6 @@ export function parseCameraSsv(text: string, source = "<text>"): CameraSsvTimes 
  * ```
  */
 export async function readCameraSsv(path: string): Promise<CameraSsvTimes> {
-  let text: string;
-  try {
-    text = await readFile(path, "latin1");
-  } catch (e) {
-    throw new SyncError("E_SYNC_READ", ...readFailure(path, e));
-  }
+  const text = await readFileOr(path, "latin1", (...f) => new SyncError("E_SYNC_READ", ...f));
   return parseCameraSsv(text, path);
 }

@@ -1,5 +1,5 @@
-import { open, readFile, stat } from "node:fs/promises";
-import { readFailure } from "@neuropose/io/core";
+import { open, stat } from "node:fs/promises";
+import { readFailure, readFileOr } from "@neuropose/io/core";
 import { Growable } from "./_growable.js";
 import { SyncError } from "./errors.js";
 
@@ -162,15 +162,12 @@ export function parseSpikeGlxMeta(text: string, source = "meta"): SpikeGlxMeta {
  * ```
  */
 export async function readSpikeGlxMeta(path: string): Promise<SpikeGlxMeta> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new SyncError(
-      "E_SYNC_READ",
-      ...readFailure(path, e, "a SpikeGLX .bin needs its .meta beside it (same name, .meta)"),
-    );
-  }
+  const text = await readFileOr(
+    path,
+    "utf8",
+    (...f) => new SyncError("E_SYNC_READ", ...f),
+    "a SpikeGLX .bin needs its .meta beside it (same name, .meta)",
+  );
   if (text.trim() === "") {
     throw new SyncError("E_SYNC_EMPTY", `${path}: the .meta file is empty`, {
       path,

@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 import { caught as caughtError } from "../../../config/expect-error.js";
 import { fixturePath, haveFixture } from "../../../config/fixtures.js";
 import { alignTrialsToPulses } from "./align.js";
+import { readCameraSsv } from "./camera-ssv.js";
 import { SyncError } from "./errors.js";
-import { extractSpikeGlxEdges, parseSpikeGlxMeta } from "./spikeglx.js";
+import { extractSpikeGlxEdges, parseSpikeGlxMeta, readSpikeGlxMeta } from "./spikeglx.js";
 import { checkCounts, detectDrops, drift, jitter } from "./stats.js";
 import { mapClock, nominalTimebase, sampleTimes } from "./timebase.js";
 import { parseTtlEdges, readTtlEdges } from "./ttl.js";
@@ -67,6 +68,21 @@ describe("TTL edge files", () => {
     expect((await caught(readTtlEdges(join(dir, "empty.txt")))).code).toBe("E_SYNC_EMPTY");
     expect((await readTtlEdges(join(dir, "empty.txt"), { allowEmpty: true })).length).toBe(0);
     expect((await caught(readTtlEdges(join(dir, "nope.txt")))).code).toBe("E_SYNC_READ");
+  });
+  it("a missing camera .ssv or SpikeGLX .meta is E_SYNC_READ naming the file (the .meta with its own hint)", async () => {
+    const dir = tmp();
+    const ssv = await caught(readCameraSsv(join(dir, "cam.timestamps.ssv")));
+    expect([ssv.code, ssv.path, ssv.message]).toEqual([
+      "E_SYNC_READ",
+      join(dir, "cam.timestamps.ssv"),
+      `${join(dir, "cam.timestamps.ssv")}: cannot read (ENOENT)`,
+    ]);
+    const meta = await caught(readSpikeGlxMeta(join(dir, "run_g0_t0.nidq.meta")));
+    expect([meta.code, meta.path, meta.hint]).toEqual([
+      "E_SYNC_READ",
+      join(dir, "run_g0_t0.nidq.meta"),
+      "a SpikeGLX .bin needs its .meta beside it (same name, .meta)",
+    ]);
   });
 });
 

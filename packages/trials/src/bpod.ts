@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { parseJson, readFailure } from "@neuropose/io";
+import { parseJson, readFileOr } from "@neuropose/io";
 import { readMat5 } from "./_mat5.js";
 import { TrialsError } from "./errors.js";
 import { type MatFile, type MatValue, readMatFile } from "./mat.js";
@@ -400,11 +399,6 @@ export function parseIblrig(textIn: string, path: string): BehaviourFile {
  * ```
  */
 export async function readIblrig(path: string): Promise<BehaviourFile> {
-  let t: string;
-  try {
-    t = await readFile(path, "utf8");
-  } catch (e) {
-    throw new TrialsError("E_TRIALS_READ", ...readFailure(path, e));
-  }
+  const t = await readFileOr(path, "utf8", (...f) => new TrialsError("E_TRIALS_READ", ...f));
   return parseIblrig(t, path);
 }

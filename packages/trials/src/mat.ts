@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { readFailure } from "@neuropose/io";
+import { readFileOr } from "@neuropose/io";
 import { readMat5 } from "./_mat5.js";
 import { TrialsError } from "./errors.js";
 
@@ -105,12 +104,7 @@ export async function readMatFile(
   path: string,
   options: Omit<ReadMatOptions, "source"> = {},
 ): Promise<MatFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new TrialsError("E_TRIALS_READ", ...readFailure(path, e));
-  }
+  const bytes = await readFileOr(path, null, (...f) => new TrialsError("E_TRIALS_READ", ...f));
   if (isHdf5(bytes)) {
     // h5wasm is loaded only for v7.3 files: reading v5/v7 never pays for the WASM module
     const { readMat73 } = await import("./_mat73.js");

@@ -135,6 +135,12 @@ describe("iblrig NDJSON", () => {
     const dir = tmp();
     writeFileSync(join(dir, "e.jsonable"), "");
     expect((await caught(readIblrig(join(dir, "e.jsonable")))).code).toBe("E_IBLRIG_LINE");
+    const missing = await caught(readIblrig(join(dir, "none.jsonable")));
+    expect([missing.code, missing.path, missing.message]).toEqual([
+      "E_TRIALS_READ",
+      join(dir, "none.jsonable"),
+      `${join(dir, "none.jsonable")}: cannot read (ENOENT)`,
+    ]);
   });
   it("bare NaN tokens read as NaN (not visited)", () => {
     const f = parseIblrig(
