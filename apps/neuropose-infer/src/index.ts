@@ -1,3 +1,4 @@
+export { capYoungGeneration, YOUNG_GENERATION_FLAG } from "./_young-generation.js";
 export {
   applyBoneModel,
   BONE_MIN_CONFIDENCE,
@@ -5,6 +6,5 @@ export {
   processVideoWithBoneModel,
   SINGLE_CAMERA_BONES,
 } from "./bone-model.js";
-export { capYoungGeneration, YOUNG_GENERATION_FLAG } from "./_young-generation.js";
 export * from "./cli.js";
 export { run } from "./main.js";

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { saveVideoPredictions } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
-import { synthPredictions } from "../test/_synth.js";
+import { synthPredictions, trackedPair } from "../test/_synth.js";
 import { listDir, tempDir } from "../test/_util.js";
 import { NwbInputError, predictionsFileToNwb, readNwb, videoPredictionsToNwb } from "./index.js";
 
@@ -74,13 +74,7 @@ describe("predictionsFileToNwb", () => {
 
   it("writes view_quality as a TimeSeries per person beside the poses, in both exports (NaN where absent)", async () => {
     const dir = tempDir();
-    const preds = synthPredictions({
-      frames: 20,
-      persons: 2,
-      withIds: true,
-      withVisibility: true,
-      dropSecond: (i) => i % 3 === 0,
-    });
+    const preds = trackedPair(20, 3);
     const want = new Map<number, number[]>([
       [7, []],
       [8, []],

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { getSkeleton, loadVideoPredictions } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../../config/vitest.js";
-import { synthPredictions } from "../test/_synth.js";
+import { synthPredictions, trackedPair } from "../test/_synth.js";
 import { listDir, tempDir } from "../test/_util.js";
 import {
   NwbInputError,
@@ -24,13 +24,7 @@ describe("videoPredictionsToNwb", () => {
   it("writes one 2D and one 3D PoseEstimation per tracked person, values intact", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "clip.mp4"), "not really a video");
-    const preds = synthPredictions({
-      frames: 40,
-      persons: 2,
-      withIds: true,
-      withVisibility: true,
-      dropSecond: (i) => i % 4 === 0,
-    });
+    const preds = trackedPair(40, 4);
     const out = join(dir, "out.nwb");
     const summary = await videoPredictionsToNwb(preds, out, {
       ...base,
@@ -269,16 +263,7 @@ describe.runIf(haveValidator)("pynwb / nwbinspector (developer machines)", () =>
     const dir = tempDir();
     writeFileSync(join(dir, "clip.mp4"), "x");
     for (const [name, preds] of [
-      [
-        "cfr.nwb",
-        synthPredictions({
-          frames: 30,
-          persons: 2,
-          withIds: true,
-          withVisibility: true,
-          dropSecond: (i) => i % 3 === 0,
-        }),
-      ],
+      ["cfr.nwb", trackedPair(30, 3)],
       [
         "vfr.nwb",
         synthPredictions({

@@ -71,3 +71,17 @@ export function synthPredictions(o: SynthOptions = {}): VideoPredictions {
     },
   } as VideoPredictions;
 }
+
+/**
+ * The tests' usual scene: two tracked people (ids 7 and 8) with visibility, the second missing every
+ * `missEvery`-th frame (frame 0 included).
+ */
+export function trackedPair(frames: number, missEvery: number): VideoPredictions {
+  return synthPredictions({
+    frames,
+    persons: 2,
+    withIds: true,
+    withVisibility: true,
+    dropSecond: (i) => i % missEvery === 0,
+  });
+}

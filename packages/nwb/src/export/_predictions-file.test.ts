@@ -4,7 +4,7 @@ import { type FramePrediction, validateFrame } from "@neuropose/io";
 import { describe, expect, it } from "vitest";
 import { fixturePath, fixtureSuite } from "../../../../config/fixtures.js";
 import { mulberry32 } from "../../../../config/random.js";
-import { synthPredictions } from "../../test/_synth.js";
+import { synthPredictions, trackedPair } from "../../test/_synth.js";
 import { tempDir } from "../../test/_util.js";
 import { readFrames } from "./_predictions-file.js";
 import { NEED, numberValue, scanNumber } from "./_typed-frame.js";
@@ -29,13 +29,7 @@ function scanned(text: string): number {
 }
 
 describe("readFrames", () => {
-  const preds = synthPredictions({
-    frames: 23,
-    persons: 2,
-    withIds: true,
-    withVisibility: true,
-    dropSecond: (i) => i % 3 === 0,
-  });
+  const preds = trackedPair(23, 3);
   (preds as { segmentations: unknown }).segmentations = { 'a \\"b\\" {': { segments: [] } };
   for (const [name, text] of [
     ["compact", JSON.stringify(preds)],
