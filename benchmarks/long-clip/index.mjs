@@ -17,7 +17,7 @@
 // a full GC is flat), from three sources, each removed:
 // - V8 grows its young generation whenever the bytes surviving its scavenges since the last growth pass its size,
 //   which over hours they always do: 2 x 16 MB semi-spaces of garbage. neuropose-infer sets
-//   --semi-space-growth-factor=1 at start-up (apps/neuropose-infer/src/_young-generation.ts; a V8 flag read when V8
+//   --semi-space-growth-factor=1 at start-up (capYoungGeneration in packages/cli-kit/src/startup.ts; a V8 flag read when V8
 //   decides, so it works from v8.setFlagsFromString without a re-exec); the children here set the same flag
 //   (--v8-default to compare). 60,000 frames: 61 vs 89 MB.
 // - String(n) for the frame key: V8's number-to-string cache kept each frame number's text alive past young
@@ -212,7 +212,7 @@ async function child(role, n, dir) {
   }
 }
 
-// What neuropose-infer sets at start-up (apps/neuropose-infer/src/_young-generation.ts, YOUNG_GENERATION_FLAG): V8
+// What neuropose-infer sets at start-up (capYoungGeneration in packages/cli-kit/src/startup.ts, YOUNG_GENERATION_FLAG): V8
 // keeps its young generation at the start size instead of growing it to 2 x 16 MB semi-spaces of garbage over a
 // long run. The children set it too, unless --v8-default.
 const YOUNG_GENERATION_FLAG = "--semi-space-growth-factor=1";

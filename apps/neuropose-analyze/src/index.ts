@@ -1,2 +1,2 @@
-export * from "./cli.js";
+export { analyzeCli, type CliStreams, main } from "./cli.js";
 export { run } from "./main.js";

@@ -1,4 +1,3 @@
-export { capYoungGeneration, YOUNG_GENERATION_FLAG } from "./_young-generation.js";
 export {
   applyBoneModel,
   BONE_MIN_CONFIDENCE,
@@ -6,5 +5,5 @@ export {
   processVideoWithBoneModel,
   SINGLE_CAMERA_BONES,
 } from "./bone-model.js";
-export * from "./cli.js";
+export { type InferArgs, main, parseArgs, runInfer } from "./cli.js";
 export { run } from "./main.js";

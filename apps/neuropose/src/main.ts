@@ -1,6 +1,6 @@
 // The neuropose binary's entry: `--help`/`--version` are answered from build-time text without loading the
 // commands; everything else loads ./cli.js (yargs, the libraries) on demand.
-import { answerWithoutLoading } from "@neuropose/cli-kit/startup";
+import { answerWithoutLoading, capYoungGeneration } from "@neuropose/cli-kit/startup";
 
 /**
  * Runs `neuropose` with `argv` and resolves to its exit code (see `main` in cli.ts).
@@ -13,6 +13,8 @@ import { answerWithoutLoading } from "@neuropose/cli-kit/startup";
  */
 export async function run(argv: string[]): Promise<number> {
   if (answerWithoutLoading(argv, { metaUrl: import.meta.url })) return 0;
+  // before any work: flat memory over hours of video in the daemon (see capYoungGeneration)
+  capYoungGeneration();
   const { main } = await import("./cli.js");
   return main(argv);
 }

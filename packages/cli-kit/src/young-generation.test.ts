@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { YOUNG_GENERATION_FLAG } from "./_young-generation.js";
+import { YOUNG_GENERATION_FLAG } from "./startup.js";
 
 // A process that allocates steadily with a few survivors per step (as a long inference does): its young
 // generation grows by default and stays at the start size with neuropose-infer's start-up flag, set at run time.
