@@ -1,5 +1,6 @@
 // `@neuropose/cli-kit/startup`: what a CLI needs before it decides to load its commands. It imports only
-// node:fs, so `neuropose --help` and `--version` answer without loading yargs, pino, zod, onnxruntime or h5wasm.
+// Node built-ins (fs, path, url, v8), so `neuropose --help` and `--version` answer without loading yargs, pino, zod,
+// onnxruntime or h5wasm.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
