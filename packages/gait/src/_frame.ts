@@ -11,9 +11,7 @@ import {
 } from "@neuropose/kinematics";
 import { fillGaps, walkingDirection } from "@neuropose/segment";
 import { GaitError } from "./errors.js";
-
-/** A direction of "up" in pose coordinates (io's `metadata.poses3d_up`). */
-export type UpDirection = "+x" | "-x" | "+y" | "-y" | "+z" | "-z";
+import type { UpDirection } from "./up.js";
 
 /** Axis index and sign of an up direction. */
 export function upAxis(up: UpDirection): { axis: number; sign: 1 | -1 } {

@@ -6,15 +6,7 @@ import {
   predictionsToSequence,
   resolveAxis,
 } from "@neuropose/kinematics";
-import {
-  anterior,
-  bodyFrame,
-  type LegJoints,
-  legJoints,
-  meanPoints,
-  type UpDirection,
-  upAxis,
-} from "./_frame.js";
+import { anterior, bodyFrame, type LegJoints, legJoints, meanPoints, upAxis } from "./_frame.js";
 import {
   ANGLE_CONVENTION,
   type GaitCurve,
@@ -25,6 +17,7 @@ import {
 import { GaitError } from "./errors.js";
 import { detectGaitEvents, type GaitEventMethod, type GaitEventSet } from "./events.js";
 import { type ScaleInfo, type SpatiotemporalParameters, spatiotemporalParameters } from "./parameters.js";
+import type { UpDirection } from "./up.js";
 import {
   GAIT_WARNING_DEFAULTS,
   type GaitWarning,

@@ -1,4 +1,3 @@
-export type { UpDirection } from "./_frame.js";
 export {
   ANGLE_CONVENTION,
   type CurveJoint,
@@ -41,6 +40,7 @@ export {
   stat,
 } from "./parameters.js";
 export { type SynthWalker, type SynthWalkerOptions, synthesizeWalker } from "./synthesize.js";
+export type { UpDirection } from "./up.js";
 export {
   GAIT_WARNING_DEFAULTS,
   type GaitWarning,

@@ -1,4 +1,4 @@
-export type { ViewerData, ViewerPerson } from "./_data.js";
+export type { ViewerData, ViewerPerson } from "./data.js";
 export {
   buildViewerData,
   gaitTableHtml,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { analyzeGait, declaredUp, type GaitAnalysis, verticalFor } from "@neuropose/gait";
 import { inferSkeleton, poseSequence } from "@neuropose/kinematics";
-import type { ViewerData, ViewerPerson } from "./_data.js";
+import type { ViewerData, ViewerPerson } from "./data.js";
 
 /** The part of a predictions document the viewer reads (any io `VideoPredictions` satisfies it). */
 export interface ViewerPredictions {

@@ -2,7 +2,7 @@
 // inlined into every page, so the page works from file:// offline.
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
-import type { ViewerData, ViewerPerson } from "../_data.js";
+import type { ViewerData, ViewerPerson } from "../data.js";
 
 const data: ViewerData = JSON.parse(
   (document.getElementById("np-data") as HTMLScriptElement).textContent ?? "{}",
