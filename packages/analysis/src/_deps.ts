@@ -1,6 +1,6 @@
 // The module that calls @neuropose/segment (and, through _pair.ts / _pairs.ts, @neuropose/dtw), so their call
 // shapes live in one place.
-import { declaredUp, verticalFor } from "@neuropose/gait";
+import { declaredUp } from "@neuropose/gait";
 import type { AnalysisConfig, Segmentation, VideoPredictions } from "@neuropose/io";
 import { segmentGaitCycles, segmentGaitCyclesBilateral, segmentPredictions } from "@neuropose/segment";
 import { AnalysisRunError } from "./errors.js";
@@ -73,8 +73,6 @@ export function segmentTrial(
       minProminence: seg.min_prominence,
       personIndex,
       method: seg.method ?? "valley_to_valley_v1",
-      // stride_zeni_v1: the vertical the input declares (a lab frame that declares none is refused).
-      ...(seg.method === "stride_zeni_v1" ? { stride: strideVertical(preds.metadata) } : {}),
     };
     if (seg.kind === "gait_cycles") {
       return { [`${seg.joint}_cycles`]: segmentGaitCycles(preds, { ...gait, joint: seg.joint }) };
@@ -90,10 +88,4 @@ export function segmentTrial(
     padSeconds: seg.pad_seconds,
   });
   return { [seg.label]: s };
-}
-
-/** The stride method's vertical axis from the input's declaration (y when it declares nothing but is not a lab frame). */
-function strideVertical(metadata: VideoPredictions["metadata"]): { verticalAxis: "x" | "y" | "z" } {
-  const v = verticalFor(metadata, {});
-  return { verticalAxis: v.up === undefined ? "y" : (v.up[1] as "x" | "y" | "z") };
 }

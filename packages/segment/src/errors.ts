@@ -8,7 +8,8 @@ export type SegmentErrorCode =
   | "E_PAD_NEGATIVE"
   | "E_FPS_ZERO"
   | "E_SEGMENT_RANGE"
-  | "E_STRIDE_SKELETON";
+  | "E_STRIDE_SKELETON"
+  | "E_STRIDE_VERTICAL";
 
 /**
  * Error raised by the segmentation functions (bad signal shape or parameters, seconds without a frame rate,

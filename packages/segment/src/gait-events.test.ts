@@ -216,6 +216,27 @@ describe("stride_zeni_v1 on a synthetic walker", () => {
     );
   });
 
+  it("takes the vertical the document declares; a lab frame that declares none is refused, never guessed", () => {
+    const preds = walk({ frames: 120 });
+    const declared = { ...preds, metadata: { ...preds.metadata, poses3d_frame: "hip_centered", poses3d_up: "-y" } };
+    expect(segmentGaitCycles(declared, { method: "stride_zeni_v1" })).toEqual(
+      segmentGaitCycles(preds, { method: "stride_zeni_v1" }),
+    );
+    for (const metadata of [
+      { ...preds.metadata, poses3d_frame: "world" },
+      { ...preds.metadata, poses3d_up: "up" },
+    ]) {
+      expect(() => segmentGaitCycles({ ...preds, metadata }, { method: "stride_zeni_v1" })).toThrow(
+        expect.objectContaining({ code: "E_STRIDE_VERTICAL" }),
+      );
+    }
+    // The caller's axis overrides a document that declares nothing.
+    const world = { ...preds, metadata: { ...preds.metadata, poses3d_frame: "world" } };
+    expect(segmentGaitCycles(world, { method: "stride_zeni_v1", stride: { verticalAxis: "y" } })).toEqual(
+      segmentGaitCycles(preds, { method: "stride_zeni_v1" }),
+    );
+  });
+
   it("strideSegments pairs every other strike of a bout only", () => {
     const hs = (frame: number, side: "left" | "right", bout: number) => ({
       frame,
