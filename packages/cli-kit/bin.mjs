@@ -23,7 +23,9 @@
 export async function runBuiltCli(binUrl, name, argv = process.argv.slice(2)) {
   const entry = new URL("./dist/main.js", binUrl);
   const main = await import(entry.href).catch((e) => {
-    if (e?.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes(entry.pathname)) throw e;
+    // e.url is the module that was not found (Node >= 20); the message carries the plain path, which differs from
+    // entry.pathname (%20-escaped) when the clone's path has a space
+    if (e?.code !== "ERR_MODULE_NOT_FOUND" || (e.url ?? "") !== entry.href) throw e;
     process.stderr.write(
       `error: ${name} is not built yet (hint: run \`pnpm build\` in the repository first)\n`,
     );
