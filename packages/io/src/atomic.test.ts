@@ -34,7 +34,7 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   };
 });
 
-const { writeFileAtomic, writeFileAtomicSync } = await import("./atomic.js");
+const { writeFileAtomic, writeFileAtomicStreamed, writeFileAtomicSync } = await import("./atomic.js");
 const { NeuroPoseError } = await import("./errors.js");
 
 function tmp(): string {
@@ -89,6 +89,31 @@ describe("writeFileAtomic", () => {
     await expect(writeFileAtomic(target, "data")).rejects.toThrow(NeuroPoseError);
     expect(readdirSync(dir).sort()).toEqual(["keep", "sub"]);
     expect(readdirSync(target)).toEqual(["x"]);
+  });
+});
+
+describe("writeFileAtomicStreamed", () => {
+  it("a file-system failure becomes E_WRITE with its hint; the body's own error passes; nothing is left", async () => {
+    const dir = tmp();
+    const p = join(dir, "rows.csv");
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+      code: "ENOSPC",
+      syscall: "write",
+    });
+    await expect(
+      writeFileAtomicStreamed(p, async (write) => {
+        await write("frame\n");
+        throw full;
+      }),
+    ).rejects.toMatchObject({ code: "E_WRITE", path: p, hint: "the disk is full; free space and retry" });
+    const own = new RangeError("the body's own");
+    await expect(writeFileAtomicStreamed(p, async () => Promise.reject(own))).rejects.toBe(own);
+    expect(readdirSync(dir)).toEqual([]);
+    await writeFileAtomicStreamed(p, async (write) => {
+      await write("a,");
+      await write(Buffer.from("b\n"));
+    });
+    expect([readFileSync(p, "utf8"), readdirSync(dir)]).toEqual(["a,b\n", ["rows.csv"]]);
   });
 });
 

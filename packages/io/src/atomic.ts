@@ -62,7 +62,9 @@ export async function writeFileAtomicStreamed(
     await target.commit();
   } catch (err) {
     await target.abort();
-    throw err;
+    // a file-system failure (ENOSPC, EACCES, ...) becomes E_WRITE with its hint, as writeFileAtomic's; an error the
+    // body threw itself passes unchanged
+    throw typeof (err as { syscall?: unknown } | null)?.syscall === "string" ? writeError(path, err) : err;
   }
 }
 

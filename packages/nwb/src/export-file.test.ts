@@ -118,6 +118,15 @@ describe("predictionsFileToNwb", () => {
     expect(listDir(dir)).toEqual(["p.json"]);
   });
 
+  it("a frame key that is not valid JSON is the input's fault (E_INPUT_INVALID), not a crash", async () => {
+    const dir = tempDir();
+    const text = JSON.stringify(synthPredictions({ frames: 5 })).replace('"frame_000003":', '"frame_\\q":');
+    writeFileSync(join(dir, "p.json"), text);
+    const err = await predictionsFileToNwb(join(dir, "p.json"), join(dir, "o.nwb"), base).catch((e) => e);
+    expect(err).toMatchObject({ code: "E_INPUT_INVALID", path: join(dir, "p.json"), kind: "user" });
+    expect(listDir(dir)).toEqual(["p.json"]);
+  });
+
   it("loads an older schema version whole, through io's migration", async () => {
     const dir = tempDir();
     const preds = synthPredictions({ frames: 12 });

@@ -43,6 +43,15 @@ export type PredictionsFileHead = Omit<VideoPredictions, "frames">;
  */
 export type OnFrame = (key: string, frame: TypedFrame | undefined, issue?: string) => void;
 
+/** A frame key with escapes or non-ASCII, decoded as JSON; a malformed one is the input's fault. */
+function frameKey(path: string, quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch (err) {
+    throw badFile(path, `frames: a frame key is not valid JSON (${quoted.slice(0, 40)})`, err);
+  }
+}
+
 function badFile(path: string, message: string, cause?: unknown): NeuroPoseError {
   return new NeuroPoseError("E_INPUT_INVALID", message, {
     path,
@@ -204,9 +213,7 @@ function scanFrames(
       } else if (c >= 0x80) plain = false;
     }
     if (j >= n) break;
-    const key = plain
-      ? buf.toString("latin1", i + 1, j)
-      : (JSON.parse(buf.toString("utf8", i, j + 1)) as string);
+    const key = plain ? buf.toString("latin1", i + 1, j) : frameKey(path, buf.toString("utf8", i, j + 1));
     let v = j + 1;
     while (v < n && isWs(buf[v] as number)) v++;
     if (v >= n) break;
