@@ -1,7 +1,7 @@
 // `neuropose-infer --cameras … --calibration …` run as a user would (the built bin.js), on the four-camera
 // pose2sim fixture: one camera made late by dropping its first frames, the offset recovered and applied.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -234,6 +234,12 @@ fixtureSuite("neuropose-infer --cameras on the pose2sim four-camera trial", ["po
     expect(filters?.[0]).toMatchObject({ window_size: 7, n_sigma: 2, applied_to: "poses3d" });
     // gaps up to 0.1 s (6 frames at 60 fps) filled before the low-pass by default
     expect(filters?.[1]).toMatchObject({ max_gap: 6 });
+    // the saved 2D is an input: a 3D output over one of its files is refused even with --force, nothing replaced
+    const before = readFileSync(join(dir, "2d", "cam01.json"), "utf8");
+    const over = await fromSaved("-o", join("2d", "cam01.json"), "--force");
+    expect(over.code).toBe(2);
+    expect(errorLines(over.stderr)).toEqual([expect.stringMatching(/2d\/cam01\.json is also the input/)]);
+    expect(readFileSync(join(dir, "2d", "cam01.json"), "utf8")).toBe(before);
   }, 180_000);
 
   it("writes an NWB file with every camera as a device and an ImageSeries", async () => {

@@ -2,7 +2,6 @@
 // worker loading the model once), time offsets estimated or given, people associated across views,
 // triangulated into one VideoPredictions document in the calibration's world frame (@neuropose/multiview,
 // loaded only here), written atomically; optionally an NWB file with every camera as a device and ImageSeries.
-import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import {
@@ -197,10 +196,18 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
   const mv = await import("@neuropose/multiview");
   const { signal, logger } = options;
   const outputs: ProcessCamerasResult["outputs"] = {};
-  await checkOutputs(
-    { "-o": options.output, "--nwb": options.nwb?.path },
-    { force: options.force, inputs: [...options.videos, options.calibration] },
-  );
+  if (options.save2d !== undefined && options.from2d !== undefined)
+    throw new NeuroPoseError("E_OUTPUT_CLASH", "the 2D predictions are read (from2d), not saved again", {
+      path: options.save2d,
+      kind: "user",
+      hint: "give either --from-2d or --save-2d",
+    });
+  const finalOutputs = { "-o": options.output, "--nwb": options.nwb?.path };
+  // before the calibration is read and the videos probed; checked again below with the per-camera files
+  await checkOutputs(finalOutputs, {
+    force: options.force,
+    inputs: [...options.videos, options.calibration],
+  });
   const calibration = await mv.readCalibration(options.calibration);
   const ff =
     options.pipeline.tools ??
@@ -209,21 +216,17 @@ export async function processCameras(options: ProcessCamerasOptions): Promise<Pr
   for (const v of options.videos) infos.push(await probeVideo(v, ff, signal));
   const cameras = matchCameras(calibration.cameras, infos, options.calibration);
   const n = cameras.length;
-  if (options.save2d !== undefined) {
-    if (options.from2d !== undefined)
-      throw new NeuroPoseError("E_OUTPUT_CLASH", "the 2D predictions are read (from2d), not saved again", {
-        path: options.save2d,
-        kind: "user",
-        hint: "give either --from-2d or --save-2d",
-      });
-    await mkdir(options.save2d, { recursive: true });
-    await checkOutputs(
-      Object.fromEntries(
-        cameras.map((c) => [`--save-2d (${c.name})`, join(options.save2d as string, `${c.name}.json`)]),
-      ),
-      { force: options.force, inputs: [...options.videos, options.calibration] },
-    );
-  }
+  // One check of every output together (a 3D -o inside the --save-2d folder must not replace a camera's 2D), with the
+  // --from-2d documents among the inputs (--force must not replace them).
+  const per = (dir: string | undefined) =>
+    dir === undefined ? [] : cameras.map((c) => join(dir, `${c.name}.json`));
+  await checkOutputs(
+    {
+      ...finalOutputs,
+      ...Object.fromEntries(per(options.save2d).map((p, i) => [`--save-2d (${cameras[i]?.name})`, p])),
+    },
+    { force: options.force, inputs: [...options.videos, options.calibration, ...per(options.from2d)] },
+  );
   if (Array.isArray(options.sync) && options.sync.length !== n)
     throw new NeuroPoseError("E_OFFSETS", `${options.sync.length} offsets for ${n} cameras`, {
       kind: "user",
