@@ -1,18 +1,11 @@
 // `neuropose-infer VIDEO --bone-model`: one bone-length model per person for a single camera's 3D (BlazePose world
 // landmarks), through @neuropose/kinematics' constrainBoneLengths. The model needs the whole clip (lengths are
-// medians over its confident frames), so the frames are kept in memory and written after inference; the
+// medians over its confident frames), so it runs as processVideo's wholeClip step (frames held in memory, written after); the
 // document records the filter, its parameters and each bone's length CV before and after in provenance.filters.
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename } from "node:path";
 import type { Logger } from "@neuropose/cli-kit";
-import { type ProcessNwbOutput, type ProcessVideoResult, processVideo } from "@neuropose/infer";
-import {
-  type AtomicTarget,
-  type FilterProvenance,
-  type FramePrediction,
-  openVideoPredictionsWriter,
-  type PredictionsSink,
-  type VideoPredictions,
-} from "@neuropose/io";
+import { type ProcessVideoResult, processVideo } from "@neuropose/infer";
+import type { FilterProvenance, FramePrediction, VideoPredictions } from "@neuropose/io";
 import {
   BLAZEPOSE_LIMB_BONES,
   constrainBoneLengths,
@@ -71,7 +64,13 @@ export function applyBoneModel(
   options: { minConfidence: number },
 ): { predictions: VideoPredictions; people: BonePersonSummary[]; filter: FilterProvenance } {
   const keys = Object.keys(doc.frames).sort();
-  const frames = structuredClone(doc.frames);
+  // a copy of each frame and its poses3d list (the model replaces whole poses; nothing inside them is mutated)
+  const frames: Record<string, FramePrediction> = Object.fromEntries(
+    keys.map((k) => {
+      const f = doc.frames[k] as FramePrediction;
+      return [k, { ...f, poses3d: [...f.poses3d] }];
+    }),
+  );
   const first = keys.map((k) => frames[k]?.poses3d[0]).find((p) => p !== undefined);
   const J = first?.length ?? 33;
   const skeleton = inferSkeleton(doc.metadata.skeleton, J);
@@ -145,51 +144,26 @@ function medianCv(people: BonePersonSummary[], key: "cv_before_pct" | "cv_after_
 }
 
 /**
- * One video through the model, then the bone model, then its outputs: the predictions file (atomic), the
- * other sinks (a JobResults entry, stdout) and the NWB file, from the constrained document. The overlay (2D,
- * unchanged by the model) is drawn during inference.
+ * One video through the model, then the bone model over the whole clip, then its outputs: processVideo's
+ * `wholeClip` step, so the predictions file, the other sinks and the NWB file all get the constrained document
+ * under processVideo's all-or-nothing commit. Logs the bone-length CV before and after.
  */
 export async function processVideoWithBoneModel(
-  options: Parameters<typeof processVideo>[0] & {
-    minConfidence: number;
-    nwb?: ProcessNwbOutput | undefined;
-    logger: Logger;
-  },
+  options: Parameters<typeof processVideo>[0] & { minConfidence: number; logger: Logger },
 ): Promise<ProcessVideoResult> {
-  const { output, sinks = [], nwb, signal, logger, minConfidence, ...rest } = options;
-  const r = await processVideo({ ...rest, signal, logger, returnPredictions: true });
-  const { predictions, people } = applyBoneModel(r.predictions, { minConfidence });
+  const { minConfidence, logger, ...rest } = options;
+  let people: BonePersonSummary[] = [];
+  const r = await processVideo({
+    ...rest,
+    logger,
+    wholeClip: (doc) => {
+      const applied = applyBoneModel(doc, { minConfidence });
+      people = applied.people;
+      return applied.predictions;
+    },
+  });
   logger.info(
     `${basename(r.info.path)}: bone-length model (${people.length} person(s)): bone-length CV per bone, median over bones, ${medianCv(people, "cv_before_pct")} → ${medianCv(people, "cv_after_pct")} (0 by construction)`,
   );
-  const { frames, ...head } = predictions;
-  const all: PredictionsSink[] = [...sinks];
-  const file = output !== undefined ? await openVideoPredictionsWriter(output) : undefined;
-  if (file) all.push(file);
-  let target: AtomicTarget | undefined;
-  try {
-    for (const k of Object.keys(frames).sort())
-      for (const s of all) await s.writeFrame(frames[k] as FramePrediction);
-    target = file ? await file.prepare(head) : undefined;
-    for (const s of sinks) await s.finish(head);
-    const outputs: ProcessVideoResult["outputs"] = { ...r.outputs };
-    if (nwb) {
-      const { videoPredictionsToNwb } = await import("@neuropose/nwb"); // h5wasm only when an NWB is asked for
-      await videoPredictionsToNwb(predictions, nwb.path, {
-        ...nwb.options,
-        videoPath: relative(dirname(resolve(nwb.path)), resolve(r.info.path)),
-        ...(signal ? { signal } : {}),
-      });
-      outputs.nwb = nwb.path;
-    }
-    if (target) {
-      await target.commit();
-      outputs.predictions = output;
-    }
-    return { ...r, predictions, outputs };
-  } catch (err) {
-    for (const s of all) await s.abort().catch(() => undefined);
-    await target?.abort().catch(() => undefined);
-    throw err;
-  }
+  return r;
 }

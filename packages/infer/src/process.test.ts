@@ -1,7 +1,7 @@
 // processVideo on real clips with the real converted models: the absence rule (issue 9 item 6), streamed
 // outputs equal to the in-memory document, one pipeline reused across videos.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadVideoPredictions, saveVideoPredictions } from "@neuropose/io";
@@ -95,5 +95,40 @@ fixtureSuite("processVideo on gaitlab_input.mp4", ["videos", "gaitlab_input.mp4"
     });
     expect(Object.keys(r2.predictions.frames)).toHaveLength(5);
     expect(r2.outputs).toEqual({});
+  }, 300_000);
+
+  it("wholeClip: its result is what every output gets; a throwing step leaves no output at all", async () => {
+    const out = join(dir, "whole.json");
+    const overlay = join(dir, "whole.mp4");
+    let seen = 0;
+    const r = await processVideo({
+      video: join(dir, "walkout.mp4"),
+      output: out,
+      overlay,
+      pipeline: full,
+      maxFrames: 8,
+      wholeClip: (doc) => {
+        seen = Object.keys(doc.frames).length;
+        return { ...doc, metadata: { ...doc.metadata, poses3d_source: "triangulated" } };
+      },
+    });
+    expect(seen).toBe(8);
+    expect((await loadVideoPredictions(out)).metadata.poses3d_source).toBe("triangulated");
+    expect(r.outputs).toEqual({ predictions: out, overlay });
+    const fail = join(dir, "fail.json");
+    const failOverlay = join(dir, "fail.mp4");
+    await expect(
+      processVideo({
+        video: join(dir, "walkout.mp4"),
+        output: fail,
+        overlay: failOverlay,
+        pipeline: full,
+        maxFrames: 4,
+        wholeClip: () => {
+          throw new Error("step failed");
+        },
+      }),
+    ).rejects.toThrow("step failed");
+    expect(readdirSync(dir).filter((f) => f.startsWith("fail"))).toEqual([]);
   }, 300_000);
 });

@@ -111,6 +111,12 @@ export interface ProcessVideoOptions {
   startFrame?: number | undefined;
   /** Keep the frames in memory and return the whole document (default false: memory flat in video length). */
   returnPredictions?: boolean | undefined;
+  /**
+   * A step over the whole clip, between inference and the outputs (e.g. neuropose-infer's --bone-model, whose
+   * lengths are medians over every frame): the frames are held in memory, and what it returns is what every output
+   * (sinks, predictions file, NWB) gets, under the same all-or-nothing commit. The overlay shows the model's 2D.
+   */
+  wholeClip?: ((predictions: VideoPredictions) => VideoPredictions) | undefined;
   /** Version string recorded in provenance. */
   neuroposeVersion?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -215,7 +221,7 @@ export async function processVideo(options: ProcessVideoOptions): Promise<Proces
     if (options.overlay !== undefined)
       encoder = await openOverlayEncoder(info, options.overlay, { tools, signal });
     const enc = encoder;
-    const frames: Record<string, FramePrediction> = {};
+    let frames: Record<string, FramePrediction> = {};
     let n = 0;
     const res = await inferVideo(info.path, {
       adapter,
@@ -228,8 +234,9 @@ export async function processVideo(options: ProcessVideoOptions): Promise<Proces
       onProgress: options.onProgress,
       keepFrames: false,
       onFrame: async (prediction, frame) => {
-        for (const s of sinks) await s.writeFrame(prediction);
-        if (options.returnPredictions) frames[`frame_${String(n).padStart(6, "0")}`] = prediction;
+        if (!options.wholeClip) for (const s of sinks) await s.writeFrame(prediction);
+        if (options.returnPredictions || options.wholeClip)
+          frames[`frame_${String(n).padStart(6, "0")}`] = prediction;
         n++;
         if (enc) {
           drawSkeletons(
@@ -244,6 +251,13 @@ export async function processVideo(options: ProcessVideoOptions): Promise<Proces
         }
       },
     });
+    if (options.wholeClip) {
+      const whole = options.wholeClip({ ...res.predictions, frames });
+      frames = whole.frames;
+      res.predictions = whole;
+      for (const k of Object.keys(frames).sort())
+        for (const s of sinks) await s.writeFrame(frames[k] as FramePrediction);
+    }
     const { frames: _none, ...rest } = res.predictions;
     for (const s of sinks) if (s !== file) await s.finish(rest);
     const outputs: ProcessVideoResult["outputs"] = {};
