@@ -29,15 +29,6 @@ export function intervalDeviations(pulses: Float64Array, period: number): Float6
   return dev;
 }
 
-function percentile95(values: Float64Array): number {
-  const v = values.filter(Number.isFinite).sort(); // typed: an hour at 150 Hz is 540k values
-  if (v.length === 0) return Number.NaN;
-  const r = 0.95 * (v.length - 1);
-  const lo = Math.floor(r);
-  const hi = Math.ceil(r);
-  return (v[lo] as number) + ((v[hi] as number) - (v[lo] as number)) * (r - lo);
-}
-
 /** Each camera's timing from the manifest and the pulses (throws on a timebase that cannot time the frames). */
 function computeSync(
   ctx: BuildContext,
@@ -90,7 +81,8 @@ function computeSync(
       const j = jitter(ttl);
       js = {
         max: j.max,
-        p95: percentile95(intervalDeviations(ttl, j.period).map(Math.abs)),
+        // jitter()'s own p95: over the intervals of about one period (drops and duplicates are counted apart)
+        p95: j.p95,
         budget: config.timebase.jitter_budget_s,
         period: j.period,
       };
