@@ -182,8 +182,6 @@ export interface NodeExamplesOptions {
   scratch: () => string;
   /** Per-example node time limit, ms. */
   timeoutMs: number;
-  /** More tests in the same suite (called while collecting; `built` is the private copy of the build). */
-  extra?: (built: string) => void;
   /**
    * Rewrites an example before it runs (e.g. a documented cache path → the tests' shared cache, or the documented
    * `redis://127.0.0.1:6379` → the test's own server on a free port). The documented text stays what users read.
@@ -228,7 +226,6 @@ export function nodeExamplesSuite(options: NodeExamplesOptions): void {
       }
       await options.setup?.();
     });
-    options.extra?.(built);
     if (options.readme)
       readmeTest(srcDir, pkg.name, built, options.scratch, options.readme, options.timeoutMs);
     it("found the examples", () => {

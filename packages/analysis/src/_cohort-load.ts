@@ -152,8 +152,7 @@ async function here(
         unit ??= l.predictions.metadata.poses3d_unit;
         return unit;
       });
-      out.push({ ok: true, trial });
-      ctx.log?.debug?.("loaded input", { path: p, frames: trial.summary.frame_count, sha256: trial.sha256 });
+      out.push({ ok: true, trial }); // the loader logged "loaded input" already
     } catch (e) {
       if (!(e instanceof TrialFailure)) throw e;
       out.push({ ok: false, failure: e });

@@ -51,6 +51,7 @@ describe("gait warnings in the analysis report", () => {
     expect(codes.filter((c) => c === "W_GAIT_FEW_STRIDES")).toHaveLength(2);
     // confidence ≤ 1, so every strike at the edge of a bout (prominence below its foot's median) is listed
     const low = trials[0]?.warnings?.filter((w) => w.code === "W_GAIT_LOW_CONFIDENCE_STRIKE") ?? [];
+    expect(low.length).toBeGreaterThan(0);
     for (const w of low) {
       expect(w.value).toBeLessThan(1);
       expect(w.time_s).toBeCloseTo((w.frame as number) / 30, 9);

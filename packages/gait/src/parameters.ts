@@ -1,4 +1,5 @@
 import type { GaitEvent, GaitEventSet, Side } from "./events.js";
+import { GAIT_WARNING_DEFAULTS } from "./warnings.js";
 
 /** Mean, sample SD (n − 1), coefficient of variation (%), count; null where not computable. */
 export interface Stat {
@@ -230,7 +231,7 @@ export function spatiotemporalParameters(
       confidence: Math.min(a.confidence, m.confidence, b.confidence, toeOff?.confidence ?? 0),
     });
   }
-  const minStrides = options.minStrides ?? 3;
+  const minStrides = options.minStrides ?? GAIT_WARNING_DEFAULTS.minStrides;
   const overall = parameterSet(strides, events, null, minStrides);
   const bouts = events.bouts.map((b) => ({
     ...parameterSet(
