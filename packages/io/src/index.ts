@@ -139,6 +139,7 @@ export {
   ModelProvenanceSchema,
   Poses3dFrameSchema,
   Poses3dUnitSchema,
+  type Poses3dUp,
   Poses3dUpSchema,
   type Provenance,
   type ProvenanceInput,

@@ -124,6 +124,9 @@ export const Poses3dUpSchema = z
       "'world', whose axes are the calibration's own.",
   );
 
+/** One of {@link Poses3dUpSchema}: "+x" … "-z". */
+export type Poses3dUp = z.infer<typeof Poses3dUpSchema>;
+
 /** Facts about the source video (deliberately no file path: it may identify a subject). */
 export const VideoMetadataSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
 // document in the calibration's world frame: people associated across views and followed over time
 // (associate.ts), triangulated with per-keypoint reprojection error and the views used, optionally low-passed
 // (zero-lag Butterworth, parameters recorded in provenance). What every analysis reads as it reads a monocular run.
-import type { FilterProvenance, FramePrediction, VideoPredictions } from "@neuropose/io";
+import type { FilterProvenance, FramePrediction, Poses3dUp, VideoPredictions } from "@neuropose/io";
 import { lowpassFilter } from "@neuropose/kinematics";
 import { hampelFilter } from "./_hampel.js";
 import { type AssociateOptions, createMultiviewTracker, type Detection2D } from "./associate.js";
@@ -30,7 +30,7 @@ export interface TriangulatePredictionsOptions extends AssociateOptions {
    * Direction of "up" in the calibration's world frame, written as `metadata.poses3d_up` (gait and analysis
    * read the vertical from it); absent: not declared (the world's axes are the calibration's own).
    */
-  up?: "+x" | "-x" | "+y" | "-y" | "+z" | "-z" | undefined;
+  up?: Poses3dUp | undefined;
   /** Recorded in provenance.multiview (e.g. calibration file name and hash, source videos, offset source). */
   provenance?: Record<string, unknown> | undefined;
   /** Version string recorded in provenance. */

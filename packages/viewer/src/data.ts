@@ -1,3 +1,5 @@
+import type { Poses3dUp } from "@neuropose/io";
+
 /** The data embedded in a viewer page (JSON in a script tag). */
 export interface ViewerData {
   title: string;
@@ -6,7 +8,7 @@ export interface ViewerData {
   width: number;
   height: number;
   /** Which way is up in the 3D data (drawn upwards on screen). */
-  up: "+x" | "-x" | "+y" | "-y" | "+z" | "-z";
+  up: Poses3dUp;
   skeleton: { name: string; joints: string[]; edges: [number, number][]; sides: number[] };
   persons: ViewerPerson[];
   notes: string[];
