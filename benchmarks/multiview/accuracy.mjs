@@ -18,7 +18,13 @@ import { join, resolve } from "node:path";
 import { processCameras } from "@neuropose/infer";
 import { projectPoint, readCalibration } from "@neuropose/multiview";
 
-const dir2d = resolve(process.argv[2] ?? "/tmp/acc16/cli/2d");
+if (!process.argv[2] || process.argv[2].startsWith("--")) {
+  console.error(
+    "usage: node benchmarks/multiview/accuracy.mjs DIR_2D [options]  (DIR_2D: the 2D a `neuropose-infer --cameras … --save-2d DIR_2D` run wrote)",
+  );
+  process.exit(2);
+}
+const dir2d = resolve(process.argv[2]);
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
 const calibration = join(fixtures, "calibration", "Calib.qca.txt");
 const { cameras: cams } = await readCalibration(calibration);

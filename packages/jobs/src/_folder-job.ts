@@ -39,9 +39,10 @@ export class FolderJob implements ClaimedJob {
     return join(this.outDir, "results.json");
   }
 
-  // One durable write per job: each video's document goes straight into results.json (temp, fsync, rename
-  // once), not to a per-video file that is fsynced and then copied (two fsyncs and a copy per video saved). A
-  // crash leaves only io's temp files, which recovery removes with the job's out/ folder.
+  // One durable write per job: each video's document goes into results.json (temp, fsync, rename once) through
+  // io's JobResultsWriter, which spools the video's frames and copies them in; no per-video file is committed
+  // (its fsync and rename per video saved). A crash leaves only io's temp files, which recovery removes with the
+  // job's out/ folder.
   async outputFor(video: JobInput): Promise<VideoOutput> {
     this.results ??= await openJobResultsWriter(this.resultsPath);
     return this.results.video(video.name);

@@ -82,7 +82,7 @@ const SCREEN: [number, number][] = (
       [2, 1],
     ],
   } as Record<string, [number, number][]>
-)[data.up ?? "-y"] as [number, number][];
+)[data.up] as [number, number][];
 const N = data.frames;
 const MISSING = -32768;
 
@@ -151,8 +151,8 @@ function draw3d() {
     const v = (d.p3 as Int16Array)[(f * J + j) * 3 + a];
     return v === MISSING ? Number.NaN : (v - center[a]) * q;
   };
-  // Screen axis k (three.js: y up) from the data: the declared up on screen y (y-down data: (x, −y, z) as
-  // before; z-up lab data: (x, z, −y), a rotation).
+  // Screen axis k (three.js: y up) from the data: the declared up on screen y, always a rotation (y-down data:
+  // (x, −y, −z); z-up lab data: (x, z, −y)); the page drew y-down data as (x, −y, z), a mirror image, before.
   const at = (j: number, k: number) => {
     const [src, sign] = SCREEN[k] as [number, number];
     return sign * raw(j, src);
