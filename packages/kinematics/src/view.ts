@@ -55,11 +55,7 @@ function viewAngleAt(
   b: number,
   legs: LegJointIndices,
 ): { angle: number; torso: number } {
-  const m = (idx: readonly number[], axis: number) => {
-    let s = 0;
-    for (const i of idx) s += d[b + i * 3 + axis];
-    return s / idx.length;
-  };
+  const m = (idx: readonly number[], axis: number) => mean(d, b, idx, axis);
   const w = (l: readonly number[], r: readonly number[]) => Math.hypot(m(l, 0) - m(r, 0), m(l, 1) - m(r, 1));
   const width = (w(legs.shoulder[0], legs.shoulder[1]) + w(legs.hip[0], legs.hip[1])) / 2;
   const sh = [...legs.shoulder[0], ...legs.shoulder[1]];
