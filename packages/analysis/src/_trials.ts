@@ -116,6 +116,12 @@ function segmentInput(ctx: RunContext, l: Loaded, prepared: PreparedInput): Reco
   for (const s of Object.values(segs)) {
     if (s.config.person_index !== ctx.personIndex) s.config = { ...s.config, person_index: ctx.personIndex };
   }
+  // A segmentation that found nothing leaves the trial out of every comparison: say so, never an empty exit 0.
+  for (const [name, s] of Object.entries(segs))
+    if (s.segments.length === 0)
+      ctx.warnings.push(
+        `${l.written}: segmentation ${name} found no ${seg.kind === "extractor" ? "segments" : "cycles"} in ${l.predictions.metadata.frame_count} frames: nothing of it is compared`,
+      );
   const note = shortCycleNote(l.written, l.predictions.metadata.fps, seg, segs);
   if (note) ctx.notes.push(note);
   const frame = frameNote(l.written, l.predictions.metadata, seg);

@@ -37,6 +37,19 @@ const dtwConfig = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+describe("a trial too short for one stride", () => {
+  it("says that its segmentation found nothing and nothing of it is compared (not an empty exit 0)", async () => {
+    const files = { "p.json": walker(1, 20), "r.json": walker(2) };
+    const { report } = await runAnalysis(dtwConfig(), io(files));
+    expect(report.warnings).toEqual(
+      expect.arrayContaining([
+        "p.json: segmentation left_heel_strikes found no cycles in 20 frames: nothing of it is compared",
+        "p.json: segmentation right_heel_strikes found no cycles in 20 frames: nothing of it is compared",
+      ]),
+    );
+  });
+});
+
 describe("missing detections (a policy, stated in the report)", () => {
   it("a black intro, a short gap, a long gap and a subject who walks out: trimmed, interpolated, split, stated", async () => {
     const p = absent(walker(1, 240), [
