@@ -17,14 +17,9 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { processCameras } from "@neuropose/infer";
 import { projectPoint, readCalibration } from "@neuropose/multiview";
+import { dir2dArg } from "./_dir2d.mjs";
 
-if (!process.argv[2] || process.argv[2].startsWith("--")) {
-  console.error(
-    "usage: node benchmarks/multiview/accuracy.mjs DIR_2D [options]  (DIR_2D: the 2D a `neuropose-infer --cameras … --save-2d DIR_2D` run wrote)",
-  );
-  process.exit(2);
-}
-const dir2d = resolve(process.argv[2]);
+const dir2d = dir2dArg("accuracy.mjs");
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
 const calibration = join(fixtures, "calibration", "Calib.qca.txt");
 const { cameras: cams } = await readCalibration(calibration);

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SKELETONS } from "@neuropose/io";
 import {
+import { dir2dArg } from "./_dir2d.mjs";
   createMultiviewTracker,
   parseQualisysCalibration,
   projectPoint,
@@ -17,13 +18,7 @@ import {
   triangulatePredictions,
 } from "@neuropose/multiview";
 
-if (!process.argv[2] || process.argv[2].startsWith("--")) {
-  console.error(
-    "usage: node benchmarks/multiview/calibration-check.mjs DIR_2D [options]  (DIR_2D: the 2D a `neuropose-infer --cameras … --save-2d DIR_2D` run wrote)",
-  );
-  process.exit(2);
-}
-const dir2d = resolve(process.argv[2]);
+const dir2d = dir2dArg("calibration-check.mjs");
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
 const base = parseQualisysCalibration(
   readFileSync(join(fixtures, "calibration", "Calib.qca.txt"), "utf8"),
