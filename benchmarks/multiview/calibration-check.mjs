@@ -10,13 +10,13 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SKELETONS } from "@neuropose/io";
 import {
-import { dir2dArg } from "./_dir2d.mjs";
   createMultiviewTracker,
   parseQualisysCalibration,
   projectPoint,
   sidePairs,
   triangulatePredictions,
 } from "@neuropose/multiview";
+import { dir2dArg } from "./_dir2d.mjs";
 
 const dir2d = dir2dArg("calibration-check.mjs");
 const fixtures = resolve(new URL("../../../shared/fixtures/pose2sim_multiperson", import.meta.url).pathname);
