@@ -218,7 +218,10 @@ describe("stride_zeni_v1 on a synthetic walker", () => {
 
   it("takes the vertical the document declares; a lab frame that declares none is refused, never guessed", () => {
     const preds = walk({ frames: 120 });
-    const declared = { ...preds, metadata: { ...preds.metadata, poses3d_frame: "hip_centered", poses3d_up: "-y" } };
+    const declared = {
+      ...preds,
+      metadata: { ...preds.metadata, poses3d_frame: "hip_centered", poses3d_up: "-y" },
+    };
     expect(segmentGaitCycles(declared, { method: "stride_zeni_v1" })).toEqual(
       segmentGaitCycles(preds, { method: "stride_zeni_v1" }),
     );
